@@ -149,8 +149,8 @@ func TestCanonicalRules(t *testing.T) {
 		{buildName(t, one(oidCN, cbasn1.UTF8String, []byte("Foo"))), buildName(t, one(oidCN, cbasn1.Tag(30), bmp("FOO"))), true},
 		{buildName(t, one(oidCN, cbasn1.UTF8String, []byte("é"))), buildName(t, one(oidCN, cbasn1.T61String, []byte{0xe9})), true},
 		{buildName(t, one(oidCN, cbasn1.UTF8String, []byte("É"))), buildName(t, one(oidCN, cbasn1.UTF8String, []byte("é"))), false}, // only ASCII folds
-		{buildName(t, one(oidCN, cbasn1.UTF8String, []byte("1"))), buildName(t, one(oidCN, cbasn1.Tag(18), []byte("1"))), false},  // NumericString kept
-		{buildName(t, one(oidCN, cbasn1.Tag(18), []byte(" 1"))), buildName(t, one(oidCN, cbasn1.Tag(18), []byte("1"))), false},    // not trimmed either
+		{buildName(t, one(oidCN, cbasn1.UTF8String, []byte("1"))), buildName(t, one(oidCN, cbasn1.Tag(18), []byte("1"))), false},    // NumericString kept
+		{buildName(t, one(oidCN, cbasn1.Tag(18), []byte(" 1"))), buildName(t, one(oidCN, cbasn1.Tag(18), []byte("1"))), false},      // not trimmed either
 		{buildName(t, one(oidCN, cbasn1.UTF8String, []byte("a"))), buildName(t, one(oidO, cbasn1.UTF8String, []byte("a"))), false},
 		{buildName(t, []av{{oidCN, cbasn1.UTF8String, []byte("a")}, {oidO, cbasn1.UTF8String, []byte("b")}}),
 			buildName(t, []av{{oidO, cbasn1.PrintableString, []byte("B")}, {oidCN, cbasn1.UTF8String, []byte("A")}}), true},
