@@ -1,0 +1,254 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// errHelp is returned by flagSet.parse for --help / -h.
+var errHelp = flag.ErrHelp
+
+// flagSet is a stdlib flag.FlagSet that also accepts flags after positional
+// arguments (OpenSSL users write `verify cert.pem --ca-file x`) and prints
+// its flags in the --name form.
+type flagSet struct {
+	*flag.FlagSet
+	cmd *command
+	// settings collects the SPEC §3 setting flags in command-line order.
+	settings *settingFlags
+}
+
+func newFlagSet(c *command) *flagSet {
+	fs := flag.NewFlagSet("sslstream "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, cmd: c}
+}
+
+// parse parses args, allowing flags and positional arguments in any order;
+// everything after a lone "--" is positional.
+func (fs *flagSet) parse(args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.FlagSet.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, err
+		}
+		rest := fs.Args()
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" && !fs.wasValue(args, consumed-1) {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// wasValue reports whether args[i] was consumed as the value of the flag
+// before it (as in `--server-name --`) rather than as the terminator.
+func (fs *flagSet) wasValue(args []string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := args[i-1]
+	if !strings.HasPrefix(prev, "-") || strings.Contains(prev, "=") || prev == "--" {
+		return false
+	}
+	f := fs.Lookup(strings.TrimLeft(prev, "-"))
+	if f == nil {
+		return false
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return false
+	}
+	return true
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+// Set appends one value.
+func (s *stringList) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+// choice is a string flag limited to a set of values.
+type choice struct {
+	value   string
+	allowed []string
+	set     bool
+}
+
+func (c *choice) String() string { return c.value }
+
+// Set accepts one of the allowed values.
+func (c *choice) Set(v string) error {
+	for _, a := range c.allowed {
+		if v == a {
+			c.value, c.set = v, true
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of %s", v, strings.Join(c.allowed, ", "))
+}
+
+// setting is one SPEC §3 setting given on the command line.
+type setting struct{ name, value string }
+
+// settingFlags records the SPEC §3 setting flags in order; they are handed
+// to sslstream.Settings.Set unchanged, so validation lives in one place.
+type settingFlags struct {
+	list []setting
+}
+
+// get returns the last value given for name.
+func (s *settingFlags) get(name string) (string, bool) {
+	for i := len(s.list) - 1; i >= 0; i-- {
+		if s.list[i].name == name {
+			return s.list[i].value, true
+		}
+	}
+	return "", false
+}
+
+type settingValue struct {
+	sf   *settingFlags
+	name string
+	bool bool
+}
+
+func (v *settingValue) String() string {
+	if v == nil || v.sf == nil {
+		return ""
+	}
+	s, _ := v.sf.get(v.name)
+	return s
+}
+
+// Set records the value; booleans are normalised to true/false here because
+// the flag package hands "true" for a bare --flag.
+func (v *settingValue) Set(s string) error {
+	if v.bool {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a boolean (true or false)", s)
+		}
+		s = strconv.FormatBool(b)
+	}
+	v.sf.list = append(v.sf.list, setting{v.name, s})
+	return nil
+}
+
+// IsBoolFlag lets --prefer-server-cipher-order stand alone.
+func (v *settingValue) IsBoolFlag() bool { return v.bool }
+
+// settingDoc describes the SPEC §3 settings, in the order help shows them.
+var settingDoc = []struct {
+	name, arg, usage string
+	bool, server     bool // server: only meaningful (and defined) for the server command
+	client           bool // client: only for the client command
+}{
+	{name: "method", arg: "METHOD", usage: "protocol versions: tlsv1.2, tlsv1.3, tlsv1.2+, tlsv1+, sslv23 or a comma list (default tlsv1+)"},
+	{name: "certificate", arg: "FILE", usage: "own certificate: PEM (chain, leaf first; may hold the key), DER or PKCS#12"},
+	{name: "key", arg: "FILE", usage: "private key (PEM or DER, possibly encrypted); default: read from --certificate"},
+	{name: "certificate-password", arg: "PASSWORD", usage: "password of an encrypted key or PKCS#12 file (visible to other local users in the process list: prefer --certificate-password-file)"},
+	{name: "verify", arg: "MODE", usage: "none, optional or required (default none)"},
+	{name: "max-depth", arg: "N", usage: "most intermediate CAs allowed between leaf and trust anchor (default 10)"},
+	{name: "ca-file", arg: "FILE", usage: "PEM bundle of trusted CAs"},
+	{name: "ca-directory", arg: "DIR", usage: "hashed CA directory (as made by `sslstream rehash` or `openssl rehash`)"},
+	{name: "ciphers", arg: "STRING", usage: "OpenSSL cipher string for TLS <= 1.2 (default DEFAULT)"},
+	{name: "ciphersuites", arg: "LIST", usage: "colon list of TLS 1.3 suites (default all three)"},
+	{name: "crl-check", arg: "MODE", usage: "none, peer or all (default none)"},
+	{name: "crl-file", arg: "FILE", usage: "PEM or DER file with CRLs"},
+	{name: "server-name", arg: "HOST", usage: "client: SNI and the name the certificate must match; server: the name answered for"},
+	{name: "prefer-server-cipher-order", arg: "", bool: true, usage: "the server's cipher order wins (TLS <= 1.2; default true for servers)"},
+}
+
+// addSettings defines every SPEC §3 setting flag on fs.
+func (fs *flagSet) addSettings() *settingFlags {
+	sf := &settingFlags{}
+	fs.settings = sf
+	for _, d := range settingDoc {
+		fs.Var(&settingValue{sf: sf, name: d.name, bool: d.bool}, d.name, d.usage)
+	}
+	return sf
+}
+
+// printCommandHelp prints a command's synopsis, description, flags and
+// examples.
+func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
+	fmt.Fprintf(w, "Usage: sslstream %s\n\n", c.usage)
+	if c.about != "" {
+		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(c.about))
+	}
+	var any bool
+	fs.VisitAll(func(*flag.Flag) { any = true })
+	if any {
+		fmt.Fprintln(w, "Flags:")
+		fs.VisitAll(func(f *flag.Flag) {
+			arg, usage := flag.UnquoteUsage(f)
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				arg = ""
+			} else if arg == "value" {
+				arg = argName(f.Name)
+			}
+			dash := "--"
+			if len(f.Name) == 1 {
+				dash = "-"
+			}
+			line := "  " + dash + f.Name
+			if arg != "" {
+				line += " " + arg
+			}
+			fmt.Fprintf(w, "%s\n      %s\n", line, usage)
+		})
+		fmt.Fprintln(w, "  --help\n      show this help")
+		fmt.Fprintln(w)
+	}
+	if len(c.examples) > 0 {
+		fmt.Fprintln(w, "Examples:")
+		for _, ex := range c.examples {
+			fmt.Fprintf(w, "  %s\n", ex)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "Exit status: 0 success, 1 usage or runtime error, 2 verification failure.")
+}
+
+func argName(flagName string) string {
+	for _, d := range settingDoc {
+		if d.name == flagName {
+			return d.arg
+		}
+	}
+	return "VALUE"
+}
+
+// printMainHelp lists the commands.
+func printMainHelp(w io.Writer) {
+	fmt.Fprintln(w, "sslstream: OpenSSL-style TLS tools on Go's crypto/tls")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: sslstream COMMAND [flags] [args]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "  %-8s %s\n", "help", "show help for a command: sslstream help COMMAND")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value.")
+	fmt.Fprintln(w, "Run 'sslstream COMMAND --help' for a command's flags and examples.")
+	fmt.Fprintln(w, "First time? Try 'sslstream demo'.")
+}

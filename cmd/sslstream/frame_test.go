@@ -1,0 +1,130 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestFlagParsingInterspersed(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args     []string
+		pos      []string
+		name     string
+		echo     bool
+		settings []setting
+	}{
+		{args: []string{"a", "--name", "x", "b"}, pos: []string{"a", "b"}, name: "x"},
+		{args: []string{"--name=x", "a"}, pos: []string{"a"}, name: "x"},
+		{args: []string{"-name", "x", "a", "-echo"}, pos: []string{"a"}, name: "x", echo: true},
+		{args: []string{"a", "--echo=false"}, pos: []string{"a"}},
+		{args: []string{"--echo", "--", "--name", "-x"}, pos: []string{"--name", "-x"}, echo: true},
+		{args: []string{"--name", "--", "a"}, pos: []string{"a"}, name: "--"},
+		{args: []string{"-", "--verify", "required"}, pos: []string{"-"}, settings: []setting{{"verify", "required"}}},
+		{args: []string{"--prefer-server-cipher-order", "--ca-file=a.pem", "h:1", "--prefer-server-cipher-order=false"}, pos: []string{"h:1"},
+			settings: []setting{{"prefer-server-cipher-order", "true"}, {"ca-file", "a.pem"}, {"prefer-server-cipher-order", "false"}}},
+	}
+	for _, tt := range tests {
+		fs := newFlagSet(&command{name: "t"})
+		name := fs.String("name", "", "")
+		echo := fs.Bool("echo", false, "")
+		sf := fs.addSettings()
+		pos, err := fs.parse(tt.args)
+		if err != nil {
+			t.Errorf("parse(%q): %v", tt.args, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.pos, pos); diff != "" {
+			t.Errorf("parse(%q) positional (-want +got):\n%s", tt.args, diff)
+		}
+		if *name != tt.name || *echo != tt.echo {
+			t.Errorf("parse(%q): name=%q echo=%v, want %q %v", tt.args, *name, *echo, tt.name, tt.echo)
+		}
+		if diff := cmp.Diff(tt.settings, sf.list, cmp.AllowUnexported(setting{})); diff != "" {
+			t.Errorf("parse(%q) settings (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
+
+func TestFlagParsingErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"--nope"},
+		{"a", "--name"},
+		{"--prefer-server-cipher-order=maybe"},
+		{"--echo=2x"},
+	} {
+		fs := newFlagSet(&command{name: "t"})
+		fs.String("name", "", "")
+		fs.Bool("echo", false, "")
+		fs.addSettings()
+		if _, err := fs.parse(args); err == nil {
+			t.Errorf("parse(%q) succeeded, want an error", args)
+		}
+	}
+}
+
+func TestMainHelpAndUnknownCommand(t *testing.T) {
+	t.Parallel()
+	r := sslstream(t)
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "Usage: sslstream COMMAND")
+
+	r = sslstream(t, "help")
+	wantCode(t, r, 0)
+	for _, c := range []string{"client", "server", "verify", "ciphers", "rehash", "demo", "version"} {
+		if !regexp.MustCompile(`(?m)^  ` + c + ` +\S`).MatchString(r.stdout) {
+			t.Errorf("help does not list %s:\n%s", c, r.stdout)
+		}
+	}
+	r = sslstream(t, "--help")
+	wantCode(t, r, 0)
+
+	r = sslstream(t, "frobnicate")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, `unknown command "frobnicate"`)
+
+	r = sslstream(t, "help", "frobnicate")
+	wantCode(t, r, 1)
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	t.Parallel()
+	for _, c := range commands() {
+		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {"help", c.name}} {
+			r := sslstream(t, args...)
+			wantCode(t, r, 0)
+			wantContains(t, strings.Join(args, " "), r.stdout, "Usage: sslstream "+c.name)
+			wantContains(t, strings.Join(args, " "), r.stdout, "Examples:")
+			if r.stderr != "" {
+				t.Errorf("%v wrote to stderr: %s", args, r.stderr)
+			}
+		}
+	}
+}
+
+func TestBadFlagExitsOne(t *testing.T) {
+	t.Parallel()
+	for _, c := range commands() {
+		r := sslstream(t, c.name, "--no-such-flag")
+		wantCode(t, r, 1)
+		wantContains(t, c.name+" stderr", r.stderr, "unknown flag --no-such-flag")
+		wantContains(t, c.name+" stderr", r.stderr, "sslstream "+c.name+" --help")
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	r := sslstream(t, "version")
+	wantCode(t, r, 0)
+	if !regexp.MustCompile(`^sslstream \S.* go1\.\d+\S* \w+/\w+\n$`).MatchString(r.stdout) {
+		t.Errorf("version line %q", r.stdout)
+	}
+	r = sslstream(t, "version", "extra")
+	wantCode(t, r, 1)
+	r = sslstream(t, "--version")
+	wantCode(t, r, 0)
+}

@@ -1,0 +1,31 @@
+package main
+
+import "errors"
+
+// stub returns a command whose implementation has not landed yet.
+func stub(name, summary string) *command {
+	return &command{
+		name:     name,
+		summary:  summary,
+		usage:    name + " [flags]",
+		examples: []string{"sslstream " + name},
+		setup: func(fs *flagSet) func(*env, []string) error {
+			return func(*env, []string) error { return errors.New("not implemented yet") }
+		},
+	}
+}
+
+func clientCommand() *command {
+	return stub("client", "connect to a TLS server (like openssl s_client)")
+}
+func serverCommand() *command {
+	return stub("server", "accept TLS connections (like openssl s_server)")
+}
+func verifyCommand() *command {
+	return stub("verify", "verify certificate chains as 'openssl verify' does")
+}
+func ciphersCommand() *command {
+	return stub("ciphers", "list the TLS <= 1.2 suites an OpenSSL cipher string selects")
+}
+func rehashCommand() *command { return stub("rehash", "create the <hash>.N links of a CA directory") }
+func demoCommand() *command   { return stub("demo", "show sslstream's verification at work, in memory") }
