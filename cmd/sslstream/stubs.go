@@ -24,8 +24,5 @@ func serverCommand() *command {
 func verifyCommand() *command {
 	return stub("verify", "verify certificate chains as 'openssl verify' does")
 }
-func ciphersCommand() *command {
-	return stub("ciphers", "list the TLS <= 1.2 suites an OpenSSL cipher string selects")
-}
 func rehashCommand() *command { return stub("rehash", "create the <hash>.N links of a CA directory") }
 func demoCommand() *command   { return stub("demo", "show sslstream's verification at work, in memory") }
