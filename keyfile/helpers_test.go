@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // testPassword deliberately holds non-ASCII characters: OpenSSL passes the
@@ -33,6 +35,13 @@ func TestMain(m *testing.M) {
 	sharedDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
+	if code == 0 {
+		// The handshake tests start goroutines; none may outlive them.
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goroutine leak:", err)
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 
@@ -209,3 +218,5 @@ func checkErr(t testing.TB, err error, want error, name string) {
 		}
 	}
 }
+
+func mkdir(p string) error { return os.MkdirAll(p, 0o700) }

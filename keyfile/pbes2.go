@@ -259,4 +259,3 @@ func cbcDecrypt(c pbeCipher, key, iv, ciphertext []byte) ([]byte, error) {
 	}
 	return plain[:len(plain)-n], nil
 }
-

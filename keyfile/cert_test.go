@@ -1,0 +1,118 @@
+package keyfile
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLoadCertificatesDifferential builds a CA bundle that mixes
+// certificates in all three PEM labels with a key, a CRL and free text, and
+// checks that we load the certificates openssl loads, in the same order
+// (openssl crl2pkcs7 -certfile reads files with PEM_X509_INFO_read_bio, the
+// reader behind -CAfile).
+func TestLoadCertificatesDifferential(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "p256")
+	dir := p.dir
+	crl := filepath.Join(dir, "root.crl")
+	// A CRL made by "openssl ca" needs a CA database; a minimal config.
+	db := filepath.Join(dir, "index.txt")
+	writeFile(t, db, nil)
+	cnf := filepath.Join(dir, "ca.cnf")
+	writeFile(t, cnf, []byte("[ca]\ndefault_ca=d\n[d]\ndatabase="+db+"\ndefault_md=sha256\ndefault_crl_days=1\n"))
+	ossl(t, "ca", "-config", cnf, "-gencrl", "-keyfile", p.rootKey, "-cert", p.root, "-out", crl)
+
+	old := filepath.Join(dir, "old.pem")
+	writeFile(t, old, bytes.ReplaceAll(readFile(t, p.intermediate), []byte("CERTIFICATE"), []byte("X509 CERTIFICATE")))
+	trusted := filepath.Join(dir, "trusted.pem")
+	ossl(t, "x509", "-in", p.root, "-trustout", "-addtrust", "serverAuth", "-out", trusted)
+	text := filepath.Join(dir, "text.txt")
+	writeFile(t, text, ossl(t, "x509", "-in", p.leaf, "-text")) // text then the PEM
+	bundle := cat(t, filepath.Join(dir, "bundle.pem"), p.leafKey, text, crl, old, trusted)
+	crlf := filepath.Join(dir, "bundle-crlf.pem")
+	writeFile(t, crlf, bytes.ReplaceAll(readFile(t, bundle), []byte("\n"), []byte("\r\n")))
+
+	p7 := filepath.Join(dir, "bundle.p7")
+	ossl(t, "crl2pkcs7", "-nocrl", "-certfile", bundle, "-out", p7)
+	want := pemCertsFingerprints(t, ossl(t, "pkcs7", "-in", p7, "-print_certs"))
+	if len(want) != 3 {
+		t.Fatalf("openssl read %d certificates from the bundle, expected 3", len(want))
+	}
+	for _, f := range []string{bundle, crlf} {
+		certs, err := LoadCertificates(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][32]byte
+		for _, c := range certs {
+			got = append(got, fingerprint(c))
+		}
+		if !sameFingerprints(got, want) {
+			t.Errorf("%s: got %d certificates, openssl %d (or another order)", f, len(got), len(want))
+		}
+	}
+	// And the bundle works as a CA file for openssl verify.
+	if out, err := osslErr("verify", "-CAfile", cat(t, filepath.Join(dir, "cas.pem"), p.root, p.intermediate), p.leaf); err != nil {
+		t.Fatalf("openssl verify: %v %s", err, out)
+	}
+}
+
+func TestLoadCertificatesDER(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "p256")
+	a := filepath.Join(p.dir, "a.der")
+	b := filepath.Join(p.dir, "b.der")
+	ossl(t, "x509", "-in", p.leaf, "-outform", "DER", "-out", a)
+	ossl(t, "x509", "-in", p.root, "-outform", "DER", "-out", b)
+	certs, err := LoadCertificates(a)
+	if err != nil || len(certs) != 1 || certs[0].Subject.CommonName != "leaf" {
+		t.Fatalf("DER: %d certs, %v", len(certs), err)
+	}
+	both := cat(t, filepath.Join(p.dir, "both.der"), a, b)
+	certs, err = LoadCertificates(both)
+	if err != nil || len(certs) != 2 || certs[1].Subject.CommonName != "root" {
+		t.Fatalf("concatenated DER: %d certs, %v", len(certs), err)
+	}
+}
+
+// TestLoadCertificatesErrors: files openssl refuses as -CAfile are refused
+// here, with the file named.
+func TestLoadCertificatesErrors(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "p256")
+	cert := string(readFile(t, p.leaf))
+	lines := strings.Split(cert, "\n")
+	cases := []struct {
+		name string
+		data string
+		kind error
+		text string
+	}{
+		{"empty", "", ErrNoCertificate, "empty file"},
+		{"key-only", string(readFile(t, p.leafKey)), ErrNoCertificate, "no certificate found (PEM blocks: PRIVATE KEY)"},
+		{"garbage", "garbage\x00\x01", nil, "neither PEM nor valid DER"},
+		{"truncated", strings.Join(lines[:len(lines)/2], "\n"), nil, "has no END line"},
+		{"bad-base64-other-block", cert + "-----BEGIN FOO-----\n@@@\n-----END FOO-----\n", nil, "not valid base64"},
+		{"bad-cert-der", cert + "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", nil, "invalid certificate"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := filepath.Join(t.TempDir(), c.name+".pem")
+			writeFile(t, f, []byte(c.data))
+			_, err := LoadCertificates(f)
+			checkErr(t, err, c.kind, f)
+			if !strings.Contains(err.Error(), c.text) {
+				t.Errorf("error %q does not say %q", err, c.text)
+			}
+			if c.name == "empty" {
+				return // openssl treats an empty -CAfile differently across versions
+			}
+			if _, err := osslErr("verify", "-CAfile", f, p.leaf); err == nil {
+				t.Errorf("openssl verify accepted -CAfile %s", c.name)
+			}
+		})
+	}
+}
