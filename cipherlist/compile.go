@@ -734,3 +734,38 @@ func goSupported(id uint16) (known, insecure bool) {
 	}
 	return false, false
 }
+
+// ForSecLevel keeps the suites OpenSSL 3.0's default security callback
+// allows at the given level, as `openssl ciphers -s -psk -srp` lists them:
+// from level 1 no anonymous (aNULL) suites and no suite weaker than the
+// level's minimum (80, 112, 128, 192, 256 bits for levels 1 to 5, so no
+// eNULL); from level 3 only forward-secret key exchange (ECDHE, DHE,
+// ECDHE-PSK, DHE-PSK); from level 4 no SHA-1 MAC. Level 0 keeps everything.
+func (l *List) ForSecLevel(level int) *List {
+	out := *l
+	out.Suites = nil
+	out.Ignored = append([]string(nil), l.Ignored...)
+	for _, s := range l.Suites {
+		if secLevelAllows(&s, level) {
+			out.Suites = append(out.Suites, s)
+		}
+	}
+	return &out
+}
+
+func secLevelAllows(s *Suite, level int) bool {
+	if level <= 0 {
+		return true
+	}
+	minBits := [...]int{0, 80, 112, 128, 192, 256}[min(level, 5)]
+	if s.Bits < minBits || s.auth&aNULL != 0 {
+		return false
+	}
+	if level >= 3 && s.minVersion != verTLS13 && s.mkey&(kDHE|kECDHE|kDHEPSK|kECDHEPSK) == 0 {
+		return false
+	}
+	if level >= 4 && s.mac == macSHA1 {
+		return false
+	}
+	return true
+}
