@@ -116,6 +116,11 @@ func genKey(t testing.TB, dir, kind string) string {
 		ossl(t, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:"+curve, "-out", p)
 	case "ed25519":
 		ossl(t, "genpkey", "-algorithm", "ED25519", "-out", p)
+	case "p224":
+		ossl(t, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-224", "-out", p)
+	case "RSA-PSS":
+		// Small and fast: only the algorithm matters here.
+		ossl(t, "genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:1024", "-out", p)
 	default:
 		ossl(t, "genpkey", "-algorithm", kind, "-out", p)
 	}
@@ -173,9 +178,9 @@ func cat(t testing.TB, out string, parts ...string) string {
 }
 
 // opensslPublicKey asks openssl for the public key of a private key file.
-func opensslPublicKey(t testing.TB, keyPath, password string) []byte {
+func opensslPublicKey(t testing.TB, keyPath, password string, extra ...string) []byte {
 	t.Helper()
-	args := []string{"pkey", "-in", keyPath, "-pubout", "-outform", "DER"}
+	args := append([]string{"pkey", "-in", keyPath, "-pubout", "-outform", "DER"}, extra...)
 	if password != "" {
 		args = append(args, "-passin", "pass:"+password)
 	}

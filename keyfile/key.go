@@ -5,6 +5,7 @@ import (
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
@@ -124,7 +125,7 @@ func (p parser) parsePEMKeyBlock(b pemBlock, name, password string) (crypto.Sign
 		if err != nil {
 			return nil, newErr(name, nil, err, where+": invalid SEC1 EC private key")
 		}
-		return k, nil
+		return asSigner(k, name, where)
 	default: // PRIVATE KEY, ANY PRIVATE KEY
 		return p.parseDERKey(b.Bytes, name, password)
 	}
@@ -143,7 +144,7 @@ func (p parser) parseDERKey(der []byte, name, password string) (crypto.Signer, e
 		return k, nil
 	}
 	if k, err := x509.ParseECPrivateKey(der); err == nil {
-		return k, nil
+		return asSigner(k, name, "SEC1 key")
 	}
 	return nil, newErr(name, ErrNoKey, nil, "not a private key: neither PEM nor a DER PKCS#8, PKCS#1 or SEC1 key")
 }
@@ -208,6 +209,9 @@ func asSigner(k any, name, what string) (crypto.Signer, error) {
 	case *rsa.PrivateKey:
 		return k, nil
 	case *ecdsa.PrivateKey:
+		if k.Curve == elliptic.P224() {
+			return nil, newErr(name, ErrUnsupported, nil, what+": ECDSA P-224 keys cannot sign TLS handshakes in Go's crypto/tls")
+		}
 		return k, nil
 	case ed25519.PrivateKey:
 		return k, nil

@@ -16,7 +16,10 @@ type keyFormat struct {
 	args      []string // openssl arguments; IN and OUT are replaced
 	encrypted bool
 	pemType   string // expected first BEGIN line type ("" for DER)
+	legacy    bool   // needs OpenSSL's legacy provider (DES)
 }
+
+var legacyProvider = []string{"-provider", "legacy", "-provider", "default"}
 
 var allKinds = []string{"rsa", "p256", "p384", "ed25519"}
 
@@ -35,6 +38,11 @@ var keyFormats = []keyFormat{
 	{name: "pkcs8-scrypt", kinds: []string{"rsa", "p256"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-scrypt", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "ENCRYPTED PRIVATE KEY"},
 	{name: "pkcs8-v2-der", kinds: []string{"p256", "rsa"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-v2", "aes-256-cbc", "-outform", "DER", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true},
 	{name: "pkcs8-scrypt-der", kinds: []string{"p256"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-scrypt", "-outform", "DER", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true},
+	{name: "pkcs8-v2-des", kinds: []string{"p256"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-v2", "des", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "ENCRYPTED PRIVATE KEY", legacy: true},
+	{name: "pkcs8-v1-sha1-3des", kinds: []string{"p256", "rsa"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-v1", "PBE-SHA1-3DES", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "ENCRYPTED PRIVATE KEY"},
+	{name: "pkcs8-v1-sha1-2des", kinds: []string{"p256"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-v1", "PBE-SHA1-2DES", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "ENCRYPTED PRIVATE KEY"},
+	{name: "pkcs8-v1-md5-des", kinds: []string{"p256"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-v1", "PBE-MD5-DES", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "ENCRYPTED PRIVATE KEY", legacy: true},
+	{name: "pkcs8-v1-sha1-des-der", kinds: []string{"ed25519"}, args: []string{"pkcs8", "-topk8", "-in", "IN", "-v1", "PBE-SHA1-DES", "-outform", "DER", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, legacy: true},
 	{name: "legacy-rsa-aes128", kinds: []string{"rsa"}, args: []string{"rsa", "-in", "IN", "-traditional", "-aes128", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "RSA PRIVATE KEY"},
 	{name: "legacy-rsa-aes192", kinds: []string{"rsa"}, args: []string{"rsa", "-in", "IN", "-traditional", "-aes192", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "RSA PRIVATE KEY"},
 	{name: "legacy-rsa-aes256", kinds: []string{"rsa"}, args: []string{"rsa", "-in", "IN", "-traditional", "-aes256", "-passout", "pass:PW", "-out", "OUT"}, encrypted: true, pemType: "RSA PRIVATE KEY"},
@@ -56,6 +64,9 @@ func makeKeyFormat(t *testing.T, f keyFormat, in, out string) {
 			a = "pass:" + testPassword
 		}
 		args[i] = a
+	}
+	if f.legacy {
+		args = append(args, legacyProvider...)
 	}
 	ossl(t, args...)
 	data := readFile(t, out)
@@ -93,7 +104,11 @@ func TestParsePrivateKeyFormats(t *testing.T) {
 				if f.encrypted {
 					pw = testPassword
 				}
-				want := opensslPublicKey(t, path, pw)
+				var extra []string
+				if f.legacy {
+					extra = legacyProvider
+				}
+				want := opensslPublicKey(t, path, pw, extra...)
 
 				k, err := ParsePrivateKey(data, path, pw)
 				if err != nil {
@@ -154,7 +169,11 @@ func TestWrongPasswordAgreesWithOpenSSL(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "key")
 			makeKeyFormat(t, f, key, path)
-			if _, err := osslErr("pkey", "-in", path, "-passin", "pass:"+wrongPassword, "-noout"); err == nil {
+			args := []string{"pkey", "-in", path, "-passin", "pass:" + wrongPassword, "-noout"}
+			if f.legacy {
+				args = append(args, legacyProvider...)
+			}
+			if _, err := osslErr(args...); err == nil {
 				t.Fatalf("openssl accepted the wrong password")
 			}
 			_, err := ParsePrivateKey(readFile(t, path), path, wrongPassword)
@@ -215,11 +234,21 @@ func TestUnsupportedKeyTypes(t *testing.T) {
 	for _, c := range []struct{ alg, want string }{
 		{"ED448", "Ed448"},
 		{"X25519", "X25519"},
+		{"X448", "X448"},
+		{"p224", "P-224"},
+		{"RSA-PSS", "RSA-PSS"},
 	} {
 		t.Run(c.alg, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			p := genKey(t, dir, c.alg)
+			if c.alg == "p224" {
+				// SEC1 form too: it goes through another parser.
+				sec1 := filepath.Join(dir, "sec1.pem")
+				ossl(t, "ec", "-in", p, "-out", sec1)
+				_, err := ParsePrivateKey(readFile(t, sec1), sec1, "")
+				checkErr(t, err, ErrUnsupported, sec1)
+			}
 			_, err := ParsePrivateKey(readFile(t, p), p, "")
 			checkErr(t, err, ErrUnsupported, p)
 			if !strings.Contains(err.Error(), c.want) {

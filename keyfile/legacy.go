@@ -93,5 +93,5 @@ func (p parser) parseLegacyEncrypted(b pemBlock, name, password string) (crypto.
 	if err != nil {
 		return nil, newErr(name, ErrBadPassword, nil, what+": wrong certificate-password (decrypted data is not a key)")
 	}
-	return k, nil
+	return asSigner(k, name, what)
 }

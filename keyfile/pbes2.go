@@ -122,12 +122,23 @@ func (p parser) parseEncryptedPKCS8(der []byte, name, where, password string) (c
 	if rest, err := asn1.Unmarshal(der, &epki); err != nil || len(rest) != 0 {
 		return nil, newErr(name, nil, err, what+": malformed EncryptedPrivateKeyInfo")
 	}
+	if s, ok := pbe1Schemes[epki.Algorithm.Algorithm.String()]; ok {
+		if password == "" {
+			return nil, newErr(name, ErrPasswordRequired, nil, what+" needs certificate-password")
+		}
+		key, iv, err := p.pbe1KeyIV(s, epki.Algorithm.Parameters.FullBytes, password)
+		if err != nil {
+			return nil, newErr(name, kindOf(err), err, what)
+		}
+		defer clear(key)
+		return p.decryptPKCS8(s.cipher, key, iv, epki.EncryptedData, name, what)
+	}
 	if !epki.Algorithm.Algorithm.Equal(oidPBES2) {
 		scheme := pbeSchemeNames[epki.Algorithm.Algorithm.String()]
 		if scheme == "" {
 			scheme = "algorithm " + epki.Algorithm.Algorithm.String()
 		}
-		return nil, newErr(name, ErrUnsupported, nil, fmt.Sprintf("%s: encryption scheme %s is not supported (only PBES2; re-encrypt with openssl pkcs8 -topk8 -v2 aes-256-cbc)", what, scheme))
+		return nil, newErr(name, ErrUnsupported, nil, fmt.Sprintf("%s: encryption scheme %s is not supported (re-encrypt with openssl pkcs8 -topk8 -v2 aes-256-cbc)", what, scheme))
 	}
 	if password == "" {
 		return nil, newErr(name, ErrPasswordRequired, nil, what+" needs certificate-password")
@@ -149,7 +160,12 @@ func (p parser) parseEncryptedPKCS8(der []byte, name, where, password string) (c
 		return nil, newErr(name, kindOf(err), err, what)
 	}
 	defer clear(key)
-	plain, err := cbcDecrypt(ciph, key, iv, epki.EncryptedData)
+	return p.decryptPKCS8(ciph, key, iv, epki.EncryptedData, name, what)
+}
+
+// decryptPKCS8 decrypts the PrivateKeyInfo and parses it.
+func (p parser) decryptPKCS8(ciph pbeCipher, key, iv, data []byte, name, what string) (crypto.Signer, error) {
+	plain, err := cbcDecrypt(ciph, key, iv, data)
 	if err == errBadPadding {
 		return nil, newErr(name, ErrBadPassword, nil, what+": wrong certificate-password (bad padding after decryption)")
 	}
