@@ -2,6 +2,8 @@ package keyfile
 
 import (
 	"bytes"
+	"crypto"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -290,4 +292,56 @@ func TestLoadMissingFile(t *testing.T) {
 	checkErr(t, err, os.ErrNotExist, missing)
 	_, err = LoadCertificates(missing)
 	checkErr(t, err, os.ErrNotExist, missing)
+}
+
+// TestKDFLimits: costs above the limits are refused before any work, with
+// ErrUnsupported (not ErrBadPassword).
+func TestKDFLimits(t *testing.T) {
+	needOpenSSL(t)
+	t.Parallel()
+	dir := t.TempDir()
+	key := genKey(t, dir, "p256")
+	pbk := filepath.Join(dir, "pbkdf2.pem")
+	ossl(t, "pkcs8", "-topk8", "-in", key, "-v2", "aes-128-cbc", "-iter", "5000", "-passout", "pass:"+testPassword, "-out", pbk)
+	scr := filepath.Join(dir, "scrypt.pem")
+	ossl(t, "pkcs8", "-topk8", "-in", key, "-scrypt", "-passout", "pass:"+testPassword, "-out", scr)
+	v1 := filepath.Join(dir, "v1.pem")
+	ossl(t, "pkcs8", "-topk8", "-in", key, "-v1", "PBE-SHA1-3DES", "-iter", "5000", "-passout", "pass:"+testPassword, "-out", v1)
+	p12 := filepath.Join(dir, "k.p12")
+	cert := selfSigned(t, dir, key, "leaf")
+	ossl(t, "pkcs12", "-export", "-inkey", key, "-in", cert, "-iter", "5000", "-passout", "pass:"+testPassword, "-out", p12)
+
+	small := parser{lim: limits{maxPBKDF2Iter: 4096, maxScryptMemory: 2 << 20, maxScryptP: 1, maxPKCS12Iter: 4096}}
+	for _, f := range []string{pbk, scr, v1, p12} {
+		data := readFile(t, f)
+		_, err := small.parsePrivateKey(data, f, testPassword)
+		checkErr(t, err, ErrUnsupported, f)
+		if errors.Is(err, ErrBadPassword) {
+			t.Errorf("%s: limit reported as a bad password", f)
+		}
+		// The default limits accept what openssl writes.
+		if _, err := ParsePrivateKey(data, f, testPassword); err != nil {
+			t.Errorf("%s with default limits: %v", f, err)
+		}
+	}
+}
+
+// TestKeySettingIsPKCS12: the key setting may name a PKCS#12 file.
+func TestKeySettingIsPKCS12(t *testing.T) {
+	needOpenSSL(t)
+	t.Parallel()
+	dir := t.TempDir()
+	key := genKey(t, dir, "p256")
+	cert := selfSigned(t, dir, key, "leaf")
+	p12 := filepath.Join(dir, "k.pfx")
+	ossl(t, "pkcs12", "-export", "-inkey", key, "-in", cert, "-passout", "pass:"+testPassword, "-out", p12)
+	c, err := LoadKeyPair(cert, p12, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(marshalPub(t, c.PrivateKey.(crypto.Signer)), opensslPublicKey(t, key, "")) {
+		t.Fatal("wrong key")
+	}
+	_, err = LoadKeyPair(cert, p12, "")
+	checkErr(t, err, ErrPasswordRequired, p12)
 }
