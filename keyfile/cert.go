@@ -45,7 +45,7 @@ func ParseCertificates(data []byte, name string) ([]*x509.Certificate, error) {
 			return nil, newErr(name, nil, err, "cannot read certificates")
 		}
 		defer zeroBlocks(blocks) // the file may also hold a key
-		return certsFromPEMBlocks(blocks, name)
+		return certsFromPEMBlocks(blocks, name, true)
 	}
 	if isPKCS12(data) {
 		return nil, newErr(name, ErrNoCertificate, nil, "this is a PKCS#12 file, not a PEM or DER certificate list")
@@ -60,11 +60,17 @@ func ParseCertificates(data []byte, name string) ([]*x509.Certificate, error) {
 	return certs, nil
 }
 
-// certsFromPEMBlocks parses the certificate blocks, in order.
-func certsFromPEMBlocks(blocks []pemBlock, name string) ([]*x509.Certificate, error) {
+// certsFromPEMBlocks parses the certificate blocks, in order. With caFile,
+// the other blocks are checked as OpenSSL's CA-file reader checks them;
+// otherwise (certificate chain files, read by OpenSSL with
+// PEM_read_bio_X509) they are skipped unread.
+func certsFromPEMBlocks(blocks []pemBlock, name string, caFile bool) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
 	for _, b := range blocks {
 		if !isCertPEMType(b.Type) {
+			if reason := caFileBlockProblem(b); caFile && reason != "" {
+				return nil, newErr(name, nil, nil, fmt.Sprintf("%q block at line %d: %s", b.Type, b.Line, reason))
+			}
 			continue
 		}
 		der := b.Bytes
@@ -89,4 +95,92 @@ func certsFromPEMBlocks(blocks []pemBlock, name string) ([]*x509.Certificate, er
 		return nil, newErr(name, ErrNoCertificate, nil, fmt.Sprintf("no certificate found (PEM blocks: %s)", pemTypes(blocks)))
 	}
 	return certs, nil
+}
+
+// caFileBlockProblem mirrors OpenSSL's CA-file reader
+// (PEM_X509_INFO_read_bio), which besides certificates decodes CRLs and
+// unencrypted RSA, DSA, EC and PKCS#8 private keys, and rejects the whole
+// file when one of them does not decode; other block types (PUBLIC KEY, EC
+// PARAMETERS, ENCRYPTED PRIVATE KEY, unknown labels) are skipped unread.
+// We check the DER structure as OpenSSL's decoders do (not the key's
+// mathematics, which they do not check either). It returns "" when the block
+// is fine to skip.
+func caFileBlockProblem(b pemBlock) string {
+	if b.Headers["Proc-Type"] != "" {
+		return "" // legacy-encrypted key: OpenSSL keeps it undecoded
+	}
+	ok := true
+	switch b.Type {
+	case "X509 CRL":
+		ok = crlShape(b.Bytes)
+	case pemPKCS1:
+		ok = rsaKeyShape(b.Bytes)
+	case pemSEC1:
+		ok = ecKeyShape(b.Bytes)
+	case "DSA PRIVATE KEY":
+		ok = integerSequenceShape(b.Bytes, 6)
+	case pemPKCS8:
+		ok = pkcs8Shape(b.Bytes)
+	}
+	if !ok {
+		return "malformed " + b.Type + " (OpenSSL rejects the whole file)"
+	}
+	return ""
+}
+
+func crlShape(der []byte) bool {
+	s := cryptobyte.String(der)
+	var seq, tbs, alg cryptobyte.String
+	return s.ReadASN1(&seq, cbasn1.SEQUENCE) && s.Empty() &&
+		seq.ReadASN1(&tbs, cbasn1.SEQUENCE) && seq.ReadASN1(&alg, cbasn1.SEQUENCE) &&
+		seq.SkipASN1(cbasn1.BIT_STRING) && seq.Empty()
+}
+
+// integerSequenceShape: SEQUENCE { n INTEGERs, ... }.
+func integerSequenceShape(der []byte, n int) bool {
+	s := cryptobyte.String(der)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if !seq.SkipASN1(cbasn1.INTEGER) {
+			return false
+		}
+	}
+	return true
+}
+
+// rsaKeyShape: RSAPrivateKey, version and eight INTEGERs.
+func rsaKeyShape(der []byte) bool { return integerSequenceShape(der, 9) }
+
+// ecKeyShape: ECPrivateKey ::= SEQUENCE { version INTEGER, privateKey OCTET
+// STRING, [0] parameters OPTIONAL, [1] publicKey OPTIONAL }.
+func ecKeyShape(der []byte) bool {
+	s := cryptobyte.String(der)
+	var seq cryptobyte.String
+	return s.ReadASN1(&seq, cbasn1.SEQUENCE) && s.Empty() &&
+		seq.SkipASN1(cbasn1.INTEGER) && seq.SkipASN1(cbasn1.OCTET_STRING)
+}
+
+// pkcs8Shape: a PrivateKeyInfo whose inner key has the shape of its
+// algorithm (RSA and EC checked; other algorithms accepted).
+func pkcs8Shape(der []byte) bool {
+	oid, ok := pkcs8AlgorithmOID(der)
+	if !ok {
+		return false
+	}
+	s := cryptobyte.String(der)
+	var seq, inner cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.SkipASN1(cbasn1.INTEGER) ||
+		!seq.SkipASN1(cbasn1.SEQUENCE) || !seq.ReadASN1(&inner, cbasn1.OCTET_STRING) {
+		return false
+	}
+	switch keyAlgorithmNames[oid.String()] {
+	case "RSA", "RSA-PSS":
+		return rsaKeyShape(inner)
+	case "EC":
+		return ecKeyShape(inner)
+	}
+	return true
 }

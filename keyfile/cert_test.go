@@ -116,3 +116,49 @@ func TestLoadCertificatesErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCAFileOtherBlocksDifferential: for each kind of non-certificate PEM
+// block, well formed and malformed, our CA-file reader accepts the file
+// exactly when "openssl verify -CAfile" does.
+func TestCAFileOtherBlocksDifferential(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "p256")
+	root := string(readFile(t, p.root))
+	key := string(readFile(t, p.leafKey))
+	enc := filepath.Join(p.dir, "enc.pem")
+	ossl(t, "pkey", "-in", p.leafKey, "-aes128", "-passout", "pass:"+testPassword, "-out", enc)
+	sec1 := filepath.Join(p.dir, "sec1.pem")
+	ossl(t, "ec", "-in", p.leafKey, "-out", sec1)
+	legacy := filepath.Join(p.dir, "legacy.pem")
+	ossl(t, "ec", "-in", p.leafKey, "-aes128", "-passout", "pass:"+testPassword, "-out", legacy)
+	pub := filepath.Join(p.dir, "pub.pem")
+	ossl(t, "pkey", "-in", p.leafKey, "-pubout", "-out", pub)
+	params := filepath.Join(p.dir, "params.pem")
+	ossl(t, "ecparam", "-name", "prime256v1", "-out", params)
+
+	extras := map[string]string{
+		"pkcs8":         key,
+		"encrypted":     string(readFile(t, enc)),
+		"sec1":          string(readFile(t, sec1)),
+		"legacy-sec1":   string(readFile(t, legacy)),
+		"public":        string(readFile(t, pub)),
+		"ec-parameters": string(readFile(t, params)),
+	}
+	for _, typ := range []string{"PRIVATE KEY", "X509 CRL", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY",
+		"FOO", "PUBLIC KEY", "ENCRYPTED PRIVATE KEY", "EC PARAMETERS", "TRUSTED CERTIFICATE", "X509 CERTIFICATE"} {
+		extras["bad "+typ] = "-----BEGIN " + typ + "-----\nMAMCAQA=\n-----END " + typ + "-----\n" // SEQUENCE{INTEGER 0}, 5 bytes
+		extras["junk "+typ] = "-----BEGIN " + typ + "-----\nAAAA\n-----END " + typ + "-----\n"
+	}
+	for name, extra := range extras {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := filepath.Join(t.TempDir(), "ca.pem")
+			writeFile(t, f, []byte(extra+root))
+			_, opensslErr := osslErr("verify", "-CAfile", f, p.root)
+			_, err := LoadCertificates(f)
+			if (err == nil) != (opensslErr == nil) {
+				t.Errorf("we: %v; openssl verify: %v", err, opensslErr)
+			}
+		})
+	}
+}

@@ -30,9 +30,12 @@
 // TRUSTED CERTIFICATE (OpenSSL's X509_AUX format: the certificate followed by
 // trust settings; the certificate is used and the trust settings are
 // ignored, so a root marked "rejected" for a purpose is still a root here).
-// In a bundle, PEM blocks of other types (keys, CRLs, parameters) are
-// skipped, as OpenSSL's -CAfile reader does; a file without any certificate
-// is an error (ErrNoCertificate). In a certificate chain file the first
+// In a bundle (LoadCertificates), PEM blocks of other types are skipped as
+// OpenSSL's -CAfile reader (PEM_X509_INFO_read_bio) skips them: CRL and
+// unencrypted private-key blocks must still be well-formed DER (OpenSSL
+// decodes them and refuses the whole file otherwise), other labels (PUBLIC
+// KEY, EC PARAMETERS, ENCRYPTED PRIVATE KEY, unknown ones) are not looked
+// at. A file without any certificate is an error (ErrNoCertificate). In a certificate chain file the first
 // certificate is the leaf and the others follow in file order, as with
 // SSL_CTX_use_certificate_chain_file; the chain is not reordered or
 // verified here.

@@ -68,7 +68,7 @@ func (p parser) parseKeyPair(certData []byte, certName string, keyData []byte, k
 			return tls.Certificate{}, newErr(certName, nil, err, "cannot read certificate")
 		}
 		defer zeroBlocks(blocks)
-		if certs, err = certsFromPEMBlocks(blocks, certName); err != nil {
+		if certs, err = certsFromPEMBlocks(blocks, certName, false); err != nil {
 			return tls.Certificate{}, err
 		}
 		if keyFromCert {
