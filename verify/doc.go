@@ -1,0 +1,86 @@
+// Package verify verifies X.509 certificate chains the way OpenSSL 3.0's
+// X509_verify_cert does, and reports the outcome with OpenSSL's numeric
+// codes and texts (X509_V_ERR_*, X509_verify_cert_error_string).
+//
+// It does not use crypto/x509's Certificate.Verify: the first error, its
+// depth and the list of problems must be OpenSSL's, and they depend on
+// OpenSSL's order of checks, which is reproduced here.
+//
+// # Order of checks
+//
+// Verify runs the steps of OpenSSL's verify_chain in order. A callback that
+// accepts an error lets OpenSSL continue to the next check, so one chain can
+// have several problems; Verify records them all (Result.AllProblems), then
+// derives what the different OpenSSL callers see.
+//
+//  1. Chain building (build_chain, trusted-first): from the leaf, look for
+//     the issuer among the trust anchors (Options.Trust, queried by issuer
+//     name: ca-file then ca-directory), else among the untrusted
+//     certificates (Options.Intermediates), and repeat. A candidate issuer
+//     must have the issuer's name (canonical comparison), fit the subject's
+//     authority key identifier and have a key of the signature algorithm's
+//     type; among several, the first valid at the verification time wins,
+//     else the one expiring last. A self-signed untrusted certificate is
+//     replaced by an identical trusted one. The chain is trusted once a
+//     self-signed trusted certificate is reached (or any trusted one with
+//     PartialChain). Errors: 22 chain too long (at depth MaxDepth+1), 18
+//     self-signed leaf, 19 self-signed certificate in chain, 20 unable to
+//     get local issuer, 2 unable to get issuer (a trusted certificate
+//     whose issuer is missing).
+//  2. Extensions (check_extensions), for each certificate from the leaf
+//     up: 34 unhandled critical extension, 40 proxy certificate, 79
+//     invalid CA (an issuer that is not a CA by basicConstraints, or whose
+//     keyUsage lacks keyCertSign; the trust anchor may also be a v1 root),
+//     the strict checks (below), 26 purpose (Options.Purpose: extended key
+//     usage, Netscape cert type and key usage as OpenSSL's sslserver and
+//     sslclient purposes), 25 path length.
+//  3. Identity (check_id): 62 host name mismatch or 64 IP address mismatch
+//     for Options.Hostname, with OpenSSL's rules: DNS subjectAltNames, a
+//     wildcard only as the whole or the start/end of the first label of a
+//     name with at least three labels, never in an IDNA label; the
+//     commonName only when the certificate has no DNS subjectAltName.
+//  4. Revocation (check_revocation) when Options.CRLCheck is set: for the
+//     leaf (CRLPeer) or every certificate including the root (CRLAll), the
+//     best CRL of the certificate's issuer (matching name, authority key
+//     identifier, scope, times; newest first) from Options.CRLs: 3 no CRL,
+//     35 issuer lacks cRLSign, 44 different scope, 11 / 12 CRL not yet
+//     valid / expired, 8 CRL signature failure, 36 unhandled critical CRL
+//     extension, 23 revoked.
+//  5. Signatures and times (internal_verify), from the top of the chain
+//     down: 21 unable to verify the first certificate (a lone untrusted
+//     leaf, reached only when continuing past 20), 32 issuer keyUsage
+//     without keyCertSign, 7 signature failure, 9 not yet valid, 10
+//     expired (OpenSSL 3.0 counts the notAfter second as expired).
+//  6. Name constraints (check_name_constraints): 47 permitted, 48
+//     excluded, 49, 51, 53, checking subject, email attributes,
+//     subjectAltNames and, for a leaf without DNS names, commonNames that
+//     look like host names.
+//
+// # What the callers see
+//
+// Result.Code and Result.Depth are the first problem: what a TLS handshake
+// under verify optional or required fails with (OpenSSL stops at the first
+// error). Result.Problems is what `openssl verify` prints: its callback
+// continues past expired certificates, a self-signed leaf, invalid CA,
+// path length, purpose, CRL validity times, unhandled critical extensions
+// and the -x509_strict conformance errors (Continuable), and stops at any
+// other. Result.FinalCode is what s_client's "Verify return code" shows,
+// whose callback continues past everything: the last problem (for a lone
+// leaf whose issuer is unknown, 21 after 20).
+//
+// # Strict mode
+//
+// Options.Strict (the x509-strict setting) adds OpenSSL's -x509_strict
+// checks, which OpenSSL's default mode skips: 79 for a trust anchor that is
+// not a CA by basicConstraints, 80 pathLen on a non-CA, 81 pathLen without
+// keyCertSign, 89 CA basicConstraints not critical, 92 CA without keyUsage,
+// 82 keyCertSign on a non-CA, 83 empty issuer, 84 empty subject, 88 empty
+// subject with a non-critical subjectAltName, 87 empty subjectAltName, 78
+// inconsistent signature algorithms, 90 / 91 critical authority / subject
+// key identifier, 85 missing authority key identifier, 86 missing subject
+// key identifier, 93 extensions in a non-v3 certificate. See strict.go for
+// the further RFC 5280 and CA/Browser Forum rules applied in strict mode.
+//
+// Without Strict the behaviour is OpenSSL-compatible; the differential
+// tests compare it with the local `openssl verify` on generated chains.
+package verify

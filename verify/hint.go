@@ -1,0 +1,88 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sslstream/sslstream/dn"
+)
+
+// hint returns one line of advice for the usual mistakes behind r.Code.
+func hint(r *Result, opts *Options, now time.Time) string {
+	if r.Code == OK {
+		return ""
+	}
+	var at *Problem
+	if len(r.Problems) > 0 {
+		at = &r.Problems[0]
+	}
+	subj := ""
+	if at != nil {
+		subj = at.Subject
+	}
+	certAt := func(d int) string {
+		if d >= 0 && d < len(r.Chain) {
+			return dn.String(r.Chain[d].RawSubject)
+		}
+		return subj
+	}
+	issuerAt := func(d int) string {
+		if d >= 0 && d < len(r.Chain) {
+			return dn.String(r.Chain[d].RawIssuer)
+		}
+		return ""
+	}
+	stamp := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+	switch r.Code {
+	case UnableToGetIssuerCertLocally, UnableToVerifyLeafSignature:
+		iss := issuerAt(r.Depth)
+		if r.Depth == 0 && len(opts.Intermediates) == 0 {
+			return fmt.Sprintf("the peer sent only its own certificate: it did not send the intermediate %q that issued it, or that CA is not in ca-file/ca-directory", iss)
+		}
+		return fmt.Sprintf("the issuer %q of %q is neither among the certificates sent nor in ca-file/ca-directory: add the intermediate to the server's chain or the root to the trust store", iss, certAt(r.Depth))
+	case UnableToGetIssuerCert:
+		return fmt.Sprintf("the trust store holds %q but not the root %q above it: add the root to ca-file/ca-directory (or accept partial chains)", certAt(r.Depth), issuerAt(r.Depth))
+	case SelfSignedCertInChain:
+		return fmt.Sprintf("the root %q sent by the peer is not trusted: add it to ca-file/ca-directory if you trust it", certAt(r.Depth))
+	case DepthZeroSelfSignedCert:
+		return fmt.Sprintf("the certificate %q is self-signed: trust it explicitly by putting it in ca-file/ca-directory, or use a CA-issued certificate", certAt(0))
+	case CertHasExpired, CertNotYetValid:
+		if r.Depth < len(r.Chain) {
+			c := r.Chain[r.Depth]
+			what := "expired"
+			if r.Code == CertNotYetValid {
+				what = "is not yet valid"
+			}
+			return fmt.Sprintf("%q %s: valid from %s to %s, verification time %s (check the clocks)", dn.String(c.RawSubject), what, stamp(c.NotBefore), stamp(c.NotAfter), stamp(now))
+		}
+	case HostnameMismatch, IPAddressMismatch:
+		if len(r.Chain) > 0 {
+			c := r.Chain[0]
+			var names []string
+			names = append(names, c.DNSNames...)
+			for _, ip := range c.IPAddresses {
+				names = append(names, ip.String())
+			}
+			if len(names) == 0 && c.Subject.CommonName != "" {
+				names = append(names, "CN "+c.Subject.CommonName)
+			}
+			return fmt.Sprintf("the certificate is for %s, not for %q: connect with one of those names or fix server-name", strings.Join(names, ", "), opts.Hostname)
+		}
+	case CRLHasExpired, CRLNotYetValid:
+		return fmt.Sprintf("the CRL for %q is out of date (verification time %s): fetch a current CRL", subj, stamp(now))
+	case UnableToGetCRL:
+		return fmt.Sprintf("no CRL from the issuer %q of %q: add it to crl-file/ca-directory or lower crl-check", issuerAt(r.Depth), certAt(r.Depth))
+	case CertRevoked:
+		return fmt.Sprintf("%q has been revoked by its CA", subj)
+	case CertChainTooLong:
+		return fmt.Sprintf("the chain needs more intermediates than max-depth %d allows: raise max-depth", opts.MaxDepth)
+	case InvalidPurpose:
+		return fmt.Sprintf("%q is not allowed for %s (extended key usage)", subj, opts.Purpose)
+	case InvalidCA:
+		return fmt.Sprintf("%q is used as a CA but is not marked as one (basicConstraints CA:TRUE)", subj)
+	case CertSignatureFailure:
+		return fmt.Sprintf("the signature of %q does not verify: the certificate is corrupt or was issued by a different key of the same name", subj)
+	}
+	return fmt.Sprintf("verification failed at depth %d (%s): %s", r.Depth, subj, Text(r.Code))
+}

@@ -1,0 +1,561 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"math/big"
+
+	"github.com/sslstream/sslstream/dn"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// General name types, numbered as in RFC 5280 (and OpenSSL's GEN_*).
+const (
+	genOther = 0
+	genEmail = 1
+	genDNS   = 2
+	genX400  = 3
+	genDir   = 4
+	genEDI   = 5
+	genURI   = 6
+	genIP    = 7
+	genRID   = 8
+)
+
+// generalName is one GeneralName: its type and its content octets (for a
+// directoryName, the DER Name; for otherName, the whole inner value).
+type generalName struct {
+	typ   int
+	value []byte
+	oid   asn1.ObjectIdentifier // otherName type-id
+}
+
+// subtree is one GeneralSubtree of a name constraints extension.
+type subtree struct {
+	base       generalName
+	minPresent bool
+	min        int64
+	maxPresent bool
+}
+
+// nameConstraints is a parsed name constraints extension.
+type nameConstraints struct {
+	permitted, excluded []subtree
+}
+
+// distPoint is one DistributionPoint of a CRL distribution points extension
+// or the distribution point of an issuing distribution point extension.
+type distPoint struct {
+	hasName   bool
+	fullName  []generalName // type 0
+	relative  []byte        // type 1: the RDN SET DER
+	isRel     bool
+	reasons   uint32 // CRLDP_ALL_REASONS when absent
+	crlIssuer []generalName
+}
+
+// OpenSSL's nsCertType bits.
+const (
+	nsSSLClient = 0x80
+	nsSSLServer = 0x40
+	nsAnyCA     = 0x07
+	nsSSLCA     = 0x04
+)
+
+const allReasons uint32 = 0x807f
+
+// certInfo is what OpenSSL's x509v3_cache_extensions computes for a
+// certificate: the flags the verification checks consult.
+type certInfo struct {
+	c *x509.Certificate
+
+	canonSubject, canonIssuer []byte
+	subjectOK, issuerOK       bool // canonical forms computed
+
+	selfIssued bool // EXFLAG_SI
+	selfSigned bool // EXFLAG_SS
+	invalid    bool // EXFLAG_INVALID: an extension OpenSSL could not decode
+
+	bcPresent, bcCritical, ca bool
+	pathLen                   int64 // -1 when absent
+
+	kuPresent bool
+	ku        x509.KeyUsage
+
+	ekuPresent                    bool
+	ekuServer, ekuClient, ekuSGC  bool
+	nsPresent                     bool
+	ns                            byte
+	unhandledCritical             bool
+	proxy                         bool
+	akidPresent, akidCritical     bool
+	akidKeyID                     []byte
+	akidKeyIDPresent              bool
+	akidIssuer                    []generalName
+	akidSerial                    *big.Int
+	skidPresent, skidCritical     bool
+	sanPresent, sanCritical       bool
+	sans                          []generalName
+	nc                            *nameConstraints
+	ncInvalid                     bool
+	crldp                         []distPoint
+	extCount                      int
+	sigAlgInconsistent            bool
+	pubKeyOK                      bool // a key Go could parse
+	policyConstraintsOrMapInvalid bool
+}
+
+// supportedCritical lists the extensions OpenSSL 3.0 handles when they are
+// critical (X509_supported_extension); any other critical extension is
+// "unhandled" (code 34).
+var supportedCritical = map[string]bool{
+	"2.16.840.1.113730.1.1": true, // nsCertType
+	"2.5.29.15":             true, // keyUsage
+	"2.5.29.17":             true, // subjectAltName
+	"2.5.29.19":             true, // basicConstraints
+	"2.5.29.32":             true, // certificatePolicies
+	"2.5.29.31":             true, // cRLDistributionPoints
+	"2.5.29.37":             true, // extKeyUsage
+	"1.3.6.1.5.5.7.1.7":     true, // sbgp-ipAddrBlock
+	"1.3.6.1.5.5.7.1.8":     true, // sbgp-autonomousSysNum
+	"2.5.29.36":             true, // policyConstraints
+	"1.3.6.1.5.5.7.1.14":    true, // proxyCertInfo
+	"2.5.29.30":             true, // nameConstraints
+	"2.5.29.33":             true, // policyMappings
+	"2.5.29.54":             true, // inhibitAnyPolicy
+}
+
+// newCertInfo computes the flags of c.
+func newCertInfo(c *x509.Certificate) *certInfo {
+	ci := &certInfo{c: c, pathLen: -1}
+	if cs, err := dn.Canonical(c.RawSubject); err == nil {
+		ci.canonSubject, ci.subjectOK = cs, true
+	}
+	if cs, err := dn.Canonical(c.RawIssuer); err == nil {
+		ci.canonIssuer, ci.issuerOK = cs, true
+	}
+	switch c.PublicKey.(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+		ci.pubKeyOK = true
+	}
+	ci.extCount = len(c.Extensions)
+	for _, e := range c.Extensions {
+		id := e.Id.String()
+		if e.Critical && !supportedCritical[id] {
+			ci.unhandledCritical = true
+		}
+		switch id {
+		case "2.5.29.19":
+			ci.bcPresent, ci.bcCritical = true, e.Critical
+			if !ci.parseBC(e.Value) {
+				ci.invalid = true
+			}
+		case "2.5.29.15":
+			ci.kuPresent = true
+			ci.ku = c.KeyUsage
+		case "2.5.29.37":
+			ci.ekuPresent = true
+			for _, u := range c.ExtKeyUsage {
+				switch u {
+				case x509.ExtKeyUsageServerAuth:
+					ci.ekuServer = true
+				case x509.ExtKeyUsageClientAuth:
+					ci.ekuClient = true
+				case x509.ExtKeyUsageNetscapeServerGatedCrypto, x509.ExtKeyUsageMicrosoftServerGatedCrypto:
+					ci.ekuSGC = true
+				}
+			}
+		case "2.16.840.1.113730.1.1":
+			ci.nsPresent = true
+			var bs asn1.BitString
+			if rest, err := asn1.Unmarshal(e.Value, &bs); err == nil && len(rest) == 0 {
+				if len(bs.Bytes) > 0 {
+					ci.ns = bs.Bytes[0]
+				}
+			} else {
+				ci.invalid = true
+			}
+		case "1.3.6.1.5.5.7.1.14":
+			ci.proxy = true
+		case "2.5.29.35":
+			ci.akidPresent, ci.akidCritical = true, e.Critical
+			if !ci.parseAKID(e.Value) {
+				ci.invalid = true
+			}
+		case "2.5.29.14":
+			ci.skidPresent, ci.skidCritical = true, e.Critical
+		case "2.5.29.17":
+			ci.sanPresent, ci.sanCritical = true, e.Critical
+			names, ok := parseGeneralNames(cryptobyte.String(e.Value), true)
+			if !ok {
+				ci.invalid = true
+			}
+			ci.sans = names
+		case "2.5.29.30":
+			nc, ok := parseNameConstraints(e.Value)
+			if !ok {
+				ci.ncInvalid = true
+				ci.invalid = true
+			}
+			ci.nc = nc
+		case "2.5.29.31":
+			dps, ok := parseCRLDP(e.Value)
+			if !ok {
+				ci.invalid = true
+			}
+			ci.crldp = dps
+		}
+	}
+	ci.sigAlgInconsistent = sigAlgInconsistent(c)
+	// EXFLAG_SI / EXFLAG_SS.
+	if ci.subjectOK && ci.issuerOK && bytes.Equal(ci.canonSubject, ci.canonIssuer) {
+		ci.selfIssued = true
+		if checkAKID(ci, ci) == OK && sigAlgMatches(c, c) {
+			ci.selfSigned = true
+		}
+	}
+	return ci
+}
+
+func (ci *certInfo) parseBC(v []byte) bool {
+	in := cryptobyte.String(v)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+		return false
+	}
+	if seq.PeekASN1Tag(cbasn1.BOOLEAN) {
+		var b bool
+		if !seq.ReadASN1Boolean(&b) {
+			return false
+		}
+		ci.ca = b
+	}
+	if seq.PeekASN1Tag(cbasn1.INTEGER) {
+		var n big.Int
+		if !seq.ReadASN1Integer(&n) {
+			return false
+		}
+		if n.Sign() < 0 {
+			return false
+		}
+		if n.IsInt64() {
+			ci.pathLen = n.Int64()
+		} else {
+			ci.pathLen = 1 << 62
+		}
+	}
+	return seq.Empty()
+}
+
+func (ci *certInfo) parseAKID(v []byte) bool {
+	in := cryptobyte.String(v)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+		return false
+	}
+	var kid, iss, ser cryptobyte.String
+	var hasKid, hasIss, hasSer bool
+	if !seq.ReadOptionalASN1(&kid, &hasKid, cbasn1.Tag(0).ContextSpecific()) ||
+		!seq.ReadOptionalASN1(&iss, &hasIss, cbasn1.Tag(1).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&ser, &hasSer, cbasn1.Tag(2).ContextSpecific()) || !seq.Empty() {
+		return false
+	}
+	if hasKid {
+		ci.akidKeyIDPresent = true
+		ci.akidKeyID = []byte(kid)
+	}
+	if hasIss {
+		names, ok := parseGeneralNames(iss, false)
+		if !ok {
+			return false
+		}
+		ci.akidIssuer = names
+		if names == nil {
+			ci.akidIssuer = []generalName{}
+		}
+	}
+	if hasSer {
+		if len(ser) == 0 {
+			return false
+		}
+		n := new(big.Int).SetBytes(ser)
+		if ser[0]&0x80 != 0 {
+			n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(len(ser))*8))
+		}
+		ci.akidSerial = n
+	}
+	return true
+}
+
+// parseGeneralNames reads GeneralNames; when wrapped, in holds the
+// SEQUENCE, otherwise its contents.
+func parseGeneralNames(in cryptobyte.String, wrapped bool) ([]generalName, bool) {
+	seq := in
+	if wrapped {
+		if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+			return nil, false
+		}
+	}
+	var out []generalName
+	for !seq.Empty() {
+		g, ok := readGeneralName(&seq)
+		if !ok {
+			return out, false
+		}
+		out = append(out, g)
+	}
+	return out, true
+}
+
+func readGeneralName(s *cryptobyte.String) (generalName, bool) {
+	var val cryptobyte.String
+	var tag cbasn1.Tag
+	if !s.ReadAnyASN1(&val, &tag) {
+		return generalName{}, false
+	}
+	if tag&0xc0 != 0x80 { // context-specific class
+		return generalName{}, false
+	}
+	n := int(tag & 0x1f)
+	g := generalName{typ: n, value: []byte(val)}
+	switch n {
+	case genOther:
+		var oid asn1.ObjectIdentifier
+		v := val
+		if !v.ReadASN1ObjectIdentifier(&oid) {
+			return g, false
+		}
+		g.oid = oid
+	case genDir:
+		// EXPLICIT: the content is the Name SEQUENCE.
+		var name cryptobyte.String
+		v := val
+		if !v.ReadASN1Element(&name, cbasn1.SEQUENCE) || !v.Empty() {
+			return g, false
+		}
+		g.value = []byte(name)
+	case genEmail, genDNS, genURI, genIP, genRID, genX400, genEDI:
+	default:
+		return g, false
+	}
+	return g, true
+}
+
+func parseNameConstraints(v []byte) (*nameConstraints, bool) {
+	in := cryptobyte.String(v)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+		return nil, false
+	}
+	nc := &nameConstraints{}
+	var perm, excl cryptobyte.String
+	var hasP, hasE bool
+	if !seq.ReadOptionalASN1(&perm, &hasP, cbasn1.Tag(0).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&excl, &hasE, cbasn1.Tag(1).ContextSpecific().Constructed()) || !seq.Empty() {
+		return nil, false
+	}
+	read := func(s cryptobyte.String) ([]subtree, bool) {
+		var out []subtree
+		for !s.Empty() {
+			var st cryptobyte.String
+			if !s.ReadASN1(&st, cbasn1.SEQUENCE) {
+				return out, false
+			}
+			g, ok := readGeneralName(&st)
+			if !ok {
+				return out, false
+			}
+			sub := subtree{base: g}
+			var mn, mx cryptobyte.String
+			if !st.ReadOptionalASN1(&mn, &sub.minPresent, cbasn1.Tag(0).ContextSpecific()) ||
+				!st.ReadOptionalASN1(&mx, &sub.maxPresent, cbasn1.Tag(1).ContextSpecific()) || !st.Empty() {
+				return out, false
+			}
+			if sub.minPresent {
+				n := new(big.Int).SetBytes(mn)
+				if n.IsInt64() {
+					sub.min = n.Int64()
+				} else {
+					sub.min = -1
+				}
+			}
+			out = append(out, sub)
+		}
+		return out, true
+	}
+	var ok bool
+	if hasP {
+		if nc.permitted, ok = read(perm); !ok {
+			return nc, false
+		}
+	}
+	if hasE {
+		if nc.excluded, ok = read(excl); !ok {
+			return nc, false
+		}
+	}
+	return nc, true
+}
+
+// readDistPointName reads a DistributionPointName ([0] fullName or [1]
+// nameRelativeToCRLIssuer) from the contents of its explicit [0] wrapper.
+func readDistPointName(s cryptobyte.String, dp *distPoint) bool {
+	var val cryptobyte.String
+	var tag cbasn1.Tag
+	if !s.ReadAnyASN1(&val, &tag) || !s.Empty() {
+		return false
+	}
+	dp.hasName = true
+	switch tag {
+	case cbasn1.Tag(0).ContextSpecific().Constructed():
+		names, ok := parseGeneralNames(val, false)
+		dp.fullName = names
+		return ok
+	case cbasn1.Tag(1).ContextSpecific().Constructed():
+		dp.isRel = true
+		dp.relative = []byte(val)
+		return true
+	}
+	return false
+}
+
+func readReasons(s cryptobyte.String) uint32 {
+	// BIT STRING contents: unused-bits byte then the bits.
+	if len(s) < 1 {
+		return 0
+	}
+	var r uint32
+	if len(s) > 1 {
+		r = uint32(s[1])
+	}
+	if len(s) > 2 {
+		r |= uint32(s[2]) << 8
+	}
+	return r
+}
+
+func parseCRLDP(v []byte) ([]distPoint, bool) {
+	in := cryptobyte.String(v)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+		return nil, false
+	}
+	var out []distPoint
+	for !seq.Empty() {
+		var d cryptobyte.String
+		if !seq.ReadASN1(&d, cbasn1.SEQUENCE) {
+			return out, false
+		}
+		dp := distPoint{reasons: allReasons}
+		var name, reasons, issuer cryptobyte.String
+		var hasN, hasR, hasI bool
+		if !d.ReadOptionalASN1(&name, &hasN, cbasn1.Tag(0).ContextSpecific().Constructed()) ||
+			!d.ReadOptionalASN1(&reasons, &hasR, cbasn1.Tag(1).ContextSpecific()) ||
+			!d.ReadOptionalASN1(&issuer, &hasI, cbasn1.Tag(2).ContextSpecific().Constructed()) || !d.Empty() {
+			return out, false
+		}
+		if hasN && !readDistPointName(name, &dp) {
+			return out, false
+		}
+		if hasR {
+			dp.reasons = readReasons(reasons)
+		}
+		if hasI {
+			names, ok := parseGeneralNames(issuer, false)
+			if !ok {
+				return out, false
+			}
+			dp.crlIssuer = names
+			if names == nil {
+				dp.crlIssuer = []generalName{}
+			}
+		}
+		out = append(out, dp)
+	}
+	return out, true
+}
+
+// checkAKID is X509_check_akid: whether issuer fits subject's authority key
+// identifier (OK when subject has none).
+func checkAKID(issuer, subject *certInfo) int {
+	if !subject.akidPresent {
+		return OK
+	}
+	if subject.akidKeyIDPresent && issuer.skidPresent && !bytes.Equal(subject.akidKeyID, issuer.c.SubjectKeyId) {
+		return AKIDSKIDMismatch
+	}
+	if subject.akidSerial != nil && (issuer.c.SerialNumber == nil || subject.akidSerial.Cmp(issuer.c.SerialNumber) != 0) {
+		return AKIDIssuerSerialMismatch
+	}
+	if subject.akidIssuer != nil {
+		for _, g := range subject.akidIssuer {
+			if g.typ == genDir {
+				if !dn.Equal(g.value, issuer.c.RawIssuer) {
+					return AKIDIssuerSerialMismatch
+				}
+				break
+			}
+		}
+	}
+	return OK
+}
+
+// keyAlgOf maps a signature algorithm to the public key algorithm it needs.
+func keyAlgOf(s x509.SignatureAlgorithm) x509.PublicKeyAlgorithm {
+	switch s {
+	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
+		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS:
+		return x509.RSA
+	case x509.ECDSAWithSHA1, x509.ECDSAWithSHA256, x509.ECDSAWithSHA384, x509.ECDSAWithSHA512:
+		return x509.ECDSA
+	case x509.DSAWithSHA1, x509.DSAWithSHA256:
+		return x509.DSA
+	case x509.PureEd25519:
+		return x509.Ed25519
+	}
+	return x509.UnknownPublicKeyAlgorithm
+}
+
+// sigAlgMatches is check_sig_alg_match: subject's signature algorithm suits
+// the issuer's key type.
+func sigAlgMatches(issuer, subject *x509.Certificate) bool {
+	want := keyAlgOf(subject.SignatureAlgorithm)
+	return want != x509.UnknownPublicKeyAlgorithm && want == issuer.PublicKeyAlgorithm
+}
+
+// sigAlgInconsistent reports whether the outer signatureAlgorithm differs
+// from the one inside the TBSCertificate (RFC 5280 4.1.1.2).
+func sigAlgInconsistent(c *x509.Certificate) bool {
+	in := cryptobyte.String(c.Raw)
+	var cert, tbs, outer cryptobyte.String
+	if !in.ReadASN1(&cert, cbasn1.SEQUENCE) || !cert.ReadASN1(&tbs, cbasn1.SEQUENCE) ||
+		!cert.ReadASN1Element(&outer, cbasn1.SEQUENCE) {
+		return false
+	}
+	// TBS: [0] version OPTIONAL, serial, signature.
+	var skip, inner cryptobyte.String
+	if tbs.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		tbs.ReadASN1(&skip, cbasn1.Tag(0).ContextSpecific().Constructed())
+	}
+	if !tbs.ReadASN1(&skip, cbasn1.INTEGER) || !tbs.ReadASN1Element(&inner, cbasn1.SEQUENCE) {
+		return false
+	}
+	return !bytes.Equal(inner, outer)
+}
+
+// infoCache holds the certInfo of every certificate one Verify call sees.
+type infoCache map[*x509.Certificate]*certInfo
+
+func (m infoCache) get(c *x509.Certificate) *certInfo {
+	if ci, ok := m[c]; ok {
+		return ci
+	}
+	ci := newCertInfo(c)
+	m[c] = ci
+	return ci
+}

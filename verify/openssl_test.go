@@ -1,0 +1,268 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream/crl"
+	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/internal/testpki"
+)
+
+// needOpenSSL skips the test when the openssl binary is absent.
+func needOpenSSL(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Skip("openssl not on PATH: differential test against OpenSSL skipped")
+	}
+	return p
+}
+
+// opensslCase is one verification asked of both `openssl verify` and Verify.
+type opensslCase struct {
+	leaf      *x509.Certificate
+	untrusted []*x509.Certificate
+	trusted   []*x509.Certificate
+	capath    bool     // trusted (and dirCRLs) go to a hashed directory
+	crls      [][]byte // DER CRLs for -CRLfile
+	dirCRLs   [][]byte // DER CRLs stored as <hash>.rN in the directory
+	crlMode   CRLMode
+	depth     int // -verify_depth; < 0: not given
+	purpose   Purpose
+	host      string
+	partial   bool
+	strict    bool
+	at        time.Time
+}
+
+var errorLine = regexp.MustCompile(`^(\[CRL path\] )?error (\d+) at (\d+) depth lookup: (.*)$`)
+
+// parseOpenSSLVerify reads the problems `openssl verify` printed: each
+// "error N at D depth lookup: TEXT" line, preceded by the subject line.
+func parseOpenSSLVerify(out string) []Problem {
+	var probs []Problem
+	lines := strings.Split(strings.ReplaceAll(out, "\r", ""), "\n")
+	for i, l := range lines {
+		m := errorLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		code, _ := strconv.Atoi(m[2])
+		depth, _ := strconv.Atoi(m[3])
+		p := Problem{Code: code, Depth: depth, Text: m[4]}
+		if i > 0 && !errorLine.MatchString(lines[i-1]) && !strings.HasPrefix(lines[i-1], "error ") {
+			p.Subject = lines[i-1]
+		}
+		probs = append(probs, p)
+	}
+	return probs
+}
+
+func pemOf(certs ...*x509.Certificate) []byte {
+	var b bytes.Buffer
+	for _, c := range certs {
+		b.Write((&testpki.Cert{Cert: c}).CertPEM())
+	}
+	return b.Bytes()
+}
+
+// subjectHash asks openssl for the subject hash of a certificate file.
+func opensslOut(t testing.TB, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "openssl", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// dirSource is a minimal hashed-directory reader for the tests: it finds
+// <hash>.N certificates and <hash>.rN CRLs by dn.Hash.
+type dirSource struct{ dir string }
+
+func (d dirSource) Path() string { return d.dir }
+
+func (d dirSource) Issuers(raw []byte) ([]*x509.Certificate, error) {
+	h, err := dn.Hash(raw)
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for i := 0; ; i++ {
+		data, err := os.ReadFile(filepath.Join(d.dir, fmt.Sprintf("%08x.%d", h, i)))
+		if err != nil {
+			break
+		}
+		cs, err := parsePEMCerts(data)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if dn.Equal(c.RawSubject, raw) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (d dirSource) CRLs(raw []byte) ([]*crl.CRL, error) {
+	h, err := dn.Hash(raw)
+	if err != nil {
+		return nil, err
+	}
+	var out []*crl.CRL
+	for i := 0; ; i++ {
+		name := filepath.Join(d.dir, fmt.Sprintf("%08x.r%d", h, i))
+		data, err := os.ReadFile(name)
+		if err != nil {
+			break
+		}
+		cs, err := crl.Parse(data, name)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if dn.Equal(c.List.RawIssuer, raw) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// runBoth verifies the case with openssl and with Verify and returns both
+// problem lists.
+func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
+	t.Helper()
+	dir := t.TempDir()
+	at := tc.at
+	if at.IsZero() {
+		at = baseTime
+	}
+	args := []string{"verify", "-attime", strconv.FormatInt(at.Unix(), 10), "-no-CAstore"}
+	opts := &Options{MaxDepth: -1, Time: at, CRLCheck: tc.crlMode, Purpose: tc.purpose,
+		Hostname: tc.host, PartialChain: tc.partial, Strict: tc.strict, Intermediates: tc.untrusted}
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	leafPath := write("leaf.pem", pemOf(tc.leaf))
+	if len(tc.trusted) > 0 && !tc.capath {
+		args = append(args, "-CAfile", write("ca.pem", pemOf(tc.trusted...)), "-no-CApath")
+		opts.Trust = []IssuerSource{NewPool(tc.trusted)}
+	} else if tc.capath {
+		cadir := filepath.Join(dir, "certs")
+		if err := os.Mkdir(cadir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for i, c := range tc.trusted {
+			f := write(fmt.Sprintf("ca%d.pem", i), pemOf(c))
+			h := opensslOut(t, "x509", "-subject_hash", "-noout", "-in", f)
+			n := seen[h]
+			seen[h]++
+			if err := os.Rename(f, filepath.Join(cadir, fmt.Sprintf("%s.%d", h, n))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, der := range tc.dirCRLs {
+			f := write(fmt.Sprintf("crl%d.pem", i), testpki.CRLPEM(der))
+			h := opensslOut(t, "crl", "-hash", "-noout", "-in", f)
+			n := seen["r"+h]
+			seen["r"+h]++
+			if err := os.Rename(f, filepath.Join(cadir, fmt.Sprintf("%s.r%d", h, n))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		args = append(args, "-CApath", cadir, "-no-CAfile")
+		ds := dirSource{cadir}
+		opts.Trust = []IssuerSource{ds}
+		opts.CRLs = append(opts.CRLs, ds)
+	} else {
+		args = append(args, "-no-CAfile", "-no-CApath")
+	}
+	if len(tc.untrusted) > 0 {
+		args = append(args, "-untrusted", write("untrusted.pem", pemOf(tc.untrusted...)))
+	}
+	if len(tc.crls) > 0 {
+		var b bytes.Buffer
+		var list []*crl.CRL
+		for i, der := range tc.crls {
+			b.Write(testpki.CRLPEM(der))
+			cs, err := crl.Parse(der, fmt.Sprintf("crl #%d", i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			list = append(list, cs...)
+		}
+		args = append(args, "-CRLfile", write("crls.pem", b.Bytes()))
+		opts.CRLs = append([]CRLSource{crl.NewStore(list...)}, opts.CRLs...)
+	}
+	switch tc.crlMode {
+	case CRLPeer:
+		args = append(args, "-crl_check")
+	case CRLAll:
+		args = append(args, "-crl_check_all")
+	}
+	if tc.depth >= 0 {
+		args = append(args, "-verify_depth", strconv.Itoa(tc.depth))
+		opts.MaxDepth = tc.depth
+	}
+	if tc.purpose != PurposeAny {
+		args = append(args, "-purpose", tc.purpose.String())
+	}
+	if tc.host != "" {
+		if parseIPLiteral(tc.host) != nil {
+			args = append(args, "-verify_ip", tc.host)
+		} else {
+			args = append(args, "-verify_hostname", tc.host)
+		}
+	}
+	if tc.partial {
+		args = append(args, "-partial_chain")
+	}
+	if tc.strict {
+		args = append(args, "-x509_strict")
+	}
+	args = append(args, leafPath)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "openssl", args...).CombinedOutput()
+	want = parseOpenSSLVerify(string(out))
+	if err == nil && len(want) > 0 || err != nil && len(want) == 0 {
+		t.Fatalf("openssl exit status %v does not fit its output:\n%s", err, out)
+	}
+	res = Verify(tc.leaf, opts)
+	got = res.Problems
+	if t.Failed() || len(want) == 0 && len(got) == 0 {
+		return want, got, res
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Logf("openssl %s\n%s", strings.Join(args, " "), out)
+	}
+	return want, got, res
+}
+
+// baseTime is the fixed verification time (-attime) of the differential
+// tests; certificates are valid from baseTime-1h to baseTime+24h.
+var baseTime = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func newFactory() *testpki.Factory { return &testpki.Factory{Now: baseTime} }

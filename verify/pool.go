@@ -1,0 +1,91 @@
+package verify
+
+import (
+	"crypto/x509"
+
+	"github.com/sslstream/sslstream/dn"
+)
+
+// IssuerSource answers which trusted certificates have a given subject name.
+// A *Pool (ca-file) and a cadir.Dir (ca-directory) implement it.
+type IssuerSource interface {
+	Issuers(rawSubject []byte) ([]*x509.Certificate, error)
+}
+
+// Pool is an immutable set of trust anchors (the certificates of a ca-file)
+// indexed by canonical subject name, as OpenSSL's X509_STORE indexes them.
+// It is safe for concurrent use.
+type Pool struct {
+	name    string
+	bySubj  map[string][]*x509.Certificate
+	certs   []*x509.Certificate
+	byRawDN map[string]bool
+}
+
+// NewPool returns a Pool holding certs (nil entries are skipped, exact
+// duplicates kept once). Its trust source name is "ca-file".
+func NewPool(certs []*x509.Certificate) *Pool {
+	return NewNamedPool("ca-file", certs)
+}
+
+// NewNamedPool is NewPool with the name Result.TrustSource reports for
+// anchors found in this pool (for example "ca-file /etc/ssl/ca.pem").
+func NewNamedPool(name string, certs []*x509.Certificate) *Pool {
+	p := &Pool{name: name, bySubj: make(map[string][]*x509.Certificate), byRawDN: make(map[string]bool)}
+	for _, c := range certs {
+		if c == nil || p.byRawDN[string(c.Raw)] {
+			continue
+		}
+		p.byRawDN[string(c.Raw)] = true
+		p.certs = append(p.certs, c)
+		key := canonKey(c.RawSubject)
+		p.bySubj[key] = append(p.bySubj[key], c)
+	}
+	return p
+}
+
+func canonKey(raw []byte) string {
+	if c, err := dn.Canonical(raw); err == nil {
+		return "c" + string(c)
+	}
+	return "r" + string(raw)
+}
+
+// Issuers returns the certificates of the pool whose subject equals
+// rawSubject (X509_NAME_cmp semantics). It never fails.
+func (p *Pool) Issuers(rawSubject []byte) ([]*x509.Certificate, error) {
+	if p == nil {
+		return nil, nil
+	}
+	return p.bySubj[canonKey(rawSubject)], nil
+}
+
+// Certificates returns the pool's certificates in the order given.
+func (p *Pool) Certificates() []*x509.Certificate {
+	if p == nil {
+		return nil
+	}
+	return append([]*x509.Certificate(nil), p.certs...)
+}
+
+// Len returns the number of certificates in the pool.
+func (p *Pool) Len() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.certs)
+}
+
+// Name returns the pool's trust source name.
+func (p *Pool) Name() string { return p.name }
+
+// sourceName names a trust or CRL source for the report.
+func sourceName(s any) string {
+	switch v := s.(type) {
+	case interface{ Name() string }:
+		return v.Name()
+	case interface{ Path() string }:
+		return "ca-directory " + v.Path()
+	}
+	return "trust store"
+}

@@ -1,0 +1,387 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/x509"
+
+	"github.com/sslstream/sslstream/crl"
+	"github.com/sslstream/sslstream/dn"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// CRL score bits, as OpenSSL's get_crl_score computes them.
+const (
+	scoreNoCritical = 0x100
+	scoreScope      = 0x080
+	scoreTime       = 0x040
+	scoreIssuerName = 0x020
+	scoreValid      = scoreNoCritical | scoreTime | scoreScope
+	scoreIssuerCert = 0x018
+	scoreSamePath   = 0x008
+	scoreAKID       = 0x004
+)
+
+// idpInfo is a parsed issuing distribution point extension.
+type idpInfo struct {
+	present                    bool
+	invalid                    bool
+	dp                         distPoint
+	onlyUser, onlyCA, onlyAttr bool
+	indirect                   bool
+	hasReasons                 bool
+	reasons                    uint32
+}
+
+func parseIDP(l *x509.RevocationList) idpInfo {
+	var idp idpInfo
+	idp.reasons = allReasons
+	for _, ext := range l.Extensions {
+		if ext.Id.String() != "2.5.29.28" {
+			continue
+		}
+		idp.present = true
+		in := cryptobyte.String(ext.Value)
+		var seq cryptobyte.String
+		if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+			idp.invalid = true
+			return idp
+		}
+		var name, user, ca, reasons, indirect, attr cryptobyte.String
+		var hasName, hasUser, hasCA, hasReasons, hasIndirect, hasAttr bool
+		if !seq.ReadOptionalASN1(&name, &hasName, cbasn1.Tag(0).ContextSpecific().Constructed()) ||
+			!seq.ReadOptionalASN1(&user, &hasUser, cbasn1.Tag(1).ContextSpecific()) ||
+			!seq.ReadOptionalASN1(&ca, &hasCA, cbasn1.Tag(2).ContextSpecific()) ||
+			!seq.ReadOptionalASN1(&reasons, &hasReasons, cbasn1.Tag(3).ContextSpecific()) ||
+			!seq.ReadOptionalASN1(&indirect, &hasIndirect, cbasn1.Tag(4).ContextSpecific()) ||
+			!seq.ReadOptionalASN1(&attr, &hasAttr, cbasn1.Tag(5).ContextSpecific()) || !seq.Empty() {
+			idp.invalid = true
+			return idp
+		}
+		if hasName && !readDistPointName(name, &idp.dp) {
+			idp.invalid = true
+		}
+		isTrue := func(b cryptobyte.String) bool { return len(b) == 1 && b[0] != 0 }
+		idp.onlyUser = hasUser && isTrue(user)
+		idp.onlyCA = hasCA && isTrue(ca)
+		idp.onlyAttr = hasAttr && isTrue(attr)
+		idp.indirect = hasIndirect && isTrue(indirect)
+		n := 0
+		for _, b := range []bool{idp.onlyUser, idp.onlyCA, idp.onlyAttr} {
+			if b {
+				n++
+			}
+		}
+		if n > 1 {
+			idp.invalid = true
+		}
+		if hasReasons {
+			idp.hasReasons = true
+			idp.reasons = readReasons(reasons)
+		}
+		return idp
+	}
+	return idp
+}
+
+// crlCandidate is a CRL with the score OpenSSL gives it for one certificate.
+type crlCandidate struct {
+	c       *crl.CRL
+	score   int
+	issuer  *certInfo
+	reasons uint32
+	idp     idpInfo
+}
+
+// checkRevocation is OpenSSL's check_revocation: the leaf (crl-check peer)
+// or every certificate, the trust anchor included (crl-check all).
+func (e *engine) checkRevocation() {
+	if e.opts.CRLCheck == CRLNone {
+		return
+	}
+	last := 0
+	if e.opts.CRLCheck == CRLAll {
+		last = len(e.chain) - 1
+	}
+	for i := 0; i <= last; i++ {
+		e.checkCertCRL(i)
+	}
+}
+
+// checkCertCRL is OpenSSL's check_cert (CRL part) for chain position i.
+func (e *engine) checkCertCRL(i int) {
+	x := e.chain[i]
+	if x.proxy {
+		return
+	}
+	reasons := uint32(0)
+	for reasons != allReasons {
+		lastReasons := reasons
+		best := e.getCRL(i, reasons)
+		if best == nil {
+			e.report(UnableToGetCRL, i, x)
+			return
+		}
+		e.noteCRL(best.c)
+		reasons = best.reasons
+		e.checkCRL(i, best)
+		e.certCRL(i, best)
+		if lastReasons == reasons {
+			e.report(UnableToGetCRL, i, x)
+			return
+		}
+	}
+}
+
+func (e *engine) noteCRL(c *crl.CRL) {
+	for _, s := range e.crlsUsed {
+		if s == c.Source {
+			return
+		}
+	}
+	e.crlsUsed = append(e.crlsUsed, c.Source)
+}
+
+// getCRL is get_crl_sk over the CRL sources in order, stopping after the
+// first source that yields a fully valid CRL.
+func (e *engine) getCRL(i int, reasons uint32) *crlCandidate {
+	x := e.chain[i]
+	var best *crlCandidate
+	for _, src := range e.opts.CRLs {
+		if src == nil {
+			continue
+		}
+		list, err := src.CRLs(x.c.RawIssuer)
+		if err != nil {
+			continue
+		}
+		for _, c := range list {
+			if c == nil || c.List == nil {
+				continue
+			}
+			cand := e.crlScore(i, c, reasons)
+			if cand == nil || cand.score == 0 {
+				continue
+			}
+			if best != nil {
+				if cand.score < best.score {
+					continue
+				}
+				if cand.score == best.score && !c.List.ThisUpdate.After(best.c.List.ThisUpdate) {
+					continue
+				}
+			}
+			best = cand
+		}
+		if best != nil && best.score >= scoreValid {
+			break
+		}
+	}
+	return best
+}
+
+// crlTimeCode returns 0 when the CRL is current at the verification time,
+// else CRLNotYetValid or CRLHasExpired.
+func (e *engine) crlTimeCodes(c *crl.CRL) []int {
+	var codes []int
+	if c.List.ThisUpdate.After(e.now) {
+		codes = append(codes, CRLNotYetValid)
+	}
+	if !c.List.NextUpdate.IsZero() && !c.List.NextUpdate.After(e.now) {
+		codes = append(codes, CRLHasExpired)
+	}
+	return codes
+}
+
+// crlUnhandledCritical is OpenSSL's EXFLAG_CRITICAL for CRLs: a critical
+// CRL extension other than authority key identifier, issuing distribution
+// point and delta CRL indicator, or a critical entry extension other than
+// certificate issuer.
+func crlUnhandledCritical(c *crl.CRL) bool {
+	for _, ext := range c.List.Extensions {
+		if !ext.Critical {
+			continue
+		}
+		switch ext.Id.String() {
+		case "2.5.29.35", "2.5.29.28", "2.5.29.27":
+			continue
+		}
+		return true
+	}
+	for _, oid := range c.CriticalEntryExtensions() {
+		if oid.String() != "2.5.29.29" {
+			return true
+		}
+	}
+	return false
+}
+
+// crlAKID returns the CRL's authority key identifier as certInfo fields.
+func crlAKID(c *crl.CRL) *certInfo {
+	ci := &certInfo{}
+	for _, ext := range c.List.Extensions {
+		if ext.Id.String() == "2.5.29.35" {
+			ci.akidPresent = true
+			if !ci.parseAKID(ext.Value) {
+				ci.akidKeyIDPresent = false
+			}
+		}
+	}
+	return ci
+}
+
+// crlScore is OpenSSL's get_crl_score without extended CRL support.
+func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
+	x := e.chain[i]
+	cand := &crlCandidate{c: c, idp: parseIDP(c.List)}
+	if cand.idp.invalid || cand.idp.indirect || cand.idp.hasReasons {
+		return nil
+	}
+	if !dn.Equal(x.c.RawIssuer, c.List.RawIssuer) {
+		return nil
+	}
+	score := scoreIssuerName
+	if !crlUnhandledCritical(c) {
+		score |= scoreNoCritical
+	}
+	if len(e.crlTimeCodes(c)) == 0 {
+		score |= scoreTime
+	}
+	// crl_akid_check: the issuer is the next certificate of the chain (the
+	// certificate itself at the top), else a later one with the CRL's name.
+	akid := crlAKID(c)
+	cidx := i
+	if cidx != len(e.chain)-1 {
+		cidx++
+	}
+	if checkAKID(e.chain[cidx], akid) == OK {
+		score |= scoreAKID | scoreIssuerCert
+		cand.issuer = e.chain[cidx]
+	} else {
+		for cidx++; cidx < len(e.chain); cidx++ {
+			ci := e.chain[cidx]
+			if !dn.Equal(ci.c.RawSubject, c.List.RawIssuer) {
+				continue
+			}
+			if checkAKID(ci, akid) == OK {
+				score |= scoreAKID | scoreSamePath
+				cand.issuer = ci
+				break
+			}
+		}
+	}
+	if score&scoreAKID == 0 {
+		return nil
+	}
+	if ok, crlReasons := crldpCheck(x, cand.idp, c, score); ok {
+		if crlReasons&^reasons == 0 {
+			return nil
+		}
+		reasons |= crlReasons
+		score |= scoreScope
+	}
+	cand.score = score
+	cand.reasons = reasons
+	return cand
+}
+
+// crldpCheck is OpenSSL's crl_crldp_check: is the certificate within the
+// CRL's scope?
+func crldpCheck(x *certInfo, idp idpInfo, c *crl.CRL, score int) (bool, uint32) {
+	if idp.onlyAttr {
+		return false, 0
+	}
+	if x.ca {
+		if idp.onlyUser {
+			return false, 0
+		}
+	} else if idp.onlyCA {
+		return false, 0
+	}
+	reasons := idp.reasons
+	for _, dp := range x.crldp {
+		if crldpCheckIssuer(dp, c, score) {
+			if !idp.present || idpCheckDP(dp, idp.dp) {
+				return true, reasons & dp.reasons
+			}
+		}
+	}
+	return (!idp.present || !idp.dp.hasName) && score&scoreIssuerName != 0, reasons
+}
+
+func crldpCheckIssuer(dp distPoint, c *crl.CRL, score int) bool {
+	if dp.crlIssuer == nil {
+		return score&scoreIssuerName != 0
+	}
+	for _, g := range dp.crlIssuer {
+		if g.typ == genDir && dn.Equal(g.value, c.List.RawIssuer) {
+			return true
+		}
+	}
+	return false
+}
+
+// idpCheckDP is OpenSSL's idp_check_dp (relative names compared as
+// encoded).
+func idpCheckDP(a, b distPoint) bool {
+	if !a.hasName || !b.hasName {
+		return true
+	}
+	if a.isRel || b.isRel {
+		if a.isRel && b.isRel {
+			return bytes.Equal(a.relative, b.relative)
+		}
+		return false
+	}
+	for _, ga := range a.fullName {
+		for _, gb := range b.fullName {
+			if ga.typ == gb.typ && bytes.Equal(ga.value, gb.value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkCRL is OpenSSL's check_crl: the CRL's issuer may sign CRLs, covers
+// the certificate, is current, and signed it.
+func (e *engine) checkCRL(i int, cand *crlCandidate) {
+	x := e.chain[i]
+	issuer := cand.issuer
+	if issuer == nil {
+		return
+	}
+	if issuer.kuPresent && issuer.ku&x509.KeyUsageCRLSign == 0 {
+		e.report(KeyUsageNoCRLSign, i, x)
+	}
+	if cand.score&scoreScope == 0 {
+		e.report(DifferentCRLScope, i, x)
+	}
+	if cand.score&scoreTime == 0 {
+		for _, code := range e.crlTimeCodes(cand.c) {
+			e.report(code, i, x)
+		}
+	}
+	if !issuer.pubKeyOK {
+		e.report(UnableToDecodeIssuerPublicKey, i, x)
+		return
+	}
+	l := cand.c.List
+	if err := issuer.c.CheckSignature(l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature); err != nil {
+		e.report(CRLSignatureFailure, i, x)
+	}
+}
+
+// certCRL is OpenSSL's cert_crl: is the certificate on the list?
+func (e *engine) certCRL(i int, cand *crlCandidate) {
+	x := e.chain[i]
+	if crlUnhandledCritical(cand.c) {
+		e.report(UnhandledCriticalCRLExtension, i, x)
+	}
+	if entry, revoked := cand.c.Lookup(x.c.SerialNumber); revoked {
+		if entry.ReasonCode == 8 { // removeFromCRL
+			return
+		}
+		e.report(CertRevoked, i, x)
+	}
+}

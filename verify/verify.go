@@ -1,0 +1,730 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/sslstream/sslstream/crl"
+	"github.com/sslstream/sslstream/dn"
+)
+
+// Purpose is the purpose a chain is verified for (OpenSSL's -purpose).
+type Purpose int
+
+const (
+	// PurposeAny checks no purpose (openssl verify without -purpose).
+	PurposeAny Purpose = iota
+	// PurposeSSLServer is OpenSSL's "sslserver": a TLS server certificate.
+	PurposeSSLServer
+	// PurposeSSLClient is OpenSSL's "sslclient": a TLS client certificate.
+	PurposeSSLClient
+)
+
+// String returns OpenSSL's name of the purpose ("any" for PurposeAny).
+func (p Purpose) String() string {
+	switch p {
+	case PurposeSSLServer:
+		return "sslserver"
+	case PurposeSSLClient:
+		return "sslclient"
+	case PurposeAny:
+		return "any"
+	}
+	return fmt.Sprintf("Purpose(%d)", int(p))
+}
+
+// CRLMode says which certificates are checked against CRLs.
+type CRLMode int
+
+const (
+	// CRLNone checks no CRL.
+	CRLNone CRLMode = iota
+	// CRLPeer checks the leaf (openssl -crl_check).
+	CRLPeer
+	// CRLAll checks every certificate of the chain, the root included
+	// (openssl -crl_check_all).
+	CRLAll
+)
+
+// String returns the setting's name: "none", "peer" or "all".
+func (m CRLMode) String() string {
+	switch m {
+	case CRLNone:
+		return "none"
+	case CRLPeer:
+		return "peer"
+	case CRLAll:
+		return "all"
+	}
+	return fmt.Sprintf("CRLMode(%d)", int(m))
+}
+
+// CRLSource answers which CRLs an issuer name has. A *crl.Store (crl-file)
+// and a cadir.Dir (ca-directory) implement it.
+type CRLSource interface {
+	CRLs(rawIssuer []byte) ([]*crl.CRL, error)
+}
+
+// Options are the inputs of one verification.
+type Options struct {
+	// Trust are the trust anchor sources: the Pool of ca-file, then the
+	// cadir.Dir of ca-directory, queried by issuer name in that order.
+	Trust []IssuerSource
+	// Intermediates are untrusted certificates that may complete the chain:
+	// the peer's chain after its leaf, or the --untrusted file.
+	Intermediates []*x509.Certificate
+	// CRLs are the CRL sources, consulted in order.
+	CRLs []CRLSource
+	// CRLCheck selects the certificates checked against CRLs.
+	CRLCheck CRLMode
+	// MaxDepth is OpenSSL's verify depth: the most intermediate CA
+	// certificates allowed between the leaf and the trust anchor. A chain
+	// that needs more fails with code 22 at depth MaxDepth+1. Negative
+	// means no limit.
+	MaxDepth int
+	// Time is the verification time; zero means now.
+	Time time.Time
+	// Hostname is checked against the leaf (code 62); an IP literal is
+	// checked against its IP addresses instead (code 64). "" checks nothing.
+	Hostname string
+	// Purpose is checked on every certificate of the chain (code 26).
+	Purpose Purpose
+	// PartialChain accepts a trusted certificate that is not self-signed as
+	// the end of the chain (X509_V_FLAG_PARTIAL_CHAIN).
+	PartialChain bool
+	// Strict adds the checks of OpenSSL's -x509_strict and further RFC 5280
+	// and CA/Browser Forum rules (see the package documentation).
+	Strict bool
+}
+
+// Problem is one error found in the chain, as `openssl verify` prints it.
+type Problem struct {
+	// Code is the OpenSSL verification code, Depth the position in the
+	// built chain (0 = leaf) of the certificate it concerns.
+	Code, Depth int
+	// Text is Text(Code).
+	Text string
+	// Subject is the one-line subject of the certificate concerned ("" when
+	// none).
+	Subject string
+}
+
+// String formats the problem as `openssl verify` does.
+func (p Problem) String() string {
+	return fmt.Sprintf("error %d at %d depth lookup: %s", p.Code, p.Depth, p.Text)
+}
+
+// Result is the outcome of Verify.
+type Result struct {
+	// Code and Depth are the first error and its depth (0, 0 when the chain
+	// verifies): what a handshake under verify optional/required fails with.
+	Code, Depth int
+	// FinalCode is what OpenSSL's SSL_get_verify_result reports when a
+	// callback lets verification continue past every error (as s_client
+	// does): the last error found, 0 when none.
+	FinalCode int
+	// Problems are the errors in the order `openssl verify` prints them:
+	// it continues past some errors (expired, self-signed leaf, invalid CA,
+	// path length, purpose, CRL times, unhandled critical extension, ...)
+	// and stops at the first other one.
+	Problems []Problem
+	// Chain is the chain as built, leaf first (as far as it could be built).
+	Chain []*x509.Certificate
+	// Sent is the leaf followed by Options.Intermediates, as supplied.
+	Sent []*x509.Certificate
+	// TrustSource names the source of the trust anchor, "" when none was
+	// found.
+	TrustSource string
+	// CRLsUsed are the Source names of the CRLs consulted.
+	CRLsUsed []string
+	// Hint is one line of advice about the usual mistakes, "" when the chain
+	// verifies.
+	Hint string
+
+	// all holds every problem found when continuing past every error.
+	all []Problem
+}
+
+// OK reports whether the chain verified (Code 0).
+func (r *Result) OK() bool { return r != nil && r.Code == OK }
+
+// Text returns Text(r.Code).
+func (r *Result) Text() string {
+	if r == nil {
+		return Text(OK)
+	}
+	return Text(r.Code)
+}
+
+// AllProblems returns every problem found when verification continues past
+// every error (as under s_client's callback); FinalCode is the last one's.
+func (r *Result) AllProblems() []Problem {
+	if r == nil {
+		return nil
+	}
+	return append([]Problem(nil), r.all...)
+}
+
+// Text returns OpenSSL 3.0's X509_verify_cert_error_string text for code,
+// e.g. Text(20) == "unable to get local issuer certificate".
+func Text(code int) string {
+	if code >= 0 && code < len(codeTexts) && codeTexts[code] != "" {
+		return codeTexts[code]
+	}
+	return "unknown certificate verification error"
+}
+
+// continuable lists the codes past which `openssl verify` (its callback in
+// apps/verify.c) continues, found by experiment with OpenSSL 3.0.
+var continuable = map[int]bool{
+	CertHasExpired:                  true,
+	DepthZeroSelfSignedCert:         true,
+	InvalidCA:                       true,
+	InvalidNonCA:                    true,
+	PathLengthExceeded:              true,
+	CRLHasExpired:                   true,
+	CRLNotYetValid:                  true,
+	UnhandledCriticalExtension:      true,
+	InvalidPurpose:                  true,
+	NoExplicitPolicy:                true,
+	PathlenInvalidForNonCA:          true,
+	PathlenWithoutKUKeyCertSign:     true,
+	CABasicConstraintsNotCritical:   true,
+	CACertMissingKeyUsage:           true,
+	KUKeyCertSignInvalidForNonCA:    true,
+	IssuerNameEmpty:                 true,
+	SubjectNameEmpty:                true,
+	EmptySubjectSANNotCritical:      true,
+	EmptySubjectAltName:             true,
+	SignatureAlgorithmInconsistency: true,
+	AuthorityKeyIdentifierCritical:  true,
+	SubjectKeyIdentifierCritical:    true,
+	MissingAuthorityKeyIdentifier:   true,
+	MissingSubjectKeyIdentifier:     true,
+	ExtensionsRequireVersion3:       true,
+}
+
+// Continuable reports whether `openssl verify` continues after printing an
+// error with this code (true for expired, self-signed leaf, invalid CA,
+// path length, purpose, CRL validity times, unhandled critical extension
+// and the -x509_strict conformance errors).
+func Continuable(code int) bool { return continuable[code] }
+
+// engine is the state of one verification, as X509_STORE_CTX is OpenSSL's.
+type engine struct {
+	opts         *Options
+	now          time.Time
+	info         infoCache
+	chain        []*certInfo
+	numUntrusted int
+	maxDepth     int
+	problems     []Problem
+	trustSource  string
+	anchorSrc    map[*x509.Certificate]string
+	crlsUsed     []string
+}
+
+// report records a problem at depth (with the certificate concerned) and
+// continues, as a callback that accepts every error does.
+func (e *engine) report(code, depth int, ci *certInfo) {
+	p := Problem{Code: code, Depth: depth, Text: Text(code)}
+	if ci != nil {
+		p.Subject = dn.String(ci.c.RawSubject)
+	}
+	e.problems = append(e.problems, p)
+}
+
+// Verify verifies leaf as OpenSSL 3.0's X509_verify_cert does with the
+// given options, and reports every problem it finds. It never panics and
+// never returns nil; a nil leaf or nil opts yields an "unspecified" result.
+func Verify(leaf *x509.Certificate, opts *Options) (res *Result) {
+	res = &Result{}
+	defer func() {
+		if r := recover(); r != nil {
+			// A malformed certificate must not take the caller down.
+			res.Code, res.Depth, res.FinalCode = Unspecified, 0, Unspecified
+			res.Problems = []Problem{{Code: Unspecified, Text: Text(Unspecified)}}
+			res.all = res.Problems
+			res.Hint = fmt.Sprintf("internal error while verifying: %v", r)
+		}
+	}()
+	if leaf == nil || opts == nil {
+		p := Problem{Code: Unspecified, Text: Text(Unspecified)}
+		res.Code, res.FinalCode = Unspecified, Unspecified
+		res.Problems, res.all = []Problem{p}, []Problem{p}
+		res.Hint = "no certificate to verify"
+		return res
+	}
+	e := &engine{opts: opts, info: make(infoCache), anchorSrc: make(map[*x509.Certificate]string)}
+	e.now = opts.Time
+	if e.now.IsZero() {
+		e.now = time.Now()
+	}
+	e.maxDepth = 1 << 30
+	if opts.MaxDepth >= 0 {
+		e.maxDepth = opts.MaxDepth + 1
+	}
+	res.Sent = append([]*x509.Certificate{leaf}, opts.Intermediates...)
+
+	e.run(leaf)
+
+	res.all = e.problems
+	for _, ci := range e.chain {
+		res.Chain = append(res.Chain, ci.c)
+	}
+	res.TrustSource = e.trustSource
+	res.CRLsUsed = e.crlsUsed
+	if len(e.problems) > 0 {
+		first := e.problems[0]
+		res.Code, res.Depth = first.Code, first.Depth
+		res.FinalCode = e.problems[len(e.problems)-1].Code
+		for i, p := range e.problems {
+			if !continuable[p.Code] {
+				res.Problems = e.problems[: i+1 : i+1]
+				break
+			}
+		}
+		if res.Problems == nil {
+			res.Problems = e.problems
+		}
+	}
+	res.Hint = hint(res, opts, e.now)
+	return res
+}
+
+// run is X509_verify_cert's verify_chain with a callback that continues
+// past every error.
+func (e *engine) run(leaf *x509.Certificate) {
+	e.chain = []*certInfo{e.info.get(leaf)}
+	e.numUntrusted = 1
+	e.buildChain()
+	e.checkExtensions()
+	e.checkID()
+	e.checkRevocation()
+	e.internalVerify()
+	e.checkNameConstraints()
+}
+
+// trustedIssuer is X509_STORE_CTX_get1_issuer over the trust sources: the
+// first candidate that issued x and is valid now, else the one that expires
+// last.
+func (e *engine) trustedIssuer(x *certInfo) *certInfo {
+	var best *certInfo
+	for _, src := range e.opts.Trust {
+		if src == nil {
+			continue
+		}
+		cands, err := src.Issuers(x.c.RawIssuer)
+		if err != nil {
+			continue
+		}
+		for _, c := range cands {
+			if c == nil {
+				continue
+			}
+			if _, ok := e.anchorSrc[c]; !ok {
+				e.anchorSrc[c] = sourceName(src)
+			}
+			ci := e.info.get(c)
+			if !checkIssued(x, ci) {
+				continue
+			}
+			if e.timeValid(ci) {
+				return ci
+			}
+			if best == nil || ci.c.NotAfter.After(best.c.NotAfter) {
+				best = ci
+			}
+		}
+	}
+	return best
+}
+
+// exactTrusted finds x itself among the trust anchors (lookup_cert_match).
+func (e *engine) exactTrusted(x *certInfo) *certInfo {
+	for _, src := range e.opts.Trust {
+		if src == nil {
+			continue
+		}
+		cands, err := src.Issuers(x.c.RawSubject)
+		if err != nil {
+			continue
+		}
+		for _, c := range cands {
+			if c != nil && bytes.Equal(c.Raw, x.c.Raw) {
+				if _, ok := e.anchorSrc[c]; !ok {
+					e.anchorSrc[c] = sourceName(src)
+				}
+				return e.info.get(c)
+			}
+		}
+	}
+	return nil
+}
+
+// checkIssued is OpenSSL's check_issued (ossl_x509_likely_issued): names
+// match, the authority key identifier fits and the signature algorithm
+// suits the issuer's key. The signature itself is checked later.
+func checkIssued(subject, issuer *certInfo) bool {
+	if !subject.issuerOK || !issuer.subjectOK || !bytes.Equal(subject.canonIssuer, issuer.canonSubject) {
+		return false
+	}
+	if checkAKID(issuer, subject) != OK {
+		return false
+	}
+	return sigAlgMatches(issuer.c, subject.c)
+}
+
+// timeValid is ossl_x509_check_cert_time without callback.
+func (e *engine) timeValid(ci *certInfo) bool {
+	return !e.now.Before(ci.c.NotBefore) && e.now.Before(ci.c.NotAfter)
+}
+
+func (e *engine) inChain(c *x509.Certificate) bool {
+	for _, ci := range e.chain {
+		if ci.c == c || bytes.Equal(ci.c.Raw, c.Raw) {
+			return true
+		}
+	}
+	return false
+}
+
+// untrustedIssuer is get0_best_issuer_sk over the remaining untrusted
+// certificates, skipping those already in the chain.
+func (e *engine) untrustedIssuer(pool []*x509.Certificate, x *certInfo) int {
+	best := -1
+	for i, c := range pool {
+		if c == nil {
+			continue
+		}
+		if !(x.selfIssued && len(e.chain) == 1) && e.inChain(c) {
+			continue
+		}
+		ci := e.info.get(c)
+		if !checkIssued(x, ci) {
+			continue
+		}
+		if e.timeValid(ci) {
+			return i
+		}
+		if best < 0 || ci.c.NotAfter.After(pool[best].NotAfter) {
+			best = i
+		}
+	}
+	return best
+}
+
+const (
+	trustUntrusted = iota
+	trustTrusted
+)
+
+// checkTrust is OpenSSL's check_trust: is the chain anchored at or above
+// position n?
+func (e *engine) checkTrust(n int) int {
+	num := len(e.chain)
+	for i := n; i < num; i++ {
+		if e.chain[i].selfSigned {
+			e.noteAnchor(e.chain[i])
+			return trustTrusted
+		}
+	}
+	if n < num {
+		if e.opts.PartialChain {
+			e.noteAnchor(e.chain[num-1])
+			return trustTrusted
+		}
+		return trustUntrusted
+	}
+	if n == num && e.opts.PartialChain {
+		if m := e.exactTrusted(e.chain[0]); m != nil {
+			e.chain[0] = m
+			e.numUntrusted = 0
+			e.noteAnchor(m)
+			return trustTrusted
+		}
+	}
+	return trustUntrusted
+}
+
+func (e *engine) noteAnchor(ci *certInfo) {
+	if e.trustSource == "" {
+		e.trustSource = e.anchorSrc[ci.c]
+	}
+}
+
+// buildChain is OpenSSL 3.0's build_chain in its default trusted-first mode.
+func (e *engine) buildChain() {
+	untrusted := append([]*x509.Certificate(nil), e.opts.Intermediates...)
+	searchUntrusted := len(untrusted) > 0
+	searchTrusted := true
+	trust := trustUntrusted
+
+	for searchTrusted || searchUntrusted {
+		num := len(e.chain)
+		if searchTrusted {
+			curr := e.chain[num-1]
+			var issuer *certInfo
+			if num <= e.maxDepth {
+				issuer = e.trustedIssuer(curr)
+			}
+			ok := issuer != nil
+			selfSigned := false
+			if ok {
+				selfSigned = curr.selfSigned
+				if !selfSigned {
+					e.chain = append(e.chain, issuer)
+					selfSigned = issuer.selfSigned
+				} else if !bytes.Equal(curr.c.Raw, issuer.c.Raw) {
+					ok = false // self-signed untrusted mimic of an anchor
+				} else {
+					num--
+					e.numUntrusted = num
+					e.chain[num] = issuer
+				}
+				if ok {
+					searchUntrusted = false
+					trust = e.checkTrust(num)
+					if trust != trustUntrusted {
+						break
+					}
+					if !selfSigned {
+						continue
+					}
+				}
+			}
+			if !searchUntrusted {
+				break
+			}
+		}
+		if searchUntrusted {
+			num = len(e.chain)
+			curr := e.chain[num-1]
+			idx := -1
+			if !curr.selfSigned && num <= e.maxDepth {
+				idx = e.untrustedIssuer(untrusted, curr)
+			}
+			if idx < 0 {
+				searchUntrusted = false
+				searchTrusted = true
+				continue
+			}
+			c := untrusted[idx]
+			untrusted = append(untrusted[:idx:idx], untrusted[idx+1:]...)
+			e.chain = append(e.chain, e.info.get(c))
+			e.numUntrusted++
+		}
+	}
+
+	num := len(e.chain)
+	if num <= e.maxDepth && trust == trustUntrusted && num == e.numUntrusted {
+		trust = e.checkTrust(num)
+	}
+	if trust == trustTrusted {
+		return
+	}
+	if num > e.maxDepth {
+		e.report(CertChainTooLong, num-1, e.chain[num-1])
+	}
+	top := e.chain[num-1]
+	switch {
+	case top.selfSigned && num == 1:
+		e.report(DepthZeroSelfSignedCert, num-1, top)
+	case top.selfSigned:
+		e.report(SelfSignedCertInChain, num-1, top)
+	case e.numUntrusted < num:
+		e.report(UnableToGetIssuerCert, num-1, top)
+	default:
+		e.report(UnableToGetIssuerCertLocally, num-1, top)
+	}
+}
+
+// checkCA is X509_check_ca: 0 not a CA, 1 a CA by basic constraints, 3 a
+// self-signed version 1 root, 4 keyUsage with keyCertSign only, 5 a
+// Netscape CA.
+func checkCA(ci *certInfo) int {
+	if ci.kuPresent && ci.ku&x509.KeyUsageCertSign == 0 {
+		return 0
+	}
+	if ci.bcPresent {
+		if ci.ca {
+			return 1
+		}
+		return 0
+	}
+	if ci.c.Version == 1 && ci.selfSigned {
+		return 3
+	}
+	if ci.kuPresent {
+		return 4
+	}
+	if ci.nsPresent && ci.ns&nsAnyCA != 0 {
+		return 5
+	}
+	return 0
+}
+
+// checkPurpose is X509_check_purpose for the SSL purposes.
+func checkPurpose(ci *certInfo, p Purpose, requireCA bool) bool {
+	switch p {
+	case PurposeSSLServer:
+		if ci.ekuPresent && !ci.ekuServer && !ci.ekuSGC {
+			return false
+		}
+		if requireCA {
+			return checkSSLCA(ci)
+		}
+		if ci.nsPresent && ci.ns&nsSSLServer == 0 {
+			return false
+		}
+		if ci.kuPresent && ci.ku&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment|x509.KeyUsageKeyAgreement) == 0 {
+			return false
+		}
+		return true
+	case PurposeSSLClient:
+		if ci.ekuPresent && !ci.ekuClient {
+			return false
+		}
+		if requireCA {
+			return checkSSLCA(ci)
+		}
+		if ci.nsPresent && ci.ns&nsSSLClient == 0 {
+			return false
+		}
+		if ci.kuPresent && ci.ku&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyAgreement) == 0 {
+			return false
+		}
+		return true
+	}
+	return true
+}
+
+func checkSSLCA(ci *certInfo) bool {
+	r := checkCA(ci)
+	if r == 0 {
+		return false
+	}
+	return r != 5 || ci.ns&nsSSLCA != 0
+}
+
+// checkExtensions is OpenSSL's check_extensions (plus strict mode).
+func (e *engine) checkExtensions() {
+	num := len(e.chain)
+	mustBeCA := -1
+	plen := int64(0)
+	strict := e.opts.Strict
+	for i, x := range e.chain {
+		if x.unhandledCritical {
+			e.report(UnhandledCriticalExtension, i, x)
+		}
+		if x.proxy {
+			e.report(ProxyCertificatesNotAllowed, i, x)
+		}
+		ret := checkCA(x)
+		switch mustBeCA {
+		case -1:
+			if strict && ret != 1 && ret != 0 {
+				e.report(InvalidCA, i, x)
+			}
+		default:
+			if ret == 0 || ((i+1 < num || strict) && ret != 1) {
+				e.report(InvalidCA, i, x)
+			}
+		}
+		if strict && num > 1 {
+			e.strictChecks(i, x)
+		}
+		if e.opts.Purpose != PurposeAny && !checkPurpose(x, e.opts.Purpose, mustBeCA > 0) {
+			e.report(InvalidPurpose, i, x)
+		}
+		if i > 1 && x.pathLen != -1 && plen > x.pathLen {
+			e.report(PathLengthExceeded, i, x)
+		}
+		if i > 0 && !x.selfIssued {
+			plen++
+		}
+		mustBeCA = 1
+	}
+}
+
+// checkID is OpenSSL's check_id: host name or IP address of the leaf.
+func (e *engine) checkID() {
+	h := e.opts.Hostname
+	if h == "" {
+		return
+	}
+	leaf := e.chain[0]
+	if ip := parseIPLiteral(h); ip != nil {
+		if !matchIP(leaf, ip) {
+			e.report(IPAddressMismatch, 0, leaf)
+		}
+		return
+	}
+	if !matchHost(leaf, h) {
+		e.report(HostnameMismatch, 0, leaf)
+	}
+}
+
+// parseIPLiteral returns the 4- or 16-byte form of an IP literal (brackets
+// around IPv6 allowed), nil when s is not one.
+func parseIPLiteral(s string) []byte {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil
+	}
+	if v4 := ip.To4(); v4 != nil && !strings.Contains(s, ":") {
+		return v4
+	}
+	return ip.To16()
+}
+
+// internalVerify is OpenSSL's internal_verify: signatures and validity
+// times from the top of the chain down.
+func (e *engine) internalVerify() {
+	n := len(e.chain) - 1
+	xi := e.chain[n]
+	xs := xi
+	if !(checkIssued(xi, xi)) && !e.opts.PartialChain {
+		if n > 0 {
+			n--
+			xs = e.chain[n]
+		} else {
+			e.report(UnableToVerifyLeafSignature, 0, xi)
+		}
+	}
+	for n >= 0 {
+		if xs != xi {
+			issuerDepth := n + 1
+			if xi.kuPresent && xi.ku&x509.KeyUsageCertSign == 0 && !xs.proxy {
+				e.report(KeyUsageNoCertSign, issuerDepth, xi)
+			}
+			if !xi.pubKeyOK {
+				e.report(UnableToDecodeIssuerPublicKey, issuerDepth, xi)
+			} else if err := xi.c.CheckSignature(xs.c.SignatureAlgorithm, xs.c.RawTBSCertificate, xs.c.Signature); err != nil {
+				e.report(CertSignatureFailure, n, xs)
+			}
+		}
+		e.checkTime(xs, n)
+		n--
+		if n >= 0 {
+			xi = xs
+			xs = e.chain[n]
+		}
+	}
+}
+
+// checkTime reports 9 / 10 for a certificate outside its validity period
+// (OpenSSL 3.0 treats the notAfter second itself as expired).
+func (e *engine) checkTime(ci *certInfo, depth int) {
+	if e.now.Before(ci.c.NotBefore) {
+		e.report(CertNotYetValid, depth, ci)
+	}
+	if !e.now.Before(ci.c.NotAfter) {
+		e.report(CertHasExpired, depth, ci)
+	}
+}
