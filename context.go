@@ -1,0 +1,360 @@
+package sslstream
+
+import (
+	"crypto/rand"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/sslstream/sslstream/cipherlist"
+	"github.com/sslstream/sslstream/keyfile"
+)
+
+// ClientContext holds client settings once loaded and checked. It is
+// immutable and safe for use by any number of goroutines and connections.
+type ClientContext struct{ c *config }
+
+// ServerContext holds server settings once loaded and checked, including
+// the server's certificates. It is immutable and safe for concurrent use.
+type ServerContext struct{ c *config }
+
+// config is the resolved, immutable form of Settings shared by a context's
+// connections. Overrides produce a modified copy.
+type config struct {
+	server       bool
+	method       Method
+	ciphers      string
+	cipherIDs    []uint16 // TLS <= 1.2 suites in the configured order
+	secLevel     int
+	ciphersuites string
+	suites13     []uint16
+	verify       VerifyMode
+	maxDepth     int
+	preferServer bool
+	serverName   string
+	unbuffered   bool
+	trust        *trust // frozen settings: shared by every override
+	tls          *tls.Config
+}
+
+// NewClientContext loads and checks client settings. It does no network
+// I/O. Errors are *Error values naming the setting, value or file.
+func NewClientContext(s Settings) (*ClientContext, error) {
+	c, err := newConfig(s, false)
+	if err != nil {
+		return nil, err
+	}
+	return &ClientContext{c: c}, nil
+}
+
+// NewServerContext loads and checks server settings; Certificate is
+// mandatory. It does no network I/O.
+func NewServerContext(s Settings) (*ServerContext, error) {
+	c, err := newConfig(s, true)
+	if err != nil {
+		return nil, err
+	}
+	return &ServerContext{c: c}, nil
+}
+
+// settingsError wraps a bad setting as an *Error for operation what.
+func settingsError(what string, err error, reasons ...uint32) *Error {
+	return newError(what, err, reasons...)
+}
+
+func newConfig(s Settings, server bool) (*config, error) {
+	c := &config{server: server, verify: s.Verify, serverName: s.ServerName, unbuffered: s.Unbuffered}
+	if !s.Verify.valid() {
+		return nil, settingsError("settings", fmt.Errorf("verify %d: allowed values are VerifyNone, VerifyOptional, VerifyRequired", int(s.Verify)))
+	}
+	if s.CRLCheck < CRLNone || s.CRLCheck > CRLAll {
+		return nil, settingsError("settings", fmt.Errorf("crl-check %d: allowed values are CRLNone, CRLPeer, CRLAll", int(s.CRLCheck)))
+	}
+	c.maxDepth = DefaultMaxDepth
+	if s.MaxDepth != nil {
+		if *s.MaxDepth < 0 {
+			return nil, settingsError("settings", fmt.Errorf("max-depth %d: want an integer >= 0", *s.MaxDepth))
+		}
+		c.maxDepth = *s.MaxDepth
+	}
+	c.preferServer = server
+	if s.PreferServerCipherOrder != nil {
+		c.preferServer = *s.PreferServerCipherOrder
+	}
+	var err error
+	if c.method, err = ParseMethod(s.Method); err != nil {
+		return nil, settingsError("settings", err)
+	}
+	if err := c.setCiphers(s.Ciphers, s.Ciphersuites); err != nil {
+		return nil, err
+	}
+
+	var certs []tls.Certificate
+	switch {
+	case s.Certificate != "":
+		cert, err := keyfile.LoadKeyPair(s.Certificate, s.Key, s.CertificatePassword)
+		if err != nil {
+			return nil, settingsError("load certificate", fmt.Errorf("certificate %q: %w", s.Certificate, err))
+		}
+		certs = append(certs, cert)
+	case s.Key != "":
+		return nil, settingsError("load certificate", fmt.Errorf("key %q given without a certificate", s.Key))
+	case server:
+		return nil, settingsError("load certificate", errors.New("a server needs a certificate (setting \"certificate\")"), reasonNoCertificateAssigned)
+	}
+	for _, f := range s.ExtraCertificates {
+		if !server {
+			return nil, settingsError("load certificate", errors.New("extra certificates are for servers only"))
+		}
+		cert, err := keyfile.LoadKeyPair(f.Certificate, f.Key, f.CertificatePassword)
+		if err != nil {
+			return nil, settingsError("load certificate", fmt.Errorf("certificate %q: %w", f.Certificate, err))
+		}
+		certs = append(certs, cert)
+	}
+
+	if c.trust, err = loadTrust(s); err != nil {
+		return nil, err
+	}
+
+	t := &tls.Config{
+		Certificates:  certs,
+		MinVersion:    tls.VersionTLS12,
+		MaxVersion:    tls.VersionTLS13,
+		Renegotiation: tls.RenegotiateNever,
+	}
+	if server {
+		var key [32]byte
+		if _, err := rand.Read(key[:]); err != nil {
+			return nil, settingsError("settings", fmt.Errorf("session ticket key: %w", err))
+		}
+		// Explicit keys are shared by every per-connection clone, so
+		// tickets issued on one connection resume on another (OpenSSL
+		// likewise keeps one ticket key per SSL_CTX).
+		t.SetSessionTicketKeys([][32]byte{key})
+	} else {
+		// Verification is ours (VerifyConnection), never crypto/tls's.
+		t.InsecureSkipVerify = true
+	}
+	c.tls = t
+	if err := c.apply(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// reasonNoCertificateAssigned is OpenSSL's "no certificate assigned".
+const reasonNoCertificateAssigned = 177
+
+// setCiphers compiles the cipher settings into c.
+func (c *config) setCiphers(ciphers, ciphersuites string) error {
+	list, err := cipherlist.Compile(ciphers)
+	if err != nil {
+		return settingsError("settings", fmt.Errorf("ciphers: %w", err), reasonNoCipherMatch)
+	}
+	suites, err := cipherlist.ParseCiphersuites(ciphersuites)
+	if err != nil {
+		return settingsError("settings", err, reasonNoCipherMatch)
+	}
+	c.ciphers, c.ciphersuites = ciphers, ciphersuites
+	c.secLevel = list.SecLevel
+	c.cipherIDs = list.IDs()
+	c.suites13 = c.suites13[:0:0]
+	for _, s := range suites {
+		if s.Go {
+			c.suites13 = append(c.suites13, s.ID)
+		}
+	}
+	return nil
+}
+
+// apply recomputes the fields of c.tls that depend on overridable settings.
+// c.tls must be c's own (fresh or cloned) config.
+func (c *config) apply() error {
+	lo, hi, ok := c.method.effectiveRange(c.secLevel)
+	if !ok {
+		return settingsError("settings", fmt.Errorf("method %q allows only %s–%s, which OpenSSL 3.0 negotiates only at security level 0; add \"@SECLEVEL=0\" to the ciphers setting or allow TLS 1.2", c.method, versionName(c.method.Min), versionName(c.method.Max)), reasonNoProtocolsAvailable)
+	}
+	var ids []uint16
+	for _, id := range c.cipherIDs {
+		if info, ok := goSuites[id]; ok && info.usable(lo, hi) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 && lo < tls.VersionTLS13 {
+		if hi < tls.VersionTLS13 {
+			return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s", c.ciphers, versionName(lo), versionName(hi)), reasonNoCipherMatch)
+		}
+		// Only TLS 1.3 can be negotiated.
+		lo = tls.VersionTLS13
+	}
+	c.tls.MinVersion, c.tls.MaxVersion = lo, hi
+	c.tls.CipherSuites = ids
+	if c.server {
+		switch c.verify {
+		case VerifyNone:
+			c.tls.ClientAuth = tls.NoClientCert
+		case VerifyOptional:
+			c.tls.ClientAuth = tls.RequestClientCert
+		case VerifyRequired:
+			c.tls.ClientAuth = tls.RequireAnyClientCert
+		}
+	} else {
+		c.tls.ServerName = ""
+		if c.serverName != "" && net.ParseIP(c.serverName) == nil {
+			c.tls.ServerName = c.serverName
+		}
+	}
+	return nil
+}
+
+// with returns c itself when o changes nothing, else a copy with o applied
+// and its own tls.Config.
+func (c *config) with(o *Overrides) (*config, error) {
+	if o.empty() {
+		return c, nil
+	}
+	n := *c
+	n.tls = c.tls.Clone()
+	if o.Method != "" {
+		m, err := ParseMethod(o.Method)
+		if err != nil {
+			return nil, settingsError("settings", err)
+		}
+		n.method = m
+	}
+	if o.Ciphers != "" || o.Ciphersuites != "" {
+		ciphers, suites := c.ciphers, c.ciphersuites
+		if o.Ciphers != "" {
+			ciphers = o.Ciphers
+		}
+		if o.Ciphersuites != "" {
+			suites = o.Ciphersuites
+		}
+		if err := n.setCiphers(ciphers, suites); err != nil {
+			return nil, err
+		}
+	}
+	if o.Verify != nil {
+		if !o.Verify.valid() {
+			return nil, settingsError("settings", fmt.Errorf("verify %d: allowed values are VerifyNone, VerifyOptional, VerifyRequired", int(*o.Verify)))
+		}
+		n.verify = *o.Verify
+	}
+	if o.MaxDepth != nil {
+		if *o.MaxDepth < 0 {
+			return nil, settingsError("settings", fmt.Errorf("max-depth %d: want an integer >= 0", *o.MaxDepth))
+		}
+		n.maxDepth = *o.MaxDepth
+	}
+	if o.PreferServerCipherOrder != nil {
+		n.preferServer = *o.PreferServerCipherOrder
+	}
+	if o.ServerName != "" {
+		n.serverName = o.ServerName
+	}
+	if o.Unbuffered != nil {
+		n.unbuffered = *o.Unbuffered
+	}
+	if err := n.apply(); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// Client wraps conn, already connected, as a client stream using the
+// context's settings with o applied (o may be nil). It does no I/O; the
+// handshake runs on first use. After this call, use only the stream: it
+// owns conn and closes it.
+func (c *ClientContext) Client(conn net.Conn, o *Overrides) (*Stream, error) {
+	cfg, err := c.c.with(o)
+	if err != nil {
+		return nil, err
+	}
+	return newStream(conn, cfg), nil
+}
+
+// Server wraps conn, already accepted, as a server stream using the
+// context's settings with o applied (o may be nil). It does no I/O.
+func (c *ServerContext) Server(conn net.Conn, o *Overrides) (*Stream, error) {
+	cfg, err := c.c.with(o)
+	if err != nil {
+		return nil, err
+	}
+	return newStream(conn, cfg), nil
+}
+
+// Client wraps conn as a client stream with a private context made from s.
+func Client(conn net.Conn, s Settings) (*Stream, error) {
+	c, err := newConfig(s, false)
+	if err != nil {
+		return nil, err
+	}
+	return newStream(conn, c), nil
+}
+
+// Server wraps conn as a server stream with a private context made from s.
+func Server(conn net.Conn, s Settings) (*Stream, error) {
+	c, err := newConfig(s, true)
+	if err != nil {
+		return nil, err
+	}
+	return newStream(conn, c), nil
+}
+
+// TLSConfig returns a *tls.Config with the context's settings and
+// verification, for net/http, gRPC and other users of crypto/tls. The
+// verification outcome is not observable through it beyond the handshake
+// error (an *Error via errors.As where crypto/tls keeps the cause). Each
+// call returns a new Config.
+func (c *ClientContext) TLSConfig() *tls.Config { return c.c.exportConfig() }
+
+// TLSConfig returns a *tls.Config with the server context's settings,
+// cipher preference emulation and client-certificate verification.
+func (c *ServerContext) TLSConfig() *tls.Config { return c.c.exportConfig() }
+
+func (c *config) exportConfig() *tls.Config {
+	if c.server {
+		return &tls.Config{
+			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+				return c.serverConfigFor(hello, nil), nil
+			},
+			MinVersion: c.tls.MinVersion,
+			MaxVersion: c.tls.MaxVersion,
+		}
+	}
+	t := c.tls.Clone()
+	t.VerifyConnection = func(cs tls.ConnectionState) error {
+		_, err := c.check(cs, nil)
+		return err
+	}
+	return t
+}
+
+// String describes the context's effective settings (never secrets).
+func (c *ClientContext) String() string { return c.c.describe() }
+
+// String describes the context's effective settings (never secrets).
+func (c *ServerContext) String() string { return c.c.describe() }
+
+func (c *config) describe() string {
+	var b strings.Builder
+	role := "client"
+	if c.server {
+		role = "server"
+	}
+	fmt.Fprintf(&b, "%s method=%s (%s–%s) verify=%s max-depth=%d", role, c.method, versionName(c.tls.MinVersion), versionName(c.tls.MaxVersion), c.verify, c.maxDepth)
+	if c.serverName != "" {
+		fmt.Fprintf(&b, " server-name=%s", c.serverName)
+	}
+	return b.String()
+}
+
+// MethodNote returns the note made while parsing the method setting (for
+// example that "sslv3+" starts at TLS 1.0), or "".
+func (c *ClientContext) MethodNote() string { return c.c.method.Note }
+
+// MethodNote returns the note made while parsing the method setting, or "".
+func (c *ServerContext) MethodNote() string { return c.c.method.Note }

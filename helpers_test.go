@@ -1,0 +1,238 @@
+package sslstream
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/sslstream/sslstream/internal/testpki"
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sslstream-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fixtureDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+var (
+	fixtureDir  string
+	fixtureOnce sync.Once
+	fixture     *pkiFiles
+	fixtureErr  error
+)
+
+// pkiFiles is one test PKI written to files: a root CA, an intermediate,
+// server and client leaves below it, an unrelated CA and a self-signed
+// server certificate.
+type pkiFiles struct {
+	root, inter, server, client, selfSigned, otherRoot *testpki.Cert
+	// files
+	caFile        string // root
+	otherCAFile   string // unrelated root
+	serverCert    string // server leaf + intermediate, key separate
+	serverKey     string
+	serverCombo   string // chain and key in one file
+	clientCert    string // client leaf + intermediate
+	clientKey     string
+	selfCert      string
+	selfKey       string
+	otherCert     string // leaf issued by otherRoot
+	otherKey      string
+	expiredCert   string
+	expiredKey    string
+	interAsCAFile string
+}
+
+func pki(t testing.TB) *pkiFiles {
+	t.Helper()
+	fixtureOnce.Do(func() { fixture, fixtureErr = makePKI(fixtureDir) })
+	if fixtureErr != nil {
+		t.Fatal(fixtureErr)
+	}
+	return fixture
+}
+
+func makePKI(dir string) (*pkiFiles, error) {
+	f := testpki.New()
+	p := &pkiFiles{}
+	var err error
+	must := func(c *testpki.Cert, e error) *testpki.Cert {
+		if e != nil && err == nil {
+			err = e
+		}
+		return c
+	}
+	p.root = must(f.Root("Test Root CA"))
+	if err != nil {
+		return nil, err
+	}
+	p.inter = must(p.root.Intermediate("Test Intermediate CA"))
+	if err != nil {
+		return nil, err
+	}
+	p.server = must(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
+	p.client = must(p.inter.Leaf("client.example"))
+	p.selfSigned = must(f.SelfSigned("localhost"))
+	p.otherRoot = must(f.Root("Other Root CA"))
+	if err != nil {
+		return nil, err
+	}
+	other := must(p.otherRoot.Leaf("localhost"))
+	expired := must(p.inter.Leaf("localhost", testpki.Expired()))
+	if err != nil {
+		return nil, err
+	}
+	w := func(name string, data ...[]byte) string {
+		path, e := testpki.WriteFile(dir, name, data...)
+		if e != nil && err == nil {
+			err = e
+		}
+		return path
+	}
+	p.caFile = w("ca.pem", p.root.CertPEM())
+	p.otherCAFile = w("other-ca.pem", p.otherRoot.CertPEM())
+	p.serverCert = w("server.pem", p.server.ChainPEM())
+	p.serverKey = w("server.key", p.server.KeyPEM())
+	p.serverCombo = w("server-combo.pem", p.server.ChainPEM(), p.server.KeyPEM())
+	p.clientCert = w("client.pem", p.client.ChainPEM())
+	p.clientKey = w("client.key", p.client.KeyPEM())
+	p.selfCert = w("self.pem", p.selfSigned.CertPEM())
+	p.selfKey = w("self.key", p.selfSigned.KeyPEM())
+	p.otherCert = w("other.pem", other.ChainPEM())
+	p.otherKey = w("other.key", other.KeyPEM())
+	p.expiredCert = w("expired.pem", expired.ChainPEM())
+	p.expiredKey = w("expired.key", expired.KeyPEM())
+	p.interAsCAFile = w("inter-ca.pem", p.inter.CertPEM())
+	return p, err
+}
+
+// serverSettings returns settings for the fixture's server certificate.
+func (p *pkiFiles) serverSettings() Settings {
+	return Settings{Certificate: p.serverCert, Key: p.serverKey}
+}
+
+// transports are the two kinds of connection every behaviour is tested on.
+var transports = []string{"pipe", "tcp"}
+
+// connPair returns two connected net.Conns: client end and server end.
+func connPair(t testing.TB, kind string) (net.Conn, net.Conn) {
+	t.Helper()
+	if kind == "pipe" {
+		a, b := net.Pipe()
+		t.Cleanup(func() { a.Close(); b.Close() })
+		return a, b
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	type res struct {
+		c   net.Conn
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		c, err := ln.Accept()
+		ch <- res{c, err}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := <-ch
+	if r.err != nil {
+		c.Close()
+		t.Fatal(r.err)
+	}
+	t.Cleanup(func() { c.Close(); r.c.Close() })
+	return c, r.c
+}
+
+// both runs client and server functions in separate goroutines and
+// returns their errors, failing the test if either takes more than 20s.
+func both(t testing.TB, client, server func() error) (cerr, serr error) {
+	t.Helper()
+	cch, sch := make(chan error, 1), make(chan error, 1)
+	go func() { sch <- server() }()
+	go func() { cch <- client() }()
+	timeout := time.After(20 * time.Second)
+	for i := 0; i < 2; i++ {
+		select {
+		case cerr = <-cch:
+		case serr = <-sch:
+		case <-timeout:
+			t.Fatal("client/server did not finish within 20s")
+		}
+	}
+	return cerr, serr
+}
+
+// pairStreams makes a client and a server stream over a fresh connection.
+func pairStreams(t testing.TB, kind string, cs, ss Settings) (*Stream, *Stream) {
+	t.Helper()
+	cc, sc := connPair(t, kind)
+	c, err := Client(cc, cs)
+	if err != nil {
+		t.Fatalf("Client: %v", err)
+	}
+	s, err := Server(sc, ss)
+	if err != nil {
+		t.Fatalf("Server: %v", err)
+	}
+	// Close the raw connections first: a close_notify written to a
+	// net.Pipe nobody reads would block.
+	t.Cleanup(func() { cc.Close(); sc.Close(); c.Close(); s.Close() })
+	return c, s
+}
+
+// echoOnce makes the server read one line-sized message and write it back.
+func echoOnce(s *Stream, n int) error {
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(s, buf); err != nil {
+		return err
+	}
+	if _, err := s.Write(buf); err != nil {
+		return err
+	}
+	return s.Flush()
+}
+
+// asError extracts an *Error or fails.
+func asError(t testing.TB, err error) *Error {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not an *Error", err, err)
+	}
+	return e
+}
+
+func writeTemp(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,299 @@
+package sslstream
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// writeBufferSize is the write buffer of a buffered stream: one TLS record
+// of plaintext, so a full buffer becomes one record.
+const writeBufferSize = 16 << 10
+
+// Stream is a TLS stream over an already-connected net.Conn: the seed's
+// SSL socket stream. It implements net.Conn. The handshake runs on first
+// use (Read, a Write that reaches the socket, Flush, Close with pending
+// data, Handshake, PeerCertificate). Writes are buffered until the buffer
+// fills, Flush, Read or Close, unless the Unbuffered setting is on.
+//
+// Read and Write may be called from different goroutines at the same
+// time; the rest of the methods are safe for concurrent use too.
+type Stream struct {
+	conn   *tls.Conn
+	cfg    *config
+	server bool
+
+	vr    atomic.Pointer[verifyOutcome]
+	hsErr atomic.Pointer[Error]
+
+	wmu  sync.Mutex
+	wbuf []byte
+
+	peerOnce  sync.Once
+	peerChain []*Certificate
+
+	closed atomic.Bool
+}
+
+func newStream(conn net.Conn, cfg *config) *Stream {
+	s := &Stream{cfg: cfg, server: cfg.server}
+	if cfg.server {
+		s.conn = tls.Server(conn, &tls.Config{
+			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+				return cfg.serverConfigFor(hello, s), nil
+			},
+			// Used only if the handshake fails before the ClientHello.
+			MinVersion: cfg.tls.MinVersion,
+			MaxVersion: cfg.tls.MaxVersion,
+		})
+	} else {
+		t := cfg.tls.Clone()
+		t.VerifyConnection = func(cs tls.ConnectionState) error {
+			_, err := cfg.check(cs, s)
+			return err
+		}
+		s.conn = tls.Client(conn, t)
+	}
+	return s
+}
+
+// Handshake runs the handshake now if it has not run yet. Calling it again
+// returns the first result. Errors are *Error.
+func (s *Stream) Handshake() error { return s.HandshakeContext(context.Background()) }
+
+// HandshakeContext is Handshake with a context: if ctx ends before the
+// handshake completes, the handshake is aborted and fails for good.
+func (s *Stream) HandshakeContext(ctx context.Context) error {
+	if e := s.hsErr.Load(); e != nil {
+		return e
+	}
+	err := s.conn.HandshakeContext(ctx)
+	if err == nil {
+		return nil
+	}
+	e := classify("handshake", err, s.vr.Load())
+	if !s.hsErr.CompareAndSwap(nil, e) {
+		return s.hsErr.Load()
+	}
+	return e
+}
+
+// Read reads decrypted data, running the handshake first if needed and
+// flushing buffered writes (unless another goroutine is writing).
+// It returns io.EOF once the peer has closed the connection.
+func (s *Stream) Read(p []byte) (int, error) {
+	if err := s.Handshake(); err != nil {
+		return 0, err
+	}
+	if s.wmu.TryLock() {
+		err := s.flushLocked()
+		s.wmu.Unlock()
+		if err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.conn.Read(p)
+	return n, s.ioError("read", err)
+}
+
+// Write buffers p (or, unbuffered, sends it at once). A write that reaches
+// the socket runs the handshake first.
+func (s *Stream) Write(p []byte) (int, error) {
+	if e := s.hsErr.Load(); e != nil {
+		return 0, e
+	}
+	if s.closed.Load() {
+		return 0, net.ErrClosed
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.cfg.unbuffered {
+		return s.writeThrough("write", p)
+	}
+	if len(s.wbuf)+len(p) <= writeBufferSize {
+		if s.wbuf == nil {
+			s.wbuf = make([]byte, 0, writeBufferSize)
+		}
+		s.wbuf = append(s.wbuf, p...)
+		return len(p), nil
+	}
+	if err := s.flushLocked(); err != nil {
+		return 0, err
+	}
+	if len(p) >= writeBufferSize {
+		return s.writeThrough("write", p)
+	}
+	s.wbuf = append(s.wbuf, p...)
+	return len(p), nil
+}
+
+func (s *Stream) writeThrough(op string, p []byte) (int, error) {
+	if err := s.Handshake(); err != nil {
+		return 0, err
+	}
+	n, err := s.conn.Write(p)
+	return n, s.ioError(op, err)
+}
+
+// Flush sends buffered writes (the seed's force-output), running the
+// handshake first if needed. With nothing buffered it still runs the
+// handshake.
+func (s *Stream) Flush() error {
+	if err := s.Handshake(); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.flushLocked()
+}
+
+func (s *Stream) flushLocked() error {
+	if len(s.wbuf) == 0 {
+		return nil
+	}
+	n, err := s.writeThrough("write", s.wbuf)
+	s.wbuf = s.wbuf[:copy(s.wbuf, s.wbuf[n:])]
+	return err
+}
+
+// Close flushes buffered writes (running the handshake if they need it),
+// sends close_notify when a handshake completed, and closes the underlying
+// connection. It returns the first error among these.
+func (s *Stream) Close() error {
+	if s.closed.Swap(true) {
+		return net.ErrClosed
+	}
+	var ferr error
+	if s.wmu.TryLock() {
+		if len(s.wbuf) > 0 {
+			ferr = s.Handshake()
+			if ferr == nil {
+				ferr = s.flushLocked()
+			}
+		}
+		s.wbuf = nil
+		s.wmu.Unlock()
+	}
+	cerr := s.conn.Close()
+	if ferr != nil {
+		return ferr
+	}
+	if cerr != nil && s.hsErr.Load() == nil && s.conn.ConnectionState().HandshakeComplete {
+		return s.ioError("close", cerr)
+	}
+	return nil
+}
+
+// CloseWrite sends close_notify after flushing, without closing the
+// connection, so that the peer sees the end of the data while this side
+// keeps reading. It needs a completed handshake (it runs one if needed).
+func (s *Stream) CloseWrite() error {
+	if err := s.Flush(); err != nil {
+		return err
+	}
+	return s.ioError("close", s.conn.CloseWrite())
+}
+
+// ioError converts an error from a tls.Conn Read or Write after the
+// handshake: io.EOF and transport (net.Error) errors pass unchanged;
+// TLS-level failures become *Error.
+func (s *Stream) ioError(op string, err error) error {
+	if err == nil || errors.Is(err, io.EOF) {
+		return err
+	}
+	if e := s.hsErr.Load(); e != nil {
+		return e
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "remote error" {
+		return classify(op, err, nil)
+	}
+	if _, ok := alertNumber(err); ok {
+		return classify(op, err, nil)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return classify(op, err, nil)
+}
+
+// ConnectionState returns crypto/tls's state of the connection. It does not
+// start the handshake.
+func (s *Stream) ConnectionState() tls.ConnectionState { return s.conn.ConnectionState() }
+
+// VerifyResult returns the verify result as OpenSSL numbers and words it
+// (SSL_get_verify_result): (0, "ok") before the handshake and when the peer
+// sent no certificate. Under verify none it is the result OpenSSL reports
+// after continuing past every error; under optional and required, the
+// first error (which also failed the handshake). It never starts the
+// handshake.
+func (s *Stream) VerifyResult() (int, string) {
+	o := s.vr.Load()
+	if o == nil || !o.present {
+		return 0, "ok"
+	}
+	return o.reported, verifyText(o.reported)
+}
+
+// VerifyHint returns one line of advice about the verify result ("the
+// server did not send its intermediate ..."), or "" when there is none.
+func (s *Stream) VerifyHint() string {
+	o := s.vr.Load()
+	if o == nil {
+		return ""
+	}
+	return o.hint
+}
+
+// PeerCertificate returns the peer's certificate, running the handshake
+// if needed; nil (and no error) when the peer sent none. Every call returns
+// the same object.
+func (s *Stream) PeerCertificate() (*Certificate, error) {
+	chain, err := s.PeerChain()
+	if err != nil || len(chain) == 0 {
+		return nil, err
+	}
+	return chain[0], nil
+}
+
+// PeerChain returns the certificates the peer sent, leaf first, running
+// the handshake if needed. Every call returns the same objects.
+func (s *Stream) PeerChain() ([]*Certificate, error) {
+	if err := s.Handshake(); err != nil {
+		return nil, err
+	}
+	s.peerOnce.Do(func() {
+		for _, c := range s.conn.ConnectionState().PeerCertificates {
+			s.peerChain = append(s.peerChain, newCertificate(c))
+		}
+	})
+	return s.peerChain, nil
+}
+
+// LocalAddr returns the local network address.
+func (s *Stream) LocalAddr() net.Addr { return s.conn.LocalAddr() }
+
+// RemoteAddr returns the remote network address.
+func (s *Stream) RemoteAddr() net.Addr { return s.conn.RemoteAddr() }
+
+// SetDeadline sets the read and write deadlines of the underlying
+// connection (handshake included). See net.Conn.
+func (s *Stream) SetDeadline(t time.Time) error { return s.conn.SetDeadline(t) }
+
+// SetReadDeadline sets the read deadline. See net.Conn.
+func (s *Stream) SetReadDeadline(t time.Time) error { return s.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the write deadline. See net.Conn.
+func (s *Stream) SetWriteDeadline(t time.Time) error { return s.conn.SetWriteDeadline(t) }
+
+// IsServer reports whether s is the server end.
+func (s *Stream) IsServer() bool { return s.server }
+
+// compile-time check
+var _ net.Conn = (*Stream)(nil)
