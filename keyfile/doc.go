@@ -81,9 +81,12 @@
 // AES-256-CBC, PBKDF2, SHA-256 MAC) and "-legacy" ones (RC2-40 and 3DES,
 // SHA-1 MAC). The certificate whose public key matches the private key comes
 // first, the other certificates follow in file order. When the key setting
-// is also given, its key is used instead of the PKCS#12 key. Known
-// limitation of go-pkcs12: a PKCS#12 file without a private key
-// ("-nokeys") cannot be read at all (ErrNoKey).
+// is also given, its key is used instead of the PKCS#12 key. A file without
+// a MAC needs no password and any password given is ignored. Known
+// limitations of go-pkcs12: a PKCS#12 file without a private key
+// ("-nokeys") cannot be read at all (ErrNoKey), nor can a password-encrypted
+// file without a MAC ("-nomac", ErrUnsupported), nor files with more than
+// one key or more than two authenticated-safe entries.
 //
 // # Passwords and errors
 //

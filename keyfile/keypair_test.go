@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 // pki is a three-level PKI made with openssl: root CA, intermediate CA and
@@ -233,6 +235,7 @@ func TestLoadKeyPairPKCS12(t *testing.T) {
 		{"legacy-rsa", rsaPKI, []string{"-legacy"}, []string{"-legacy"}, testPassword, false},
 		{"no-chain", p, nil, nil, testPassword, false},
 		{"empty-password", p, nil, nil, "", true},
+		{"no-mac", p, []string{"-nomac"}, nil, testPassword, false},
 		{"sha512-mac", p, []string{"-macalg", "sha512", "-iter", "4096"}, nil, testPassword, true},
 	}
 	for _, c := range cases {
@@ -255,6 +258,12 @@ func TestLoadKeyPairPKCS12(t *testing.T) {
 				t.Fatalf("openssl lists %d CA certificates, want 2", len(want)-1)
 			}
 			cert, err := LoadKeyPair(out, "", c.pw)
+			if c.name == "no-mac" {
+				// openssl reads it (above); go-pkcs12 refuses encrypted
+				// files without a MAC. Documented limitation.
+				checkErr(t, err, ErrUnsupported, out)
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,5 +380,57 @@ func handshake(t *testing.T, c tls.Certificate) {
 		if got := cli.ConnectionState().PeerCertificates[0]; !got.Equal(c.Leaf) {
 			t.Fatalf("client saw another certificate")
 		}
+	}
+}
+
+// TestPKCS12Encoders: a PKCS#12 file that lists a CA certificate before
+// the leaf (as some Windows exports do) still gives the leaf first, then the
+// others in file order. Also passwordless and PBMAC1 files from go-pkcs12.
+func TestPKCS12Encoders(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "p256")
+	key, err := ParsePrivateKey(readFile(t, p.leafKey), p.leafKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(path string) *x509.Certificate {
+		cs, err := LoadCertificates(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs[0]
+	}
+	leaf, inter, root := load(p.leaf), load(p.intermediate), load(p.root)
+	want := [][32]byte{fingerprint(leaf), fingerprint(inter), fingerprint(root)}
+	for _, c := range []struct {
+		name string
+		enc  *pkcs12.Encoder
+		pw   string
+	}{
+		{"modern2023", pkcs12.Modern2023, testPassword},
+		{"modern2026-pbmac1", pkcs12.Modern2026, testPassword},
+		{"legacy-des", pkcs12.LegacyDES, testPassword},
+		{"passwordless", pkcs12.Passwordless, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			data, err := c.enc.Encode(key, inter, []*x509.Certificate{leaf, root}, c.pw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cert, err := ParseKeyPair(data, "x.p12", nil, "", c.pw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameFingerprints(chainFingerprints(cert), want) {
+				t.Fatalf("chain not reordered leaf first")
+			}
+			if c.pw != "" {
+				_, err = ParseKeyPair(data, "x.p12", nil, "", wrongPassword)
+				checkErr(t, err, ErrBadPassword, "x.p12")
+			} else if _, err := ParseKeyPair(data, "x.p12", nil, "", wrongPassword); err != nil {
+				// As for plain keys, an unneeded password is ignored.
+				t.Errorf("passwordless file with a password: %v", err)
+			}
+		})
 	}
 }

@@ -66,7 +66,7 @@ func (p parser) decodePKCS12(data []byte, name, password string) (key crypto.Sig
 		leaf *x509.Certificate
 		cas  []*x509.Certificate
 	)
-	func() {
+	decode := func(pw string) {
 		// go-pkcs12 is third-party code fed untrusted input: keep any panic
 		// from crossing our API.
 		defer func() {
@@ -74,8 +74,18 @@ func (p parser) decodePKCS12(data []byte, name, password string) (key crypto.Sig
 				err = fmt.Errorf("PKCS#12 decoder failed on malformed input: %v", r)
 			}
 		}()
-		k, leaf, cas, err = pkcs12.DecodeChain(data, password)
-	}()
+		k, leaf, cas, err = pkcs12.DecodeChain(data, pw)
+	}
+	decode(password)
+	if err != nil && password != "" && strings.Contains(err.Error(), "no MAC in data") {
+		// A file without integrity protection needs no password; like
+		// OpenSSL, ignore the one given.
+		firstErr := err
+		decode("")
+		if err != nil {
+			return nil, nil, newErr(name, ErrUnsupported, firstErr, "PKCS#12 file without MAC (integrity check) but encrypted with a password: go-pkcs12 cannot read it")
+		}
+	}
 	if err != nil {
 		return nil, nil, pkcs12Error(name, password, err)
 	}
