@@ -249,7 +249,7 @@ func classify(op string, err error, vr *verifyOutcome) *Error {
 		e.Codes = append(e.Codes, c)
 		e.Strings = append(e.Strings, ErrorString(c))
 	}
-	if e.VerifyResultString == "" && vr != nil && vr.present {
+	if e.VerifyResultString == "" && vr != nil && vr.present && vr.reported != 0 {
 		code := vr.reported
 		e.VerifyResult, e.VerifyResultString = code, vr.textOf(code)
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sslstream/sslstream/verify"
 )
 
 // writeBufferSize is the write buffer of a buffered stream: one TLS record
@@ -238,17 +240,28 @@ func (s *Stream) VerifyResult() (int, string) {
 	if o == nil || !o.present {
 		return 0, "ok"
 	}
-	return o.reported, verifyText(o.reported)
+	return o.reported, verify.Text(o.reported)
+}
+
+// VerifyReport returns the full verification report of the peer's chain
+// (every problem with depth and subject, the chain as sent and as built,
+// the trust source, the CRLs used, a hint), or nil before the handshake
+// and when the peer sent no certificate. It never starts the handshake.
+func (s *Stream) VerifyReport() *verify.Result {
+	o := s.vr.Load()
+	if o == nil || !o.present {
+		return nil
+	}
+	return o.result
 }
 
 // VerifyHint returns one line of advice about the verify result ("the
 // server did not send its intermediate ..."), or "" when there is none.
 func (s *Stream) VerifyHint() string {
-	o := s.vr.Load()
-	if o == nil {
-		return ""
+	if r := s.VerifyReport(); r != nil {
+		return r.Hint
 	}
-	return o.hint
+	return ""
 }
 
 // PeerCertificate returns the peer's certificate, running the handshake

@@ -4,45 +4,51 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"os"
+
+	"github.com/sslstream/sslstream/crl"
+	"github.com/sslstream/sslstream/keyfile"
+	"github.com/sslstream/sslstream/verify"
 )
 
 // trust holds the frozen verification settings of a context: trust
-// anchors, CRLs and their options, loaded once at creation.
+// anchors, CRLs and their options, loaded once at creation and shared
+// (read-only) by every connection.
 type trust struct {
-	caFile   string
-	caCerts  []*x509.Certificate
-	caDir    string
-	crlFile  string
-	crls     []*x509.RevocationList
-	crlCheck CRLCheck
+	anchors  []verify.IssuerSource
+	crls     []verify.CRLSource
+	crlCheck verify.CRLMode
 	strict   bool
 }
 
 func loadTrust(s Settings) (*trust, error) {
-	t := &trust{caFile: s.CAFile, caDir: s.CADirectory, crlFile: s.CRLFile, crlCheck: s.CRLCheck, strict: s.X509Strict}
+	t := &trust{strict: s.X509Strict}
+	switch s.CRLCheck {
+	case CRLPeer:
+		t.crlCheck = verify.CRLPeer
+	case CRLAll:
+		t.crlCheck = verify.CRLAll
+	}
 	if s.CAFile != "" {
-		certs, err := loadCAFile(s.CAFile)
+		certs, err := keyfile.LoadCertificates(s.CAFile)
 		if err != nil {
 			return nil, settingsError("load ca-file", fmt.Errorf("ca-file %q: %w", s.CAFile, err))
 		}
-		t.caCerts = certs
-	}
-	if s.CADirectory != "" {
-		fi, err := os.Stat(s.CADirectory)
-		if err != nil {
-			return nil, settingsError("load ca-directory", fmt.Errorf("ca-directory: %w", err))
-		}
-		if !fi.IsDir() {
-			return nil, settingsError("load ca-directory", fmt.Errorf("ca-directory %q: not a directory", s.CADirectory))
-		}
+		t.anchors = append(t.anchors, verify.NewNamedPool("ca-file "+s.CAFile, certs))
 	}
 	if s.CRLFile != "" {
-		crls, err := loadCRLFile(s.CRLFile)
+		crls, err := crl.Load(s.CRLFile)
 		if err != nil {
 			return nil, settingsError("load crl-file", fmt.Errorf("crl-file %q: %w", s.CRLFile, err))
 		}
-		t.crls = crls
+		t.crls = append(t.crls, crl.NewStore(crls...))
+	}
+	if s.CADirectory != "" {
+		d, err := openCADir(s.CADirectory)
+		if err != nil {
+			return nil, settingsError("load ca-directory", fmt.Errorf("ca-directory %q: %w", s.CADirectory, err))
+		}
+		t.anchors = append(t.anchors, d)
+		t.crls = append(t.crls, d)
 	}
 	return t, nil
 }
@@ -52,33 +58,39 @@ func loadTrust(s Settings) (*trust, error) {
 type verifyOutcome struct {
 	// present is false when the peer sent no certificate.
 	present bool
-	// code and depth are the first error (what optional/required fail on).
-	code, depth int
-	// final is what OpenSSL reports when verification continues past
-	// every error (verify none).
-	final int
-	// reported is the stream's verify result under its verify mode.
+	// reported is the stream's verify result under its verify mode: the
+	// first error under optional/required, the final one under none.
 	reported int
-	hint     string
-	report   *report
+	result   *verify.Result
 }
 
-func (o *verifyOutcome) textOf(code int) string { return verifyText(code) }
+func (o *verifyOutcome) textOf(code int) string { return verify.Text(code) }
 
 // verifyPeer verifies a peer's certificates (leaf first) with c's settings.
 func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 	if len(certs) == 0 {
 		return &verifyOutcome{}
 	}
-	host := ""
-	if !c.server {
-		host = c.serverName
+	opts := &verify.Options{
+		Trust:         c.trust.anchors,
+		Intermediates: certs[1:],
+		CRLs:          c.trust.crls,
+		CRLCheck:      c.trust.crlCheck,
+		MaxDepth:      c.maxDepth,
+		Strict:        c.trust.strict,
 	}
-	r := runVerify(certs, c.trust, c.maxDepth, host, !c.server)
-	o := &verifyOutcome{present: true, code: r.code, depth: r.depth, final: r.final, hint: r.hint, report: r}
-	o.reported = o.code
+	// As libssl: a client checks the server purpose, a server the client
+	// purpose; the name is checked by clients only.
+	if c.server {
+		opts.Purpose = verify.PurposeSSLClient
+	} else {
+		opts.Purpose = verify.PurposeSSLServer
+		opts.Hostname = c.serverName
+	}
+	r := verify.Verify(certs[0], opts)
+	o := &verifyOutcome{present: true, result: r, reported: r.Code}
 	if c.verify == VerifyNone {
-		o.reported = o.final
+		o.reported = r.FinalCode
 	}
 	return o
 }
@@ -93,8 +105,8 @@ func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error
 	if cs.Version == tls.VersionTLS13 && !c.allowed13(cs.CipherSuite) {
 		return o, &suiteFailure{suite: tls.CipherSuiteName(cs.CipherSuite), allowed: c.ciphersuitesString(), server: c.server}
 	}
-	if o.present && c.verify != VerifyNone && o.code != 0 {
-		return o, &verifyFailure{code: o.code, text: verifyText(o.code), hint: o.hint}
+	if o.present && c.verify != VerifyNone && o.result.Code != 0 {
+		return o, &verifyFailure{code: o.result.Code, text: verify.Text(o.result.Code), hint: o.result.Hint}
 	}
 	return o, nil
 }
