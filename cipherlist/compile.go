@@ -1,7 +1,6 @@
 package cipherlist
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,6 +46,8 @@ type Error struct {
 	Elem   string // the offending element, "" when the string as a whole selects nothing
 	Offset int    // byte offset of Elem in the string, -1 when Elem is ""
 	Reason string // what is wrong
+
+	noMatch bool
 }
 
 func (e *Error) Error() string {
@@ -63,7 +64,7 @@ var ErrNoMatch = errors.New("no cipher match")
 
 // Unwrap lets errors.Is(err, ErrNoMatch) recognise an empty selection.
 func (e *Error) Unwrap() error {
-	if e.Reason == errNoMatchReason {
+	if e.noMatch {
 		return ErrNoMatch
 	}
 	return nil
@@ -587,7 +588,11 @@ func Compile(s string) (*List, error) {
 		}
 	}
 	if len(c.list.Suites) == 0 {
-		return nil, &Error{String: c.full, Offset: -1, Reason: errNoMatchReason}
+		reason := errNoMatchReason
+		if len(c.list.Ignored) > 0 {
+			reason += "; unknown or impossible elements skipped: " + quoteShort(strings.Join(c.list.Ignored, " "))
+		}
+		return nil, &Error{String: c.full, Offset: -1, Reason: reason, noMatch: true}
 	}
 	return c.list, nil
 }
@@ -717,22 +722,6 @@ func suiteNames(s []Suite) []string {
 		out[i] = s[i].Name
 	}
 	return out
-}
-
-// goSupported reports whether crypto/tls knows the suite id at all; used by
-// tests to cross-check the table's Go flags.
-func goSupported(id uint16) (known, insecure bool) {
-	for _, cs := range tls.CipherSuites() {
-		if cs.ID == id {
-			return true, false
-		}
-	}
-	for _, cs := range tls.InsecureCipherSuites() {
-		if cs.ID == id {
-			return true, true
-		}
-	}
-	return false, false
 }
 
 // ForSecLevel keeps the suites OpenSSL 3.0's default security callback

@@ -266,3 +266,19 @@ func TestSecLevel(t *testing.T) {
 		}
 	}
 }
+
+// goSupported reports whether crypto/tls knows the suite id at all; used by
+// tests to cross-check the table's Go flags.
+func goSupported(id uint16) (known, insecure bool) {
+	for _, cs := range tls.CipherSuites() {
+		if cs.ID == id {
+			return true, false
+		}
+	}
+	for _, cs := range tls.InsecureCipherSuites() {
+		if cs.ID == id {
+			return true, true
+		}
+	}
+	return false, false
+}
