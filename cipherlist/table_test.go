@@ -62,6 +62,14 @@ func TestTableMatchesOpenSSL(t *testing.T) {
 			t.Errorf("openssl lists %d TLS <= 1.2 suites, table has %d", seen, len(table))
 		}
 	}
+	all := All()
+	if len(all) != len(table) || !slices.IsSortedFunc(all, func(a, b Suite) int { return int(a.ID) - int(b.ID) }) {
+		t.Errorf("All() returned %d suites, sorted %v", len(all), slices.IsSortedFunc(all, func(a, b Suite) int { return int(a.ID) - int(b.ID) }))
+	}
+	all[0].Name = "changed"
+	if table[0].Name == "changed" {
+		t.Error("All() exposes the table")
+	}
 	if _, ok := ByName("NO-SUCH-SUITE"); ok {
 		t.Error("ByName found a suite that does not exist")
 	}
