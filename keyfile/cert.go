@@ -73,6 +73,11 @@ func certsFromPEMBlocks(blocks []pemBlock, name string, caFile bool) ([]*x509.Ce
 			}
 			continue
 		}
+		if len(b.Headers) > 0 {
+			// OpenSSL accepts only Proc-Type encryption headers, and no
+			// encrypted certificates.
+			return nil, newErr(name, nil, nil, fmt.Sprintf("%q block at line %d: certificate with PEM headers", b.Type, b.Line))
+		}
 		der := b.Bytes
 		if b.Type == pemCertTrusted {
 			// OpenSSL's X509_AUX form: the certificate followed by trust

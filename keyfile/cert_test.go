@@ -162,3 +162,78 @@ func TestCAFileOtherBlocksDifferential(t *testing.T) {
 		})
 	}
 }
+
+// TestPEMSyntaxDifferential: variations of a PEM certificate file (byte
+// order mark, blanks, headers, line lengths, junk) are accepted by
+// LoadCertificates exactly when "openssl verify -CAfile" accepts them.
+func TestPEMSyntaxDifferential(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "p256")
+	orig := string(readFile(t, p.root))
+	lines := strings.Split(strings.TrimRight(orig, "\n"), "\n") // BEGIN, body..., END
+	n := len(lines)
+	body := lines[1 : n-1]
+	join := func(ls ...[]string) string {
+		var all []string
+		for _, l := range ls {
+			all = append(all, l...)
+		}
+		return strings.Join(all, "\n") + "\n"
+	}
+	one := func(s ...string) []string { return s }
+	mapBody := func(f func(i int, l string) string) []string {
+		out := make([]string, len(body))
+		for i, l := range body {
+			out[i] = f(i, l)
+		}
+		return out
+	}
+	begin, end := lines[0], lines[n-1]
+	variants := map[string]string{
+		"plain":                orig,
+		"bom":                  "\xef\xbb\xbf" + orig,
+		"crlf":                 strings.ReplaceAll(orig, "\n", "\r\n"),
+		"no-final-newline":     strings.TrimRight(orig, "\n"),
+		"leading-space-begin":  "  " + orig,
+		"indented":             join(one(" "+begin), mapBody(func(_ int, l string) string { return " " + l }), one(" "+end)),
+		"trailing-blanks":      join(one(begin+" \t"), mapBody(func(_ int, l string) string { return l + " \t" }), one(end+" ")),
+		"blank-after-begin":    join(one(begin, ""), body, one(end)),
+		"spaces-after-begin":   join(one(begin, "   "), body, one(end)),
+		"two-blanks":           join(one(begin, "", ""), body, one(end)),
+		"blank-inside":         join(one(begin), body[:2], one(""), body[2:], one(end)),
+		"blank-before-end":     join(one(begin), body, one("", end)),
+		"space-inside-line":    join(one(begin), mapBody(func(i int, l string) string { return l[:10] + " " + l[10:] }), one(end)),
+		"tab-inside-line":      join(one(begin), mapBody(func(i int, l string) string { return l[:10] + "\t" + l[10:] }), one(end)),
+		"leading-space-line":   join(one(begin), mapBody(func(i int, l string) string { return " " + l }), one(end)),
+		"one-long-line":        join(one(begin, strings.Join(body, "")), one(end)),
+		"short-lines":          join(one(begin), mapBody(func(_ int, l string) string { return l[:20] + "\n" + l[20:] }), one(end)),
+		"single-line-file":     strings.ReplaceAll(orig, "\n", ""),
+		"header":               join(one(begin, "Foo: bar", ""), body, one(end)),
+		"header-no-blank":      join(one(begin, "Foo: bar"), body, one(end)),
+		"encrypted-header":     join(one(begin, "Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF", ""), body, one(end)),
+		"junk-after-begin":     join(one(begin+"junk"), body, one(end)),
+		"junk-before-begin":    join(one("junk"+begin), body, one(end)),
+		"dangling-begin":       orig + begin + "\n",
+		"dangling-end":         orig + end + "\n",
+		"text-around":          "Certificate:\n    Data: x\n" + orig + "trailing text\n",
+		"extra-padding-line":   join(one(begin), body, one("====", end)),
+		"end-type-mismatch":    join(one(begin), body, one("-----END X509 CRL-----")),
+		"lowercase-begin":      strings.ToLower(begin) + "\n" + join(body, one(end)),
+		"two-certs-one-broken": orig + join(one(begin), body[:1], one(end)),
+	}
+	for name, content := range variants {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := filepath.Join(t.TempDir(), "ca.pem")
+			writeFile(t, f, []byte(content))
+			_, opensslErr := osslErr("verify", "-CAfile", f, p.root)
+			if name == "plain" && opensslErr != nil {
+				t.Fatalf("openssl verify refuses the unmodified file: %v", opensslErr)
+			}
+			_, err := LoadCertificates(f)
+			if (err == nil) != (opensslErr == nil) {
+				t.Errorf("we: %v; openssl verify: %v", err, opensslErr)
+			}
+		})
+	}
+}

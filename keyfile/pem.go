@@ -22,11 +22,23 @@ func isPEM(data []byte) bool {
 	return bytes.Contains(data, []byte("-----BEGIN "))
 }
 
-// scanPEM decodes every PEM block of data, in order. Text outside blocks is
-// ignored, as OpenSSL does. Lines may end in LF or CRLF and trailing blanks
-// are ignored. A block without its END line, with a mismatched END line or
-// with invalid base64 is an error (OpenSSL also refuses such a file).
+// scanPEM decodes every PEM block of data, in order, with the rules of
+// OpenSSL's PEM reader (checked against openssl 3.0):
+//
+//   - a UTF-8 byte order mark at the start of data is skipped;
+//   - text outside blocks is ignored;
+//   - lines end in LF or CRLF; trailing blanks are ignored;
+//   - BEGIN and END lines start in the first column;
+//   - after BEGIN, an optional header section ("Name: value" lines, ended by
+//     a blank line; a blank first line is an empty header section);
+//   - then base64 lines (blanks inside them are ignored) up to the END line
+//     of the same type; a blank line there is an error.
+//
+// A block with no END line, a mismatched END line, malformed headers or
+// invalid base64 makes the whole file invalid, whatever its type, as in
+// OpenSSL.
 func scanPEM(data []byte) ([]pemBlock, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var blocks []pemBlock
 	lineNo := 0
 	rest := data
@@ -54,9 +66,13 @@ func scanPEM(data []byte) ([]pemBlock, error) {
 		}
 		blk := pemBlock{Type: typ, Line: lineNo}
 		var b64 strings.Builder
-		inHeaders := true
-		ended := false
-		for !ended {
+		const (
+			stateStart = iota
+			stateHeaders
+			stateBody
+		)
+		state := stateStart
+		for ended := false; !ended; {
 			l, ok := nextLine()
 			if !ok {
 				return nil, fmt.Errorf("truncated PEM: %q block at line %d has no END line", typ, blk.Line)
@@ -66,25 +82,44 @@ func scanPEM(data []byte) ([]pemBlock, error) {
 				if !ok || endTyp != typ {
 					return nil, fmt.Errorf("malformed PEM: %q block at line %d ends with %q at line %d", typ, blk.Line, l, lineNo)
 				}
+				if state == stateHeaders {
+					return nil, fmt.Errorf("malformed PEM: %q block at line %d: headers not followed by a blank line", typ, blk.Line)
+				}
 				ended = true
 				continue
 			}
-			if inHeaders {
-				if l == "" {
-					// Blank line: end of headers (or stray blank line).
-					if blk.Headers != nil {
-						inHeaders = false
-					}
+			blank := strings.TrimSpace(l) == ""
+			switch state {
+			case stateStart:
+				if blank {
+					state = stateBody
 					continue
 				}
-				if k, v, found := strings.Cut(l, ":"); found {
-					if blk.Headers == nil {
-						blk.Headers = make(map[string]string)
-					}
-					blk.Headers[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				if strings.Contains(l, ":") {
+					state = stateHeaders
+				} else {
+					state = stateBody
+				}
+			case stateHeaders:
+				if blank {
+					state = stateBody
 					continue
 				}
-				inHeaders = false
+			case stateBody:
+				if blank {
+					return nil, fmt.Errorf("malformed PEM: %q block at line %d: blank line at line %d inside the base64 data", typ, blk.Line, lineNo)
+				}
+			}
+			if state == stateHeaders {
+				k, v, found := strings.Cut(l, ":")
+				if !found {
+					return nil, fmt.Errorf("malformed PEM: %q block at line %d: bad header line %d", typ, blk.Line, lineNo)
+				}
+				if blk.Headers == nil {
+					blk.Headers = make(map[string]string)
+				}
+				blk.Headers[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				continue
 			}
 			for _, c := range []byte(l) {
 				if c != ' ' && c != '\t' && c != '\r' {
@@ -101,9 +136,9 @@ func scanPEM(data []byte) ([]pemBlock, error) {
 	}
 }
 
-// pemBoundary parses "-----BEGIN TYPE-----" (or END) lines.
+// pemBoundary parses "-----BEGIN TYPE-----" (or END) lines; the line has
+// no trailing blanks and must start in the first column.
 func pemBoundary(line, prefix string) (string, bool) {
-	line = strings.TrimSpace(line)
 	if !strings.HasPrefix(line, prefix) || !strings.HasSuffix(line, "-----") || len(line) < len(prefix)+5 {
 		return "", false
 	}
