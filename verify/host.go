@@ -8,8 +8,10 @@ import (
 
 // matchHost is X509_check_host with OpenSSL 3.0's default flags: DNS
 // subject alternative names first; the subject's commonName attributes only
-// when the certificate has no DNS name in its subjectAltName.
-func matchHost(ci *certInfo, host string) bool {
+// when the certificate has no DNS name in its subjectAltName. In strict
+// mode the commonName is never used and partial-label wildcards
+// ("foo*.example.com") do not match.
+func matchHost(ci *certInfo, host string, strict bool) bool {
 	if host == "" {
 		return false
 	}
@@ -27,11 +29,11 @@ func matchHost(ci *certInfo, host string) bool {
 			continue
 		}
 		sanDNS = true
-		if len(g.value) > 0 && equalWildcard(g.value, h) {
+		if len(g.value) > 0 && equalWildcard(g.value, h, strict) {
 			return true
 		}
 	}
-	if sanDNS {
+	if sanDNS || strict {
 		return false
 	}
 	attrs, err := dn.Parse(ci.c.RawSubject)
@@ -42,7 +44,7 @@ func matchHost(ci *certInfo, host string) bool {
 		if a.Type != "CN" || a.Value == "" {
 			continue
 		}
-		if equalWildcard([]byte(a.Value), h) {
+		if equalWildcard([]byte(a.Value), h, false) {
 			return true
 		}
 	}
@@ -92,7 +94,7 @@ func isAlnum(c byte) bool {
 // validStar is OpenSSL's valid_star: the position of the one acceptable
 // wildcard in pattern, or -1. The wildcard must be in the first label, at
 // its start or end, not in an IDNA label, and at least two dots must follow.
-func validStar(p []byte) int {
+func validStar(p []byte, noPartial bool) int {
 	const (
 		labelStart  = 1
 		labelIDNA   = 2
@@ -111,6 +113,9 @@ func validStar(p []byte) int {
 				return -1
 			}
 			if !atStart && !atEnd {
+				return -1
+			}
+			if noPartial && !(atStart && atEnd) {
 				return -1
 			}
 			star = i
@@ -141,11 +146,12 @@ func validStar(p []byte) int {
 	return star
 }
 
-// equalWildcard is OpenSSL's equal_wildcard.
-func equalWildcard(pattern, subject []byte) bool {
+// equalWildcard is OpenSSL's equal_wildcard (noPartial: the flag
+// X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS).
+func equalWildcard(pattern, subject []byte, noPartial bool) bool {
 	star := -1
 	if !(len(subject) > 1 && subject[0] == '.') {
-		star = validStar(pattern)
+		star = validStar(pattern, noPartial)
 	}
 	if star < 0 {
 		return equalNocase(pattern, subject)

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"crypto/dsa" //nolint:staticcheck // OpenSSL verifies DSA signatures; so must we.
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -102,7 +103,9 @@ type certInfo struct {
 	sanPresent, sanCritical       bool
 	sans                          []generalName
 	nc                            *nameConstraints
-	ncInvalid                     bool
+	ncInvalid, ncCritical         bool
+	pcPresent, pcCritical         bool
+	ekuCritical, ekuAny           bool
 	crldp                         []distPoint
 	extCount                      int
 	sigAlgInconsistent            bool
@@ -140,7 +143,7 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 		ci.canonIssuer, ci.issuerOK = cs, true
 	}
 	switch c.PublicKey.(type) {
-	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, *dsa.PublicKey:
 		ci.pubKeyOK = true
 	}
 	ci.extCount = len(c.Extensions)
@@ -158,14 +161,18 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 		case "2.5.29.15":
 			ci.kuPresent = true
 			ci.ku = c.KeyUsage
+		case "2.5.29.36":
+			ci.pcPresent, ci.pcCritical = true, e.Critical
 		case "2.5.29.37":
-			ci.ekuPresent = true
+			ci.ekuPresent, ci.ekuCritical = true, e.Critical
 			for _, u := range c.ExtKeyUsage {
 				switch u {
 				case x509.ExtKeyUsageServerAuth:
 					ci.ekuServer = true
 				case x509.ExtKeyUsageClientAuth:
 					ci.ekuClient = true
+				case x509.ExtKeyUsageAny:
+					ci.ekuAny = true
 				case x509.ExtKeyUsageNetscapeServerGatedCrypto, x509.ExtKeyUsageMicrosoftServerGatedCrypto:
 					ci.ekuSGC = true
 				}
@@ -197,6 +204,7 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 			}
 			ci.sans = names
 		case "2.5.29.30":
+			ci.ncCritical = e.Critical
 			nc, ok := parseNameConstraints(e.Value)
 			if !ok {
 				ci.ncInvalid = true

@@ -33,6 +33,22 @@ func (e *engine) checkNameConstraints() {
 			}
 		}
 	}
+	// Strict mode: the peer name itself must satisfy every name constraint
+	// above the leaf, so that a wildcard cannot stand for an excluded name.
+	if h := e.opts.Hostname; e.opts.Strict && h != "" {
+		g := generalName{typ: genDNS, value: []byte(h)}
+		if ip := parseIPLiteral(h); ip != nil {
+			g = generalName{typ: genIP, value: ip}
+		}
+		for j := num - 1; j > 0; j-- {
+			if nc := e.chain[j].nc; nc != nil {
+				if rv := ncMatch(g, nc); rv != OK {
+					e.report(rv, 0, e.chain[0])
+					return
+				}
+			}
+		}
+	}
 }
 
 func hasSANType(x *certInfo, typ int) bool {

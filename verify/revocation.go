@@ -240,6 +240,9 @@ func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 	if !dn.Equal(x.c.RawIssuer, c.List.RawIssuer) {
 		return nil
 	}
+	if e.opts.Strict && c.List.Number == nil {
+		return nil // RFC 5280 5.2.3: conforming CRLs carry a CRL number
+	}
 	score := scoreIssuerName
 	if !crlUnhandledCritical(c) {
 		score |= scoreNoCritical
@@ -367,7 +370,7 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 		return
 	}
 	l := cand.c.List
-	if err := issuer.c.CheckSignature(l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature); err != nil {
+	if err := checkSignature(issuer.c, l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature); err != nil {
 		e.report(CRLSignatureFailure, i, x)
 	}
 }

@@ -264,6 +264,7 @@ func Verify(leaf *x509.Certificate, opts *Options) (res *Result) {
 	if e.now.IsZero() {
 		e.now = time.Now()
 	}
+	e.now = e.now.Truncate(time.Second) // OpenSSL compares whole seconds
 	e.maxDepth = 1 << 30
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
@@ -381,7 +382,16 @@ func checkIssued(subject, issuer *certInfo) bool {
 
 // timeValid is ossl_x509_check_cert_time without callback.
 func (e *engine) timeValid(ci *certInfo) bool {
-	return !e.now.Before(ci.c.NotBefore) && e.now.Before(ci.c.NotAfter)
+	return !e.now.Before(ci.c.NotBefore) && !e.expired(ci)
+}
+
+// expired: OpenSSL 3.0 counts the notAfter second itself as expired; RFC
+// 5280 (strict mode) counts it as valid.
+func (e *engine) expired(ci *certInfo) bool {
+	if e.opts.Strict {
+		return e.now.After(ci.c.NotAfter)
+	}
+	return !e.now.Before(ci.c.NotAfter)
 }
 
 func (e *engine) inChain(c *x509.Certificate) bool {
@@ -638,6 +648,9 @@ func (e *engine) checkExtensions() {
 		if strict && num > 1 {
 			e.strictChecks(i, x)
 		}
+		if strict {
+			e.extraStrict(i, x)
+		}
 		if e.opts.Purpose != PurposeAny && !checkPurpose(x, e.opts.Purpose, mustBeCA > 0) {
 			e.report(InvalidPurpose, i, x)
 		}
@@ -664,7 +677,7 @@ func (e *engine) checkID() {
 		}
 		return
 	}
-	if !matchHost(leaf, h) {
+	if !matchHost(leaf, h, e.opts.Strict) {
 		e.report(HostnameMismatch, 0, leaf)
 	}
 }
@@ -705,7 +718,7 @@ func (e *engine) internalVerify() {
 			}
 			if !xi.pubKeyOK {
 				e.report(UnableToDecodeIssuerPublicKey, issuerDepth, xi)
-			} else if err := xi.c.CheckSignature(xs.c.SignatureAlgorithm, xs.c.RawTBSCertificate, xs.c.Signature); err != nil {
+			} else if err := checkSignature(xi.c, xs.c.SignatureAlgorithm, xs.c.RawTBSCertificate, xs.c.Signature); err != nil {
 				e.report(CertSignatureFailure, n, xs)
 			}
 		}
@@ -724,7 +737,7 @@ func (e *engine) checkTime(ci *certInfo, depth int) {
 	if e.now.Before(ci.c.NotBefore) {
 		e.report(CertNotYetValid, depth, ci)
 	}
-	if !e.now.Before(ci.c.NotAfter) {
+	if e.expired(ci) {
 		e.report(CertHasExpired, depth, ci)
 	}
 }

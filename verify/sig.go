@@ -1,0 +1,53 @@
+package verify
+
+import (
+	"crypto"
+	"crypto/dsa" //nolint:staticcheck // OpenSSL verifies DSA signatures; so must we.
+	"crypto/md5"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"math/big"
+)
+
+var errBadSignature = errors.New("verify: signature does not verify")
+
+// checkSignature verifies signature over signed with issuer's key, as
+// OpenSSL's X509_verify does: besides what crypto/x509 accepts, DSA and
+// MD5-with-RSA signatures, which OpenSSL 3.0 still verifies.
+func checkSignature(issuer *x509.Certificate, algo x509.SignatureAlgorithm, signed, signature []byte) error {
+	switch algo {
+	case x509.DSAWithSHA1, x509.DSAWithSHA256:
+		pub, ok := issuer.PublicKey.(*dsa.PublicKey)
+		if !ok {
+			return errBadSignature
+		}
+		var sig struct{ R, S *big.Int }
+		if rest, err := asn1.Unmarshal(signature, &sig); err != nil || len(rest) != 0 || sig.R == nil || sig.S == nil {
+			return errBadSignature
+		}
+		var digest []byte
+		if algo == x509.DSAWithSHA1 {
+			h := sha1.Sum(signed)
+			digest = h[:]
+		} else {
+			h := sha256.Sum256(signed)
+			digest = h[:]
+		}
+		if !dsa.Verify(pub, digest, sig.R, sig.S) {
+			return errBadSignature
+		}
+		return nil
+	case x509.MD5WithRSA:
+		pub, ok := issuer.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return errBadSignature
+		}
+		h := md5.Sum(signed)
+		return rsa.VerifyPKCS1v15(pub, crypto.MD5, h[:], signature)
+	}
+	return issuer.CheckSignature(algo, signed, signature)
+}
