@@ -51,7 +51,8 @@
 // Key algorithms: RSA, ECDSA (P-256, P-384, P-521) and Ed25519, the ones
 // Go's crypto/tls signs with. ECDSA P-224, Ed448, X25519, X448, DSA, DH,
 // RSA-PSS restricted keys and SM2 are refused with ErrUnsupported naming the
-// algorithm.
+// algorithm, as are RSA keys Go will not sign with (under 1024 bits, unless
+// GODEBUG=rsa1024min=0). DescribeKey names a key the way the messages do.
 //
 // # Encryption
 //
@@ -100,6 +101,8 @@
 // naming both key types ("certificate is ECDSA P-256, key is RSA 2048").
 // Every error is an *Error naming the file and what is wrong; errors never
 // contain the password or key bytes.
+//
+// All functions are safe for concurrent use; the package has no state.
 //
 // # Clearing secrets
 //

@@ -6,7 +6,9 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
@@ -119,7 +121,7 @@ func (p parser) parsePEMKeyBlock(b pemBlock, name, password string) (crypto.Sign
 		if err != nil {
 			return nil, newErr(name, nil, err, where+": invalid PKCS#1 RSA private key")
 		}
-		return k, nil
+		return asSigner(k, name, where)
 	case pemSEC1:
 		k, err := x509.ParseECPrivateKey(b.Bytes)
 		if err != nil {
@@ -140,10 +142,18 @@ func (p parser) parseDERKey(der []byte, name, password string) (crypto.Signer, e
 	if isPKCS8(der) {
 		return parsePKCS8(der, name, "PKCS#8 key")
 	}
-	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
-		return k, nil
+	if rsaKeyShape(der) {
+		k, err := x509.ParsePKCS1PrivateKey(der)
+		if err != nil {
+			return nil, newErr(name, nil, err, "invalid PKCS#1 RSA private key")
+		}
+		return asSigner(k, name, "PKCS#1 key")
 	}
-	if k, err := x509.ParseECPrivateKey(der); err == nil {
+	if ecKeyShape(der) {
+		k, err := x509.ParseECPrivateKey(der)
+		if err != nil {
+			return nil, newErr(name, nil, err, "invalid SEC1 EC private key")
+		}
 		return asSigner(k, name, "SEC1 key")
 	}
 	return nil, newErr(name, ErrNoKey, nil, "not a private key: neither PEM nor a DER PKCS#8, PKCS#1 or SEC1 key")
@@ -207,6 +217,13 @@ func parsePKCS8(der []byte, name, what string) (crypto.Signer, error) {
 func asSigner(k any, name, what string) (crypto.Signer, error) {
 	switch k := k.(type) {
 	case *rsa.PrivateKey:
+		if k.N.BitLen() < 1024 {
+			// Go refuses to sign with such keys unless GODEBUG=rsa1024min=0;
+			// a trial signature honours that setting exactly.
+			if _, err := k.Sign(rand.Reader, make([]byte, sha256.Size), crypto.SHA256); err != nil {
+				return nil, newErr(name, ErrUnsupported, err, fmt.Sprintf("%s: RSA %d key cannot sign", what, k.N.BitLen()))
+			}
+		}
 		return k, nil
 	case *ecdsa.PrivateKey:
 		if k.Curve == elliptic.P224() {
@@ -235,14 +252,14 @@ func curveName(c ecdh.Curve) string {
 	return "ECDH"
 }
 
-// describeKey names a public or private key for messages: "RSA 2048",
-// "ECDSA P-256", "Ed25519".
-func describeKey(k any) string {
+// DescribeKey names the type and size of a public or private key as the
+// package's error messages do: "RSA 2048", "ECDSA P-256", "Ed25519".
+func DescribeKey(k any) string {
 	switch k := k.(type) {
 	case *rsa.PrivateKey:
-		return describeKey(&k.PublicKey)
+		return DescribeKey(&k.PublicKey)
 	case *ecdsa.PrivateKey:
-		return describeKey(&k.PublicKey)
+		return DescribeKey(&k.PublicKey)
 	case ed25519.PrivateKey:
 		return "Ed25519"
 	case *rsa.PublicKey:

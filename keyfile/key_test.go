@@ -345,3 +345,51 @@ func TestKeySettingIsPKCS12(t *testing.T) {
 	_, err = LoadKeyPair(cert, p12, "")
 	checkErr(t, err, ErrPasswordRequired, p12)
 }
+
+// TestSmallRSAKey: Go refuses to sign with RSA keys under 1024 bits; such
+// keys fail at load time, saying why, rather than at the first handshake.
+func TestSmallRSAKey(t *testing.T) {
+	needOpenSSL(t)
+	t.Parallel()
+	dir := t.TempDir()
+	k := filepath.Join(dir, "small.pem")
+	ossl(t, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:512", "-out", k)
+	forms := map[string][]string{
+		"pkcs8-pem": {"pkey", "-in", k},
+		"pkcs1-pem": {"rsa", "-in", k, "-traditional"},
+		"pkcs1-der": {"rsa", "-in", k, "-traditional", "-outform", "DER"},
+		"pkcs8-der": {"pkey", "-in", k, "-outform", "DER"},
+	}
+	for name, args := range forms {
+		out := filepath.Join(dir, name)
+		ossl(t, append(args, "-out", out)...)
+		_, err := ParsePrivateKey(readFile(t, out), out, "")
+		if err == nil {
+			t.Errorf("%s: 512-bit key accepted", name)
+			continue
+		}
+		checkErr(t, err, ErrUnsupported, out)
+		if !strings.Contains(err.Error(), "512-bit") {
+			t.Errorf("%s: error %q does not give the reason", name, err)
+		}
+	}
+}
+
+func TestDescribeKey(t *testing.T) {
+	needOpenSSL(t)
+	t.Parallel()
+	dir := t.TempDir()
+	for kind, want := range map[string]string{"rsa": "RSA 2048", "p256": "ECDSA P-256", "p384": "ECDSA P-384", "p521": "ECDSA P-521", "ed25519": "Ed25519"} {
+		p := genKey(t, dir, kind)
+		k, err := ParsePrivateKey(readFile(t, p), p, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := DescribeKey(k); got != want {
+			t.Errorf("%s: DescribeKey(private) = %q, want %q", kind, got, want)
+		}
+		if got := DescribeKey(k.Public()); got != want {
+			t.Errorf("%s: DescribeKey(public) = %q, want %q", kind, got, want)
+		}
+	}
+}

@@ -113,7 +113,7 @@ func (p parser) parseKeyPair(certData []byte, certName string, keyData []byte, k
 		}
 		return tls.Certificate{}, newErr(kn, ErrKeyMismatch, nil, fmt.Sprintf(
 			"key does not match the certificate's public key (certificate %s is %s, key is %s)",
-			certName, describeKey(leaf.PublicKey), describeKey(key)))
+			certName, DescribeKey(leaf.PublicKey), DescribeKey(key)))
 	}
 	out := tls.Certificate{PrivateKey: key, Leaf: leaf}
 	for _, c := range certs {
