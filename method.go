@@ -65,7 +65,7 @@ func ParseMethod(s string) (Method, error) {
 	switch {
 	case name == "sslv23":
 		lo, hi = rankOf("sslv3"), len(versionNames)-1
-	case strings.HasSuffix(name, "+"):
+	case strings.HasSuffix(name, "+") && !strings.ContainsAny(name, ",: \t"):
 		r := rankOf(strings.TrimSuffix(name, "+"))
 		if r < 0 {
 			return bad("unknown method")
