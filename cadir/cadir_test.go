@@ -15,7 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -571,5 +571,48 @@ func BenchmarkLargeDir(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed()/time.Duration(b.N))/float64(base), "x-vs-1-file-dir")
 		b.ReportMetric(float64(read)/float64(b.N), "files-read/op")
 	})
-	_ = sort.Strings
+}
+
+// FuzzReadInfos checks the PEM grouping of Rehash on arbitrary input: no
+// panic, and every item found holds something with a hashable name.
+func FuzzReadInfos(f *testing.F) {
+	fx := newFixture(f, false)
+	for _, name := range []string{"a.pem", "two.pem", "certcrl.pem", "withkey.crt", "twocrl.crl", "corrupt.pem", "csr-and-cert.pem", "key.pem"} {
+		f.Add(fx.files[name])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		infos, ok := readInfos(data)
+		if !ok {
+			return
+		}
+		for _, in := range infos {
+			if in.cert == nil && in.crl == nil && !in.key {
+				t.Fatal("empty item")
+			}
+			if in.cert != nil {
+				if _, ok := certSubject(in.cert); !ok {
+					t.Fatal("certificate without subject accepted")
+				}
+			}
+			if in.crl != nil {
+				if _, ok := crlIssuer(in.crl); !ok {
+					t.Fatal("CRL without issuer accepted")
+				}
+			}
+		}
+	})
+}
+
+// FuzzStrtoul compares the hash-link number parser with strconv on plain
+// decimal input.
+func FuzzStrtoul(f *testing.F) {
+	for _, s := range []string{"", "0", "12", " 3", "+1", "-1", "1x", "99999999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok := strtoul(s)
+		if n, err := strconv.ParseUint(s, 10, 64); err == nil && (!ok || v != n) {
+			t.Fatalf("strtoul(%q) = %d, %v; want %d", s, v, ok, n)
+		}
+	})
 }
