@@ -3,7 +3,6 @@ package keyfile
 import (
 	"crypto/x509"
 	"fmt"
-	"os"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -25,7 +24,7 @@ func isCertPEMType(t string) bool {
 // parameters) and text between blocks are skipped, as OpenSSL does; a file
 // with no certificate is an error wrapping ErrNoCertificate.
 func LoadCertificates(path string) ([]*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path)
 	if err != nil {
 		return nil, newErr(path, nil, err, "cannot read certificate file")
 	}

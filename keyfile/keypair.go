@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"os"
 )
 
 // LoadKeyPair loads the own certificate chain and private key (settings
@@ -21,18 +20,15 @@ import (
 // key gives an error wrapping ErrPasswordRequired, a wrong one
 // ErrBadPassword, a key that does not belong to the leaf ErrKeyMismatch.
 func LoadKeyPair(certPath, keyPath, password string) (tls.Certificate, error) {
-	certData, err := os.ReadFile(certPath)
+	certData, err := readLimited(certPath)
 	if err != nil {
 		return tls.Certificate{}, newErr(certPath, nil, err, "cannot read certificate file")
 	}
 	var keyData []byte
 	if keyPath != "" {
-		keyData, err = os.ReadFile(keyPath)
+		keyData, err = readLimited(keyPath)
 		if err != nil {
 			return tls.Certificate{}, newErr(keyPath, nil, err, "cannot read key file")
-		}
-		if keyData == nil {
-			keyData = []byte{}
 		}
 		defer clear(keyData)
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -432,5 +433,29 @@ func TestPKCS12Encoders(t *testing.T) {
 				t.Errorf("passwordless file with a password: %v", err)
 			}
 		})
+	}
+}
+
+func TestLoadDirectoryAndHugeFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := LoadCertificates(dir)
+	checkErr(t, err, nil, dir)
+	if !strings.Contains(err.Error(), "directory") {
+		t.Errorf("error %q does not say it is a directory", err)
+	}
+	big := filepath.Join(dir, "big.pem")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(maxFileSize + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = LoadKeyPair(big, "", "")
+	checkErr(t, err, nil, big)
+	if !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("error %q does not give the size limit", err)
 	}
 }
