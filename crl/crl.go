@@ -73,11 +73,13 @@ func (c *CRL) CriticalEntryExtensions() []asn1.ObjectIdentifier {
 	return append([]asn1.ObjectIdentifier(nil), c.critical...)
 }
 
-// UnhandledCriticalExtension reports whether the CRL has a critical CRL
-// extension or critical entry extension that OpenSSL 3.0 does not handle
-// (it handles, for CRLs, the authority key identifier, CRL number, issuing
-// distribution point, delta CRL indicator, freshest CRL and expired
-// certificates on CRL extensions; for entries, the certificate issuer).
+// UnhandledCriticalExtension reports whether the CRL has a critical
+// extension that OpenSSL 3.0 does not handle, which makes OpenSSL refuse the
+// CRL ("unhandled critical CRL extension"). OpenSSL handles these critical
+// CRL extensions: issuing distribution point (2.5.29.28), authority key
+// identifier (2.5.29.35) and delta CRL indicator (2.5.29.27); any other,
+// including a critical CRL number, counts as unhandled. Of entry extensions
+// it handles only the certificate issuer (2.5.29.29).
 func (c *CRL) UnhandledCriticalExtension() bool {
 	for _, oid := range c.critical {
 		if !oid.Equal(oidCertificateIssuer) {
@@ -90,7 +92,7 @@ func (c *CRL) UnhandledCriticalExtension() bool {
 		}
 		id := e.Id
 		handled := len(id) == 4 && id[0] == 2 && id[1] == 5 && id[2] == 29 &&
-			(id[3] == 35 || id[3] == 20 || id[3] == 28 || id[3] == 27 || id[3] == 46 || id[3] == 60)
+			(id[3] == 28 || id[3] == 35 || id[3] == 27)
 		if !handled {
 			return true
 		}
@@ -223,7 +225,7 @@ func parseEntry(raw cryptobyte.String, full bool) (x509.RevocationListEntry, []b
 		critical := false
 		if !exts.ReadASN1(&ext, cbasn1.SEQUENCE) ||
 			!ext.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) ||
-			(ext.PeekASN1Tag(cbasn1.BOOLEAN) && !ext.ReadASN1Boolean(&critical)) ||
+			!readCritical(&ext, &critical) ||
 			!ext.ReadASN1(&val, cbasn1.OCTET_STRING) || !ext.Empty() {
 			return e, nil, errors.New("malformed revoked entry extension")
 		}
@@ -246,6 +248,20 @@ func parseEntry(raw cryptobyte.String, full bool) (x509.RevocationListEntry, []b
 		}
 	}
 	return e, serial, nil
+}
+
+// readCritical reads the optional critical BOOLEAN of an extension. Like
+// OpenSSL, and unlike strict DER, any non-zero octet is taken as TRUE.
+func readCritical(ext *cryptobyte.String, critical *bool) bool {
+	if !ext.PeekASN1Tag(cbasn1.BOOLEAN) {
+		return true
+	}
+	var v cryptobyte.String
+	if !ext.ReadASN1(&v, cbasn1.BOOLEAN) || len(v) != 1 {
+		return false
+	}
+	*critical = v[0] != 0
+	return true
 }
 
 // validInteger reports whether b is the content of a DER INTEGER: not
@@ -567,7 +583,7 @@ func (c *CRL) index() error {
 		if err != nil {
 			return fmt.Errorf("revoked entry %d: %w", i+1, err)
 		}
-		if bytes.Contains(raw, []byte{0x01, 0x01, 0xff}) { // may hold critical=TRUE
+		if bytes.Contains(raw, []byte{0x01, 0x01}) { // may hold a critical flag
 			c.noteCritical(raw, &seen)
 		}
 		c.entries = append(c.entries, off)

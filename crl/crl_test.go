@@ -208,6 +208,29 @@ func TestEmptyCRL(t *testing.T) {
 	}
 }
 
+func TestUnhandledCriticalExtension(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		oid  asn1.ObjectIdentifier
+		want bool
+	}{
+		{asn1.ObjectIdentifier{2, 5, 29, 28}, false}, // issuing distribution point
+		{asn1.ObjectIdentifier{2, 5, 29, 35}, false}, // authority key identifier
+		{asn1.ObjectIdentifier{2, 5, 29, 27}, false}, // delta CRL indicator
+		{asn1.ObjectIdentifier{2, 5, 29, 20}, true},  // CRL number
+		{asn1.ObjectIdentifier{1, 2, 3}, true},
+	} {
+		crl := &CRL{List: &x509.RevocationList{Extensions: []pkix.Extension{{Id: c.oid, Critical: true}, {Id: asn1.ObjectIdentifier{1, 2, 4}}}}}
+		if got := crl.UnhandledCriticalExtension(); got != c.want {
+			t.Errorf("critical %v: UnhandledCriticalExtension = %v, want %v", c.oid, got, c.want)
+		}
+	}
+	handled := &CRL{List: &x509.RevocationList{}, critical: []asn1.ObjectIdentifier{oidCertificateIssuer}}
+	if handled.UnhandledCriticalExtension() {
+		t.Error("critical certificateIssuer entry extension counted as unhandled")
+	}
+}
+
 func TestPEMSeveralBlocks(t *testing.T) {
 	t.Parallel()
 	ca, _ := testCA(t)
