@@ -459,3 +459,28 @@ func TestLoadDirectoryAndHugeFile(t *testing.T) {
 		t.Errorf("error %q does not give the size limit", err)
 	}
 }
+
+// TestMaxKDFIterations: the pre-check finds the key-derivation iteration
+// counts openssl wrote (PBES2 for OpenSSL 3's default, PKCS#12 PBE for
+// -legacy), without decrypting anything.
+func TestMaxKDFIterations(t *testing.T) {
+	needOpenSSL(t)
+	t.Parallel()
+	dir := t.TempDir()
+	key := genKey(t, dir, "p256")
+	cert := selfSigned(t, dir, key, "leaf")
+	for _, c := range []struct {
+		args []string
+		want int64
+	}{
+		{[]string{"-iter", "3001"}, 3001},
+		{[]string{"-iter", "2501", "-legacy"}, 2501},
+		{[]string{"-iter", "70000"}, 70000},
+	} {
+		out := filepath.Join(dir, "x.p12")
+		ossl(t, append([]string{"pkcs12", "-export", "-inkey", key, "-in", cert, "-passout", "pass:x", "-out", out}, c.args...)...)
+		if got := maxKDFIterations(readFile(t, out), 0); got != c.want {
+			t.Errorf("%v: maxKDFIterations = %d, want %d", c.args, got, c.want)
+		}
+	}
+}

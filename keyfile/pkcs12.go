@@ -61,6 +61,9 @@ func (p parser) decodePKCS12(data []byte, name, password string) (key crypto.Sig
 	if iter, _ := pkcs12MacIterations(data); iter < 0 || iter > int64(p.lim.maxPKCS12Iter) {
 		return nil, nil, newErr(name, ErrUnsupported, nil, fmt.Sprintf("PKCS#12 MAC iteration count %d outside 1..%d", iter, p.lim.maxPKCS12Iter))
 	}
+	if iter := maxKDFIterations(data, 0); iter > int64(p.lim.maxPKCS12Iter) {
+		return nil, nil, newErr(name, ErrUnsupported, nil, fmt.Sprintf("PKCS#12 key derivation iteration count %d above %d", iter, p.lim.maxPKCS12Iter))
+	}
 	var (
 		k    any
 		leaf *x509.Certificate
@@ -121,4 +124,51 @@ func pkcs12Error(name, password string, err error) error {
 		return newErr(name, ErrNoCertificate, nil, "PKCS#12 file holds no certificate")
 	}
 	return newErr(name, nil, err, "invalid PKCS#12 file")
+}
+
+// maxKDFIterations returns the largest iteration count of the
+// password-based parameters in a DER structure: every
+// SEQUENCE { OCTET STRING salt, INTEGER iterations, ... } (PKCS#12 PBE,
+// PBES2/PBKDF2 and PBMAC1 parameters all have this shape), looking inside
+// constructed values and DER-encoded OCTET STRINGs up to a fixed depth.
+// go-pkcs12 does not bound the cost of its key derivations; this check lets
+// us refuse a hostile file before handing it over. Counts that do not fit
+// 31 bits are reported as 1<<31.
+func maxKDFIterations(der []byte, depth int) int64 {
+	const maxDepth = 16
+	if depth > maxDepth {
+		return 0
+	}
+	var max int64
+	s := cryptobyte.String(der)
+	for !s.Empty() {
+		var elem cryptobyte.String
+		var tag cbasn1.Tag
+		if !s.ReadAnyASN1(&elem, &tag) {
+			return max
+		}
+		if tag == cbasn1.SEQUENCE {
+			e := elem
+			var salt, iter cryptobyte.String
+			if e.ReadASN1(&salt, cbasn1.OCTET_STRING) && e.ReadASN1(&iter, cbasn1.INTEGER) {
+				var n int64
+				if len(iter) > 4 {
+					n = 1 << 31
+				} else {
+					for _, b := range iter {
+						n = n<<8 | int64(b)
+					}
+				}
+				if n > max {
+					max = n
+				}
+			}
+		}
+		if tag&0x20 != 0 || tag == cbasn1.OCTET_STRING { // constructed, or may hold DER
+			if n := maxKDFIterations(elem, depth+1); n > max {
+				max = n
+			}
+		}
+	}
+	return max
 }
