@@ -319,48 +319,60 @@ const (
 
 // apply runs one rule. bits >= 0 selects by strength bits instead of p.
 func (st *state) apply(p *pattern, rule ruleKind, bits int) {
-	match := func(i uint8) bool {
+	// First pass, read-only: which suites does the rule act on? Most
+	// repeated or redundant elements act on none and cost no rewrite.
+	var acts [len(table)]bool
+	n := 0
+	for _, i := range st.order {
+		var m bool
 		if bits >= 0 {
-			return table[i].Bits == bits
+			m = table[i].Bits == bits
+		} else {
+			m = p.matches(&table[i])
 		}
-		return p.matches(&table[i])
+		switch rule {
+		case ruleAdd:
+			m = m && !st.active[i]
+		case ruleOrd, ruleDel, ruleBump:
+			m = m && st.active[i]
+		}
+		if m {
+			acts[i] = true
+			n++
+		}
+	}
+	if n == 0 {
+		return
 	}
 	moved := st.tmp[:0]
 	kept := st.order[:0]
+	for _, i := range st.order {
+		if acts[i] {
+			moved = append(moved, i)
+		} else {
+			kept = append(kept, i)
+		}
+	}
 	switch rule {
 	case ruleAdd, ruleOrd:
-		for _, i := range st.order {
-			if match(i) && (rule == ruleAdd) != st.active[i] {
-				st.active[i] = true
-				moved = append(moved, i)
-			} else {
-				kept = append(kept, i)
-			}
+		// Acted-on suites go to the end, keeping their relative order.
+		for _, i := range moved {
+			st.active[i] = true
 		}
 		st.order = append(kept, moved...)
 	case ruleDel, ruleBump:
-		for _, i := range st.order {
-			if match(i) && st.active[i] {
-				if rule == ruleDel {
-					st.active[i] = false
-				}
-				moved = append(moved, i)
-			} else {
-				kept = append(kept, i)
+		// Acted-on suites go to the front, keeping their relative order.
+		if rule == ruleDel {
+			for _, i := range moved {
+				st.active[i] = false
 			}
 		}
-		// moved then kept: shift kept right inside st.order.
-		n := len(moved) + len(kept)
-		st.order = st.order[:n]
+		st.order = st.order[:len(moved)+len(kept)]
 		copy(st.order[len(moved):], kept)
 		copy(st.order, moved)
 	case ruleKill:
-		for _, i := range st.order {
-			if match(i) {
-				st.active[i] = false
-			} else {
-				kept = append(kept, i)
-			}
+		for _, i := range moved {
+			st.active[i] = false
 		}
 		st.order = kept
 	}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package cipherlist
+
+const raceEnabled = false
