@@ -616,3 +616,45 @@ func FuzzStrtoul(f *testing.F) {
 		}
 	})
 }
+
+// TestSystemDir looks every CA of the system's OpenSSL-hashed directory up
+// by subject (skipped when /etc/ssl/certs has no hash links).
+func TestSystemDir(t *testing.T) {
+	t.Parallel()
+	links, _ := filepath.Glob("/etc/ssl/certs/*.0")
+	if len(links) == 0 {
+		t.Skip("no /etc/ssl/certs/<hash>.0 links on this machine")
+	}
+	d, err := Open("/etc/ssl/certs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range links {
+		data, err := os.ReadFile(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		block, _ := pem.Decode(data)
+		if block == nil {
+			t.Fatalf("%s: not PEM", l)
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		got, err := d.Issuers(c.RawSubject)
+		if err != nil {
+			t.Fatalf("%s: %v", l, err)
+		}
+		found := false
+		for _, g := range got {
+			found = found || g.Equal(c)
+		}
+		if !found {
+			t.Errorf("%s: Issuers does not return it", l)
+		}
+	}
+	if n := d.filesRead.Load(); n < int64(len(links)) || n > int64(len(links))*2 {
+		t.Errorf("read %d files for %d links", n, len(links))
+	}
+}
