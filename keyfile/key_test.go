@@ -359,11 +359,14 @@ func TestSmallRSAKey(t *testing.T) {
 		"pkcs1-pem": {"rsa", "-in", k, "-traditional"},
 		"pkcs1-der": {"rsa", "-in", k, "-traditional", "-outform", "DER"},
 		"pkcs8-der": {"pkey", "-in", k, "-outform", "DER"},
+		// Encrypted: the right password must not be reported as wrong.
+		"legacy-pem":    {"rsa", "-in", k, "-traditional", "-aes128", "-passout", "pass:" + testPassword},
+		"encrypted-pem": {"pkey", "-in", k, "-aes128", "-passout", "pass:" + testPassword},
 	}
 	for name, args := range forms {
 		out := filepath.Join(dir, name)
 		ossl(t, append(args, "-out", out)...)
-		_, err := ParsePrivateKey(readFile(t, out), out, "")
+		_, err := ParsePrivateKey(readFile(t, out), out, testPassword)
 		if err == nil {
 			t.Errorf("%s: 512-bit key accepted", name)
 			continue

@@ -78,20 +78,29 @@ func (p parser) parseLegacyEncrypted(b pemBlock, name, password string) (crypto.
 		return nil, newErr(name, nil, err, what+": "+ciph.name)
 	}
 	defer clear(plain)
+	// The structure decides between a wrong password (the decrypted bytes
+	// are not DER of the expected shape) and a key Go cannot use.
+	badPassword := newErr(name, ErrBadPassword, nil, what+": wrong certificate-password (decrypted data is not a key)")
 	var k crypto.Signer
 	switch b.Type {
 	case pemPKCS1:
+		if !rsaKeyShape(plain) {
+			return nil, badPassword
+		}
 		k, err = x509.ParsePKCS1PrivateKey(plain)
 	case pemSEC1:
+		if !ecKeyShape(plain) {
+			return nil, badPassword
+		}
 		k, err = x509.ParseECPrivateKey(plain)
 	default:
 		if !isPKCS8(plain) {
-			return nil, newErr(name, ErrBadPassword, nil, what+": wrong certificate-password (decrypted data is not a key)")
+			return nil, badPassword
 		}
 		return parsePKCS8(plain, name, what)
 	}
 	if err != nil {
-		return nil, newErr(name, ErrBadPassword, nil, what+": wrong certificate-password (decrypted data is not a key)")
+		return nil, newErr(name, nil, err, what+": decrypted, but not a valid key")
 	}
 	return asSigner(k, name, what)
 }
