@@ -1,7 +1,10 @@
 package verify
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/binary"
+	"sync"
 
 	"github.com/sslstream/sslstream/dn"
 )
@@ -16,6 +19,7 @@ type IssuerSource interface {
 // indexed by canonical subject name, as OpenSSL's X509_STORE indexes them.
 // It is safe for concurrent use.
 type Pool struct {
+	sigs    *sigCache
 	name    string
 	bySubj  map[string][]*x509.Certificate
 	certs   []*x509.Certificate
@@ -31,7 +35,7 @@ func NewPool(certs []*x509.Certificate) *Pool {
 // NewNamedPool is NewPool with the name Result.TrustSource reports for
 // anchors found in this pool (for example "ca-file /etc/ssl/ca.pem").
 func NewNamedPool(name string, certs []*x509.Certificate) *Pool {
-	p := &Pool{name: name, bySubj: make(map[string][]*x509.Certificate), byRawDN: make(map[string]bool)}
+	p := &Pool{sigs: &sigCache{}, name: name, bySubj: make(map[string][]*x509.Certificate), byRawDN: make(map[string]bool)}
 	for _, c := range certs {
 		if c == nil || p.byRawDN[string(c.Raw)] {
 			continue
@@ -88,4 +92,52 @@ func sourceName(s any) string {
 		return "ca-directory " + v.Path()
 	}
 	return "trust store"
+}
+
+// sigCacheMax bounds the signature cache of a Pool.
+const sigCacheMax = 4096
+
+// sigCache remembers the outcome of signature checks. The outcome is a pure
+// function of the issuer's key and the signed certificate's bytes, which
+// form the key, so a hit is as good as a new check. A TLS client verifying
+// the same server chain on every connection skips the public-key work after
+// the first time. Safe for concurrent use.
+type sigCache struct {
+	mu sync.Mutex
+	m  map[[32]byte]bool
+}
+
+func sigKey(issuer, subject *x509.Certificate) [32]byte {
+	h := sha256.New()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(issuer.RawSubjectPublicKeyInfo)))
+	h.Write(n[:])
+	h.Write(issuer.RawSubjectPublicKeyInfo)
+	h.Write(subject.Raw)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// check returns whether subject's signature verifies under issuer's key,
+// computing it with fn on a miss.
+func (c *sigCache) check(issuer, subject *x509.Certificate, fn func() bool) bool {
+	if c == nil {
+		return fn()
+	}
+	k := sigKey(issuer, subject)
+	c.mu.Lock()
+	ok, hit := c.m[k]
+	c.mu.Unlock()
+	if hit {
+		return ok
+	}
+	ok = fn()
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= sigCacheMax {
+		c.m = make(map[[32]byte]bool)
+	}
+	c.m[k] = ok
+	c.mu.Unlock()
+	return ok
 }

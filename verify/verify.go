@@ -226,6 +226,7 @@ type engine struct {
 	trustSource  string
 	anchorSrc    map[*x509.Certificate]string
 	crlsUsed     []string
+	sigs         *sigCache // the first trusted Pool's, if any
 }
 
 // report records a problem at depth (with the certificate concerned) and
@@ -265,6 +266,12 @@ func Verify(leaf *x509.Certificate, opts *Options) (res *Result) {
 		e.now = time.Now()
 	}
 	e.now = e.now.Truncate(time.Second) // OpenSSL compares whole seconds
+	for _, src := range opts.Trust {
+		if p, ok := src.(*Pool); ok && p != nil {
+			e.sigs = p.sigs
+			break
+		}
+	}
 	e.maxDepth = 1 << 30
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
@@ -718,7 +725,9 @@ func (e *engine) internalVerify() {
 			}
 			if !xi.pubKeyOK {
 				e.report(UnableToDecodeIssuerPublicKey, issuerDepth, xi)
-			} else if err := checkSignature(xi.c, xs.c.SignatureAlgorithm, xs.c.RawTBSCertificate, xs.c.Signature); err != nil {
+			} else if !e.sigs.check(xi.c, xs.c, func() bool {
+				return checkSignature(xi.c, xs.c.SignatureAlgorithm, xs.c.RawTBSCertificate, xs.c.Signature) == nil
+			}) {
 				e.report(CertSignatureFailure, n, xs)
 			}
 		}
