@@ -276,9 +276,9 @@ func validInteger(b []byte) bool {
 	return true
 }
 
-// parseTime decodes a UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime
-// (YYYYMMDDHHMMSSZ, optionally with fractional seconds) without going through
-// time.Parse for the common forms.
+// parseTime decodes a UTCTime or GeneralizedTime as crypto/x509 does, without
+// going through time.Parse for the usual forms (YYMMDDHHMMSSZ and
+// YYYYMMDDHHMMSSZ).
 func parseTime(tag cbasn1.Tag, b []byte) (time.Time, bool) {
 	var year int
 	switch {
@@ -299,13 +299,18 @@ func parseTime(tag cbasn1.Tag, b []byte) (time.Time, bool) {
 		}
 		year = y
 		b = b[4:]
-	case tag == cbasn1.GeneralizedTime:
+	case tag == cbasn1.GeneralizedTime || tag == cbasn1.UTCTime:
+		// Rarer forms (fractional seconds, no seconds, offsets): as
+		// crypto/x509 reads them.
 		var t time.Time
-		s := cryptobyte.String(append([]byte{0x18, byte(len(b))}, b...))
-		if len(b) > 127 || !s.ReadASN1GeneralizedTime(&t) {
+		if len(b) > 127 {
 			return time.Time{}, false
 		}
-		return t, true
+		s := cryptobyte.String(append([]byte{byte(tag), byte(len(b))}, b...))
+		if tag == cbasn1.UTCTime {
+			return t, s.ReadASN1UTCTime(&t)
+		}
+		return t, s.ReadASN1GeneralizedTime(&t)
 	default:
 		return time.Time{}, false
 	}

@@ -580,3 +580,66 @@ func FuzzParse(f *testing.F) {
 		NewStore(crls...).CRLs(crls[0].List.RawIssuer)
 	})
 }
+
+// TestParseTime compares the fast time parser with cryptobyte's.
+func TestParseTime(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		tag cbasn1.Tag
+		s   string
+	}{
+		{cbasn1.UTCTime, "491231235959Z"}, {cbasn1.UTCTime, "500101000000Z"}, {cbasn1.UTCTime, "240229120000Z"},
+		{cbasn1.UTCTime, "230229120000Z"}, {cbasn1.UTCTime, "241301000000Z"}, {cbasn1.UTCTime, "240100000000Z"},
+		{cbasn1.UTCTime, "240101240000Z"}, {cbasn1.UTCTime, "240101236000Z"}, {cbasn1.UTCTime, "240101000060Z"},
+		{cbasn1.UTCTime, "2401010000Z"}, {cbasn1.UTCTime, "240101000000+0100"}, {cbasn1.UTCTime, "24010100000aZ"},
+		{cbasn1.UTCTime, "240431000000Z"}, {cbasn1.GeneralizedTime, "20240101000000Z"}, {cbasn1.GeneralizedTime, "20240101000000.5Z"},
+		{cbasn1.GeneralizedTime, "19991231235959Z"}, {cbasn1.GeneralizedTime, "20240230000000Z"}, {cbasn1.GeneralizedTime, "2024010100000Z"},
+		{cbasn1.GeneralizedTime, "20240101000000"}, {cbasn1.Tag(4), "240101000000Z"},
+	} {
+		var want time.Time
+		var wantOK bool
+		var b cryptobyte.Builder
+		b.AddASN1(c.tag, func(b *cryptobyte.Builder) { b.AddBytes([]byte(c.s)) })
+		s := cryptobyte.String(b.BytesOrPanic())
+		switch c.tag {
+		case cbasn1.UTCTime:
+			wantOK = s.ReadASN1UTCTime(&want)
+		case cbasn1.GeneralizedTime:
+			wantOK = s.ReadASN1GeneralizedTime(&want)
+		}
+		got, ok := parseTime(c.tag, []byte(c.s))
+		if ok != wantOK || !got.Equal(want) {
+			t.Errorf("parseTime(%d, %q) = %v, %v; cryptobyte says %v, %v", c.tag, c.s, got, ok, want, wantOK)
+		}
+	}
+}
+
+// FuzzParseTime checks the fast time parser against cryptobyte's.
+func FuzzParseTime(f *testing.F) {
+	f.Add(true, "240101000000Z")
+	f.Add(false, "20240101000000Z")
+	f.Add(true, "000229000000Z")
+	f.Fuzz(func(t *testing.T, utc bool, in string) {
+		if len(in) > 100 {
+			return
+		}
+		tag := cbasn1.GeneralizedTime
+		if utc {
+			tag = cbasn1.UTCTime
+		}
+		var b cryptobyte.Builder
+		b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes([]byte(in)) })
+		s := cryptobyte.String(b.BytesOrPanic())
+		var want time.Time
+		var wantOK bool
+		if utc {
+			wantOK = s.ReadASN1UTCTime(&want)
+		} else {
+			wantOK = s.ReadASN1GeneralizedTime(&want)
+		}
+		got, ok := parseTime(tag, []byte(in))
+		if ok != wantOK || !got.Equal(want) {
+			t.Fatalf("parseTime(%v, %q) = %v, %v; cryptobyte %v, %v", utc, in, got, ok, want, wantOK)
+		}
+	})
+}
