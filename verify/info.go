@@ -567,3 +567,5 @@ func (m infoCache) get(c *x509.Certificate) *certInfo {
 	m[c] = ci
 	return ci
 }
+
+func cryptobyteString(b []byte) cryptobyte.String { return cryptobyte.String(b) }

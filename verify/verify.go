@@ -243,16 +243,23 @@ func (e *engine) report(code, depth int, ci *certInfo) {
 // given options, and reports every problem it finds. It never panics and
 // never returns nil; a nil leaf or nil opts yields an "unspecified" result.
 func Verify(leaf *x509.Certificate, opts *Options) (res *Result) {
-	res = &Result{}
 	defer func() {
 		if r := recover(); r != nil {
 			// A malformed certificate must not take the caller down.
+			res = &Result{}
 			res.Code, res.Depth, res.FinalCode = Unspecified, 0, Unspecified
 			res.Problems = []Problem{{Code: Unspecified, Text: Text(Unspecified)}}
 			res.all = res.Problems
 			res.Hint = fmt.Sprintf("internal error while verifying: %v", r)
 		}
 	}()
+	return verify(leaf, opts)
+}
+
+// verify is Verify without the panic guard (the fuzz target calls it, so
+// that a panic is a finding).
+func verify(leaf *x509.Certificate, opts *Options) *Result {
+	res := &Result{}
 	if leaf == nil || opts == nil {
 		p := Problem{Code: Unspecified, Text: Text(Unspecified)}
 		res.Code, res.FinalCode = Unspecified, Unspecified
