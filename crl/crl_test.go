@@ -231,6 +231,28 @@ func TestUnhandledCriticalExtension(t *testing.T) {
 	}
 }
 
+func TestIDPParsing(t *testing.T) {
+	t.Parallel()
+	mk := func(v []byte) *CRL {
+		return &CRL{Source: "x.crl", List: &x509.RevocationList{Extensions: []pkix.Extension{{Id: oidIDP, Value: v}}}}
+	}
+	// onlyContainsUserCerts and onlyContainsCACerts both set: invalid.
+	p, err := mk([]byte{0x30, 0x06, 0x81, 0x01, 0xff, 0x82, 0x01, 0xff}).IssuingDistributionPoint()
+	if err != nil || !p.OnlyUserCerts || !p.OnlyCACerts || !p.Invalid() {
+		t.Errorf("two only-flags: %+v, %v", p, err)
+	}
+	// indirectCRL and onlySomeReasons with aACompromise (bit 8).
+	p, err = mk([]byte{0x30, 0x08, 0x83, 0x03, 0x07, 0x00, 0x80, 0x84, 0x01, 0xff}).IssuingDistributionPoint()
+	if err != nil || !p.IndirectCRL || !p.HasReasons || p.OnlySomeReasons != 1<<8 || p.Invalid() {
+		t.Errorf("indirect: %+v, %v", p, err)
+	}
+	for _, bad := range [][]byte{{0x30}, {0x30, 0x03, 0x81, 0x01}, {0x30, 0x03, 0x86, 0x01, 0xff}, {0x30, 0x00, 0x00}, {0x30, 0x03, 0x83, 0x01, 0x08}} {
+		if _, err := mk(bad).IssuingDistributionPoint(); err == nil || !strings.Contains(err.Error(), "x.crl") {
+			t.Errorf("IDP %x: %v", bad, err)
+		}
+	}
+}
+
 func TestPEMSeveralBlocks(t *testing.T) {
 	t.Parallel()
 	ca, _ := testCA(t)
@@ -515,9 +537,44 @@ authorityKeyIdentifier = keyid
 	if err := c.List.CheckSignatureFrom(cert); err != nil {
 		t.Errorf("signature: %v", err)
 	}
-	s := NewStore(c)
+	if idp, err := c.IssuingDistributionPoint(); idp != nil || err != nil {
+		t.Errorf("IssuingDistributionPoint = %+v, %v; want none", idp, err)
+	}
+	if d, err := c.DeltaCRLIndicator(); d != nil || err != nil {
+		t.Errorf("DeltaCRLIndicator = %v, %v; want none", d, err)
+	}
+	// A second CRL with an issuing distribution point and a delta CRL
+	// indicator.
+	conf += `issuingDistributionPoint = critical, @idp
+deltaCRL = critical, DER:02:01:05
+[idp]
+fullname = URI:http://example.com/ca.crl
+onlyuser = TRUE
+onlysomereasons = keyCompromise, CACompromise
+`
+	os.WriteFile(filepath.Join(dir, "ca.cnf"), []byte(conf), 0o600)
+	run("ca", "-config", "ca.cnf", "-keyfile", "ca.key", "-cert", "ca.pem", "-gencrl", "-crlexts", "crlext", "-out", "idp.pem")
+	idpCRLs, err := Load(filepath.Join(dir, "idp.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp, err := idpCRLs[0].IssuingDistributionPoint()
+	if err != nil || idp == nil {
+		t.Fatalf("IssuingDistributionPoint = %v, %v", idp, err)
+	}
+	want := IDP{HasDistributionPoint: true, DistributionPoint: idp.DistributionPoint, OnlyUserCerts: true, HasReasons: true, OnlySomeReasons: 1<<1 | 1<<2, Critical: true}
+	if d := cmp.Diff(want, *idp); d != "" || !bytes.Contains(idp.DistributionPoint, []byte("http://example.com/ca.crl")) || idp.Invalid() {
+		t.Errorf("IDP differs:\n%s\n%x", d, idp.DistributionPoint)
+	}
+	if d, err := idpCRLs[0].DeltaCRLIndicator(); err != nil || d == nil || d.Int64() != 5 {
+		t.Errorf("DeltaCRLIndicator = %v, %v; want 5", d, err)
+	}
+	if idpCRLs[0].UnhandledCriticalExtension() {
+		t.Error("critical IDP and delta CRL indicator counted as unhandled")
+	}
+	s := NewStore(c, idpCRLs[0])
 	got, err := s.CRLs(cert.RawSubject)
-	if err != nil || len(got) != 1 {
+	if err != nil || len(got) != 2 {
 		t.Errorf("Store.CRLs = %v, %v", got, err)
 	}
 }
@@ -576,6 +633,8 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 			c.UnhandledCriticalExtension()
+			c.IssuingDistributionPoint()
+			c.DeltaCRLIndicator()
 		}
 		NewStore(crls...).CRLs(crls[0].List.RawIssuer)
 	})

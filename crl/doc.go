@@ -11,6 +11,9 @@
 // x509.RevocationListEntry per entry. Lookup builds the entry (serial,
 // revocation time, reason code, entry extensions) on demand.
 //
+// IssuingDistributionPoint, DeltaCRLIndicator, CriticalEntryExtensions and
+// UnhandledCriticalExtension decode what OpenSSL's CRL checks look at.
+//
 // This package checks structure only. Verifying the CRL's signature (over
 // List.RawTBSRevocationList with the issuer's key), its times, its issuer and
 // its critical extensions is the verification engine's job (package verify).
