@@ -444,3 +444,54 @@ func TestCipherChoiceAgreesWithOpenSSLServer(t *testing.T) {
 		})
 	}
 }
+
+// TestTLS13SuiteAgainstOpenSSLClient: a client that offers only allowed
+// TLS 1.3 suites gets one of them; one offering only others is refused.
+func TestTLS13SuiteAgainstOpenSSLClient(t *testing.T) {
+	requireOpenSSL(t)
+	t.Parallel()
+	p := pki(t)
+	for _, tc := range []struct {
+		offer string
+		ok    bool
+	}{{"TLS_AES_256_GCM_SHA384", true}, {"TLS_CHACHA20_POLY1305_SHA256", true}, {"TLS_AES_128_GCM_SHA256", false}} {
+		t.Run(tc.offer, func(t *testing.T) {
+			t.Parallel()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			done := make(chan error, 1)
+			go func() {
+				conn, err := ln.Accept()
+				if err != nil {
+					done <- err
+					return
+				}
+				s, err := Server(conn, Settings{Certificate: p.serverCert, Key: p.serverKey,
+					Ciphersuites: "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"})
+				if err != nil {
+					conn.Close()
+					done <- err
+					return
+				}
+				s.SetDeadline(time.Now().Add(10 * time.Second))
+				err = s.Handshake()
+				s.Close()
+				done <- err
+			}()
+			out := runSClient(t, ln.Addr().String(), "", "-tls1_3", "-ciphersuites", tc.offer)
+			err = <-done
+			if tc.ok {
+				if err != nil || !strings.Contains(out, "Cipher is "+tc.offer) {
+					t.Errorf("server error %v; s_client:\n%s", err, out)
+				}
+				return
+			}
+			if e := asError(t, err); !e.HasCode(0x0A0000C1) {
+				t.Errorf("server error %v, want no shared cipher", e)
+			}
+		})
+	}
+}
