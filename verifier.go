@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 
+	"github.com/sslstream/sslstream/cadir"
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/keyfile"
 	"github.com/sslstream/sslstream/verify"
@@ -43,7 +44,7 @@ func loadTrust(s Settings) (*trust, error) {
 		t.crls = append(t.crls, crl.NewStore(crls...))
 	}
 	if s.CADirectory != "" {
-		d, err := openCADir(s.CADirectory)
+		d, err := cadir.Open(s.CADirectory)
 		if err != nil {
 			return nil, settingsError("load ca-directory", fmt.Errorf("ca-directory %q: %w", s.CADirectory, err))
 		}
