@@ -459,6 +459,7 @@ func TestLookupErrors(t *testing.T) {
 	fifo := selfSigned(t, pkix.Name{CommonName: "FIFO"}, 2)
 	junk := selfSigned(t, pkix.Name{CommonName: "Junk"}, 3)
 	subdir := selfSigned(t, pkix.Name{CommonName: "Subdir"}, 4)
+	notdir := selfSigned(t, pkix.Name{CommonName: "NotDir"}, 5)
 	name := func(c *x509.Certificate, suffix string) string {
 		h, _ := dn.Hash(c.RawSubject)
 		return filepath.Join(dir, fmt.Sprintf("%08x.%s", h, suffix))
@@ -470,15 +471,17 @@ func TestLookupErrors(t *testing.T) {
 	os.WriteFile(name(junk, "0"), []byte("junk"), 0o644)
 	os.WriteFile(name(junk, "r0"), []byte("junk"), 0o644)
 	os.Mkdir(name(subdir, "0"), 0o755)
+	os.Symlink(filepath.Base(name(junk, "0"))+"/x", name(notdir, "0")) // ENOTDIR, not ENOENT
 	d, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []*x509.Certificate{loop, fifo, junk, subdir} {
+	for _, c := range []*x509.Certificate{loop, fifo, junk, subdir, notdir} {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
 			_, err := d.Issuers(c.RawSubject)
+			t.Logf("%s: %v", c.Subject.CommonName, err)
 			if err == nil || !strings.Contains(err.Error(), name(c, "0")) {
 				t.Errorf("Issuers(%s) = %v, want an error naming %s", c.Subject.CommonName, err, name(c, "0"))
 			}

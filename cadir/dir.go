@@ -194,7 +194,7 @@ func (d *Dir) readHashFile(name string, limit int64) (data []byte, ok bool, err 
 		return nil, false, fmt.Errorf("cadir: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, false, fmt.Errorf("cadir: %s: not a regular file (%s)", name, fi.Mode().Type())
+		return nil, false, fmt.Errorf("cadir: %s: not a regular file but %s", name, describeMode(fi.Mode()))
 	}
 	if limit > 0 && fi.Size() > limit {
 		return nil, false, fmt.Errorf("cadir: %s: file too large for a certificate file (%d bytes)", name, fi.Size())
@@ -205,6 +205,21 @@ func (d *Dir) readHashFile(name string, limit int64) (data []byte, ok bool, err 
 		return nil, false, fmt.Errorf("cadir: %w", err)
 	}
 	return data, true, nil
+}
+
+// describeMode names the kind of a file that is not a regular file.
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file (" + m.Type().String() + ")"
 }
 
 // certPEMTypes are the PEM block types OpenSSL reads certificates from.

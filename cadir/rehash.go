@@ -458,7 +458,7 @@ func (r *rehasher) doFile(name, full string) {
 	case fi.IsDir():
 		// OpenSSL opens it and reads nothing.
 	case !fi.Mode().IsRegular():
-		r.fail("error: skipping %s, not a regular file (%s)", name, fi.Mode().Type())
+		r.fail("error: skipping %s, not a regular file but %s", name, describeMode(fi.Mode()))
 		return
 	default:
 		data, err = os.ReadFile(full)
