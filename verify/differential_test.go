@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -507,6 +509,38 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		c.purpose = PurposeSSLServer
 		return c
 	})
+	sha1 := testpki.Template(func(c *x509.Certificate) { c.SignatureAlgorithm = x509.SHA1WithRSA })
+	withLevel := func(c opensslCase, l int) opensslCase {
+		c.authLevel = l
+		return c
+	}
+	rsaKey1024 := func(t *testing.T) testpki.Option {
+		k := must[*rsa.PrivateKey](t)(rsa.GenerateKey(rand.Reader, 1024))
+		return testpki.WithKey(k)
+	}
+	add("auth_level 1 good", func(t *testing.T) opensslCase { return withLevel(base(t).std(), 1) })
+	add("auth_level 1 SHA-1 leaf signature", func(t *testing.T) opensslCase {
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.RSA()}, []testpki.Option{sha1}).std(), 1)
+	})
+	add("auth_level 1 SHA-1 intermediate signature", func(t *testing.T) opensslCase {
+		return withLevel(newPKI(t, f, "leaf.example.com", []testpki.Option{testpki.RSA()}, []testpki.Option{sha1}, nil).std(), 1)
+	})
+	add("auth_level 1 SHA-1 root self-signature", func(t *testing.T) opensslCase {
+		return withLevel(newPKI(t, f, "leaf.example.com", []testpki.Option{testpki.RSA(), sha1}, nil, nil).std(), 1)
+	})
+	add("auth_level 2 RSA-1024 leaf", func(t *testing.T) opensslCase {
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{rsaKey1024(t)}).std(), 2)
+	})
+	add("auth_level 2 RSA-1024 intermediate", func(t *testing.T) opensslCase {
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{rsaKey1024(t)}, nil).std(), 2)
+	})
+	add("auth_level 1 RSA-1024 chain", func(t *testing.T) opensslCase {
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{rsaKey1024(t)}, []testpki.Option{rsaKey1024(t)}).std(), 1)
+	})
+	add("auth_level 3 RSA-2048 leaf", func(t *testing.T) opensslCase {
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{testpki.RSA()}).std(), 3)
+	})
+	add("auth_level 4 P-256 chain", func(t *testing.T) opensslCase { return withLevel(base(t).std(), 4) })
 	add("strict good chain", func(t *testing.T) opensslCase {
 		c := base(t).std()
 		c.strict = true

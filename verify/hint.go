@@ -81,6 +81,10 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return fmt.Sprintf("%q is not allowed for %s (extended key usage)", subj, opts.Purpose)
 	case InvalidCA:
 		return fmt.Sprintf("%q is used as a CA but is not marked as one (basicConstraints CA:TRUE)", subj)
+	case EEKeyTooSmall, CAKeyTooSmall:
+		return fmt.Sprintf("the key of %q is too weak for security level %d: reissue it with a larger key (RSA 2048+, or ECDSA)", subj, opts.AuthLevel)
+	case CAMDTooWeak:
+		return fmt.Sprintf("%q is signed with a digest too weak for security level %d (SHA-1 or MD5): reissue it with SHA-256 or lower the level (@SECLEVEL=0)", subj, opts.AuthLevel)
 	case CertSignatureFailure:
 		return fmt.Sprintf("the signature of %q does not verify: the certificate is corrupt or was issued by a different key of the same name", subj)
 	}

@@ -44,6 +44,7 @@ type opensslCase struct {
 	host      string
 	partial   bool
 	strict    bool
+	authLevel int
 	at        time.Time
 }
 
@@ -156,7 +157,7 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 	}
 	args := []string{"verify", "-attime", strconv.FormatInt(at.Unix(), 10), "-no-CAstore"}
 	opts := &Options{MaxDepth: -1, Time: at, CRLCheck: tc.crlMode, Purpose: tc.purpose,
-		Hostname: tc.host, PartialChain: tc.partial, Strict: tc.strict, Intermediates: tc.untrusted}
+		Hostname: tc.host, PartialChain: tc.partial, Strict: tc.strict, Intermediates: tc.untrusted, AuthLevel: tc.authLevel}
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -241,6 +242,9 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 	}
 	if tc.strict {
 		args = append(args, "-x509_strict")
+	}
+	if tc.authLevel > 0 {
+		args = append(args, "-auth_level", strconv.Itoa(tc.authLevel))
 	}
 	args = append(args, leafPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

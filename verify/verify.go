@@ -99,6 +99,13 @@ type Options struct {
 	// Strict adds the checks of OpenSSL's -x509_strict and further RFC 5280
 	// and CA/Browser Forum rules (see the package documentation).
 	Strict bool
+	// AuthLevel is OpenSSL's authentication security level (-auth_level;
+	// a TLS connection uses the context's security level, 1 by default
+	// in OpenSSL 3.0): 0 checks nothing; from 1 to 5, keys must offer at
+	// least 80, 112, 128, 192, 256 bits of security (codes 66 for the leaf,
+	// 67 for CAs) and signatures, except the trust anchor's, a digest of
+	// that strength (68: SHA-1 counts 63 bits, MD5 39).
+	AuthLevel int
 }
 
 // Problem is one error found in the chain, as `openssl verify` prints it.
@@ -316,8 +323,12 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 func (e *engine) run(leaf *x509.Certificate) {
 	e.chain = []*certInfo{e.info.get(leaf)}
 	e.numUntrusted = 1
+	if !e.keyLevelOK(e.chain[0]) {
+		e.report(EEKeyTooSmall, 0, e.chain[0])
+	}
 	e.buildChain()
 	e.checkExtensions()
+	e.checkAuthLevel()
 	e.checkID()
 	e.checkRevocation()
 	e.internalVerify()
