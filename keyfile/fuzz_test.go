@@ -77,6 +77,8 @@ func opensslSeeds(t testing.TB) (keys [][]byte, certs [][]byte, p12 [][]byte) {
 		out("pkcs8", "-topk8", "-in", key, "-scrypt", "-passout", pw),
 		out("ec", "-in", key, "-aes128", "-passout", pw),
 		out("ec", "-in", key, "-outform", "DER"),
+		out("pkcs8", "-topk8", "-in", key, "-v1", "PBE-SHA1-3DES", "-passout", pw),
+		out("pkcs8", "-topk8", "-in", key, "-v1", "PBE-SHA1-2DES", "-outform", "DER", "-passout", pw),
 	)
 	certs = append(certs,
 		readFile(t, cert),
