@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,6 +96,7 @@ type fixture struct {
 	dirs  []string
 	certA *x509.Certificate // two certificates share A's subject
 	certB *x509.Certificate
+	trust *x509.Certificate // stored only as TRUSTED / X509 CERTIFICATE
 }
 
 func newFixture(t testing.TB, withSystem bool) *fixture {
@@ -141,6 +143,12 @@ func newFixture(t testing.TB, withSystem bool) *fixture {
 	f.files["junk.pem"] = []byte("not a certificate\n")
 	f.files["corrupt.pem"] = bytes.Replace(certPEM(b), []byte("MII"), []byte("XII"), 1)
 	f.files["csr-and-cert.pem"] = append([]byte("-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----\n"), certPEM(c)...)
+	aux := []byte{0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01} // trust: serverAuth
+	trusted := selfSigned(t, pkix.Name{CommonName: "Trusted"}, 6)
+	f.trust = trusted
+	f.files["trusted.crt"] = pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(slices.Clone(trusted.Raw), aux...)})
+	f.files["trusted-a.crt"] = pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(slices.Clone(a.Raw), aux...)})
+	f.files["old-style.cer"] = pem.EncodeToMemory(&pem.Block{Type: "X509 CERTIFICATE", Bytes: trusted.Raw})
 	f.dirs = []string{"sub.pem"}
 	f.links["alink.pem"] = "a.pem"
 	f.links["dangling.pem"] = "missing.pem"
@@ -360,6 +368,11 @@ func TestLookups(t *testing.T) {
 	}
 	if revoked != 3 {
 		t.Errorf("revoked serials found: %d, want 3", revoked)
+	}
+	// TRUSTED CERTIFICATE and X509 CERTIFICATE files are read too (the
+	// same certificate in both: found once).
+	if got, err := d.Issuers(f.trust.RawSubject); err != nil || len(got) != 1 || !got[0].Equal(f.trust) {
+		t.Errorf("Issuers(trusted) = %d, %v", len(got), err)
 	}
 	// Same name in another spelling (case, spaces) finds the same CA.
 	other := selfSigned(t, pkix.Name{CommonName: "  test  ca a", Organization: []string{"EXAMPLE"}}, 9)
