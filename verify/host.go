@@ -72,6 +72,22 @@ func lowerASCII(c byte) byte {
 // equalNocase compares ASCII case-insensitively; the pattern must not
 // contain NUL.
 func equalNocase(pattern, subject []byte) bool {
+	return equalNocaseSub(pattern, subject, false)
+}
+
+// equalNocaseSub is equalNocase; with dotSub (a host name starting with
+// '.', OpenSSL's _X509_CHECK_FLAG_DOT_SUBDOMAINS) a longer pattern matches
+// when its suffix of the subject's length does (skip_prefix).
+func equalNocaseSub(pattern, subject []byte, dotSub bool) bool {
+	if dotSub {
+		p := pattern
+		for len(p) > len(subject) && p[0] != 0 {
+			p = p[1:]
+		}
+		if len(p) == len(subject) {
+			pattern = p
+		}
+	}
 	if len(pattern) != len(subject) {
 		return false
 	}
@@ -154,7 +170,7 @@ func equalWildcard(pattern, subject []byte, noPartial bool) bool {
 		star = validStar(pattern, noPartial)
 	}
 	if star < 0 {
-		return equalNocase(pattern, subject)
+		return equalNocaseSub(pattern, subject, len(subject) > 1 && subject[0] == '.')
 	}
 	return wildcardMatch(pattern[:star], pattern[star+1:], subject)
 }
