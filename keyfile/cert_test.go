@@ -2,6 +2,7 @@ package keyfile
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -235,5 +236,31 @@ func TestPEMSyntaxDifferential(t *testing.T) {
 				t.Errorf("we: %v; openssl verify: %v", err, opensslErr)
 			}
 		})
+	}
+}
+
+// TestSystemBundle loads the system CA bundle, when there is one, and
+// checks we read as many certificates as openssl does.
+func TestSystemBundle(t *testing.T) {
+	needOpenSSL(t)
+	t.Parallel()
+	const bundle = "/etc/ssl/certs/ca-certificates.crt"
+	if _, err := os.Stat(bundle); err != nil {
+		t.Skipf("no system bundle at %s", bundle)
+	}
+	certs, err := LoadCertificates(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p7 := filepath.Join(t.TempDir(), "b.p7")
+	ossl(t, "crl2pkcs7", "-nocrl", "-certfile", bundle, "-out", p7)
+	want := pemCertsFingerprints(t, ossl(t, "pkcs7", "-in", p7, "-print_certs"))
+	if len(certs) != len(want) {
+		t.Fatalf("%d certificates, openssl reads %d", len(certs), len(want))
+	}
+	for i, c := range certs {
+		if fingerprint(c) != want[i] {
+			t.Fatalf("certificate %d differs from openssl's", i)
+		}
 	}
 }
