@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream/cadir"
 	"github.com/sslstream/sslstream/crl"
-	"github.com/sslstream/sslstream/dn"
 	"github.com/sslstream/sslstream/internal/testpki"
 )
 
@@ -91,60 +91,13 @@ func opensslOut(t testing.TB, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// dirSource is a minimal hashed-directory reader for the tests: it finds
-// <hash>.N certificates and <hash>.rN CRLs by dn.Hash.
-type dirSource struct{ dir string }
-
-func (d dirSource) Path() string { return d.dir }
-
-func (d dirSource) Issuers(raw []byte) ([]*x509.Certificate, error) {
-	h, err := dn.Hash(raw)
-	if err != nil {
-		return nil, err
-	}
-	var out []*x509.Certificate
-	for i := 0; ; i++ {
-		data, err := os.ReadFile(filepath.Join(d.dir, fmt.Sprintf("%08x.%d", h, i)))
-		if err != nil {
-			break
-		}
-		cs, err := parsePEMCerts(data)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			if dn.Equal(c.RawSubject, raw) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
-}
-
-func (d dirSource) CRLs(raw []byte) ([]*crl.CRL, error) {
-	h, err := dn.Hash(raw)
-	if err != nil {
-		return nil, err
-	}
-	var out []*crl.CRL
-	for i := 0; ; i++ {
-		name := filepath.Join(d.dir, fmt.Sprintf("%08x.r%d", h, i))
-		data, err := os.ReadFile(name)
-		if err != nil {
-			break
-		}
-		cs, err := crl.Parse(data, name)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			if dn.Equal(c.List.RawIssuer, raw) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
-}
+// The sources of the other packages satisfy the interfaces.
+var (
+	_ IssuerSource = (*cadir.Dir)(nil)
+	_ CRLSource    = (*cadir.Dir)(nil)
+	_ CRLSource    = (*crl.Store)(nil)
+	_ IssuerSource = (*Pool)(nil)
+)
 
 // runBoth verifies the case with openssl and with Verify and returns both
 // problem lists.
@@ -170,8 +123,8 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 		args = append(args, "-CAfile", write("ca.pem", pemOf(tc.trusted...)), "-no-CApath")
 		opts.Trust = []IssuerSource{NewPool(tc.trusted)}
 	} else if tc.capath {
-		cadir := filepath.Join(dir, "certs")
-		if err := os.Mkdir(cadir, 0o700); err != nil {
+		cadirPath := filepath.Join(dir, "certs")
+		if err := os.Mkdir(cadirPath, 0o700); err != nil {
 			t.Fatal(err)
 		}
 		seen := map[string]int{}
@@ -180,7 +133,7 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 			h := opensslOut(t, "x509", "-subject_hash", "-noout", "-in", f)
 			n := seen[h]
 			seen[h]++
-			if err := os.Rename(f, filepath.Join(cadir, fmt.Sprintf("%s.%d", h, n))); err != nil {
+			if err := os.Rename(f, filepath.Join(cadirPath, fmt.Sprintf("%s.%d", h, n))); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -189,12 +142,15 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 			h := opensslOut(t, "crl", "-hash", "-noout", "-in", f)
 			n := seen["r"+h]
 			seen["r"+h]++
-			if err := os.Rename(f, filepath.Join(cadir, fmt.Sprintf("%s.r%d", h, n))); err != nil {
+			if err := os.Rename(f, filepath.Join(cadirPath, fmt.Sprintf("%s.r%d", h, n))); err != nil {
 				t.Fatal(err)
 			}
 		}
-		args = append(args, "-CApath", cadir, "-no-CAfile")
-		ds := dirSource{cadir}
+		args = append(args, "-CApath", cadirPath, "-no-CAfile")
+		ds, err := cadir.Open(cadirPath)
+		if err != nil {
+			t.Fatal(err)
+		}
 		opts.Trust = []IssuerSource{ds}
 		opts.CRLs = append(opts.CRLs, ds)
 	} else {
