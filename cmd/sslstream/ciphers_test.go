@@ -37,7 +37,7 @@ func TestCiphersAgainstOpenSSL(t *testing.T) {
 			oargs = append(oargs, s)
 		}
 		want := openssl(t, "", oargs...)
-		got := sslstream(t, "ciphers", s)
+		got := ss(t, "ciphers", s)
 		if want.code != 0 {
 			if got.code != 1 {
 				t.Errorf("ciphers %q: openssl rejects it, we exit %d:\n%s", s, got.code, got)
@@ -88,7 +88,7 @@ func TestCiphersVerboseAgainstOpenSSL(t *testing.T) {
 					wantLines = append(wantLines, line)
 				}
 			}
-			got := sslstream(t, append(append([]string{"ciphers"}, flags...), s)...)
+			got := ss(t, append(append([]string{"ciphers"}, flags...), s)...)
 			wantCode(t, got, 0)
 			if diff := cmp.Diff(wantLines, strings.Split(strings.TrimRight(got.stdout, "\n"), "\n")); diff != "" {
 				t.Errorf("ciphers %v %q differs from openssl (-openssl +ours):\n%s", flags, s, diff)
@@ -107,7 +107,7 @@ func TestCiphersMethodAgainstOpenSSL(t *testing.T) {
 	} {
 		want := openssl(t, "", "ciphers", "-s", tc.oflag, "-ciphersuites", "", tc.s)
 		wantCode(t, want, 0)
-		got := sslstream(t, "ciphers", tc.s, "--method", tc.method)
+		got := ss(t, "ciphers", tc.s, "--method", tc.method)
 		wantCode(t, got, 0)
 		if diff := cmp.Diff(negotiableNames(want.stdout), strings.Split(strings.TrimSpace(got.stdout), ":")); diff != "" {
 			t.Errorf("ciphers --method %s %q differs from openssl %s (-openssl +ours):\n%s", tc.method, tc.s, tc.oflag, diff)
@@ -129,7 +129,7 @@ func TestCiphersErrors(t *testing.T) {
 		{[]string{"ciphers", "HIGH", "LOW"}, "one cipher string expected"},
 		{[]string{"ciphers", "--method"}, "needs a value"},
 	} {
-		r := sslstream(t, tc.args...)
+		r := ss(t, tc.args...)
 		wantCode(t, r, 1)
 		wantContains(t, strings.Join(tc.args, " "), r.stderr, tc.want)
 		if r.stdout != "" {

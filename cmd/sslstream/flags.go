@@ -157,8 +157,7 @@ func (v *settingValue) IsBoolFlag() bool { return v.bool }
 // settingDoc describes the SPEC §3 settings, in the order help shows them.
 var settingDoc = []struct {
 	name, arg, usage string
-	bool, server     bool // server: only meaningful (and defined) for the server command
-	client           bool // client: only for the client command
+	bool             bool
 }{
 	{name: "method", arg: "METHOD", usage: "protocol versions: tlsv1.2, tlsv1.3, tlsv1.2+, tlsv1+, sslv23 or a comma list (default tlsv1+)"},
 	{name: "certificate", arg: "FILE", usage: "own certificate: PEM (chain, leaf first; may hold the key), DER or PKCS#12"},
@@ -174,6 +173,8 @@ var settingDoc = []struct {
 	{name: "crl-file", arg: "FILE", usage: "PEM or DER file with CRLs"},
 	{name: "server-name", arg: "HOST", usage: "client: SNI and the name the certificate must match; server: the name answered for"},
 	{name: "prefer-server-cipher-order", arg: "", bool: true, usage: "the server's cipher order wins (TLS <= 1.2; default true for servers)"},
+	{name: "x509-strict", arg: "", bool: true, usage: "stricter RFC 5280 checks when verifying the peer's certificate"},
+	{name: "unbuffered", arg: "", bool: true, usage: "send every write at once (the command flushes after each read of stdin anyway)"},
 }
 
 // addSettings defines every SPEC §3 setting flag on fs.

@@ -69,25 +69,25 @@ func TestFlagParsingErrors(t *testing.T) {
 
 func TestMainHelpAndUnknownCommand(t *testing.T) {
 	t.Parallel()
-	r := sslstream(t)
+	r := ss(t)
 	wantCode(t, r, 1)
 	wantContains(t, "stderr", r.stderr, "Usage: sslstream COMMAND")
 
-	r = sslstream(t, "help")
+	r = ss(t, "help")
 	wantCode(t, r, 0)
 	for _, c := range []string{"client", "server", "verify", "ciphers", "rehash", "demo", "version"} {
 		if !regexp.MustCompile(`(?m)^  ` + c + ` +\S`).MatchString(r.stdout) {
 			t.Errorf("help does not list %s:\n%s", c, r.stdout)
 		}
 	}
-	r = sslstream(t, "--help")
+	r = ss(t, "--help")
 	wantCode(t, r, 0)
 
-	r = sslstream(t, "frobnicate")
+	r = ss(t, "frobnicate")
 	wantCode(t, r, 1)
 	wantContains(t, "stderr", r.stderr, `unknown command "frobnicate"`)
 
-	r = sslstream(t, "help", "frobnicate")
+	r = ss(t, "help", "frobnicate")
 	wantCode(t, r, 1)
 }
 
@@ -95,7 +95,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	t.Parallel()
 	for _, c := range commands() {
 		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {"help", c.name}} {
-			r := sslstream(t, args...)
+			r := ss(t, args...)
 			wantCode(t, r, 0)
 			wantContains(t, strings.Join(args, " "), r.stdout, "Usage: sslstream "+c.name)
 			wantContains(t, strings.Join(args, " "), r.stdout, "Examples:")
@@ -109,7 +109,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 func TestBadFlagExitsOne(t *testing.T) {
 	t.Parallel()
 	for _, c := range commands() {
-		r := sslstream(t, c.name, "--no-such-flag")
+		r := ss(t, c.name, "--no-such-flag")
 		wantCode(t, r, 1)
 		wantContains(t, c.name+" stderr", r.stderr, "unknown flag --no-such-flag")
 		wantContains(t, c.name+" stderr", r.stderr, "sslstream "+c.name+" --help")
@@ -118,13 +118,13 @@ func TestBadFlagExitsOne(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	t.Parallel()
-	r := sslstream(t, "version")
+	r := ss(t, "version")
 	wantCode(t, r, 0)
 	if !regexp.MustCompile(`^sslstream \S.* go1\.\d+\S* \w+/\w+\n$`).MatchString(r.stdout) {
 		t.Errorf("version line %q", r.stdout)
 	}
-	r = sslstream(t, "version", "extra")
+	r = ss(t, "version", "extra")
 	wantCode(t, r, 1)
-	r = sslstream(t, "--version")
+	r = ss(t, "--version")
 	wantCode(t, r, 0)
 }

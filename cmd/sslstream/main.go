@@ -194,15 +194,12 @@ type silentError struct{ code int }
 
 func (s *silentError) Error() string { return fmt.Sprintf("exit status %d", s.code) }
 
-// isTerminal reports whether f is a character device (a terminal), without
-// cgo or x/term: good enough to decide on progress and colour.
+// isTerminal reports whether f is a terminal (not merely a character
+// device such as /dev/null), honouring NO_COLOR and TERM=dumb: progress and
+// colour only then.
 func isTerminal(f *os.File) bool {
 	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	st, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	return st.Mode()&os.ModeCharDevice != 0
+	return isatty(f.Fd())
 }

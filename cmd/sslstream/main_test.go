@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,9 @@ import (
 
 // binPath is the sslstream binary built once by TestMain.
 var binPath string
+
+// cleanupDirs are removed by TestMain after the tests (shared fixtures).
+var cleanupDirs []string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "sslstream-bin-")
@@ -40,6 +44,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	for _, d := range cleanupDirs {
+		os.RemoveAll(d)
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -54,8 +61,8 @@ func (r result) String() string {
 	return fmt.Sprintf("exit %d\n--- stdout:\n%s--- stderr:\n%s", r.code, r.stdout, r.stderr)
 }
 
-// sslstream runs the binary with args (stdin empty) and waits at most 60s.
-func sslstream(t *testing.T, args ...string) result {
+// ss runs the binary with args (stdin empty) and waits at most 60s.
+func ss(t *testing.T, args ...string) result {
 	t.Helper()
 	return sslstreamIn(t, "", nil, args...)
 }
@@ -122,6 +129,11 @@ func openssl(t *testing.T, dir string, args ...string) result {
 		t.Fatalf("running openssl %v: %v", args, err)
 	}
 	return r
+}
+
+// pkixName builds a subject C=country, O=org, CN=cn.
+func pkixName(country, org, cn string) pkix.Name {
+	return pkix.Name{Country: []string{country}, Organization: []string{org}, CommonName: cn}
 }
 
 func wantCode(t *testing.T, r result, code int) {

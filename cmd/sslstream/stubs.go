@@ -15,12 +15,6 @@ func stub(name, summary string) *command {
 	}
 }
 
-func clientCommand() *command {
-	return stub("client", "connect to a TLS server (like openssl s_client)")
-}
-func serverCommand() *command {
-	return stub("server", "accept TLS connections (like openssl s_server)")
-}
 func verifyCommand() *command {
 	return stub("verify", "verify certificate chains as 'openssl verify' does")
 }

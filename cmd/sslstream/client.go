@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sslstream/sslstream"
+)
+
+func clientCommand() *command {
+	return &command{
+		name:    "client",
+		summary: "connect to a TLS server and copy stdin/stdout (like openssl s_client)",
+		usage:   "client HOST:PORT [flags]",
+		about: `Connects to HOST:PORT, performs the handshake with the settings given as
+flags, and prints a summary on stderr:
+
+  Protocol: TLSv1.3
+  Cipher: TLS_AES_128_GCM_SHA256          (OpenSSL names, e.g. ECDHE-RSA-AES128-GCM-SHA256 for TLS 1.2)
+  Server certificate subject: CN = example.com
+  Verify return code: 0 (ok)
+
+then copies stdin to the connection and the connection to stdout. At the end
+of stdin it sends close_notify and exits once the server has sent the rest of
+its data and closed (so 'head -c 1G /dev/zero | sslstream client ...' against
+an echo server is a throughput test). When the server closes first, the
+client exits at once.
+
+--server-name defaults to HOST: it is sent as SNI and, unless --verify is
+none, the certificate must match it (code 62, or 64 for an IP address).
+Give --server-name= (empty) to send no name and check none. Under
+--verify none the handshake succeeds whatever the server sends and the
+verify result is still printed.
+
+--starttls upgrades a plaintext protocol first: smtp (EHLO, STARTTLS), imap
+(CAPABILITY, STARTTLS), ftp (AUTH TLS) or postgres (SSLRequest).
+--showcerts prints the chain the server sent as PEM, on stderr with the
+summary (stdout carries only the connection's data).
+
+Exit status: 0 after a successful session, 1 when connecting or the
+handshake fails (the error, the verify code and text and a hint on stderr).`,
+		examples: []string{
+			"sslstream client example.com:443 --ca-file /etc/ssl/certs/ca-certificates.crt --verify required < /dev/null",
+			"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sslstream client localhost:8443 --ca-file ca.pem --verify=required",
+			"sslstream client mail.example.com:25 --starttls smtp --ca-directory /etc/ssl/certs --verify required",
+			"sslstream client localhost:4433 --certificate client.pem --key client.key --certificate-password-file pw.txt",
+			"sslstream client 127.0.0.1:4433 --method tlsv1.2 --ciphers 'ECDHE+AESGCM' --showcerts </dev/null",
+			"head -c 100M /dev/zero | sslstream client localhost:4433 --verify none | wc -c",
+		},
+		setup: func(fs *flagSet) func(*env, []string) error {
+			cf := fs.addConnFlags()
+			starttls := &choice{allowed: []string{"smtp", "imap", "ftp", "postgres"}}
+			fs.Var(starttls, "starttls", "upgrade a plaintext session first: smtp, imap, ftp or postgres")
+			showCerts := fs.Bool("showcerts", false, "print the server's certificate chain as PEM (on stderr)")
+			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this long")
+			quiet := fs.Bool("quiet", false, "print no summary (errors are still printed)")
+			return func(e *env, args []string) error {
+				if len(args) != 1 {
+					return usagef("want exactly one HOST:PORT, got %d arguments", len(args))
+				}
+				addr := args[0]
+				host, _, err := net.SplitHostPort(addr)
+				if err != nil {
+					return usagef("%q is not HOST:PORT: %v", addr, err)
+				}
+				if _, ok := cf.settings.get("server-name"); !ok {
+					cf.settings.list = append([]setting{{"server-name", host}}, cf.settings.list...)
+				}
+				settings, err := cf.build()
+				if err != nil {
+					return err
+				}
+				cctx, err := sslstream.NewClientContext(settings)
+				if err != nil {
+					return err
+				}
+				if note := cctx.MethodNote(); note != "" && !*quiet {
+					fmt.Fprintf(e.stderr, "note: %s\n", note)
+				}
+				return runClient(e, cctx, addr, clientOptions{starttls: starttls.value, showCerts: *showCerts, timeout: *timeout, quiet: *quiet})
+			}
+		},
+	}
+}
+
+type clientOptions struct {
+	starttls  string
+	showCerts bool
+	timeout   time.Duration
+	quiet     bool
+}
+
+func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions) error {
+	if e.tty && !o.quiet {
+		fmt.Fprintf(e.stderr, "Connecting to %s...\n", addr)
+	}
+	dctx, cancel := context.WithTimeout(e.ctx, o.timeout)
+	defer cancel()
+	var d net.Dialer
+	raw, err := d.DialContext(dctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", addr, err)
+	}
+	if o.starttls != "" {
+		if dl, ok := dctx.Deadline(); ok {
+			_ = raw.SetDeadline(dl)
+		}
+		if err := startTLS(raw, o.starttls); err != nil {
+			raw.Close()
+			return fmt.Errorf("starttls %s with %s: %w", o.starttls, addr, err)
+		}
+		_ = raw.SetDeadline(time.Time{})
+	}
+	st, err := cctx.Client(raw, nil)
+	if err != nil {
+		raw.Close()
+		return err
+	}
+	defer st.Close()
+	if err := st.HandshakeContext(dctx); err != nil {
+		code, text := st.VerifyResult()
+		var se *sslstream.Error
+		if errors.As(err, &se) && se.VerifyResultString != "" {
+			code, text = se.VerifyResult, se.VerifyResultString
+		}
+		fmt.Fprintf(e.stderr, "sslstream client: handshake with %s failed: %v\n", addr, err)
+		if se != nil {
+			for _, s := range se.Strings {
+				fmt.Fprintln(e.stderr, s)
+			}
+		}
+		fmt.Fprintf(e.stderr, "Verify return code: %d (%s)\n", code, text)
+		if h := st.VerifyHint(); h != "" {
+			fmt.Fprintf(e.stderr, "Hint: %s\n", h)
+		}
+		return &silentError{code: exitError}
+	}
+	if !o.quiet {
+		printClientSummary(e, st, o.showCerts)
+	}
+	return pump(e, st)
+}
+
+// printClientSummary prints the SPEC §6 summary lines on stderr.
+func printClientSummary(e *env, st *sslstream.Stream, showCerts bool) {
+	cs := st.ConnectionState()
+	var b strings.Builder
+	chain, _ := st.PeerChain()
+	if showCerts {
+		b.WriteString("Certificate chain\n")
+		for i, c := range chain {
+			fmt.Fprintf(&b, " %d s:%s\n   i:%s\n", i, c.SubjectString(), c.IssuerString())
+			b.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.X509().Raw}))
+		}
+		b.WriteString("---\n")
+	}
+	fmt.Fprintf(&b, "Protocol: %s\n", protocolName(cs.Version))
+	fmt.Fprintf(&b, "Cipher: %s\n", cipherName(cs.CipherSuite))
+	if len(chain) > 0 {
+		fmt.Fprintf(&b, "Server certificate subject: %s\n", chain[0].SubjectString())
+		fmt.Fprintf(&b, "Server certificate issuer: %s\n", chain[0].IssuerString())
+	} else {
+		b.WriteString("Server certificate subject: (none)\n")
+	}
+	code, text := st.VerifyResult()
+	fmt.Fprintf(&b, "Verify return code: %d (%s)\n", code, text)
+	if h := st.VerifyHint(); h != "" && code != 0 {
+		fmt.Fprintf(&b, "Hint: %s\n", h)
+	}
+	if e.tty {
+		b.WriteString("---\n")
+	}
+	io.WriteString(e.stderr, b.String())
+}
+
+// pump copies stdin to the stream and the stream to stdout. At the end of
+// stdin it sends close_notify and keeps reading until the peer closes; when
+// the peer closes first it returns at once. An interrupt closes the stream.
+func pump(e *env, st *sslstream.Stream) error {
+	sendErr := make(chan error, 1)
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := e.stdin.Read(buf)
+			if n > 0 {
+				if _, werr := st.Write(buf[:n]); werr != nil {
+					sendErr <- werr
+					return
+				}
+				if ferr := st.Flush(); ferr != nil {
+					sendErr <- ferr
+					return
+				}
+			}
+			if err == io.EOF {
+				sendErr <- st.CloseWrite()
+				return
+			}
+			if err != nil {
+				sendErr <- fmt.Errorf("reading stdin: %w", err)
+				return
+			}
+		}
+	}()
+	recvErr := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(e.stdout, st)
+		recvErr <- err
+	}()
+	for {
+		select {
+		case err := <-recvErr:
+			if err != nil && !errors.Is(err, net.ErrClosed) {
+				return fmt.Errorf("receiving: %w", err)
+			}
+			return nil
+		case err := <-sendErr:
+			if err != nil {
+				st.Close()
+				<-recvErr
+				if isBrokenPipe(err) {
+					return nil
+				}
+				return fmt.Errorf("sending: %w", err)
+			}
+			sendErr = nil // keep reading until the peer closes
+		case <-e.ctx.Done():
+			st.Close()
+			<-recvErr
+			return errors.New("interrupted")
+		}
+	}
+}
+
+// isBrokenPipe reports an error from writing to a peer that has already
+// closed: the session is over, which is not an error of ours.
+func isBrokenPipe(err error) bool {
+	return errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrClosed) ||
+		strings.Contains(err.Error(), "broken pipe") || strings.Contains(err.Error(), "connection reset")
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/cipherlist"
+)
+
+// connFlags are the flags client and server share beyond the SPEC §3
+// settings.
+type connFlags struct {
+	settings     *settingFlags
+	passwordFile *string
+}
+
+// addConnFlags defines the setting flags and the shared extras.
+func (fs *flagSet) addConnFlags() *connFlags {
+	cf := &connFlags{settings: fs.addSettings()}
+	cf.passwordFile = fs.String("certificate-password-file", "", "read the certificate password from the first line of this file (safer than --certificate-password)")
+	return cf
+}
+
+// build turns the flags into sslstream.Settings through Settings.Set, so
+// that every value is validated by the library with its own messages.
+func (cf *connFlags) build() (sslstream.Settings, error) {
+	var s sslstream.Settings
+	for _, st := range cf.settings.list {
+		if err := s.Set(st.name, st.value); err != nil {
+			return s, usagef("--%s: %v", st.name, err)
+		}
+	}
+	if *cf.passwordFile != "" {
+		if _, ok := cf.settings.get("certificate-password"); ok {
+			return s, usagef("--certificate-password and --certificate-password-file are mutually exclusive")
+		}
+		pw, err := readPasswordFile(*cf.passwordFile)
+		if err != nil {
+			return s, err
+		}
+		s.CertificatePassword = pw
+	}
+	return s, nil
+}
+
+// readPasswordFile returns the first line of path without its line ending.
+func readPasswordFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("certificate-password-file: %w", err)
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("certificate-password-file %s: empty file", path)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// protocolName is OpenSSL's name for a protocol version.
+func protocolName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLSv1"
+	case tls.VersionTLS11:
+		return "TLSv1.1"
+	case tls.VersionTLS12:
+		return "TLSv1.2"
+	case tls.VersionTLS13:
+		return "TLSv1.3"
+	}
+	return fmt.Sprintf("0x%04x", v)
+}
+
+// cipherName is OpenSSL's name for a suite: ECDHE-RSA-AES128-GCM-SHA256 for
+// TLS <= 1.2, the RFC name (which OpenSSL uses too) for TLS 1.3.
+func cipherName(id uint16) string {
+	if s, ok := cipherlist.ByID(id); ok && s.Name != "" {
+		return s.Name
+	}
+	return tls.CipherSuiteName(id)
+}

@@ -1,0 +1,430 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream/internal/testpki"
+)
+
+// verifyPKI is a set of certificate files for the verify tests, made once.
+type verifyPKI struct {
+	dir string
+	now time.Time
+}
+
+var (
+	verifyPKIOnce sync.Once
+	verifyPKIVal  *verifyPKI
+	verifyPKIErr  error
+)
+
+// getVerifyPKI writes the test hierarchy, once, into a directory shared by
+// the verify tests and removed by TestMain.
+func getVerifyPKI(t *testing.T) *verifyPKI {
+	t.Helper()
+	verifyPKIOnce.Do(func() { verifyPKIVal, verifyPKIErr = makeVerifyPKI() })
+	if verifyPKIErr != nil {
+		t.Fatalf("making test PKI: %v", verifyPKIErr)
+	}
+	return verifyPKIVal
+}
+
+func makeVerifyPKI() (*verifyPKI, error) {
+	dir, err := os.MkdirTemp("", "sslstream-verify-")
+	if err != nil {
+		return nil, err
+	}
+	cleanupDirs = append(cleanupDirs, dir)
+	f := testpki.New()
+	p := &verifyPKI{dir: dir, now: f.Now}
+	var firstErr error
+	must := func(c *testpki.Cert, err error) *testpki.Cert {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		return c
+	}
+	write := func(name string, data ...[]byte) {
+		if _, err := testpki.WriteFile(dir, name, data...); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	root := must(f.Root("Verify Test Root", testpki.Subject(pkixName("DE", "Foo, Inc.", "Verify Test Root"))))
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	inter := must(root.Intermediate("Verify Test Intermediate"))
+	inter2 := must(inter.Intermediate("Verify Test Intermediate 2"))
+	leaf := must(inter.Leaf("leaf.example"))
+	deep := must(inter2.Leaf("deep.example"))
+	direct := must(root.Leaf("direct.example"))
+	ipLeaf := must(root.Leaf("192.0.2.7"))
+	expired := must(inter.Leaf("expired.example", testpki.Expired()))
+	future := must(inter.Leaf("future.example", testpki.NotYetValid()))
+	expiredInter := must(root.Intermediate("Expired Intermediate", testpki.Expired()))
+	underExpired := must(expiredInter.Leaf("under-expired.example"))
+	selfSigned := must(f.SelfSigned("self.example"))
+	otherRoot := must(f.Root("Other Root"))
+	// testpki.BadSignature fails under Go 1.26 (CreateCertificate checks the
+	// signer against the parent), so corrupt a good signature instead.
+	badSig := must(inter.Leaf("badsig.example"))
+	clientOnly := must(inter.Leaf("client.example", testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)))
+	notCA := must(root.Leaf("Not A CA"))
+	var underNotCA *testpki.Cert
+	if notCA != nil {
+		// A leaf issued by a non-CA certificate.
+		underNotCA = must(notCA.Leaf("under-notca.example"))
+	}
+	pl0 := must(root.Intermediate("PathLen Zero", testpki.PathLen(0)))
+	pl0sub := must(pl0.Intermediate("Below PathLen Zero"))
+	pl0leaf := must(pl0sub.Leaf("pathlen.example"))
+	revoked := must(inter.Leaf("revoked.example"))
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	crlInter, err := inter.CRL([]*big.Int{revoked.Cert.SerialNumber}, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	crlRoot, err := root.CRL(nil, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	crlExpired, err := inter.CRL(nil, f.Now.Add(-72*time.Hour), f.Now.Add(-48*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	write("root.pem", root.CertPEM())
+	write("other-root.pem", otherRoot.CertPEM())
+	write("inter.pem", inter.CertPEM())
+	write("inter2.pem", inter2.CertPEM())
+	write("inters.pem", inter.CertPEM(), inter2.CertPEM())
+	write("inter-and-root.pem", inter.CertPEM(), root.CertPEM())
+	write("leaf.pem", leaf.CertPEM())
+	write("leaf.der", leaf.DER())
+	write("leaf-chain.pem", leaf.CertPEM(), inter.CertPEM())
+	write("deep.pem", deep.CertPEM())
+	write("direct.pem", direct.CertPEM())
+	write("ip.pem", ipLeaf.CertPEM())
+	write("expired.pem", expired.CertPEM())
+	write("future.pem", future.CertPEM())
+	write("expired-inter.pem", expiredInter.CertPEM())
+	write("under-expired.pem", underExpired.CertPEM())
+	write("self.pem", selfSigned.CertPEM())
+	write("badsig.pem", corruptSignature(badSig.DER()))
+	write("client-only.pem", clientOnly.CertPEM())
+	write("notca.pem", notCA.CertPEM())
+	write("under-notca.pem", underNotCA.CertPEM())
+	write("pl0.pem", pl0.CertPEM(), pl0sub.CertPEM())
+	write("pl0leaf.pem", pl0leaf.CertPEM())
+	write("revoked.pem", revoked.CertPEM())
+	write("inter.crl", testpki.CRLPEM(crlInter))
+	write("inter.crl.der", crlInter)
+	write("root.crl", testpki.CRLPEM(crlRoot))
+	write("all.crl", testpki.CRLPEM(crlInter), testpki.CRLPEM(crlRoot))
+	write("inter-expired.crl", testpki.CRLPEM(crlExpired), testpki.CRLPEM(crlRoot))
+	write("garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"))
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return p, nil
+}
+
+// verifyCase is one `verify` invocation in our flag syntax.
+type verifyCase struct {
+	name  string
+	args  []string // our flags
+	files []string
+}
+
+// opensslVerifyArgs translates our verify flags into openssl's.
+func opensslVerifyArgs(t *testing.T, args []string) []string {
+	out := []string{"verify"}
+	var ca, dir bool
+	for i := 0; i < len(args); i++ {
+		a, v := args[i], ""
+		if i+1 < len(args) {
+			v = args[i+1]
+		}
+		switch a {
+		case "--ca-file":
+			out, ca = append(out, "-CAfile", v), true
+			i++
+		case "--ca-directory":
+			out, dir = append(out, "-CApath", v), true
+			i++
+		case "--untrusted":
+			out = append(out, "-untrusted", v)
+			i++
+		case "--crl-file":
+			out = append(out, "-CRLfile", v)
+			i++
+		case "--crl-check":
+			if v == "peer" {
+				out = append(out, "-crl_check")
+			} else if v == "all" {
+				out = append(out, "-crl_check_all")
+			}
+			i++
+		case "--max-depth":
+			out = append(out, "-verify_depth", v)
+			i++
+		case "--server-name":
+			if net.ParseIP(v) != nil {
+				out = append(out, "-verify_ip", v)
+			} else {
+				out = append(out, "-verify_hostname", v)
+			}
+			i++
+		case "--purpose":
+			out = append(out, "-purpose", v)
+			i++
+		case "--attime":
+			out = append(out, "-attime", v)
+			i++
+		case "--partial-chain":
+			out = append(out, "-partial_chain")
+		case "--no-default-ca":
+		default:
+			t.Fatalf("opensslVerifyArgs: unhandled flag %q", a)
+		}
+	}
+	if !ca {
+		out = append(out, "-no-CAfile")
+	}
+	if !dir {
+		out = append(out, "-no-CApath")
+	}
+	return append(out, "-no-CAstore")
+}
+
+func verifyCases(p *verifyPKI) []verifyCase {
+	past := strconv.FormatInt(p.now.Add(-30*24*time.Hour).Unix(), 10)
+	later := strconv.FormatInt(p.now.Add(12*time.Hour).Unix(), 10)
+	farFuture := strconv.FormatInt(p.now.Add(60*24*time.Hour).Unix(), 10)
+	return []verifyCase{
+		{"ok chain", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}, []string{"leaf.pem"}},
+		{"ok DER leaf", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}, []string{"leaf.der"}},
+		{"ok direct", []string{"--ca-file", "root.pem"}, []string{"direct.pem"}},
+		{"ok several files", []string{"--ca-file", "root.pem", "--untrusted", "inters.pem"}, []string{"leaf.pem", "deep.pem", "direct.pem"}},
+		{"missing intermediate", []string{"--ca-file", "root.pem"}, []string{"leaf.pem"}},
+		{"no trust at all", []string{"--no-default-ca"}, []string{"direct.pem"}},
+		{"unknown CA", []string{"--ca-file", "other-root.pem", "--untrusted", "inter.pem"}, []string{"leaf.pem"}},
+		{"self-signed leaf", []string{"--ca-file", "root.pem"}, []string{"self.pem"}},
+		{"self-signed in chain", []string{"--ca-file", "other-root.pem", "--untrusted", "inter-and-root.pem"}, []string{"leaf.pem"}},
+		{"trusted self-signed leaf", []string{"--ca-file", "self.pem"}, []string{"self.pem"}},
+		{"root verifies itself", []string{"--ca-file", "root.pem"}, []string{"root.pem"}},
+		{"expired leaf", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}, []string{"expired.pem"}},
+		{"not yet valid leaf", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}, []string{"future.pem"}},
+		{"expired intermediate", []string{"--ca-file", "root.pem", "--untrusted", "expired-inter.pem"}, []string{"under-expired.pem"}},
+		{"attime in the past", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--attime", past}, []string{"leaf.pem"}},
+		{"attime later", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--attime", later}, []string{"leaf.pem", "expired.pem"}},
+		{"attime far future", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--attime", farFuture}, []string{"leaf.pem"}},
+		{"bad signature", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}, []string{"badsig.pem"}},
+		{"hostname ok", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--server-name", "leaf.example"}, []string{"leaf.pem"}},
+		{"hostname mismatch", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--server-name", "other.example"}, []string{"leaf.pem"}},
+		{"ip ok", []string{"--ca-file", "root.pem", "--server-name", "192.0.2.7"}, []string{"ip.pem"}},
+		{"ip mismatch", []string{"--ca-file", "root.pem", "--server-name", "192.0.2.8"}, []string{"ip.pem"}},
+		{"purpose sslserver ok", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--purpose", "sslserver"}, []string{"leaf.pem"}},
+		{"purpose sslserver on client cert", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--purpose", "sslserver"}, []string{"client-only.pem"}},
+		{"purpose sslclient ok", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--purpose", "sslclient"}, []string{"client-only.pem"}},
+		{"max-depth 0 with one intermediate", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--max-depth", "0"}, []string{"leaf.pem"}},
+		{"max-depth 1 with one intermediate", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--max-depth", "1"}, []string{"leaf.pem"}},
+		{"max-depth 1 with two intermediates", []string{"--ca-file", "root.pem", "--untrusted", "inters.pem", "--max-depth", "1"}, []string{"deep.pem"}},
+		{"max-depth 2 with two intermediates", []string{"--ca-file", "root.pem", "--untrusted", "inters.pem", "--max-depth", "2"}, []string{"deep.pem"}},
+		{"issuer not a CA", []string{"--ca-file", "root.pem", "--untrusted", "notca.pem"}, []string{"under-notca.pem"}},
+		{"path length exceeded", []string{"--ca-file", "root.pem", "--untrusted", "pl0.pem"}, []string{"pl0leaf.pem"}},
+		{"crl revoked", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl", "--crl-check", "peer"}, []string{"revoked.pem", "leaf.pem"}},
+		{"crl DER file", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl.der", "--crl-check", "peer"}, []string{"revoked.pem"}},
+		{"crl missing", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-check", "peer"}, []string{"leaf.pem"}},
+		{"crl all missing for intermediate", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl", "--crl-check", "all"}, []string{"leaf.pem"}},
+		{"crl all ok", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "all.crl", "--crl-check", "all"}, []string{"leaf.pem"}},
+		{"crl expired", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer"}, []string{"leaf.pem"}},
+		{"crl not checked", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl"}, []string{"revoked.pem"}},
+		{"partial chain", []string{"--ca-file", "inter.pem", "--partial-chain"}, []string{"leaf.pem"}},
+		{"intermediate as anchor without partial chain", []string{"--ca-file", "inter.pem"}, []string{"leaf.pem"}},
+	}
+}
+
+// TestVerifyAgainstOpenSSL runs each case with both tools in the same
+// directory and compares stdout, stderr and the exit status exactly.
+func TestVerifyAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getVerifyPKI(t)
+	for _, vc := range verifyCases(p) {
+		t.Run(strings.ReplaceAll(vc.name, " ", "_"), func(t *testing.T) {
+			t.Parallel()
+			oargs := append(opensslVerifyArgs(t, vc.args), vc.files...)
+			want := openssl(t, p.dir, oargs...)
+			got := sslstreamIn(t, p.dir, nil, append(append([]string{"verify"}, vc.args...), vc.files...)...)
+			if diff := cmp.Diff(want.stdout, got.stdout); diff != "" {
+				t.Errorf("stdout differs (-openssl +ours):\n%s", diff)
+			}
+			if diff := cmp.Diff(want.stderr, got.stderr); diff != "" {
+				t.Errorf("stderr differs (-openssl +ours):\n%s", diff)
+			}
+			if want.code != got.code {
+				t.Errorf("exit status %d, openssl %d", got.code, want.code)
+			}
+			if t.Failed() {
+				t.Logf("openssl %s", strings.Join(oargs, " "))
+			}
+		})
+	}
+}
+
+// TestVerifyCADirectoryAgainstOpenSSL checks --ca-directory on a directory
+// hashed by `openssl rehash`, CRLs included.
+func TestVerifyCADirectoryAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getVerifyPKI(t)
+	cadir := t.TempDir()
+	for _, name := range []string{"root.pem", "inter.crl", "root.crl"} {
+		data, err := os.ReadFile(filepath.Join(p.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cadir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := openssl(t, "", "rehash", cadir)
+	wantCode(t, r, 0)
+	for _, args := range [][]string{
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "leaf.pem"},
+		{"--ca-directory", cadir, "leaf.pem"},
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-check", "peer", "revoked.pem", "leaf.pem"},
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-check", "all", "leaf.pem"},
+		{"--ca-directory", cadir, "self.pem"},
+	} {
+		var files []string
+		var flags []string
+		for i := 0; i < len(args); i++ {
+			if strings.HasPrefix(args[i], "--") {
+				flags = append(flags, args[i], args[i+1])
+				i++
+			} else {
+				files = append(files, args[i])
+			}
+		}
+		want := openssl(t, p.dir, append(opensslVerifyArgs(t, flags), files...)...)
+		got := sslstreamIn(t, p.dir, nil, append([]string{"verify"}, args...)...)
+		if want.stdout != got.stdout || want.stderr != got.stderr || want.code != got.code {
+			t.Errorf("verify %v differs from openssl:\nopenssl: %s\nours: %s", args, want, got)
+		}
+	}
+}
+
+func TestVerifyJSON(t *testing.T) {
+	t.Parallel()
+	p := getVerifyPKI(t)
+	r := sslstreamIn(t, p.dir, nil, "verify", "--json", "--ca-file", "root.pem", "--untrusted", "inter.pem", "leaf.pem", "expired.pem", "self.pem")
+	wantCode(t, r, 2)
+	if r.stderr != "" {
+		t.Errorf("--json wrote to stderr: %s", r.stderr)
+	}
+	lines := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want 3 JSON lines, got %d:\n%s", len(lines), r.stdout)
+	}
+	type jerr struct {
+		Code    int    `json:"code"`
+		Text    string `json:"text"`
+		Depth   int    `json:"depth"`
+		Subject string `json:"subject"`
+	}
+	type jobj struct {
+		File               string            `json:"file"`
+		VerifyResult       *int              `json:"verify_result"`
+		VerifyResultString string            `json:"verify_result_string"`
+		Depth              *int              `json:"depth"`
+		Errors             []jerr            `json:"errors"`
+		Chain              []json.RawMessage `json:"chain"`
+		Hint               *string           `json:"hint"`
+	}
+	var objs []jobj
+	for _, l := range lines {
+		var o jobj
+		dec := json.NewDecoder(strings.NewReader(l))
+		if err := dec.Decode(&o); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		var keys map[string]any
+		_ = json.Unmarshal([]byte(l), &keys)
+		for _, k := range []string{"file", "verify_result", "verify_result_string", "depth", "errors", "chain", "hint"} {
+			if _, ok := keys[k]; !ok {
+				t.Errorf("line %q lacks key %q", l, k)
+			}
+		}
+		objs = append(objs, o)
+	}
+	if o := objs[0]; o.File != "leaf.pem" || *o.VerifyResult != 0 || o.VerifyResultString != "ok" || len(o.Errors) != 0 || len(o.Chain) != 3 || *o.Hint != "" {
+		t.Errorf("leaf.pem object: %+v", o)
+	}
+	if o := objs[1]; o.File != "expired.pem" || *o.VerifyResult != 10 || o.VerifyResultString != "certificate has expired" ||
+		len(o.Errors) != 1 || o.Errors[0] != (jerr{10, "certificate has expired", 0, "CN = expired.example"}) {
+		t.Errorf("expired.pem object: %+v", o)
+	}
+	if o := objs[2]; o.File != "self.pem" || *o.VerifyResult != 18 || *o.Depth != 0 || *o.Hint == "" {
+		t.Errorf("self.pem object: %+v (a hint is expected)", o)
+	}
+}
+
+func TestVerifyErrors(t *testing.T) {
+	t.Parallel()
+	p := getVerifyPKI(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"verify"}, 1, "no certificate file given"},
+		{[]string{"verify", "--ca-file", "root.pem", "missing.pem"}, 1, "missing.pem"},
+		{[]string{"verify", "--ca-file", "root.pem", "garbage.pem"}, 1, "garbage.pem"},
+		{[]string{"verify", "--ca-file", "nope.pem", "leaf.pem"}, 1, "nope.pem"},
+		{[]string{"verify", "--ca-directory", "nodir", "leaf.pem"}, 1, "nodir"},
+		{[]string{"verify", "--ca-file", "root.pem", "--crl-file", "nope.crl", "leaf.pem"}, 1, "nope.crl"},
+		{[]string{"verify", "--ca-file", "root.pem", "--untrusted", "nope.pem", "leaf.pem"}, 1, "nope.pem"},
+		{[]string{"verify", "--crl-check", "sometimes", "leaf.pem"}, 1, `"sometimes"`},
+		{[]string{"verify", "--purpose", "smime", "leaf.pem"}, 1, `"smime"`},
+		{[]string{"verify", "--attime", "yesterday", "leaf.pem"}, 1, `"yesterday"`},
+		{[]string{"verify", "--max-depth", "-1", "leaf.pem"}, 1, "--max-depth"},
+		{[]string{"verify", "--max-depth", "x", "leaf.pem"}, 1, "--max-depth"},
+		// A missing file among good ones: the others are still verified.
+		{[]string{"verify", "--ca-file", "root.pem", "direct.pem", "missing.pem"}, 1, "missing.pem"},
+	} {
+		r := sslstreamIn(t, p.dir, nil, tc.args...)
+		wantCode(t, r, tc.code)
+		wantContains(t, strings.Join(tc.args, " "), r.stderr, tc.want)
+	}
+	r := sslstreamIn(t, p.dir, nil, "verify", "--ca-file", "root.pem", "direct.pem", "missing.pem")
+	wantContains(t, "stdout", r.stdout, "direct.pem: OK\n")
+	// x509-strict is accepted and still verifies a well-formed chain.
+	r = sslstreamIn(t, p.dir, nil, "verify", "leaf.pem", "--x509-strict", "--ca-file=root.pem", "--untrusted=inter.pem")
+	wantCode(t, r, 0)
+	if r.stdout != "leaf.pem: OK\n" {
+		t.Errorf("stdout %q", r.stdout)
+	}
+}
+
+// corruptSignature flips the last bit of a certificate's signature and
+// returns it as PEM: it still parses, but the signature no longer verifies.
+func corruptSignature(der []byte) []byte {
+	bad := append([]byte(nil), der...)
+	bad[len(bad)-1] ^= 1
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: bad})
+}
