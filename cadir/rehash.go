@@ -508,7 +508,10 @@ func (r *rehasher) doFile(name, full string) {
 func (r *rehasher) finish() {
 	for i := range r.table {
 		for _, bp := range r.table[i] {
-			used := make([]bool, bp.numNeeded)
+			// Kept links take numbers below numNeeded; new links take the
+			// lowest free numbers, which can go past numNeeded when a stale
+			// link keeps a low number (as in OpenSSL).
+			used := make([]bool, bp.numNeeded+len(bp.entries)+1)
 			for _, ep := range bp.entries {
 				if int(ep.oldID) < bp.numNeeded {
 					used[ep.oldID] = true
