@@ -69,7 +69,8 @@
 // converts it) and PKCS#5 v1.5 PBES1 with DES (PBE-MD5-DES, PBE-SHA1-DES).
 // RC2 and RC4 schemes are refused with ErrUnsupported and a hint to
 // re-encrypt. Work is bounded (PBKDF2 and PBE at most 10,000,000
-// iterations, scrypt at most 1 GiB and p <= 64) so that a hostile file
+// iterations, scrypt at most 128 MiB and p <= 64; OpenSSL 3.0 itself
+// stops at 32 MiB) so that a hostile file
 // cannot stall a program.
 //
 // Legacy PEM encryption ("openssl rsa -traditional -aes128", "-des3",

@@ -49,13 +49,16 @@ type limits struct {
 	maxPKCS12Iter   int
 }
 
-// defaultLimits are far above what OpenSSL, Java or Windows write
-// (OpenSSL 3.0: PBKDF2 2048 iterations, scrypt N=16384 r=8 p=1).
-var defaultLimits = limits{
-	maxPBKDF2Iter:   10_000_000,
-	maxScryptMemory: 1 << 30,
-	maxScryptP:      64,
-	maxPKCS12Iter:   10_000_000,
+// defaultLimits returns limits far above what OpenSSL, Java or Windows
+// write (OpenSSL 3.0: PBKDF2 2048 iterations, scrypt N=16384 r=8 p=1, and
+// it refuses scrypt above 32 MiB itself).
+func defaultLimits() limits {
+	return limits{
+		maxPBKDF2Iter:   10_000_000,
+		maxScryptMemory: 128 << 20,
+		maxScryptP:      64,
+		maxPKCS12Iter:   10_000_000,
+	}
 }
 
 // parser carries the settings of one parse.
@@ -70,7 +73,7 @@ type parser struct {
 // blocks (certificates, EC PARAMETERS, ...) are skipped. name is used in error
 // messages only. password is used only if the key is encrypted.
 func ParsePrivateKey(data []byte, name string, password string) (crypto.Signer, error) {
-	p := parser{lim: defaultLimits}
+	p := parser{lim: defaultLimits()}
 	return p.parsePrivateKey(data, name, password)
 }
 

@@ -44,7 +44,7 @@ func LoadKeyPair(certPath, keyPath, password string) (tls.Certificate, error) {
 // messages only. keyData == nil together with keyName == "" means the key is
 // taken from certData. ParseKeyPair does not modify its arguments.
 func ParseKeyPair(certData []byte, certName string, keyData []byte, keyName string, password string) (tls.Certificate, error) {
-	p := parser{lim: defaultLimits}
+	p := parser{lim: defaultLimits()}
 	return p.parseKeyPair(certData, certName, keyData, keyName, password)
 }
 
