@@ -14,11 +14,17 @@
 //
 // Formats are detected by content, never by file name:
 //
-//  1. If the data contains a line "-----BEGIN ", it is PEM. Every block is
-//     decoded in order; text outside blocks (such as the output of
-//     "openssl x509 -text") is ignored, and lines may end in LF or CRLF.
-//     A block with no END line, a mismatched END line or invalid base64 makes
-//     the whole file invalid, whatever its type, as in OpenSSL.
+//  1. If the data contains "-----BEGIN ", it is PEM. Every block is decoded
+//     in order with OpenSSL's syntax rules (checked against openssl 3.0):
+//     text outside blocks (such as the output of "openssl x509 -text") is
+//     ignored; a leading UTF-8 byte order mark is skipped; lines may end in
+//     LF or CRLF and trailing blanks do not count; BEGIN and END lines start
+//     in the first column; headers ("Name: value") must be followed by one
+//     blank line, and a single blank line may follow BEGIN; blanks inside
+//     base64 lines are ignored, but a blank line among them is an error.
+//     A block with no END line, a mismatched END line, malformed headers or
+//     invalid base64 makes the whole file invalid, whatever its type, as in
+//     OpenSSL; so does a certificate block with headers.
 //  2. Otherwise, if it is DER of the shape of a PKCS#12 PFX
 //     (SEQUENCE { INTEGER 3, ContentInfo data|signedData, ... }), it is
 //     PKCS#12, whatever its extension (.p12, .pfx or none).
@@ -70,8 +76,8 @@
 // RC2 and RC4 schemes are refused with ErrUnsupported and a hint to
 // re-encrypt. Work is bounded (PBKDF2 and PBE at most 10,000,000
 // iterations, scrypt at most 128 MiB and p <= 64; OpenSSL 3.0 itself
-// stops at 32 MiB) so that a hostile file
-// cannot stall a program.
+// stops at 32 MiB) so that a hostile file cannot stall a program. PKCS#12
+// files are checked the same way before go-pkcs12 sees them.
 //
 // Legacy PEM encryption ("openssl rsa -traditional -aes128", "-des3",
 // "openssl ec -aes256"): DEK-Info ciphers DES-CBC, DES-EDE3-CBC,
