@@ -541,6 +541,105 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return withLevel(newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{testpki.RSA()}).std(), 3)
 	})
 	add("auth_level 4 P-256 chain", func(t *testing.T) opensslCase { return withLevel(base(t).std(), 4) })
+	bcNonCritical := testpki.Template(func(c *x509.Certificate) {
+		c.BasicConstraintsValid = false
+		c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Value: []byte{0x30, 0x03, 0x01, 0x01, 0xff}})
+	})
+	leafPathLen := testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Value: []byte{0x30, 0x03, 0x02, 0x01, 0x00}})
+	strictly := func(c opensslCase) opensslCase {
+		c.strict = true
+		return c
+	}
+	add("strict CA basic constraints not critical", func(t *testing.T) opensslCase {
+		return strictly(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{bcNonCritical}, nil).std())
+	})
+	add("default CA basic constraints not critical", func(t *testing.T) opensslCase {
+		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{bcNonCritical}, nil).std()
+	})
+	add("strict leaf pathlen without CA", func(t *testing.T) opensslCase {
+		return strictly(base(t, leafPathLen).std())
+	})
+	add("default leaf pathlen without CA", func(t *testing.T) opensslCase { return base(t, leafPathLen).std() })
+	add("strict leaf keyCertSign", func(t *testing.T) opensslCase {
+		return strictly(base(t, testpki.KeyUsage(x509.KeyUsageDigitalSignature|x509.KeyUsageCertSign)).std())
+	})
+	add("strict expired leaf", func(t *testing.T) opensslCase { return strictly(base(t, testpki.Expired()).std()) })
+	// CRL extensions and scope.
+	idp := func(v ...byte) pkix.Extension {
+		return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 28}, Critical: true, Value: append([]byte{0x30, byte(len(v))}, v...)}
+	}
+	crlWith := func(t *testing.T, p pki, issuer *testpki.Cert, entries []x509.RevocationListEntry, ext ...pkix.Extension) []byte {
+		tu, nu := crlTimes()
+		tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: tu, NextUpdate: nu, RevokedCertificateEntries: entries, ExtraExtensions: ext}
+		cp := *issuer.Cert // Go refuses to sign with a key usage lacking cRLSign; OpenSSL must see it
+		cp.KeyUsage |= x509.KeyUsageCRLSign
+		return must[[]byte](t)(x509.CreateRevocationList(rand.Reader, tmpl, &cp, issuer.Key))
+	}
+	add("crl unhandled critical extension", func(t *testing.T) opensslCase {
+		p := base(t)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.crls = [][]byte{crlWith(t, p, p.inter, nil, pkix.Extension{Id: oidUnknownExt, Critical: true, Value: []byte{0x05, 0x00}})}
+		return c
+	})
+	add("crl issuer without cRLSign", func(t *testing.T) opensslCase {
+		p := newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.KeyUsage(x509.KeyUsageCertSign)}, nil)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.crls = [][]byte{crlWith(t, p, p.inter, nil)}
+		return c
+	})
+	add("crl only CA certs for a leaf", func(t *testing.T) opensslCase {
+		p := base(t)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.crls = [][]byte{crlWith(t, p, p.inter, nil, idp(0x82, 0x01, 0xff))}
+		return c
+	})
+	add("crl only user certs for an intermediate", func(t *testing.T) opensslCase {
+		p := base(t)
+		c := p.std()
+		c.crlMode = CRLAll
+		c.crls = [][]byte{crlWith(t, p, p.inter, nil), crlWith(t, p, p.root, nil, idp(0x81, 0x01, 0xff))}
+		return c
+	})
+	add("crl remove from CRL entry", func(t *testing.T) opensslCase {
+		p := base(t)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.crls = [][]byte{crlWith(t, p, p.inter, []x509.RevocationListEntry{{SerialNumber: p.leaf.Cert.SerialNumber, RevocationTime: baseTime.Add(-3 * time.Hour), ReasonCode: 8}})}
+		return c
+	})
+	add("crl revoked with reason keyCompromise", func(t *testing.T) opensslCase {
+		p := base(t)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.crls = [][]byte{crlWith(t, p, p.inter, []x509.RevocationListEntry{{SerialNumber: p.leaf.Cert.SerialNumber, RevocationTime: baseTime.Add(-3 * time.Hour), ReasonCode: 1}})}
+		return c
+	})
+	dpURI := func(uri string) []byte {
+		// DistributionPointName [0] { fullName [0] { URI [6] } }
+		u := append([]byte{0x86, byte(len(uri))}, uri...)
+		full := append([]byte{0xa0, byte(len(u))}, u...)
+		return append([]byte{0xa0, byte(len(full))}, full...)
+	}
+	leafDP := func(uri string) testpki.Option {
+		return testpki.Template(func(c *x509.Certificate) { c.CRLDistributionPoints = []string{uri} })
+	}
+	add("crl distribution point matches IDP", func(t *testing.T) opensslCase {
+		p := newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{leafDP("http://crl.example.com/a.crl")})
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.crls = [][]byte{crlWith(t, p, p.inter, nil, idp(dpURI("http://crl.example.com/a.crl")...))}
+		return c
+	})
+	add("crl distribution point differs from IDP", func(t *testing.T) opensslCase {
+		p := newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{leafDP("http://crl.example.com/a.crl")})
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.crls = [][]byte{crlWith(t, p, p.inter, nil, idp(dpURI("http://crl.example.com/b.crl")...))}
+		return c
+	})
 	add("strict good chain", func(t *testing.T) opensslCase {
 		c := base(t).std()
 		c.strict = true
