@@ -18,5 +18,4 @@ func stub(name, summary string) *command {
 func verifyCommand() *command {
 	return stub("verify", "verify certificate chains as 'openssl verify' does")
 }
-func rehashCommand() *command { return stub("rehash", "create the <hash>.N links of a CA directory") }
-func demoCommand() *command   { return stub("demo", "show sslstream's verification at work, in memory") }
+func demoCommand() *command { return stub("demo", "show sslstream's verification at work, in memory") }
