@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/url"
 	"testing"
 	"time"
 
@@ -74,6 +75,14 @@ var oidUnknownExt = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}
 
 func unknownCritical() testpki.Option {
 	return testpki.Extra(pkix.Extension{Id: oidUnknownExt, Critical: true, Value: []byte{0x05, 0x00}})
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }
 
 // badSig returns c with a corrupted signature.
@@ -639,6 +648,70 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		c.crlMode = CRLPeer
 		c.crls = [][]byte{crlWith(t, p, p.inter, nil, idp(dpURI("http://crl.example.com/b.crl")...))}
 		return c
+	})
+	add("expired and valid intermediate of the same key", func(t *testing.T) opensslCase {
+		p := base(t)
+		old := must[*testpki.Cert](t)(p.root.Intermediate("Test Intermediate CA", testpki.WithKey(p.inter.Key), testpki.Expired()))
+		c := p.std()
+		c.untrusted = []*x509.Certificate{old.Cert, p.inter.Cert}
+		return c
+	})
+	add("only an expired intermediate of the same key", func(t *testing.T) opensslCase {
+		p := base(t)
+		old := must[*testpki.Cert](t)(p.root.Intermediate("Test Intermediate CA", testpki.WithKey(p.inter.Key), testpki.Expired()))
+		c := p.std()
+		c.untrusted = []*x509.Certificate{old.Cert}
+		return c
+	})
+	add("expired and valid root of the same key in CAfile", func(t *testing.T) opensslCase {
+		p := base(t)
+		old := must[*testpki.Cert](t)(f.Root("Test Root CA", testpki.WithKey(p.root.Key), testpki.Expired()))
+		c := p.std()
+		c.trusted = []*x509.Certificate{old.Cert, p.root.Cert}
+		return c
+	})
+	add("untrusted root mimic with another key", func(t *testing.T) opensslCase {
+		p := base(t)
+		fake := must[*testpki.Cert](t)(f.Root("Test Root CA"))
+		c := p.std()
+		c.untrusted = append(c.untrusted, fake.Cert)
+		return c
+	})
+	ncOpt := func(fn func(c *x509.Certificate)) testpki.Option {
+		return testpki.Template(func(c *x509.Certificate) {
+			c.PermittedDNSDomainsCritical = true
+			fn(c)
+		})
+	}
+	add("name constraints email permitted ok", func(t *testing.T) opensslCase {
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{"example.com"} }), testpki.Email("x@example.com"))
+	})
+	add("name constraints email violation", func(t *testing.T) opensslCase {
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{"example.com"} }), testpki.Email("x@example.org"))
+	})
+	add("name constraints email subdomain form", func(t *testing.T) opensslCase {
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{".example.com"} }), testpki.Email("x@mail.example.com"))
+	})
+	add("name constraints URI violation", func(t *testing.T) opensslCase {
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedURIDomains = []string{"example.com"} }),
+			testpki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, mustURL("https://www.example.org/x")) }))
+	})
+	add("name constraints URI ok", func(t *testing.T) opensslCase {
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedURIDomains = []string{"example.com"} }),
+			testpki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, mustURL("https://example.com:8443/x")) }))
+	})
+	add("name constraints excluded IP", func(t *testing.T) opensslCase {
+		_, n, _ := net.ParseCIDR("192.0.2.0/24")
+		return ncInter(t, "192.0.2.5", ncOpt(func(c *x509.Certificate) { c.ExcludedIPRanges = []*net.IPNet{n} }))
+	})
+	add("name constraints on the root", func(t *testing.T) opensslCase {
+		return newPKI(t, f, "a.example.org", []testpki.Option{nameConstraintsOpt([]string{"example.com"}, nil, nil)}, nil, nil).std()
+	})
+	add("name constraints DNS leading dot", func(t *testing.T) opensslCase {
+		return ncInter(t, "a.example.com", nameConstraintsOpt([]string{".example.com"}, nil, nil))
+	})
+	add("name constraints DNS exact domain with leading dot", func(t *testing.T) opensslCase {
+		return ncInter(t, "example.com", nameConstraintsOpt([]string{".example.com"}, nil, nil))
 	})
 	add("strict good chain", func(t *testing.T) opensslCase {
 		c := base(t).std()
