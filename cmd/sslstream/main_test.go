@@ -71,11 +71,17 @@ func ss(t *testing.T, args ...string) result {
 // environment variables.
 func sslstreamIn(t *testing.T, dir string, stdin io.Reader, args ...string) result {
 	t.Helper()
+	return ssEnv(t, dir, nil, stdin, args...)
+}
+
+// ssEnv is sslstreamIn with extra environment variables ("K=V").
+func ssEnv(t *testing.T, dir string, env []string, stdin io.Reader, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), env...)
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}

@@ -15,7 +15,4 @@ func stub(name, summary string) *command {
 	}
 }
 
-func verifyCommand() *command {
-	return stub("verify", "verify certificate chains as 'openssl verify' does")
-}
 func demoCommand() *command { return stub("demo", "show sslstream's verification at work, in memory") }
