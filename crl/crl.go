@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"os"
 	"slices"
+	"sort"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -53,6 +54,26 @@ type CRL struct {
 	table    []uint64 // open addressing: hash<<32 | (entry index + 1); 0 = empty slot
 	seed     maphash.Seed
 	critical []asn1.ObjectIdentifier
+	dups     map[uint32][]uint32 // entry index -> later entries with the same serial
+	issuers  []issuerChange      // where a certificateIssuer entry extension takes effect
+}
+
+// issuerChange records that from entry index start on (until the next
+// change), the entries belong to the certificate issuer gens (RFC 5280
+// 5.3.3: the extension applies to its entry and the following ones).
+type issuerChange struct {
+	start int
+	gens  []byte
+}
+
+// Revoked is one CRL entry with the certificate issuer it applies to.
+type Revoked struct {
+	x509.RevocationListEntry
+	// Issuer is the DER GeneralNames of the certificateIssuer entry
+	// extension in effect for this entry (its own or carried over from an
+	// earlier entry, as RFC 5280 and OpenSSL read indirect CRLs), or nil
+	// when the entry belongs to the CRL's issuer.
+	Issuer []byte
 }
 
 // Len returns the number of revoked entries in the CRL.
@@ -103,11 +124,25 @@ func (c *CRL) UnhandledCriticalExtension() bool {
 // Lookup reports whether serial is on the list and, if so, returns its entry
 // (Raw, SerialNumber, RevocationTime, ReasonCode and Extensions filled as
 // x509.ParseRevocationList fills them). It takes constant time on average,
-// whatever the size of the CRL. When a serial is listed twice, the first
-// entry is returned.
+// whatever the size of the CRL. When a serial is listed more than once, the
+// first entry is returned; LookupAll returns them all with the certificate
+// issuer each applies to (indirect CRLs).
 func (c *CRL) Lookup(serial *big.Int) (entry x509.RevocationListEntry, revoked bool) {
-	if serial == nil || len(c.table) == 0 {
+	i, ok := c.find(serial)
+	if !ok {
 		return x509.RevocationListEntry{}, false
+	}
+	e, err := c.entryAt(c.entries[i])
+	if err != nil {
+		return x509.RevocationListEntry{}, false // checked at Parse; cannot happen
+	}
+	return e, true
+}
+
+// find returns the index of the first entry for serial.
+func (c *CRL) find(serial *big.Int) (uint32, bool) {
+	if serial == nil || len(c.table) == 0 {
+		return 0, false
 	}
 	var buf [40]byte
 	key := integerContent(buf[:0], serial)
@@ -116,18 +151,14 @@ func (c *CRL) Lookup(serial *big.Int) (entry x509.RevocationListEntry, revoked b
 	for i := h & mask; ; i = (i + 1) & mask {
 		slot := c.table[i]
 		if slot == 0 {
-			return x509.RevocationListEntry{}, false
+			return 0, false
 		}
 		if slot>>32 != h>>32 {
 			continue
 		}
-		off := c.entries[uint32(slot)-1]
-		if bytes.Equal(serialAt(c.revoked, off), key) {
-			e, err := c.entryAt(off)
-			if err != nil {
-				return x509.RevocationListEntry{}, false // checked at Parse; cannot happen
-			}
-			return e, true
+		idx := uint32(slot) - 1
+		if bytes.Equal(serialAt(c.revoked, c.entries[idx]), key) {
+			return idx, true
 		}
 	}
 }
@@ -591,6 +622,9 @@ func (c *CRL) index() error {
 		if bytes.Contains(raw, []byte{0x01, 0x01}) { // may hold a critical flag
 			c.noteCritical(raw, &seen)
 		}
+		if bytes.Contains(raw, []byte{0x06, 0x03, 0x55, 0x1d, 0x1d}) { // may hold certificateIssuer
+			c.noteIssuer(i, raw)
+		}
 		c.entries = append(c.entries, off)
 		h := maphash.Bytes(c.seed, serial)
 		for j := h & mask; ; j = (j + 1) & mask {
@@ -600,11 +634,61 @@ func (c *CRL) index() error {
 				break
 			}
 			if slot>>32 == h>>32 && bytes.Equal(serialAt(c.revoked, c.entries[uint32(slot)-1]), serial) {
-				break // duplicate serial: the first entry wins
+				// Duplicate serial: the table keeps the first entry,
+				// the others are listed for LookupAll.
+				if c.dups == nil {
+					c.dups = map[uint32][]uint32{}
+				}
+				first := uint32(slot) - 1
+				c.dups[first] = append(c.dups[first], uint32(i))
+				break
 			}
 		}
 	}
 	return nil
+}
+
+// noteIssuer records a certificateIssuer entry extension of entry i.
+func (c *CRL) noteIssuer(i int, raw []byte) {
+	e, _, err := parseEntry(raw, true)
+	if err != nil {
+		return
+	}
+	for _, x := range e.Extensions {
+		if x.Id.Equal(oidCertificateIssuer) {
+			c.issuers = append(c.issuers, issuerChange{start: i, gens: x.Value})
+		}
+	}
+}
+
+// issuerOf returns the certificate issuer in effect for entry i.
+func (c *CRL) issuerOf(i int) []byte {
+	k := sort.Search(len(c.issuers), func(k int) bool { return c.issuers[k].start > i })
+	if k == 0 {
+		return nil
+	}
+	return c.issuers[k-1].gens
+}
+
+// LookupAll returns every entry for serial, in CRL order, each with the
+// certificate issuer it applies to. A CRL may list a serial more than once
+// (an indirect CRL lists serials of several issuers; OpenSSL then uses the
+// first entry whose issuer matches the certificate's).
+func (c *CRL) LookupAll(serial *big.Int) []Revoked {
+	first, ok := c.find(serial)
+	if !ok {
+		return nil
+	}
+	idx := append([]uint32{first}, c.dups[first]...)
+	out := make([]Revoked, 0, len(idx))
+	for _, i := range idx {
+		e, err := c.entryAt(c.entries[i])
+		if err != nil {
+			continue
+		}
+		out = append(out, Revoked{RevocationListEntry: e, Issuer: c.issuerOf(int(i))})
+	}
+	return out
 }
 
 // noteCritical records the types of the critical extensions of an entry.

@@ -631,6 +631,13 @@ func FuzzParse(f *testing.F) {
 				if _, ok := c.Lookup(e.SerialNumber); !ok {
 					t.Fatalf("entry %d serial %v not found by Lookup", i, e.SerialNumber)
 				}
+				found := false
+				for _, r := range c.LookupAll(e.SerialNumber) {
+					found = found || bytes.Equal(r.Raw, e.Raw)
+				}
+				if !found {
+					t.Fatalf("entry %d not among LookupAll's", i)
+				}
 			}
 			c.UnhandledCriticalExtension()
 			c.IssuingDistributionPoint()
@@ -701,4 +708,61 @@ func FuzzParseTime(f *testing.F) {
 			t.Fatalf("parseTime(%v, %q) = %v, %v; cryptobyte %v, %v", utc, in, got, ok, want, wantOK)
 		}
 	})
+}
+
+// TestIndirectEntries checks LookupAll: duplicate serials and the
+// certificateIssuer entry extension carried over to following entries.
+func TestIndirectEntries(t *testing.T) {
+	t.Parallel()
+	ca, key := testCA(t)
+	gens := func(cn string) []byte {
+		name, _ := asn1.Marshal(pkix.Name{CommonName: cn}.ToRDNSequence())
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(4).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(name) })
+		})
+		return b.BytesOrPanic()
+	}
+	x, y := gens("Issuer X"), gens("Issuer Y")
+	now := time.Now().UTC().Truncate(time.Second)
+	entry := func(serial int64, issuer []byte) x509.RevocationListEntry {
+		e := x509.RevocationListEntry{SerialNumber: big.NewInt(serial), RevocationTime: now}
+		if issuer != nil {
+			e.ExtraExtensions = []pkix.Extension{{Id: oidCertificateIssuer, Critical: true, Value: issuer}}
+		}
+		return e
+	}
+	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: now, NextUpdate: now.Add(time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{entry(1, nil), entry(2, x), entry(3, nil), entry(1, nil), entry(5, y), entry(1, nil)}}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, ca, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crls, err := Parse(der, "indirect.crl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := crls[0]
+	got := c.LookupAll(big.NewInt(1))
+	if len(got) != 3 || got[0].Issuer != nil || !bytes.Equal(got[1].Issuer, x) || !bytes.Equal(got[2].Issuer, y) {
+		t.Fatalf("LookupAll(1) = %d entries, issuers %x", len(got), func() [][]byte {
+			var out [][]byte
+			for _, g := range got {
+				out = append(out, g.Issuer)
+			}
+			return out
+		}())
+	}
+	if e, ok := c.Lookup(big.NewInt(1)); !ok || !bytes.Equal(e.Raw, got[0].Raw) {
+		t.Error("Lookup(1) is not the first entry")
+	}
+	if got := c.LookupAll(big.NewInt(3)); len(got) != 1 || !bytes.Equal(got[0].Issuer, x) {
+		t.Errorf("LookupAll(3): issuer not carried over: %+v", got)
+	}
+	if got := c.LookupAll(big.NewInt(4)); got != nil {
+		t.Errorf("LookupAll(4) = %v", got)
+	}
+	if c.UnhandledCriticalExtension() {
+		t.Error("critical certificateIssuer counted as unhandled")
+	}
 }
