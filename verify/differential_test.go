@@ -316,6 +316,19 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 	add("unknown critical extension intermediate", func(t *testing.T) opensslCase {
 		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{unknownCritical()}, nil).std()
 	})
+	add("critical freshest CRL leaf", func(t *testing.T) opensslCase {
+		return base(t, testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 46}, Critical: true, Value: []byte{0x30, 0x00}})).std()
+	})
+	add("critical OCSP no-check leaf", func(t *testing.T) opensslCase {
+		return base(t, testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}, Critical: true, Value: []byte{0x05, 0x00}})).std()
+	})
+	add("critical issuer alt name leaf", func(t *testing.T) opensslCase {
+		return base(t, testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 18}, Critical: true, Value: []byte{0x30, 0x05, 0x82, 0x03, 'a', '.', 'b'}})).std()
+	})
+	add("critical certificate policies leaf", func(t *testing.T) opensslCase {
+		return base(t, testpki.Template(func(c *x509.Certificate) { c.PolicyIdentifiers = []asn1.ObjectIdentifier{{2, 23, 140, 1, 2, 1}} }),
+			testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 32}, Critical: true, Value: []byte{0x30, 0x08, 0x30, 0x06, 0x06, 0x04, 0x67, 0x81, 0x0c, 0x01}})).std()
+	})
 	add("unknown critical extension and expired", func(t *testing.T) opensslCase {
 		return base(t, unknownCritical(), testpki.Expired()).std()
 	})

@@ -126,6 +126,7 @@ var supportedCritical = map[string]bool{
 	"2.5.29.37":             true, // extKeyUsage
 	"1.3.6.1.5.5.7.1.7":     true, // sbgp-ipAddrBlock
 	"1.3.6.1.5.5.7.1.8":     true, // sbgp-autonomousSysNum
+	"1.3.6.1.5.5.7.48.1.5":  true, // id-pkix-ocsp-nocheck
 	"2.5.29.36":             true, // policyConstraints
 	"1.3.6.1.5.5.7.1.14":    true, // proxyCertInfo
 	"2.5.29.30":             true, // nameConstraints
