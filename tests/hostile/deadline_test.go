@@ -1,0 +1,215 @@
+package hostile
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sslstream/sslstream"
+)
+
+// swallowAfter passes the first n writes through and silently drops the
+// rest, so the peer waits for a flight that never comes.
+type swallowAfter struct {
+	net.Conn
+	mu sync.Mutex
+	n  int
+}
+
+func (s *swallowAfter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n <= 0 {
+		return len(p), nil
+	}
+	s.n--
+	return s.Conn.Write(p)
+}
+
+// stallCase is one stalled handshake.
+type stallCase struct {
+	name string
+	// setup returns our stream and starts the stalling peer; the peer
+	// stops when the test's connections are closed.
+	setup func(t *testing.T) *sslstream.Stream
+	// phase are words the error must contain to say where it stalled.
+	phase []string
+}
+
+func stallCases() []stallCase {
+	return []stallCase{
+		{
+			name: "server: peer sends nothing",
+			setup: func(t *testing.T) *sslstream.Stream {
+				srv, _ := contexts(t)
+				_, s := tcpPair(t)
+				st, err := srv.Server(s, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			},
+			phase: []string{"waiting for", "ClientHello"},
+		},
+		{
+			name: "server: slowloris, one byte of ClientHello a second",
+			setup: func(t *testing.T) *sslstream.Stream {
+				srv, _ := contexts(t)
+				c, s := tcpPair(t)
+				hello := clientHello(t, &tls.Config{InsecureSkipVerify: true})
+				stop := make(chan struct{})
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					for _, b := range hello {
+						if _, err := c.Write([]byte{b}); err != nil {
+							return
+						}
+						select {
+						case <-stop:
+							return
+						case <-time.After(time.Second):
+						}
+					}
+				}()
+				t.Cleanup(func() { close(stop); <-done })
+				st, err := srv.Server(s, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			},
+			phase: []string{"waiting for", "ClientHello"},
+		},
+		{
+			name: "server: client stops after its ClientHello",
+			setup: func(t *testing.T) *sslstream.Stream {
+				srv, _ := contexts(t)
+				c, s := tcpPair(t)
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					cl := tls.Client(&swallowAfter{Conn: c, n: 1}, &tls.Config{InsecureSkipVerify: true})
+					_ = cl.Handshake() // ends when the test closes c
+				}()
+				t.Cleanup(func() { c.Close(); <-done })
+				st, err := srv.Server(s, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			},
+			phase: []string{"waiting for", "Finished"},
+		},
+		{
+			name: "client: server never answers",
+			setup: func(t *testing.T) *sslstream.Stream {
+				_, cli := contexts(t)
+				c, s := tcpPair(t)
+				go func() { _, _ = io.Copy(io.Discard, s) }()
+				st, err := cli.Client(c, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			},
+			phase: []string{"waiting for", "ServerHello"},
+		},
+		{
+			name: "client: server stops after its ServerHello",
+			setup: func(t *testing.T) *sslstream.Stream {
+				srv, cli := contexts(t)
+				c, s := tcpPair(t)
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					st, err := srv.Server(&swallowAfter{Conn: s, n: 1}, nil)
+					if err == nil {
+						_ = st.SetDeadline(time.Now().Add(ioDeadline))
+						_ = st.Handshake()
+					}
+				}()
+				t.Cleanup(func() { s.Close(); <-done })
+				// A one-record ServerHello first flight needs TLS 1.2
+				// (crypto/tls writes ServerHello alone there).
+				st, err := cli.Client(c, &sslstream.Overrides{Method: "tlsv1.2"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			},
+			phase: []string{"waiting for", "certificate"},
+		},
+	}
+}
+
+// checkTimeout asserts the error of a stalled handshake.
+func checkTimeout(t *testing.T, err error, ctxPath bool, phase []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("stalled handshake succeeded")
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("want a net.Error with Timeout() true, got %T: %v", err, err)
+	}
+	if ctxPath {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("want errors.Is(err, context.DeadlineExceeded): %v", err)
+		}
+	} else if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("want errors.Is(err, os.ErrDeadlineExceeded): %v", err)
+	}
+	for _, w := range phase {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not say where the handshake stalled (want %q): %v", w, err)
+		}
+	}
+	t.Logf("error: %v", err)
+}
+
+// TestStalledHandshake: a handshake that stalls is cut by the stream's
+// deadline (and, separately, by HandshakeContext's context), on the server
+// and on the client side, with a timeout error that names the phase.
+func TestStalledHandshake(t *testing.T) {
+	t.Parallel()
+	for _, sc := range stallCases() {
+		for _, viaCtx := range []bool{false, true} {
+			name := sc.name + "/deadline"
+			if viaCtx {
+				name = sc.name + "/context"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				st := sc.setup(t)
+				defer st.Close()
+				const limit = 1500 * time.Millisecond
+				start := time.Now()
+				var err error
+				if viaCtx {
+					ctx, cancel := context.WithTimeout(context.Background(), limit)
+					defer cancel()
+					err = st.HandshakeContext(ctx)
+				} else {
+					_ = st.SetDeadline(time.Now().Add(limit))
+					err = st.Handshake()
+				}
+				if d := time.Since(start); d > limit+5*time.Second {
+					t.Errorf("cut after %v, limit %v", d, limit)
+				}
+				checkTimeout(t, err, viaCtx, sc.phase)
+				// Later calls return the same failure.
+				if _, err2 := st.Read(make([]byte, 1)); err2 == nil || err2.Error() != err.Error() {
+					t.Errorf("Read after the failed handshake: %v, want the handshake's error", err2)
+				}
+			})
+		}
+	}
+}

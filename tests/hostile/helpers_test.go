@@ -1,0 +1,375 @@
+package hostile
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/internal/testpki"
+)
+
+var fixtureDir string
+
+// files is the test PKI: a root, an intermediate, server and client
+// leaves, an unrelated CA and leaves in various states of disrepair.
+type files struct {
+	f                                     *testpki.Factory
+	root, inter, server, client, other    *testpki.Cert
+	caFile, otherCAFile                   string
+	serverCert, serverKey                 string
+	clientCert, clientKey                 string
+	encKey, encKeyPassword                string // server key encrypted with encKeyPassword
+	otherKey                              string // a key of another certificate
+	expiredCert, expiredKey               string
+	untrustedCert, untrustedKey           string // leaf under the unrelated CA
+	nulCert, nulKey                       string // CN and SAN "localhost\x00.evil.example"
+	otherCRL                              string // CRL issued by the unrelated CA
+	serverPEMBytes, serverKeyPEM          []byte
+}
+
+var (
+	fixOnce sync.Once
+	fix     *files
+	fixErr  error
+)
+
+func pki(t testing.TB) *files {
+	t.Helper()
+	fixOnce.Do(func() { fix, fixErr = makeFiles(fixtureDir) })
+	if fixErr != nil {
+		t.Fatal(fixErr)
+	}
+	return fix
+}
+
+func makeFiles(dir string) (*files, error) {
+	f := testpki.New()
+	p := &files{f: f}
+	var err error
+	step := func(c *testpki.Cert, e error) *testpki.Cert {
+		if e != nil && err == nil {
+			err = e
+		}
+		return c
+	}
+	p.root = step(f.Root("Hostile Root CA"))
+	if err != nil {
+		return nil, err
+	}
+	p.inter = step(p.root.Intermediate("Hostile Intermediate CA"))
+	if err != nil {
+		return nil, err
+	}
+	p.server = step(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
+	p.client = step(p.inter.Leaf("client.example"))
+	p.other = step(f.Root("Unrelated Root CA"))
+	if err != nil {
+		return nil, err
+	}
+	untrusted := step(p.other.Leaf("localhost"))
+	expired := step(p.inter.Leaf("localhost", testpki.Expired()))
+	nul := step(p.inter.Leaf("localhost\x00.evil.example"))
+	if err != nil {
+		return nil, err
+	}
+	w := func(name string, data ...[]byte) string {
+		path, e := testpki.WriteFile(dir, name, data...)
+		if e != nil && err == nil {
+			err = e
+		}
+		return path
+	}
+	p.serverPEMBytes, p.serverKeyPEM = p.server.ChainPEM(), p.server.KeyPEM()
+	p.caFile = w("ca.pem", p.root.CertPEM())
+	p.otherCAFile = w("other-ca.pem", p.other.CertPEM())
+	p.serverCert = w("server.pem", p.serverPEMBytes)
+	p.serverKey = w("server.key", p.serverKeyPEM)
+	p.clientCert = w("client.pem", p.client.ChainPEM())
+	p.clientKey = w("client.key", p.client.KeyPEM())
+	p.otherKey = w("other.key", p.client.KeyPEM())
+	p.expiredCert = w("expired.pem", expired.ChainPEM())
+	p.expiredKey = w("expired.key", expired.KeyPEM())
+	p.untrustedCert = w("untrusted.pem", untrusted.ChainPEM())
+	p.untrustedKey = w("untrusted.key", untrusted.KeyPEM())
+	p.nulCert = w("nul.pem", nul.ChainPEM())
+	p.nulKey = w("nul.key", nul.KeyPEM())
+	crlDER, e := p.other.CRL(nil, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
+	if e != nil {
+		return nil, e
+	}
+	p.otherCRL = w("other.crl", testpki.CRLPEM(crlDER))
+	if err != nil {
+		return nil, err
+	}
+	p.encKeyPassword = "Sw0rdfish-Hostile-9f2c"
+	enc, e := encryptedKeyPEM(p.server, p.encKeyPassword)
+	if e != nil {
+		return nil, e
+	}
+	p.encKey = w("server-enc.key", enc)
+	return p, err
+}
+
+// encryptedKeyPEM returns the key as legacy encrypted PEM (AES-256-CBC),
+// the form `openssl genrsa -aes256` and old tools write.
+func encryptedKeyPEM(c *testpki.Cert, password string) ([]byte, error) {
+	k, ok := c.Key.(*ecdsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("want an ECDSA key")
+	}
+	der, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		return nil, err
+	}
+	// Legacy encrypted PEM (deprecated in Go) is exactly what we test reading.
+	blk, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", der, []byte(password), x509.PEMCipherAES256)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(blk), nil
+}
+
+// serverSettings are the settings of the shared server context.
+func serverSettings(p *files) sslstream.Settings {
+	return sslstream.Settings{
+		Certificate: p.serverCert,
+		Key:         p.serverKey,
+		CAFile:      p.caFile,
+		Verify:      sslstream.VerifyOptional,
+	}
+}
+
+func clientSettings(p *files) sslstream.Settings {
+	return sslstream.Settings{
+		CAFile:     p.caFile,
+		Verify:     sslstream.VerifyRequired,
+		ServerName: "localhost",
+	}
+}
+
+var (
+	ctxOnce sync.Once
+	srvCtx  *sslstream.ServerContext
+	cliCtx  *sslstream.ClientContext
+	ctxErr  error
+)
+
+// contexts returns the server and client contexts shared by every network
+// case and by the healthy connections that run beside them.
+func contexts(t testing.TB) (*sslstream.ServerContext, *sslstream.ClientContext) {
+	t.Helper()
+	p := pki(t)
+	ctxOnce.Do(func() {
+		srvCtx, ctxErr = sslstream.NewServerContext(serverSettings(p))
+		if ctxErr == nil {
+			cliCtx, ctxErr = sslstream.NewClientContext(clientSettings(p))
+		}
+	})
+	if ctxErr != nil {
+		t.Fatal(ctxErr)
+	}
+	return srvCtx, cliCtx
+}
+
+// tcpPair returns both ends of a loopback TCP connection.
+func tcpPair(t testing.TB) (client, server net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	type res struct {
+		c   net.Conn
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		c, err := ln.Accept()
+		ch <- res{c, err}
+	}()
+	client, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := <-ch
+	if r.err != nil {
+		client.Close()
+		t.Fatal(r.err)
+	}
+	t.Cleanup(func() { client.Close(); r.c.Close() })
+	return client, r.c
+}
+
+// healthy is a server on the shared context that echoes one line per
+// connection; healthyCheck runs a client through the shared client context.
+var (
+	healthyMu   sync.Mutex
+	healthyLn   net.Listener
+	healthyWG   sync.WaitGroup
+	healthyErrs []error
+)
+
+func healthyAddr(t testing.TB) string {
+	t.Helper()
+	srv, _ := contexts(t)
+	healthyMu.Lock()
+	defer healthyMu.Unlock()
+	if healthyLn != nil {
+		return healthyLn.Addr().String()
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	healthyLn = ln
+	healthyWG.Add(1)
+	go func() {
+		defer healthyWG.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			healthyWG.Add(1)
+			go func() {
+				defer healthyWG.Done()
+				s, err := srv.Server(c, nil)
+				if err != nil {
+					c.Close()
+					return
+				}
+				defer s.Close()
+				_ = s.SetDeadline(time.Now().Add(20 * time.Second))
+				buf := make([]byte, 64)
+				n, err := s.Read(buf)
+				if err != nil {
+					return
+				}
+				_, _ = s.Write(bytes.ToUpper(buf[:n]))
+				_ = s.Flush()
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func stopHealthy() {
+	healthyMu.Lock()
+	if healthyLn != nil {
+		healthyLn.Close()
+	}
+	healthyMu.Unlock()
+	healthyWG.Wait()
+}
+
+// healthyCheck runs one complete connection through the shared contexts.
+func healthyCheck(t testing.TB) error {
+	_, cli := contexts(t)
+	conn, err := net.DialTimeout("tcp", healthyAddr(t), 10*time.Second)
+	if err != nil {
+		return err
+	}
+	s, err := cli.Client(conn, nil)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer s.Close()
+	_ = s.SetDeadline(time.Now().Add(20 * time.Second))
+	if _, err := s.Write([]byte("ping")); err != nil {
+		return err
+	}
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(s, buf); err != nil {
+		return fmt.Errorf("healthy connection: %w", err)
+	}
+	if string(buf) != "PING" {
+		return fmt.Errorf("healthy connection answered %q", buf)
+	}
+	if code, text := s.VerifyResult(); code != 0 {
+		return fmt.Errorf("healthy connection verify result %d (%s)", code, text)
+	}
+	return nil
+}
+
+// callSafely runs fn, turning a panic into an error carrying the stack,
+// and gives up after d (calling unblock, if not nil, to release fn).
+func callSafely(d time.Duration, unblock func(), fn func() error) (err error, hung bool) {
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("PANIC: %v\n%s", r, debug.Stack())
+			}
+		}()
+		done <- fn()
+	}()
+	select {
+	case err := <-done:
+		return err, false
+	case <-time.After(d):
+		if unblock != nil {
+			unblock()
+		}
+		<-done
+		return nil, true
+	}
+}
+
+// writeFile writes data under a fresh temporary directory.
+func writeFile(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sslErr returns err as *sslstream.Error, or nil.
+func sslErr(err error) *sslstream.Error {
+	var e *sslstream.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// clientHello returns the first record a crypto/tls client with cfg sends.
+func clientHello(t testing.TB, cfg *tls.Config) []byte {
+	t.Helper()
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = tls.Client(a, cfg).Handshake()
+	}()
+	hdr := make([]byte, 5)
+	if _, err := io.ReadFull(b, hdr); err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, int(hdr[3])<<8|int(hdr[4]))
+	if _, err := io.ReadFull(b, body); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	<-done
+	return append(hdr, body...)
+}
