@@ -12,12 +12,19 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // binPath is the sslstream binary built once by TestMain.
 var binPath string
+
+// runtimeGOOSWindows: no signals to send there.
+const runtimeGOOSWindows = runtime.GOOS == "windows"
+
+// sigterm is the signal that stops a server gracefully.
+var sigterm = syscall.SIGTERM
 
 // cleanupDirs are removed by TestMain after the tests (shared fixtures).
 var cleanupDirs []string

@@ -113,7 +113,13 @@ func (s *server) serve() error {
 	s.open = make(map[*sslstream.Stream]struct{})
 	s.piped = make(chan error, 1)
 	s.logf("Listening on %s\n", s.ln.Addr())
-	stop := context.AfterFunc(s.e.ctx, func() { s.ln.Close() })
+	// On SIGINT/SIGTERM: stop accepting, close open connections with
+	// close_notify, and let serve return once the handlers are done.
+	stop := context.AfterFunc(s.e.ctx, func() {
+		s.ln.Close()
+		s.logf("Stopping: closing %d open connection(s)\n", s.count())
+		s.closeAll()
+	})
 	defer stop()
 
 	accepted := make(chan error, 1)
@@ -121,28 +127,22 @@ func (s *server) serve() error {
 
 	var result error
 	select {
-	case err := <-accepted:
-		result = err
-		if !s.echo && result == nil {
-			// Limit reached before a piped session: wait for it if one runs.
-			s.pipeMu.Lock()
-			running := s.piping
-			s.pipeMu.Unlock()
-			if running {
-				result = <-s.piped
-			}
-		}
-	case err := <-s.piped:
-		result = err
+	case result = <-accepted:
+		// Listener closed: interrupted, or the --accept limit reached.
+	case result = <-s.piped:
 		s.ln.Close()
 		<-accepted
 	}
-	if s.e.ctx.Err() != nil {
-		s.logf("Stopping: closing %d open connection(s)\n", s.count())
-		result = nil
-	}
-	s.closeAll()
 	s.wg.Wait()
+	if result == nil {
+		select {
+		case result = <-s.piped:
+		default:
+		}
+	}
+	if s.e.ctx.Err() != nil {
+		return nil
+	}
 	return result
 }
 
@@ -169,6 +169,11 @@ func (s *server) track(st *sslstream.Stream, add bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if add {
+		if s.e.ctx.Err() != nil {
+			// Stopping: too late for this one.
+			go st.Close()
+			return
+		}
 		s.open[st] = struct{}{}
 	} else {
 		delete(s.open, st)

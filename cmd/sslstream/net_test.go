@@ -1,0 +1,678 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sslstream/sslstream/internal/testpki"
+)
+
+// netPKI holds the files of the client/server tests.
+type netPKI struct {
+	dir string
+}
+
+var (
+	netPKIOnce sync.Once
+	netPKIVal  *netPKI
+	netPKIErr  error
+)
+
+func getNetPKI(t *testing.T) *netPKI {
+	t.Helper()
+	netPKIOnce.Do(func() { netPKIVal, netPKIErr = makeNetPKI() })
+	if netPKIErr != nil {
+		t.Fatalf("making test PKI: %v", netPKIErr)
+	}
+	return netPKIVal
+}
+
+func (p *netPKI) path(name string) string { return filepath.Join(p.dir, name) }
+
+func makeNetPKI() (*netPKI, error) {
+	dir, err := os.MkdirTemp("", "sslstream-net-")
+	if err != nil {
+		return nil, err
+	}
+	cleanupDirs = append(cleanupDirs, dir)
+	f := testpki.New()
+	root, err := f.Root("Net Test Root")
+	if err != nil {
+		return nil, err
+	}
+	inter, err := root.Intermediate("Net Test Intermediate")
+	if err != nil {
+		return nil, err
+	}
+	server, err := inter.Leaf("server.example", testpki.DNS("localhost"), testpki.IP("127.0.0.1"))
+	if err != nil {
+		return nil, err
+	}
+	rsaServer, err := root.Leaf("rsa.example", testpki.RSA(), testpki.IP("127.0.0.1"))
+	if err != nil {
+		return nil, err
+	}
+	clientRoot, err := f.Root("Client CA")
+	if err != nil {
+		return nil, err
+	}
+	client, err := clientRoot.Leaf("client.example")
+	if err != nil {
+		return nil, err
+	}
+	self, err := f.SelfSigned("self.example")
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range map[string][]byte{
+		"ca.pem":         root.CertPEM(),
+		"server.pem":     server.ChainPEM(),
+		"inter.pem":      inter.CertPEM(),
+		"server.key":     server.KeyPEM(),
+		"server-all.pem": append(server.ChainPEM(), server.KeyPEM()...),
+		"rsa.pem":        rsaServer.CertPEM(),
+		"rsa.key":        rsaServer.KeyPEM(),
+		"client-ca.pem":  clientRoot.CertPEM(),
+		"client.pem":     client.CertPEM(),
+		"client.key":     client.KeyPEM(),
+		"self.pem":       self.CertPEM(),
+		"self.key":       self.KeyPEM(),
+		"password.txt":   []byte("s3cret pass\n"),
+	} {
+		if _, err := testpki.WriteFile(dir, name, data); err != nil {
+			return nil, err
+		}
+	}
+	// An encrypted PKCS#8 client key, made by openssl when it is there
+	// (tests using it need openssl anyway).
+	if _, err := exec.LookPath("openssl"); err == nil {
+		cmd := exec.Command("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", filepath.Join(dir, "client.key"),
+			"-out", filepath.Join(dir, "client-enc.key"), "-passout", "pass:s3cret pass")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("openssl pkcs8: %v: %s", err, out)
+		}
+	}
+	return &netPKI{dir: dir}, nil
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and many readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// proc is a background process started by a test and killed at its end.
+type proc struct {
+	cmd    *exec.Cmd
+	out    *syncBuffer // stdout and stderr together
+	done   chan struct{}
+	exit   error
+	stdin  io.WriteCloser
+	stderr *syncBuffer
+}
+
+// start runs name args in the background; ready matches the line (on
+// stdout or stderr) that says it is listening, with the port as group 1.
+// It returns the process and the port.
+func start(t *testing.T, ready *regexp.Regexp, name string, args ...string) (*proc, string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	p := &proc{cmd: cmd, out: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.stdin = stdin
+	pr, pw := io.Pipe()
+	cmd.Stdout = io.MultiWriter(p.out, pw)
+	cmd.Stderr = io.MultiWriter(p.out, p.stderr, pw)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	go func() {
+		p.exit = cmd.Wait()
+		pw.Close()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	portc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sent := false
+		for sc.Scan() {
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				portc <- m[1]
+				sent = true
+			}
+		}
+		if !sent {
+			close(portc)
+		}
+		io.Copy(io.Discard, pr)
+	}()
+	select {
+	case port, ok := <-portc:
+		if !ok {
+			t.Fatalf("%s exited before listening: %v\n%s", name, p.exit, p.out)
+		}
+		return p, port
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s did not start listening:\n%s", name, p.out)
+	}
+	return nil, ""
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (p *proc) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("process did not exit:\n%s", p.out)
+	}
+	if p.exit == nil {
+		return 0
+	}
+	if ee, ok := p.exit.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}
+
+var (
+	opensslAccept = regexp.MustCompile(`^ACCEPT .*:(\d+)$`)
+	ourListening  = regexp.MustCompile(`^Listening on .*:(\d+)$`)
+)
+
+// startOpenSSLServer runs `openssl s_server` on 127.0.0.1 with an OS-chosen port.
+func startOpenSSLServer(t *testing.T, dir string, args ...string) (*proc, string) {
+	t.Helper()
+	needOpenSSL(t)
+	all := append([]string{"s_server", "-accept", "127.0.0.1:0"}, args...)
+	for i, a := range all {
+		// s_server sends only the first certificate of -cert: add the
+		// intermediate.
+		if a == "server.pem" && i > 0 && all[i-1] == "-cert" {
+			all = append(all, "-cert_chain", "inter.pem")
+			break
+		}
+	}
+	for i, a := range all {
+		if (strings.HasSuffix(a, ".pem") || strings.HasSuffix(a, ".key")) && !filepath.IsAbs(a) {
+			all[i] = filepath.Join(dir, a)
+		}
+	}
+	return start(t, opensslAccept, "openssl", all...)
+}
+
+// startOurServer runs `sslstream server` on 127.0.0.1 with an OS-chosen port.
+func startOurServer(t *testing.T, args ...string) (*proc, string) {
+	t.Helper()
+	return start(t, ourListening, binPath, append([]string{"server", "--listen", "127.0.0.1:0"}, args...)...)
+}
+
+// summary extracts the "Key: value" lines the client prints on stderr.
+func summary(stderr string) map[string]string {
+	m := map[string]string{}
+	for _, l := range strings.Split(stderr, "\n") {
+		if k, v, ok := strings.Cut(l, ": "); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+func wantSummary(t *testing.T, r result, want map[string]string) {
+	t.Helper()
+	got := summary(r.stderr)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("summary %q = %q, want %q\n%s", k, got[k], v, r)
+		}
+	}
+}
+
+func TestClientAgainstOpenSSLServerWWW(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	r := sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), "client", "127.0.0.1:"+port,
+		"--ca-file", "ca.pem", "--verify", "required", "--server-name", "server.example")
+	wantCode(t, r, 0)
+	wantSummary(t, r, map[string]string{
+		"Protocol":                   "TLSv1.3",
+		"Cipher":                     "TLS_AES_128_GCM_SHA256",
+		"Server certificate subject": "CN = server.example",
+		"Verify return code":         "0 (ok)",
+	})
+	wantContains(t, "stdout", r.stdout, "HTTP/1.0 200 ok")
+	wantContains(t, "stdout", r.stdout, "s_server")
+
+	// TLS 1.2 with OpenSSL's suite name, the --flag=value form and flags
+	// after the address.
+	r = sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), "client", "--method=tlsv1.2", "127.0.0.1:"+port,
+		"--ciphers=ECDHE-ECDSA-CHACHA20-POLY1305", "--ca-file=ca.pem", "--verify=required", "--server-name=localhost")
+	wantCode(t, r, 0)
+	wantSummary(t, r, map[string]string{"Protocol": "TLSv1.2", "Cipher": "ECDHE-ECDSA-CHACHA20-POLY1305", "Verify return code": "0 (ok)"})
+
+	// The default server name is the host: 127.0.0.1 is in the certificate.
+	r = sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), "client", "127.0.0.1:"+port, "--ca-file", "ca.pem", "--verify", "required")
+	wantCode(t, r, 0)
+}
+
+func TestClientRSACipherName(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "rsa.pem", "-key", "rsa.key", "-www")
+	r := sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), "client", "127.0.0.1:"+port,
+		"--method", "tlsv1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256", "--ca-file", "ca.pem", "--verify", "required")
+	wantCode(t, r, 0)
+	wantSummary(t, r, map[string]string{"Protocol": "TLSv1.2", "Cipher": "ECDHE-RSA-AES128-GCM-SHA256", "Server certificate subject": "CN = rsa.example"})
+}
+
+// TestClientVerifyCodesMatchSClient compares our "Verify return code" with
+// the one `openssl s_client` prints under verify none.
+func TestClientVerifyCodesMatchSClient(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	for _, tc := range []struct {
+		name       string
+		server     []string
+		caFile     string
+		serverName string
+	}{
+		{"no trust", []string{"-cert", "server.pem", "-key", "server.key"}, "", ""},
+		{"trusted", []string{"-cert", "server.pem", "-key", "server.key"}, "ca.pem", ""},
+		{"self-signed", []string{"-cert", "self.pem", "-key", "self.key"}, "ca.pem", ""},
+		{"leaf only sent", []string{"-cert", "rsa.pem", "-key", "rsa.key"}, "client-ca.pem", ""},
+		{"hostname mismatch", []string{"-cert", "server.pem", "-key", "server.key"}, "ca.pem", "other.example"},
+	} {
+		_, port := startOpenSSLServer(t, p.dir, append(tc.server, "-www")...)
+		oargs := []string{"s_client", "-connect", "127.0.0.1:" + port, "-no-CApath", "-no-CAstore"}
+		args := []string{"client", "127.0.0.1:" + port, "--verify", "none"}
+		if tc.caFile != "" {
+			oargs = append(oargs, "-CAfile", tc.caFile)
+			args = append(args, "--ca-file", tc.caFile)
+		} else {
+			oargs = append(oargs, "-no-CAfile")
+		}
+		if tc.serverName != "" {
+			oargs = append(oargs, "-verify_hostname", tc.serverName, "-servername", tc.serverName)
+			args = append(args, "--server-name", tc.serverName)
+		} else {
+			args = append(args, "--server-name=")
+		}
+		want := opensslIn(t, p.dir, "Q\n", oargs...)
+		m := regexp.MustCompile(`Verify return code: (\d+ \([^)]*\))`).FindStringSubmatch(want.stdout)
+		if m == nil {
+			t.Fatalf("%s: no verify code from s_client:\n%s", tc.name, want)
+		}
+		got := sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), args...)
+		wantCode(t, got, 0)
+		if g := summary(got.stderr)["Verify return code"]; g != m[1] {
+			t.Errorf("%s: Verify return code %q, s_client says %q\n%s", tc.name, g, m[1], got)
+		}
+	}
+}
+
+// opensslIn runs openssl with stdin in dir.
+func opensslIn(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	needOpenSSL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "openssl", args...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("openssl %v: %v", args, err)
+	}
+	return r
+}
+
+func TestClientVerifyFailure(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	r := sslstreamIn(t, p.dir, nil, "client", "127.0.0.1:"+port, "--verify", "required", "--ca-file", "client-ca.pem")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "error:0A000086:SSL routines::certificate verify failed")
+	wantContains(t, "stderr", r.stderr, "Verify return code: 20 (unable to get local issuer certificate)")
+	wantContains(t, "stderr", r.stderr, "Hint: ")
+	if r.stdout != "" {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	r = sslstreamIn(t, p.dir, nil, "client", "127.0.0.1:"+port, "--verify", "required", "--ca-file", "ca.pem", "--server-name", "wrong.example")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "Verify return code: 62 (hostname mismatch)")
+}
+
+// TestClientEchoAndCloseNotify talks to `openssl s_server -rev`, which
+// answers each line reversed and closes when it gets close_notify: the
+// client must send close_notify at the end of stdin and then exit.
+func TestClientEchoAndCloseNotify(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	srv, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-rev", "-naccept", "1")
+	r := sslstreamIn(t, p.dir, strings.NewReader("hello\nsslstream\n"), "client", "127.0.0.1:"+port, "--ca-file", "ca.pem", "--verify", "required", "--showcerts")
+	wantCode(t, r, 0)
+	wantContains(t, "stdout", r.stdout, "olleh")
+	wantContains(t, "stdout", r.stdout, "maertslss")
+	wantContains(t, "stderr", r.stderr, "-----BEGIN CERTIFICATE-----")
+	wantContains(t, "stderr", r.stderr, " 0 s:CN = server.example\n   i:CN = Net Test Intermediate\n")
+	wantContains(t, "stderr", r.stderr, " 1 s:CN = Net Test Intermediate")
+	if c := srv.wait(t); c != 0 {
+		t.Errorf("s_server exit %d\n%s", c, srv.out)
+	}
+	wantContains(t, "s_server output", srv.out.String(), "CONNECTION CLOSED")
+}
+
+// TestClientCertificateToOpenSSLServer: s_server requires a client
+// certificate; ours comes with an encrypted key.
+func TestClientCertificateToOpenSSLServer(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-Verify", "2", "-CAfile", p.path("client-ca.pem"), "-verify_return_error", "-www")
+	base := []string{"client", "127.0.0.1:" + port, "--ca-file", "ca.pem", "--verify", "required"}
+	r := sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), append(base, "--certificate", "client.pem", "--key", "client-enc.key", "--certificate-password", "s3cret pass")...)
+	wantCode(t, r, 0)
+	wantContains(t, "stdout", r.stdout, "HTTP/1.0 200 ok")
+	wantContains(t, "stdout", r.stdout, "client.example")
+
+	r = sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), append(base, "--certificate", "client.pem", "--key", "client-enc.key", "--certificate-password-file", "password.txt")...)
+	wantCode(t, r, 0)
+
+	// No client certificate: TLS 1.3 reports the refusal after the
+	// handshake, on the first read; either way exit 1 with the reason.
+	r = sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), base...)
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "certificate required")
+
+	// Wrong password: refused before connecting, password not echoed.
+	r = sslstreamIn(t, p.dir, nil, append(base, "--certificate", "client.pem", "--key", "client-enc.key", "--certificate-password", "wrong horse")...)
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "client-enc.key")
+	if strings.Contains(r.stderr, "wrong horse") {
+		t.Errorf("the password appears in the error: %s", r.stderr)
+	}
+	// Missing password.
+	r = sslstreamIn(t, p.dir, nil, append(base, "--certificate", "client.pem", "--key", "client-enc.key")...)
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "password")
+}
+
+func TestClientErrors(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	// A port that was just closed: nothing listens there.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"client", closed}, "connect to " + closed},
+		{[]string{"client"}, "want exactly one HOST:PORT"},
+		{[]string{"client", "a:1", "b:2"}, "want exactly one HOST:PORT"},
+		{[]string{"client", "no-port"}, "not HOST:PORT"},
+		{[]string{"client", closed, "--verify", "sometimes"}, `"sometimes"`},
+		{[]string{"client", closed, "--method", "sslv3"}, "SSLv3"},
+		{[]string{"client", closed, "--max-depth", "-2"}, "max-depth"},
+		{[]string{"client", closed, "--ciphers", "NOTHING-AT-ALL"}, "NOTHING-AT-ALL"},
+		{[]string{"client", closed, "--ciphersuites", "TLS_FAKE"}, "TLS_FAKE"},
+		{[]string{"client", closed, "--crl-check", "maybe"}, `"maybe"`},
+		{[]string{"client", closed, "--ca-file", "missing-ca.pem"}, "missing-ca.pem"},
+		{[]string{"client", closed, "--certificate", "missing.pem"}, "missing.pem"},
+		{[]string{"client", closed, "--certificate-password-file", "missing-pw.txt"}, "missing-pw.txt"},
+		{[]string{"client", closed, "--certificate-password", "x", "--certificate-password-file", "password.txt"}, "mutually exclusive"},
+		{[]string{"client", closed, "--starttls", "gopher"}, `"gopher"`},
+		{[]string{"client", closed, "--prefer-server-cipher-order=perhaps"}, "perhaps"},
+	} {
+		r := sslstreamIn(t, p.dir, nil, tc.args...)
+		wantCode(t, r, 1)
+		wantContains(t, strings.Join(tc.args, " "), r.stderr, tc.want)
+	}
+}
+
+func TestOpenSSLClientAgainstOurEchoServer(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--echo")
+	for _, proto := range [][]string{{"-tls1_3"}, {"-tls1_2"}} {
+		args := append([]string{"s_client", "-connect", "127.0.0.1:" + port, "-CAfile", "ca.pem", "-verify_return_error",
+			"-verify_hostname", "server.example", "-quiet", "-no_ign_eof", "-no-CApath", "-no-CAstore"}, proto...)
+		r := opensslInSlow(t, p.dir, "ping from openssl\n", args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "ping from openssl") {
+			t.Errorf("s_client %v: %s", proto, r)
+		}
+	}
+	waitFor(t, srv, "Protocol: TLSv1.2, Cipher: ECDHE-ECDSA-AES256-GCM-SHA384, Client certificate subject: (none), Verify return code: 0 (ok)")
+	waitFor(t, srv, "Protocol: TLSv1.3, Cipher: TLS_AES_")
+	// Our client against our server, a megabyte both ways.
+	data := bytes.Repeat([]byte("0123456789abcdef"), 1<<16)
+	r := sslstreamIn(t, p.dir, bytes.NewReader(data), "client", "127.0.0.1:"+port, "--ca-file", "ca.pem", "--verify", "required", "--server-name", "server.example")
+	wantCode(t, r, 0)
+	if r.stdout != string(data) {
+		t.Errorf("echo returned %d bytes, want %d", len(r.stdout), len(data))
+	}
+}
+
+// opensslInSlow feeds stdin and keeps it open a moment so that s_client
+// reads the answer before it sees the end of its input.
+func opensslInSlow(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "openssl", args...)
+	cmd.Dir = dir
+	pr, pw := io.Pipe()
+	cmd.Stdin = pr
+	var out, errb syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		io.WriteString(pw, stdin)
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(out.String(), strings.TrimSpace(stdin)) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	err := cmd.Wait()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("openssl %v: %v", args, err)
+	}
+	return r
+}
+
+// waitFor waits until the process has printed want.
+func waitFor(t *testing.T, p *proc, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("process output lacks %q:\n%s", want, p.out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestOurServerClientCertificates(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	srv, port := startOurServer(t, "--certificate", p.path("server-all.pem"), "--verify", "required", "--ca-file", p.path("client-ca.pem"), "--echo")
+	base := []string{"s_client", "-connect", "127.0.0.1:" + port, "-CAfile", "ca.pem", "-quiet", "-no_ign_eof", "-no-CApath", "-no-CAstore"}
+	r := opensslInSlow(t, p.dir, "with cert\n", append(base, "-cert", "client.pem", "-key", "client-enc.key", "-pass", "pass:s3cret pass")...)
+	if !strings.Contains(r.stdout, "with cert") {
+		t.Errorf("s_client with certificate: %s", r)
+	}
+	waitFor(t, srv, "Client certificate subject: CN = client.example, Verify return code: 0 (ok)")
+
+	r = opensslInSlow(t, p.dir, "without cert\n", base...)
+	if strings.Contains(r.stdout, "without cert") {
+		t.Errorf("s_client without certificate was echoed: %s", r)
+	}
+	waitFor(t, srv, "handshake failed")
+
+	// A certificate from an unknown CA: refused with the verify code.
+	r = opensslInSlow(t, p.dir, "wrong ca\n", append(base, "-cert", "self.pem", "-key", "self.key")...)
+	if strings.Contains(r.stdout, "wrong ca") {
+		t.Errorf("s_client with an untrusted certificate was echoed: %s", r)
+	}
+	waitFor(t, srv, "verify result 18: self-signed certificate")
+}
+
+// TestServerCipherPreference: --prefer-server-cipher-order (the default)
+// picks the server's first choice; =false the client's.
+func TestServerCipherPreference(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	serverCiphers := "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256"
+	clientCiphers := "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305"
+	for _, tc := range []struct {
+		flag, want string
+	}{
+		{"--prefer-server-cipher-order", "ECDHE-ECDSA-CHACHA20-POLY1305"},
+		{"--prefer-server-cipher-order=true", "ECDHE-ECDSA-CHACHA20-POLY1305"},
+		{"--prefer-server-cipher-order=false", "ECDHE-ECDSA-AES128-GCM-SHA256"},
+	} {
+		srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--echo",
+			"--method", "tlsv1.2", "--ciphers", serverCiphers, tc.flag)
+		r := opensslInSlow(t, p.dir, "x\n", "s_client", "-connect", "127.0.0.1:"+port, "-tls1_2", "-cipher", clientCiphers, "-no_ign_eof")
+		wantContains(t, "s_client "+tc.flag, r.stdout, "Cipher is "+tc.want)
+		waitFor(t, srv, "Cipher: "+tc.want)
+	}
+	// And our client against openssl s_server -serverpref: the server wins.
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www", "-serverpref", "-cipher", serverCiphers)
+	r := sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), "client", "127.0.0.1:"+port, "--method", "tlsv1.2", "--ciphers", clientCiphers)
+	wantCode(t, r, 0)
+	wantSummary(t, r, map[string]string{"Cipher": "ECDHE-ECDSA-CHACHA20-POLY1305"})
+}
+
+func TestServerGracefulStop(t *testing.T) {
+	t.Parallel()
+	if runtimeGOOSWindows {
+		t.Skip("no SIGTERM on Windows")
+	}
+	p := getNetPKI(t)
+	srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--echo")
+	// An open connection the stop must close.
+	conn, err := net.Dial("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(100 * time.Millisecond)
+	if err := srv.cmd.Process.Signal(sigterm); err != nil {
+		t.Fatal(err)
+	}
+	if c := srv.wait(t); c != 0 {
+		t.Errorf("exit %d after SIGTERM\n%s", c, srv.out)
+	}
+	wantContains(t, "server output", srv.out.String(), "Stopping")
+}
+
+// TestServerPipedAndAcceptLimit: without --echo one connection is piped to
+// stdin/stdout and the server exits when it ends.
+func TestServerPipedMode(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"))
+	io.WriteString(srv.stdin, "hello from server\n")
+	r := opensslInSlow(t, p.dir, "hello from client\n", "s_client", "-connect", "127.0.0.1:"+port, "-quiet", "-no_ign_eof")
+	wantContains(t, "s_client stdout", r.stdout, "hello from server")
+	srv.stdin.Close()
+	if c := srv.wait(t); c != 0 {
+		t.Errorf("server exit %d\n%s", c, srv.out)
+	}
+	wantContains(t, "server output", srv.out.String(), "hello from client")
+}
+
+func TestServerAcceptLimit(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--echo", "--accept", "2")
+	for i := 0; i < 2; i++ {
+		r := sslstreamIn(t, p.dir, strings.NewReader("x"), "client", "127.0.0.1:"+port)
+		wantCode(t, r, 0)
+	}
+	if c := srv.wait(t); c != 0 {
+		t.Errorf("server exit %d\n%s", c, srv.out)
+	}
+}
+
+func TestServerErrors(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	busy := ln.Addr().String()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"server", "--certificate", "server.pem"}, "--listen ADDR is required"},
+		{[]string{"server", "--listen", "127.0.0.1:0"}, "--certificate is required"},
+		{[]string{"server", "--listen", "127.0.0.1:0", "--certificate", "missing.pem"}, "missing.pem"},
+		{[]string{"server", "--listen", "127.0.0.1:0", "--certificate", "server.pem"}, "key"},
+		{[]string{"server", "--listen", "127.0.0.1:0", "--certificate", "server.pem", "--key", "client.key"}, "match"},
+		{[]string{"server", "--listen", busy, "--certificate", "server-all.pem"}, "listen on " + busy},
+		{[]string{"server", "--listen", "127.0.0.1:0", "--certificate", "server-all.pem", "extra"}, "unexpected argument"},
+		{[]string{"server", "--listen", "127.0.0.1:0", "--certificate", "server-all.pem", "--verify", "always"}, `"always"`},
+		{[]string{"server", "--listen", "127.0.0.1:0", "--certificate", "server-all.pem", "--accept", "-1"}, "--accept"},
+	} {
+		r := sslstreamIn(t, p.dir, nil, tc.args...)
+		wantCode(t, r, 1)
+		wantContains(t, strings.Join(tc.args, " "), r.stderr, tc.want)
+	}
+}
