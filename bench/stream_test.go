@@ -10,10 +10,11 @@ import (
 	"github.com/sslstream/sslstream"
 )
 
-// rounds splits n operations into at most max rounds, so that ours and the
-// baseline alternate and see the same machine conditions.
-func rounds(n, max int) []int {
-	k := min(n, max)
+// rounds splits n operations into rounds of about per operations, so that
+// ours and the baseline alternate often and see the same conditions on a
+// shared, noisy machine.
+func rounds(n, per int) []int {
+	k := max(1, (n+per-1)/per)
 	out := make([]int, k)
 	for i := range out {
 		out[i] = n / k
@@ -25,11 +26,11 @@ func rounds(n, max int) []int {
 }
 
 // pairTimes runs ours and base over b.N operations in alternating rounds
-// and returns their total times.
-func pairTimes(b *testing.B, ours, base func(ops int) (time.Duration, error)) (tOurs, tBase time.Duration) {
+// of about per operations and returns their total times.
+func pairTimes(b *testing.B, per int, ours, base func(ops int) (time.Duration, error)) (tOurs, tBase time.Duration) {
 	b.Helper()
 	b.ResetTimer()
-	for i, n := range rounds(b.N, 8) {
+	for i, n := range rounds(b.N, per) {
 		first, second := ours, base
 		if i%2 == 1 {
 			first, second = base, ours
@@ -128,7 +129,7 @@ func BenchmarkBulk(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			tOurs, tBase := pairTimes(b,
+			tOurs, tBase := pairTimes(b, 16,
 				func(n int) (time.Duration, error) { return transfer(oc, os, n, chunk, rbuf) },
 				func(n int) (time.Duration, error) { return transfer(rc, rs, n, chunk, rbuf) })
 			mbs := report(b, tOurs, tBase, int64(len(chunk)))
@@ -166,7 +167,7 @@ func benchWrites(b *testing.B, s suite, size, perOp int) {
 			b.Fatal(err)
 		}
 	}
-	tOurs, tBase := pairTimes(b,
+	tOurs, tBase := pairTimes(b, 16,
 		func(n int) (time.Duration, error) { return transfer(oc, os, n*perOp, chunk, rbuf) },
 		func(n int) (time.Duration, error) { return transfer(rc, rs, n*perOp, chunk, rbuf) })
 	report(b, tOurs, tBase, int64(size*perOp))
@@ -180,7 +181,7 @@ func BenchmarkBulkUnbuffered(b *testing.B) {
 	rc, rs := rawPair(b, s)
 	chunk := make([]byte, 16<<10)
 	rbuf := make([]byte, 32<<10)
-	tOurs, tBase := pairTimes(b,
+	tOurs, tBase := pairTimes(b, 16,
 		func(n int) (time.Duration, error) { return transfer(oc, os, n, chunk, rbuf) },
 		func(n int) (time.Duration, error) { return transfer(rc, rs, n, chunk, rbuf) })
 	report(b, tOurs, tBase, int64(len(chunk)))
