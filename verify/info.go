@@ -108,7 +108,6 @@ type certInfo struct {
 	ekuCritical, ekuAny           bool
 	crldp                         []distPoint
 	extCount                      int
-	sigAlgInconsistent            bool
 	pubKeyOK                      bool // a key Go could parse
 	policyConstraintsOrMapInvalid bool
 }
@@ -136,13 +135,30 @@ var supportedCritical = map[string]bool{
 
 // newCertInfo computes the flags of c.
 func newCertInfo(c *x509.Certificate) *certInfo {
+	return newCertInfoCanon(c, nil)
+}
+
+// newCertInfoCanon is newCertInfo with a cache of canonical names (raw DER
+// to canonical form; nil entries for names that cannot be canonicalised).
+func newCertInfoCanon(c *x509.Certificate, canon map[string][]byte) *certInfo {
 	ci := &certInfo{c: c, pathLen: -1}
-	if cs, err := dn.Canonical(c.RawSubject); err == nil {
-		ci.canonSubject, ci.subjectOK = cs, true
+	canonical := func(raw []byte) ([]byte, bool) {
+		if canon != nil {
+			if v, ok := canon[string(raw)]; ok {
+				return v, v != nil
+			}
+		}
+		v, err := dn.Canonical(raw)
+		if err != nil {
+			v = nil
+		}
+		if canon != nil {
+			canon[string(raw)] = v
+		}
+		return v, v != nil
 	}
-	if cs, err := dn.Canonical(c.RawIssuer); err == nil {
-		ci.canonIssuer, ci.issuerOK = cs, true
-	}
+	ci.canonSubject, ci.subjectOK = canonical(c.RawSubject)
+	ci.canonIssuer, ci.issuerOK = canonical(c.RawIssuer)
 	switch c.PublicKey.(type) {
 	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, *dsa.PublicKey:
 		ci.pubKeyOK = true
@@ -220,7 +236,6 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 			ci.crldp = dps
 		}
 	}
-	ci.sigAlgInconsistent = sigAlgInconsistent(c)
 	// EXFLAG_SI / EXFLAG_SS.
 	if ci.subjectOK && ci.issuerOK && bytes.Equal(ci.canonSubject, ci.canonIssuer) {
 		ci.selfIssued = true
@@ -557,15 +572,23 @@ func sigAlgInconsistent(c *x509.Certificate) bool {
 	return !bytes.Equal(inner, outer)
 }
 
-// infoCache holds the certInfo of every certificate one Verify call sees.
-type infoCache map[*x509.Certificate]*certInfo
+// infoCache holds the certInfo of every certificate one Verify call sees,
+// and the canonical forms of the names met.
+type infoCache struct {
+	certs map[*x509.Certificate]*certInfo
+	canon map[string][]byte
+}
 
-func (m infoCache) get(c *x509.Certificate) *certInfo {
-	if ci, ok := m[c]; ok {
+func newInfoCache() *infoCache {
+	return &infoCache{certs: make(map[*x509.Certificate]*certInfo, 4), canon: make(map[string][]byte, 4)}
+}
+
+func (m *infoCache) get(c *x509.Certificate) *certInfo {
+	if ci, ok := m.certs[c]; ok {
 		return ci
 	}
-	ci := newCertInfo(c)
-	m[c] = ci
+	ci := newCertInfoCanon(c, m.canon)
+	m.certs[c] = ci
 	return ci
 }
 

@@ -24,6 +24,10 @@ type Pool struct {
 	bySubj  map[string][]*x509.Certificate
 	certs   []*x509.Certificate
 	byRawDN map[string]bool
+	// byRaw maps each certificate's raw subject to its canonical bucket,
+	// so that the usual lookup (issuer name bytes equal to the subject
+	// bytes) skips canonicalisation.
+	byRaw map[string]string
 }
 
 // NewPool returns a Pool holding certs (nil entries are skipped, exact
@@ -35,14 +39,18 @@ func NewPool(certs []*x509.Certificate) *Pool {
 // NewNamedPool is NewPool with the name Result.TrustSource reports for
 // anchors found in this pool (for example "ca-file /etc/ssl/ca.pem").
 func NewNamedPool(name string, certs []*x509.Certificate) *Pool {
-	p := &Pool{sigs: &sigCache{}, name: name, bySubj: make(map[string][]*x509.Certificate), byRawDN: make(map[string]bool)}
+	p := &Pool{sigs: &sigCache{}, name: name, bySubj: make(map[string][]*x509.Certificate), byRawDN: make(map[string]bool), byRaw: make(map[string]string)}
 	for _, c := range certs {
 		if c == nil || p.byRawDN[string(c.Raw)] {
 			continue
 		}
 		p.byRawDN[string(c.Raw)] = true
 		p.certs = append(p.certs, c)
-		key := canonKey(c.RawSubject)
+		key, ok := p.byRaw[string(c.RawSubject)]
+		if !ok {
+			key = canonKey(c.RawSubject)
+			p.byRaw[string(c.RawSubject)] = key
+		}
 		p.bySubj[key] = append(p.bySubj[key], c)
 	}
 	return p
@@ -60,6 +68,9 @@ func canonKey(raw []byte) string {
 func (p *Pool) Issuers(rawSubject []byte) ([]*x509.Certificate, error) {
 	if p == nil {
 		return nil, nil
+	}
+	if key, ok := p.byRaw[string(rawSubject)]; ok {
+		return p.bySubj[key], nil
 	}
 	return p.bySubj[canonKey(rawSubject)], nil
 }

@@ -47,7 +47,7 @@ func (e *engine) strictChecks(i int, x *certInfo) {
 	if x.sanPresent && len(x.sans) == 0 {
 		e.report(EmptySubjectAltName, i, x)
 	}
-	if x.sigAlgInconsistent {
+	if sigAlgInconsistent(x.c) {
 		e.report(SignatureAlgorithmInconsistency, i, x)
 	}
 	if x.akidPresent && x.akidCritical {

@@ -225,13 +225,13 @@ func Continuable(code int) bool { return continuable[code] }
 type engine struct {
 	opts         *Options
 	now          time.Time
-	info         infoCache
+	info         *infoCache
 	chain        []*certInfo
 	numUntrusted int
 	maxDepth     int
 	problems     []Problem
 	trustSource  string
-	anchorSrc    map[*x509.Certificate]string
+	anchorSrc    map[*x509.Certificate]IssuerSource
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
 }
@@ -274,7 +274,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 		res.Hint = "no certificate to verify"
 		return res
 	}
-	e := &engine{opts: opts, info: make(infoCache), anchorSrc: make(map[*x509.Certificate]string)}
+	e := &engine{opts: opts, info: newInfoCache(), anchorSrc: make(map[*x509.Certificate]IssuerSource, 2)}
 	e.now = opts.Time
 	if e.now.IsZero() {
 		e.now = time.Now()
@@ -353,7 +353,7 @@ func (e *engine) trustedIssuer(x *certInfo) *certInfo {
 				continue
 			}
 			if _, ok := e.anchorSrc[c]; !ok {
-				e.anchorSrc[c] = sourceName(src)
+				e.anchorSrc[c] = src
 			}
 			ci := e.info.get(c)
 			if !checkIssued(x, ci) {
@@ -383,7 +383,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 		for _, c := range cands {
 			if c != nil && bytes.Equal(c.Raw, x.c.Raw) {
 				if _, ok := e.anchorSrc[c]; !ok {
-					e.anchorSrc[c] = sourceName(src)
+					e.anchorSrc[c] = src
 				}
 				return e.info.get(c)
 			}
@@ -488,7 +488,9 @@ func (e *engine) checkTrust(n int) int {
 
 func (e *engine) noteAnchor(ci *certInfo) {
 	if e.trustSource == "" {
-		e.trustSource = e.anchorSrc[ci.c]
+		if src, ok := e.anchorSrc[ci.c]; ok {
+			e.trustSource = sourceName(src)
+		}
 	}
 }
 
