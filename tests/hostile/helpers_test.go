@@ -27,18 +27,18 @@ var fixtureDir string
 // files is the test PKI: a root, an intermediate, server and client
 // leaves, an unrelated CA and leaves in various states of disrepair.
 type files struct {
-	f                                     *testpki.Factory
-	root, inter, server, client, other    *testpki.Cert
-	caFile, otherCAFile                   string
-	serverCert, serverKey                 string
-	clientCert, clientKey                 string
-	encKey, encKeyPassword                string // server key encrypted with encKeyPassword
-	otherKey                              string // a key of another certificate
-	expiredCert, expiredKey               string
-	untrustedCert, untrustedKey           string // leaf under the unrelated CA
-	nulCert, nulKey                       string // CN and SAN "localhost\x00.evil.example"
-	otherCRL                              string // CRL issued by the unrelated CA
-	serverPEMBytes, serverKeyPEM          []byte
+	f                                  *testpki.Factory
+	root, inter, server, client, other *testpki.Cert
+	caFile, otherCAFile                string
+	serverCert, serverKey              string
+	clientCert, clientKey              string
+	encKey, encKeyPassword             string // server key encrypted with encKeyPassword
+	otherKey                           string // a key of another certificate
+	expiredCert, expiredKey            string
+	untrustedCert, untrustedKey        string // leaf under the unrelated CA
+	nulCert, nulKey                    string // CN and SAN "localhost\x00.evil.example"
+	otherCRL                           string // CRL issued by the unrelated CA
+	serverPEMBytes, serverKeyPEM       []byte
 }
 
 var (
@@ -373,3 +373,5 @@ func clientHello(t testing.TB, cfg *tls.Config) []byte {
 	<-done
 	return append(hdr, body...)
 }
+
+func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
