@@ -85,6 +85,14 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return fmt.Sprintf("the key of %q is too weak for security level %d: reissue it with a larger key (RSA 2048+, or ECDSA)", subj, opts.AuthLevel)
 	case CAMDTooWeak:
 		return fmt.Sprintf("%q is signed with a digest too weak for security level %d (SHA-1 or MD5): reissue it with SHA-256 or lower the level (@SECLEVEL=0)", subj, opts.AuthLevel)
+	case PermittedViolation, ExcludedViolation:
+		return fmt.Sprintf("a name of %q is outside what a CA above it may issue for (name constraints): the certificate was issued by the wrong CA", subj)
+	case PathLengthExceeded:
+		return fmt.Sprintf("%q allows fewer CAs below it (pathLenConstraint) than this chain has", subj)
+	case KeyUsageNoCertSign:
+		return fmt.Sprintf("%q signed a certificate but its key usage does not allow certificate signing", subj)
+	case UnhandledCriticalExtension:
+		return fmt.Sprintf("%q has a critical extension OpenSSL does not understand, so it must be refused", subj)
 	case CertSignatureFailure:
 		return fmt.Sprintf("the signature of %q does not verify: the certificate is corrupt or was issued by a different key of the same name", subj)
 	}
