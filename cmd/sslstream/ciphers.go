@@ -1,10 +1,10 @@
 package main
 
 import (
-	"crypto/tls"
 	"fmt"
 	"strings"
 
+	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/cipherlist"
 )
 
@@ -84,64 +84,16 @@ func methodNote(m string) string {
 	return fmt.Sprintf(" with method %q", m)
 }
 
-// methodVersions maps a single SPEC §3 method name to its protocol version
-// (0 for SSLv2/SSLv3, which cannot be offered).
-var methodVersions = map[string]uint16{
-	"sslv2":   0,
-	"sslv3":   0,
-	"tlsv1":   tls.VersionTLS10,
-	"tlsv1.1": tls.VersionTLS11,
-	"tlsv1.2": tls.VersionTLS12,
-	"tlsv1.3": tls.VersionTLS13,
-}
-
 // methodRange turns a SPEC §3 method into the lowest and highest protocol
-// version it allows. It is used only to filter the ciphers listing; the
-// client and server hand the method to sslstream.Settings, which is the
-// authority on what is accepted.
+// version it allows, with sslstream.ParseMethod: the library is the one
+// authority on method names.
 func methodRange(m string) (lo, hi uint16, err error) {
-	bad := func(why string) error {
-		return fmt.Errorf("method %q: %s (allowed: sslv3+, tlsv1, tlsv1.1, tlsv1.2, tlsv1.3, each with an optional +, sslv23, or a comma list of contiguous single versions)", m, why)
+	if strings.TrimSpace(m) == "" {
+		return 0, 0, fmt.Errorf("method %q: empty", m)
 	}
-	name := strings.ToLower(strings.TrimSpace(m))
-	switch {
-	case name == "sslv23":
-		return tls.VersionTLS10, tls.VersionTLS13, nil
-	case name == "sslv3+":
-		return tls.VersionTLS10, tls.VersionTLS13, nil
-	case strings.HasSuffix(name, "+"):
-		v, ok := methodVersions[strings.TrimSuffix(name, "+")]
-		if !ok || v == 0 {
-			return 0, 0, bad("unknown method")
-		}
-		return v, tls.VersionTLS13, nil
+	pm, err := sslstream.ParseMethod(m)
+	if err != nil {
+		return 0, 0, err
 	}
-	for _, part := range strings.Split(name, ",") {
-		v, ok := methodVersions[strings.TrimSpace(part)]
-		if !ok {
-			return 0, 0, bad(fmt.Sprintf("unknown method %q", strings.TrimSpace(part)))
-		}
-		if v == 0 {
-			return 0, 0, bad("SSLv2 and SSLv3 cannot be offered (insecure, not implemented by crypto/tls)")
-		}
-		if lo == 0 || v < lo {
-			lo = v
-		}
-		if v > hi {
-			hi = v
-		}
-	}
-	// Contiguity: every version between lo and hi must be listed.
-	for v := lo; v <= hi; v++ {
-		found := false
-		for _, part := range strings.Split(name, ",") {
-			if methodVersions[strings.TrimSpace(part)] == v {
-				found = true
-			}
-		}
-		if !found {
-			return 0, 0, bad("the list of versions is not contiguous")
-		}
-	}
-	return lo, hi, nil
+	return pm.Min, pm.Max, nil
 }
