@@ -33,3 +33,22 @@ func TestConcurrentVerify(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestLongChainIsBounded verifies a chain of 150 intermediates sent in
+// reverse order without a depth limit: OpenSSL's default depth (100)
+// applies and the work stays small.
+func TestLongChainIsBounded(t *testing.T) {
+	f := newFactory()
+	leaf, inters, root := depthChain(t, f, 150)
+	for i, j := 0, len(inters)-1; i < j; i, j = i+1, j-1 {
+		inters[i], inters[j] = inters[j], inters[i]
+	}
+	r := Verify(leaf, &Options{Trust: []IssuerSource{NewPool([]*x509.Certificate{root})}, Intermediates: inters, MaxDepth: -1, Time: baseTime})
+	if r.Code != CertChainTooLong || r.Depth != 101 {
+		t.Errorf("code %d at depth %d, want 22 at 101", r.Code, r.Depth)
+	}
+	r = Verify(leaf, &Options{Trust: []IssuerSource{NewPool([]*x509.Certificate{root})}, Intermediates: inters, MaxDepth: 150, Time: baseTime})
+	if !r.OK() {
+		t.Errorf("with max depth 150: code %d at %d", r.Code, r.Depth)
+	}
+}

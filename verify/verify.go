@@ -84,7 +84,8 @@ type Options struct {
 	// MaxDepth is OpenSSL's verify depth: the most intermediate CA
 	// certificates allowed between the leaf and the trust anchor. A chain
 	// that needs more fails with code 22 at depth MaxDepth+1. Negative
-	// means no limit.
+	// means no limit of the caller's: OpenSSL's built-in default of 100
+	// applies, which also bounds the work a hostile chain can cause.
 	MaxDepth int
 	// Time is the verification time; zero means now.
 	Time time.Time
@@ -221,6 +222,10 @@ var continuable = map[int]bool{
 // and the -x509_strict conformance errors).
 func Continuable(code int) bool { return continuable[code] }
 
+// defaultDepth is OpenSSL's default verify depth (X509_VERIFY_PARAM
+// "default"), used when Options.MaxDepth is negative.
+const defaultDepth = 100
+
 // engine is the state of one verification, as X509_STORE_CTX is OpenSSL's.
 type engine struct {
 	opts         *Options
@@ -286,7 +291,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 			break
 		}
 	}
-	e.maxDepth = 1 << 30
+	e.maxDepth = defaultDepth + 1
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
 	}
