@@ -40,7 +40,9 @@ type limboCase struct {
 	EKU           []string `json:"extended_key_usage"`
 }
 
-func loadLimbo(t testing.TB) []limboCase {
+func loadLimbo(t testing.TB) []limboCase { return loadLimboKind(t, "SERVER") }
+
+func loadLimboKind(t testing.TB, kind string) []limboCase {
 	t.Helper()
 	data, err := os.ReadFile(limboPath)
 	if err != nil {
@@ -54,7 +56,7 @@ func loadLimbo(t testing.TB) []limboCase {
 	}
 	var out []limboCase
 	for _, c := range doc.Testcases {
-		if c.Kind == "SERVER" {
+		if c.Kind == kind {
 			out = append(out, c)
 		}
 	}
@@ -111,10 +113,13 @@ func runLimbo(lc *limboCase, strict, partial bool) (ok bool, res *Result, err er
 		Strict:        strict,
 		PartialChain:  partial,
 	}
+	if lc.Kind == "CLIENT" {
+		opts.Purpose = PurposeSSLClient
+	}
 	if lc.MaxChainDepth != nil {
 		opts.MaxDepth = *lc.MaxChainDepth
 	}
-	if lc.ExpectedPeerName != nil {
+	if lc.ExpectedPeerName != nil && lc.Kind == "SERVER" {
 		opts.Hostname = lc.ExpectedPeerName.Value
 	}
 	if len(lc.CRLs) > 0 {
@@ -274,5 +279,28 @@ func TestLimbo(t *testing.T) {
 		for _, l := range lines {
 			t.Log(l)
 		}
+	}
+}
+
+// TestLimboClient runs the CLIENT cases (client certificates, purpose
+// sslclient) and reports the counts.
+func TestLimboClient(t *testing.T) {
+	cases := loadLimboKind(t, "CLIENT")
+	var pass, passStrict int
+	for i := range cases {
+		lc := &cases[i]
+		want := lc.ExpectedResult == "SUCCESS"
+		if ok, _, _ := runLimbo(lc, false, true); ok == want {
+			pass++
+		}
+		if ok, res, _ := runLimbo(lc, true, true); ok == want {
+			passStrict++
+		} else if res != nil {
+			t.Logf("strict fail %s: expected ok=%v, code %d", lc.ID, want, res.Code)
+		}
+	}
+	t.Logf("x509-limbo CLIENT cases: %d; default mode %d pass, strict %d pass", len(cases), pass, passStrict)
+	if len(cases) > 0 && pass == 0 {
+		t.Error("no CLIENT case passes")
 	}
 }
