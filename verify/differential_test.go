@@ -473,6 +473,18 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		c.crls = [][]byte{must[[]byte](t)(other.inter.CRL([]*big.Int{p.leaf.Cert.SerialNumber}, tu, nu))}
 		return c
 	})
+	add("crl_check_all partial chain", func(t *testing.T) opensslCase {
+		p := base(t)
+		tu, nu := crlTimes()
+		return opensslCase{leaf: p.leaf.Cert, trusted: []*x509.Certificate{p.inter.Cert}, partial: true, depth: -1, crlMode: CRLAll,
+			crls: [][]byte{must[[]byte](t)(p.inter.CRL(nil, tu, nu)), must[[]byte](t)(p.root.CRL(nil, tu, nu))}}
+	})
+	add("crl_check partial chain leaf trusted", func(t *testing.T) opensslCase {
+		p := base(t)
+		tu, nu := crlTimes()
+		return opensslCase{leaf: p.leaf.Cert, trusted: []*x509.Certificate{p.leaf.Cert}, partial: true, depth: -1, crlMode: CRLPeer,
+			crls: [][]byte{must[[]byte](t)(p.inter.CRL([]*big.Int{p.leaf.Cert.SerialNumber}, tu, nu))}}
+	})
 	add("crl_check two CRLs newest wins", func(t *testing.T) opensslCase {
 		p := base(t)
 		c := p.std()
