@@ -41,8 +41,11 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		binPath += ".exe"
 	}
+	// The binary is built without -race even under go test -race: a race
+	// build starts several times slower and the tests run it hundreds of
+	// times; the concurrent code (demo, server) also runs in-process here.
 	args := []string{"build", "-o", binPath}
-	if raceEnabled {
+	if os.Getenv("SSLSTREAM_RACE_BINARY") != "" {
 		args = append(args, "-race")
 	}
 	build := exec.Command("go", append(args, ".")...)

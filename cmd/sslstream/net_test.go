@@ -499,30 +499,49 @@ func TestOpenSSLClientAgainstOurEchoServer(t *testing.T) {
 	}
 }
 
-// opensslInSlow feeds stdin and keeps it open a moment so that s_client
-// reads the answer before it sees the end of its input.
+// opensslInSlow feeds stdin to openssl and keeps it open until stdout
+// shows the echo of stdin (or wantOut when given), openssl exits, or 10s
+// pass, so that s_client reads the answer before it sees the end of its input.
 func opensslInSlow(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	return opensslUntil(t, dir, stdin, strings.TrimSpace(stdin), args...)
+}
+
+func opensslUntil(t *testing.T, dir, stdin, wantOut string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "openssl", args...)
 	cmd.Dir = dir
-	pr, pw := io.Pipe()
-	cmd.Stdin = pr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out, errb syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	fed := make(chan struct{})
 	go func() {
-		io.WriteString(pw, stdin)
-		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(out.String(), strings.TrimSpace(stdin)) && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
+		defer close(fed)
+		defer in.Close()
+		io.WriteString(in, stdin)
+		deadline := time.After(10 * time.Second)
+		for !strings.Contains(out.String(), wantOut) {
+			select {
+			case <-exited:
+				return
+			case <-deadline:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
 		}
-		pw.Close()
 	}()
-	err := cmd.Wait()
+	err = cmd.Wait()
+	close(exited)
+	<-fed
 	r := result{stdout: out.String(), stderr: errb.String()}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
@@ -585,7 +604,7 @@ func TestServerCipherPreference(t *testing.T) {
 	} {
 		srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--echo",
 			"--method", "tlsv1.2", "--ciphers", serverCiphers, tc.flag)
-		r := opensslInSlow(t, p.dir, "x\n", "s_client", "-connect", "127.0.0.1:"+port, "-tls1_2", "-cipher", clientCiphers, "-no_ign_eof")
+		r := opensslUntil(t, p.dir, "x\n", "Cipher is", "s_client", "-connect", "127.0.0.1:"+port, "-tls1_2", "-cipher", clientCiphers, "-no_ign_eof")
 		wantContains(t, "s_client "+tc.flag, r.stdout, "Cipher is "+tc.want)
 		waitFor(t, srv, "Cipher: "+tc.want)
 	}
@@ -626,7 +645,7 @@ func TestServerPipedMode(t *testing.T) {
 	p := getNetPKI(t)
 	srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"))
 	io.WriteString(srv.stdin, "hello from server\n")
-	r := opensslInSlow(t, p.dir, "hello from client\n", "s_client", "-connect", "127.0.0.1:"+port, "-quiet", "-no_ign_eof")
+	r := opensslUntil(t, p.dir, "hello from client\n", "hello from server", "s_client", "-connect", "127.0.0.1:"+port, "-quiet", "-no_ign_eof")
 	wantContains(t, "s_client stdout", r.stdout, "hello from server")
 	srv.stdin.Close()
 	if c := srv.wait(t); c != 0 {

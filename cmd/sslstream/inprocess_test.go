@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestServerInProcess runs `sslstream server --echo` inside the test process
+// (so that go test -race sees its goroutines), serves several clients at
+// once, then stops it by cancelling its context as SIGTERM would.
+func TestServerInProcess(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr, stdout syncBuffer
+	e := &env{ctx: ctx, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(e, []string{"server", "--listen", "127.0.0.1:0", "--certificate", p.path("server-all.pem"),
+			"--verify", "optional", "--ca-file", p.path("client-ca.pem"), "--echo"})
+	}()
+	var addr string
+	re := regexp.MustCompile(`Listening on (\S+)`)
+	deadline := time.Now().Add(10 * time.Second)
+	for addr == "" {
+		if m := re.FindStringSubmatch(stderr.String()); m != nil {
+			addr = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("server did not start:\n%s", stderr.String())
+		} else {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	caPEM, err := os.ReadFile(p.path("ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	clientCert, err := tls.LoadX509KeyPair(p.path("client.pem"), p.path("client.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			cfg := &tls.Config{RootCAs: roots, ServerName: "server.example"}
+			if i%2 == 0 {
+				cfg.Certificates = []tls.Certificate{clientCert}
+			}
+			c, err := tls.Dial("tcp", addr, cfg)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			msg := fmt.Sprintf("client %d says hello", i)
+			if _, err := io.WriteString(c, msg); err != nil {
+				errs <- err
+				return
+			}
+			buf := make([]byte, len(msg))
+			if _, err := io.ReadFull(c, buf); err != nil || string(buf) != msg {
+				errs <- fmt.Errorf("client %d: echo %q, %v", i, buf, err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	// One more client left open: the stop must close it.
+	open, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: roots, ServerName: "server.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+	for strings.Count(stderr.String(), "Connection from") < 9 {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatalf("server did not log 9 connections:\n%s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("server exit %d:\n%s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server did not stop:\n%s", stderr.String())
+	}
+	out := stderr.String()
+	if n := strings.Count(out, "Client certificate subject: CN = client.example, Verify return code: 0 (ok)"); n != 4 {
+		t.Errorf("%d summary lines with the client certificate, want 4:\n%s", n, out)
+	}
+	if n := strings.Count(out, "Client certificate subject: (none)"); n != 5 {
+		t.Errorf("%d summary lines without a client certificate, want 5:\n%s", n, out)
+	}
+	wantContains(t, "server log", out, "Stopping")
+	// The open connection got close_notify: reading it ends with EOF.
+	open.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := open.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("read from a connection the server closed: %v, want EOF", err)
+	}
+}
