@@ -137,7 +137,7 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 			}
 		}
 		fmt.Fprintf(e.stderr, "Verify return code: %d (%s)\n", code, text)
-		if h := st.VerifyHint(); h != "" {
+		if h := st.VerifyHint(); h != "" && code != 0 && isVerifyFailure(se) {
 			fmt.Fprintf(e.stderr, "Hint: %s\n", h)
 		}
 		return &silentError{code: exitError}
@@ -146,6 +146,20 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 		printClientSummary(e, st, o.showCerts)
 	}
 	return pump(e, st)
+}
+
+// isVerifyFailure reports whether the handshake failed because the
+// certificate did not verify (not, say, over a cipher).
+func isVerifyFailure(se *sslstream.Error) bool {
+	if se == nil {
+		return false
+	}
+	for _, s := range se.Strings {
+		if strings.HasSuffix(s, "certificate verify failed") {
+			return true
+		}
+	}
+	return false
 }
 
 // printClientSummary prints the SPEC §6 summary lines on stderr.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -76,6 +77,14 @@ func makeNetPKI() (*netPKI, error) {
 	if err != nil {
 		return nil, err
 	}
+	revoked, err := inter.Leaf("revoked.example", testpki.IP("127.0.0.1"))
+	if err != nil {
+		return nil, err
+	}
+	crl, err := inter.CRL([]*big.Int{revoked.Cert.SerialNumber}, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
 	for name, data := range map[string][]byte{
 		"ca.pem":         root.CertPEM(),
 		"server.pem":     server.ChainPEM(),
@@ -90,6 +99,9 @@ func makeNetPKI() (*netPKI, error) {
 		"self.pem":       self.CertPEM(),
 		"self.key":       self.KeyPEM(),
 		"password.txt":   []byte("s3cret pass\n"),
+		"revoked.pem":    revoked.ChainPEM(),
+		"revoked.key":    revoked.KeyPEM(),
+		"inter.crl":      testpki.CRLPEM(crl),
 	} {
 		if _, err := testpki.WriteFile(dir, name, data); err != nil {
 			return nil, err
@@ -102,6 +114,12 @@ func makeNetPKI() (*netPKI, error) {
 			"-out", filepath.Join(dir, "client-enc.key"), "-passout", "pass:s3cret pass")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("openssl pkcs8: %v: %s", err, out)
+		}
+		// The server's chain and key as PKCS#12, as OpenSSL 3 makes it.
+		cmd = exec.Command("openssl", "pkcs12", "-export", "-in", filepath.Join(dir, "server.pem"), "-inkey", filepath.Join(dir, "server.key"),
+			"-out", filepath.Join(dir, "server.p12"), "-passout", "pass:s3cret pass")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("openssl pkcs12: %v: %s", err, out)
 		}
 	}
 	return &netPKI{dir: dir}, nil
@@ -693,5 +711,124 @@ func TestServerErrors(t *testing.T) {
 		r := sslstreamIn(t, p.dir, nil, tc.args...)
 		wantCode(t, r, 1)
 		wantContains(t, strings.Join(tc.args, " "), r.stderr, tc.want)
+	}
+}
+
+// TestClientSettingFlags exercises the remaining setting flags of the
+// client against openssl s_server.
+func TestClientSettingFlags(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	get := strings.NewReader
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	addr := "127.0.0.1:" + port
+	req := "GET / HTTP/1.0\r\n\r\n"
+
+	// max-depth: one intermediate needs max-depth >= 1.
+	r := sslstreamIn(t, p.dir, get(req), "client", addr, "--ca-file", "ca.pem", "--verify", "required", "--max-depth", "0")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "Verify return code: 22 (certificate chain too long)")
+	r = sslstreamIn(t, p.dir, get(req), "client", addr, "--ca-file", "ca.pem", "--verify", "required", "--max-depth", "1")
+	wantCode(t, r, 0)
+
+	// ca-directory made by our own rehash.
+	cadir := t.TempDir()
+	data, err := os.ReadFile(p.path("ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cadir, "ca.pem"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, ss(t, "rehash", cadir), 0)
+	r = sslstreamIn(t, p.dir, get(req), "client", addr, "--ca-directory", cadir, "--verify", "required", "--x509-strict", "--unbuffered", "--quiet")
+	wantCode(t, r, 0)
+	if r.stderr != "" {
+		t.Errorf("--quiet printed: %s", r.stderr)
+	}
+	wantContains(t, "stdout", r.stdout, "HTTP/1.0 200 ok")
+
+	// ciphersuites: a TLS 1.3 suite the server does not pick is refused
+	// after the handshake with a clear error; one it is limited to works.
+	r = sslstreamIn(t, p.dir, get(req), "client", addr, "--ciphersuites", "TLS_CHACHA20_POLY1305_SHA256", "--ca-file", "ca.pem")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "error:0A000105:SSL routines::wrong cipher returned")
+	if strings.Contains(r.stderr, "Hint:") {
+		t.Errorf("a verify hint for a cipher failure:\n%s", r.stderr)
+	}
+	_, port13 := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
+	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+port13, "--ciphersuites", "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384")
+	wantCode(t, r, 0)
+	wantSummary(t, r, map[string]string{"Protocol": "TLSv1.3", "Cipher": "TLS_CHACHA20_POLY1305_SHA256"})
+
+	// crl-check/crl-file: a revoked server certificate.
+	_, portRev := startOpenSSLServer(t, p.dir, "-cert", "revoked.pem", "-key", "revoked.key", "-cert_chain", "inter.pem", "-www")
+	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "required", "--crl-check", "peer", "--crl-file", "inter.crl")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "Verify return code: 23 (certificate revoked)")
+	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "required", "--crl-check", "all", "--crl-file", "inter.crl")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "Verify return code: 23 (certificate revoked)")
+	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "required", "--crl-check", "peer")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "Verify return code: 3 (unable to get certificate CRL)")
+	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "optional", "--crl-check", "none")
+	wantCode(t, r, 0)
+
+	// connect-timeout on a handshake that never completes: a listener
+	// that accepts and stays silent.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			defer c.Close()
+			io.Copy(io.Discard, c)
+		}
+	}()
+	began := time.Now()
+	r = sslstreamIn(t, p.dir, nil, "client", ln.Addr().String(), "--connect-timeout", "300ms")
+	wantCode(t, r, 1)
+	if time.Since(began) > 20*time.Second {
+		t.Errorf("--connect-timeout 300ms took %v", time.Since(began))
+	}
+}
+
+// TestServerSettingFlags: PKCS#12 certificate, method, ciphersuites and the
+// handshake timeout of the server.
+func TestServerSettingFlags(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	srv, port := startOurServer(t, "--certificate", p.path("server.p12"), "--certificate-password-file", p.path("password.txt"),
+		"--method", "tlsv1.3", "--ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256", "--echo", "--handshake-timeout", "300ms")
+	r := opensslInSlow(t, p.dir, "over p12\n", "s_client", "-connect", "127.0.0.1:"+port, "-CAfile", "ca.pem", "-verify_return_error",
+		"-quiet", "-no_ign_eof", "-ciphersuites", "TLS_AES_256_GCM_SHA384")
+	wantContains(t, "s_client", r.stdout, "over p12")
+	waitFor(t, srv, "Protocol: TLSv1.3, Cipher: TLS_AES_256_GCM_SHA384")
+	// TLS 1.2 is refused by --method tlsv1.3.
+	r = opensslInSlow(t, p.dir, "old\n", "s_client", "-connect", "127.0.0.1:"+port, "-tls1_2", "-quiet", "-no_ign_eof")
+	if strings.Contains(r.stdout, "old") {
+		t.Errorf("TLS 1.2 client was served: %s", r)
+	}
+	waitFor(t, srv, "handshake failed")
+	// A client that connects and says nothing is dropped after the timeout.
+	c, err := net.Dial("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		t.Errorf("silent client not dropped: %v", err)
+	}
+	// Wrong PKCS#12 password: error at start, exit 1, password not shown.
+	r = sslstreamIn(t, p.dir, nil, "server", "--listen", "127.0.0.1:0", "--certificate", "server.p12", "--certificate-password", "not it")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "server.p12")
+	if strings.Contains(r.stderr, "not it") {
+		t.Errorf("password in error: %s", r.stderr)
 	}
 }
