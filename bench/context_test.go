@@ -4,18 +4,35 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/sslstream/sslstream"
 )
 
-// caDirectory makes a hashed CA directory of n links to the fixture's root
-// (names need not match the hash: creation must read none of them).
+// caDirs caches the directories of caDirectory by size: the benchmark
+// function runs once per b.N tried, and 100,000 links take seconds.
+var (
+	caDirsMu sync.Mutex
+	caDirs   = map[int]string{}
+)
+
+// caDirectory makes (once per test binary, in the fixture's directory) a
+// hashed CA directory of n links to the fixture's root (names need not
+// match the hash: creation must read none of them).
 func caDirectory(tb testing.TB, n int) string {
 	tb.Helper()
 	p := fixture(tb)
-	dir := tb.TempDir()
+	caDirsMu.Lock()
+	defer caDirsMu.Unlock()
+	if dir, ok := caDirs[n]; ok {
+		return dir
+	}
+	dir := filepath.Join(p.dir, fmt.Sprintf("cadir-%d", n))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
 	data, err := os.ReadFile(p.caFile)
 	if err != nil {
 		tb.Fatal(err)
@@ -28,6 +45,7 @@ func caDirectory(tb testing.TB, n int) string {
 			tb.Fatal(err)
 		}
 	}
+	caDirs[n] = dir
 	return dir
 }
 
