@@ -115,9 +115,11 @@ func (s *server) serve() error {
 	s.logf("Listening on %s\n", s.ln.Addr())
 	// On SIGINT/SIGTERM: stop accepting, close open connections with
 	// close_notify, and let serve return once the handlers are done.
+	stopped := make(chan struct{})
 	stop := context.AfterFunc(s.e.ctx, func() {
-		s.ln.Close()
+		defer close(stopped)
 		s.logf("Stopping: closing %d open connection(s)\n", s.count())
+		s.ln.Close()
 		s.closeAll()
 	})
 	defer stop()
@@ -141,6 +143,7 @@ func (s *server) serve() error {
 		}
 	}
 	if s.e.ctx.Err() != nil {
+		<-stopped
 		return nil
 	}
 	return result
