@@ -527,6 +527,7 @@ func opensslInSlow(t *testing.T, dir, stdin string, args ...string) result {
 
 func opensslUntil(t *testing.T, dir, stdin, wantOut string, args ...string) result {
 	t.Helper()
+	needOpenSSL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "openssl", args...)
@@ -801,6 +802,7 @@ func TestClientSettingFlags(t *testing.T) {
 // handshake timeout of the server.
 func TestServerSettingFlags(t *testing.T) {
 	t.Parallel()
+	needOpenSSL(t) // server.p12 is made by openssl
 	p := getNetPKI(t)
 	srv, port := startOurServer(t, "--certificate", p.path("server.p12"), "--certificate-password-file", p.path("password.txt"),
 		"--method", "tlsv1.3", "--ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256", "--echo", "--handshake-timeout", "300ms")
