@@ -487,6 +487,7 @@ func TestClientErrors(t *testing.T) {
 		{[]string{"client", closed, "--certificate-password", "x", "--certificate-password-file", "password.txt"}, "mutually exclusive"},
 		{[]string{"client", closed, "--starttls", "gopher"}, `"gopher"`},
 		{[]string{"client", closed, "--prefer-server-cipher-order=perhaps"}, "perhaps"},
+		{[]string{"client", closed, "--method", "sslv3+"}, "note: "},
 	} {
 		r := sslstreamIn(t, p.dir, nil, tc.args...)
 		wantCode(t, r, 1)

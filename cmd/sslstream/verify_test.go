@@ -478,3 +478,18 @@ func TestVerifyDefaultCADirectory(t *testing.T) {
 	r = ssEnv(t, p.dir, env, nil, "verify", "--ca-file", "other-root.pem", "direct.pem")
 	wantCode(t, r, 2)
 }
+
+// TestVerifyRepeatedFlags: --ca-file and --untrusted may be given several
+// times; every file counts.
+func TestVerifyRepeatedFlags(t *testing.T) {
+	t.Parallel()
+	p := getVerifyPKI(t)
+	r := sslstreamIn(t, p.dir, nil, "verify", "--ca-file", "other-root.pem", "--ca-file", "root.pem",
+		"--untrusted", "inter2.pem", "--untrusted", "inter.pem", "deep.pem", "leaf.pem")
+	wantCode(t, r, 0)
+	if r.stdout != "deep.pem: OK\nleaf.pem: OK\n" {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	r = sslstreamIn(t, p.dir, nil, "verify", "--ca-file", "other-root.pem", "--untrusted", "inter.pem", "leaf.pem")
+	wantCode(t, r, 2)
+}
