@@ -26,7 +26,7 @@ A string that is invalid or selects nothing usable is an error (exit 1).`,
 			"sslstream ciphers --stdname -v 'ECDHE-RSA-AES128-GCM-SHA256'",
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
-			method := fs.String("method", "", "keep only suites usable with these protocol versions (a SPEC method: tlsv1.2, tlsv1+, tlsv1,tlsv1.1, ...)")
+			method := fs.String("method", "", "keep only suites usable with the versions of `METHOD` (tlsv1.2, tlsv1+, tlsv1,tlsv1.1, ...)")
 			verbose := fs.Bool("v", false, "verbose: one suite per line with protocol, Kx, Au, Enc and Mac")
 			veryVerbose := fs.Bool("V", false, "as -v, with the two-byte suite id first (as 'openssl ciphers -V')")
 			stdname := fs.Bool("stdname", false, "with -v/-V, show the IANA (RFC) name too")

@@ -57,9 +57,9 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 		setup: func(fs *flagSet) func(*env, []string) error {
 			cf := fs.addConnFlags()
 			starttls := &choice{allowed: []string{"smtp", "imap", "ftp", "postgres"}}
-			fs.Var(starttls, "starttls", "upgrade a plaintext session first: smtp, imap, ftp or postgres")
+			fs.Var(starttls, "starttls", "upgrade a plaintext session first; `PROTOCOL` is smtp, imap, ftp or postgres")
 			showCerts := fs.Bool("showcerts", false, "print the server's certificate chain as PEM (on stderr)")
-			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this long")
+			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this `DURATION`")
 			quiet := fs.Bool("quiet", false, "print no summary (errors are still printed)")
 			return func(e *env, args []string) error {
 				if len(args) != 1 {

@@ -166,7 +166,7 @@ var settingDoc = []struct {
 	{name: "verify", arg: "MODE", usage: "none, optional or required (default none)"},
 	{name: "max-depth", arg: "N", usage: "most intermediate CAs allowed between leaf and trust anchor (default 10)"},
 	{name: "ca-file", arg: "FILE", usage: "PEM bundle of trusted CAs"},
-	{name: "ca-directory", arg: "DIR", usage: "hashed CA directory (as made by `sslstream rehash` or `openssl rehash`)"},
+	{name: "ca-directory", arg: "DIR", usage: "hashed CA directory (as made by sslstream rehash or openssl rehash)"},
 	{name: "ciphers", arg: "STRING", usage: "OpenSSL cipher string for TLS <= 1.2 (default DEFAULT)"},
 	{name: "ciphersuites", arg: "LIST", usage: "colon list of TLS 1.3 suites (default all three)"},
 	{name: "crl-check", arg: "MODE", usage: "none, peer or all (default none)"},
@@ -212,6 +212,9 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 			line := "  " + dash + f.Name
 			if arg != "" {
 				line += " " + arg
+			}
+			if d := f.DefValue; d != "" && d != "false" && d != "0" && !strings.Contains(usage, "(default") {
+				usage += " (default " + d + ")"
 			}
 			fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 		})

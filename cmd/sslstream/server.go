@@ -46,10 +46,10 @@ open connections with close_notify, and exits 0.`,
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
 			cf := fs.addConnFlags()
-			listen := fs.String("listen", "", "address to listen on, host:port (required)")
+			listen := fs.String("listen", "", "`ADDR` to listen on, host:port; port 0 picks a free one (required)")
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
-			accept := fs.Int("accept", 0, "stop after this many connections (0: no limit)")
-			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this long")
+			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
+			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION`")
 			return func(e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q (the address goes in --listen)", args[0])

@@ -21,7 +21,7 @@ type connFlags struct {
 // addConnFlags defines the setting flags and the shared extras.
 func (fs *flagSet) addConnFlags() *connFlags {
 	cf := &connFlags{settings: fs.addSettings()}
-	cf.passwordFile = fs.String("certificate-password-file", "", "read the certificate password from the first line of this file (safer than --certificate-password)")
+	cf.passwordFile = fs.String("certificate-password-file", "", "read the certificate password from the first line of `FILE` (safer than --certificate-password)")
 	return cf
 }
 

@@ -55,15 +55,15 @@ Exit status: 0 when every file verified, 2 when any failed verification,
 			var caFiles, caDirs, untrusted, crlFiles stringList
 			fs.Var(&caFiles, "ca-file", "PEM bundle of trusted CAs (repeatable)")
 			fs.Var(&caDirs, "ca-directory", "hashed CA directory, <hash>.N certificates and <hash>.rN CRLs (repeatable)")
-			fs.Var(&untrusted, "untrusted", "PEM file of untrusted intermediate certificates (repeatable)")
+			fs.Var(&untrusted, "untrusted", "PEM `FILE` of untrusted intermediate certificates (repeatable)")
 			fs.Var(&crlFiles, "crl-file", "PEM or DER file with CRLs (repeatable)")
 			crlCheck := &choice{value: "none", allowed: []string{"none", "peer", "all"}}
-			fs.Var(crlCheck, "crl-check", "check revocation: none, peer (the leaf) or all (every certificate)")
-			maxDepth := fs.Int("max-depth", 100, "most intermediate CAs allowed (openssl -verify_depth)")
-			serverName := fs.String("server-name", "", "the certificate must be valid for this DNS name or IP address")
+			fs.Var(crlCheck, "crl-check", "check revocation; `MODE` is none, peer (the leaf) or all (every certificate)")
+			maxDepth := fs.Int("max-depth", 100, "allow at most `N` intermediate CAs (openssl -verify_depth)")
+			serverName := fs.String("server-name", "", "the certificate must be valid for `HOST`, a DNS name or IP address")
 			purpose := &choice{value: "any", allowed: []string{"any", "sslserver", "sslclient"}}
-			fs.Var(purpose, "purpose", "check the chain for this purpose: sslserver, sslclient or any")
-			attime := fs.String("attime", "", "verify at this time (Unix seconds) instead of now")
+			fs.Var(purpose, "purpose", "check the chain for a `PURPOSE`: sslserver, sslclient or any")
+			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "stricter RFC 5280 checks (openssl -x509_strict)")
 			partial := fs.Bool("partial-chain", false, "accept a trusted intermediate as anchor (openssl -partial_chain)")
 			noDefault := fs.Bool("no-default-ca", false, "do not fall back to the system CA directory when no CA flag is given")
