@@ -128,3 +128,29 @@ func TestVersion(t *testing.T) {
 	r = ss(t, "--version")
 	wantCode(t, r, 0)
 }
+
+// TestSpecFlagNames pins the flag names SPEC §6 fixes: scripts depend on
+// them to the letter.
+func TestSpecFlagNames(t *testing.T) {
+	t.Parallel()
+	settings := []string{"--method", "--certificate", "--key", "--certificate-password", "--verify", "--max-depth",
+		"--ca-file", "--ca-directory", "--ciphers", "--ciphersuites", "--crl-check", "--crl-file", "--server-name",
+		"--prefer-server-cipher-order"}
+	want := map[string][]string{
+		"client":  append([]string{"--starttls", "--showcerts"}, settings...),
+		"server":  append([]string{"--listen", "--echo"}, settings...),
+		"verify":  {"--ca-file", "--ca-directory", "--untrusted", "--crl-file", "--crl-check", "--max-depth", "--server-name", "--purpose", "--attime", "--x509-strict", "--json"},
+		"ciphers": {"--method", "-v"},
+		"rehash":  {},
+		"demo":    {},
+	}
+	for cmd, flags := range want {
+		r := ss(t, cmd, "--help")
+		wantCode(t, r, 0)
+		for _, f := range flags {
+			if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(f) + `( |$)`).MatchString(r.stdout) {
+				t.Errorf("%s --help lacks flag %s", cmd, f)
+			}
+		}
+	}
+}
