@@ -14,11 +14,11 @@ import (
 
 // ClientContext holds client settings once loaded and checked. It is
 // immutable and safe for use by any number of goroutines and connections.
-type ClientContext struct{ c *config }
+type ClientContext struct{ live }
 
 // ServerContext holds server settings once loaded and checked, including
 // the server's certificates. It is immutable and safe for concurrent use.
-type ServerContext struct{ c *config }
+type ServerContext struct{ live }
 
 // config is the resolved, immutable form of Settings shared by a context's
 // connections. Overrides produce a modified copy.
@@ -35,7 +35,8 @@ type config struct {
 	preferServer bool
 	serverName   string
 	unbuffered   bool
-	trust        *trust // frozen settings: shared by every override
+	trust        *trust    // frozen settings: shared by every override
+	feat         *features // features.go: ALPN, key log, trace, CRL policy
 	tls          *tls.Config
 }
 
@@ -46,7 +47,11 @@ func NewClientContext(s Settings) (*ClientContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ClientContext{c: c}, nil
+	cc := &ClientContext{}
+	if err := cc.init(c, s); err != nil {
+		return nil, err
+	}
+	return cc, nil
 }
 
 // NewServerContext loads and checks server settings; Certificate is
@@ -56,7 +61,11 @@ func NewServerContext(s Settings) (*ServerContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ServerContext{c: c}, nil
+	sc := &ServerContext{}
+	if err := sc.init(c, s); err != nil {
+		return nil, err
+	}
+	return sc, nil
 }
 
 // settingsError wraps a bad setting as an *Error for operation what.
@@ -137,6 +146,9 @@ func newConfig(s Settings, server bool) (*config, error) {
 	} else {
 		// Verification is ours (VerifyConnection), never crypto/tls's.
 		t.InsecureSkipVerify = true
+	}
+	if err := c.setFeatures(s, t); err != nil {
+		return nil, err
 	}
 	c.tls = t
 	if err := c.apply(); err != nil {
@@ -258,6 +270,11 @@ func (c *config) with(o *Overrides) (*config, error) {
 	if o.Unbuffered != nil {
 		n.unbuffered = *o.Unbuffered
 	}
+	if o.ALPN != "" {
+		if err := n.overrideALPN(o.ALPN); err != nil {
+			return nil, err
+		}
+	}
 	if err := n.apply(); err != nil {
 		return nil, err
 	}
@@ -269,7 +286,7 @@ func (c *config) with(o *Overrides) (*config, error) {
 // handshake runs on first use. After this call, use only the stream: it
 // owns conn and closes it.
 func (c *ClientContext) Client(conn net.Conn, o *Overrides) (*Stream, error) {
-	cfg, err := c.c.with(o)
+	cfg, err := c.cfg().with(o)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +296,7 @@ func (c *ClientContext) Client(conn net.Conn, o *Overrides) (*Stream, error) {
 // Server wraps conn, already accepted, as a server stream using the
 // context's settings with o applied (o may be nil). It does no I/O.
 func (c *ServerContext) Server(conn net.Conn, o *Overrides) (*Stream, error) {
-	cfg, err := c.c.with(o)
+	cfg, err := c.cfg().with(o)
 	if err != nil {
 		return nil, err
 	}
@@ -309,11 +326,11 @@ func Server(conn net.Conn, s Settings) (*Stream, error) {
 // verification outcome is not observable through it beyond the handshake
 // error (an *Error via errors.As where crypto/tls keeps the cause). Each
 // call returns a new Config.
-func (c *ClientContext) TLSConfig() *tls.Config { return c.c.exportConfig() }
+func (c *ClientContext) TLSConfig() *tls.Config { return c.cfg().exportConfig() }
 
 // TLSConfig returns a *tls.Config with the server context's settings,
 // cipher preference emulation and client-certificate verification.
-func (c *ServerContext) TLSConfig() *tls.Config { return c.c.exportConfig() }
+func (c *ServerContext) TLSConfig() *tls.Config { return c.exportLive() }
 
 func (c *config) exportConfig() *tls.Config {
 	if c.server {
@@ -334,10 +351,10 @@ func (c *config) exportConfig() *tls.Config {
 }
 
 // String describes the context's effective settings (never secrets).
-func (c *ClientContext) String() string { return c.c.describe() }
+func (c *ClientContext) String() string { return c.cfg().describe() }
 
 // String describes the context's effective settings (never secrets).
-func (c *ServerContext) String() string { return c.c.describe() }
+func (c *ServerContext) String() string { return c.cfg().describe() }
 
 func (c *config) describe() string {
 	var b strings.Builder
@@ -354,7 +371,7 @@ func (c *config) describe() string {
 
 // MethodNote returns the note made while parsing the method setting (for
 // example that "sslv3+" starts at TLS 1.0), or "".
-func (c *ClientContext) MethodNote() string { return c.c.method.Note }
+func (c *ClientContext) MethodNote() string { return c.cfg().method.Note }
 
 // MethodNote returns the note made while parsing the method setting, or "".
-func (c *ServerContext) MethodNote() string { return c.c.method.Note }
+func (c *ServerContext) MethodNote() string { return c.cfg().method.Note }

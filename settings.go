@@ -138,6 +138,11 @@ type Settings struct {
 	// ExtraCertificates are further certificates of a server, chosen by
 	// the name the client asks for (SNI); Certificate stays the default.
 	ExtraCertificates []CertificateFiles
+
+	// Features beyond OpenSSL's settings (see features.go and
+	// docs/FEATURES.md): ALPN, session resumption, key log, handshake
+	// trace, CRL policy.
+	Features
 }
 
 // CertificateFiles names one certificate and its key for
@@ -251,6 +256,9 @@ func (s *Settings) Set(name, value string) error {
 		}
 		s.Unbuffered = b
 	default:
+		if handled, err := s.Features.set(normalizeName(name), value); handled {
+			return err
+		}
 		return fmt.Errorf("unknown setting %q (known: %s)", name, strings.Join(settingNames, ", "))
 	}
 	return nil
@@ -274,6 +282,9 @@ type Overrides struct {
 	ServerName string
 	// Unbuffered replaces the context's write buffering choice when not nil.
 	Unbuffered *bool
+	// ALPN replaces the context's ALPN protocols when not "": a comma
+	// list as for the alpn setting ("h2,http/1.1"); "none" offers none.
+	ALPN string
 }
 
 // Set sets one overridable setting by its SPEC name. A frozen setting is
@@ -315,6 +326,11 @@ func (o *Overrides) Set(name, value string) error {
 			return err
 		}
 		o.Unbuffered = &b
+	case "alpn":
+		if _, err := parseALPN(value); err != nil {
+			return err
+		}
+		o.ALPN = value
 	default:
 		for _, f := range settingNames {
 			if f == n {

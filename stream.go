@@ -40,14 +40,17 @@ type Stream struct {
 	peerChain []*Certificate
 
 	closed atomic.Bool
+
+	trace *streamTrace // trace.go; nil unless the trace feature is on
 }
 
 func newStream(conn net.Conn, cfg *config) *Stream {
 	s := &Stream{cfg: cfg, server: cfg.server}
+	s.trace = newStreamTrace(cfg)
 	if cfg.server {
 		s.conn = tls.Server(conn, &tls.Config{
 			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				return cfg.serverConfigFor(hello, s), nil
+				return s.onClientHello(hello, cfg.serverConfigFor(hello, s)), nil
 			},
 			// Used only if the handshake fails before the ClientHello.
 			MinVersion: cfg.tls.MinVersion,
@@ -74,11 +77,14 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 	if e := s.hsErr.Load(); e != nil {
 		return e
 	}
+	s.trace.begin(s)
 	err := s.conn.HandshakeContext(ctx)
 	if err == nil {
+		s.trace.end(s, nil)
 		return nil
 	}
 	e := classify("handshake", err, s.vr.Load())
+	s.trace.end(s, e)
 	if !s.hsErr.CompareAndSwap(nil, e) {
 		return s.hsErr.Load()
 	}

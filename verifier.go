@@ -46,7 +46,7 @@ func loadTrust(s Settings) (*trust, error) {
 	if s.CADirectory != "" {
 		d, err := cadir.Open(s.CADirectory)
 		if err != nil {
-			return nil, settingsError("load ca-directory", fmt.Errorf("ca-directory %q: %w", s.CADirectory, err))
+			return nil, settingsError("load ca-directory", err) // names the directory
 		}
 		t.anchors = append(t.anchors, d)
 		t.crls = append(t.crls, d)
@@ -89,6 +89,7 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		opts.Hostname = c.serverName
 	}
 	r := verify.Verify(certs[0], opts)
+	r = c.feat.crl.apply(r, c.trust.crls, opts.Time) // crlpolicy.go
 	o := &verifyOutcome{present: true, result: r, reported: r.Code}
 	if c.verify == VerifyNone {
 		o.reported = r.FinalCode
@@ -102,6 +103,7 @@ func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error
 	o := c.verifyPeer(cs.PeerCertificates)
 	if s != nil {
 		s.vr.Store(o)
+		s.trace.verified(s, o)
 	}
 	if cs.Version == tls.VersionTLS13 && !c.allowed13(cs.CipherSuite) {
 		return o, &suiteFailure{suite: tls.CipherSuiteName(cs.CipherSuite), allowed: c.ciphersuitesString(), server: c.server}
