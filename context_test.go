@@ -39,16 +39,68 @@ func TestManyConnectionsShareContexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Loopback TCP: over net.Pipe a TLS 1.3 server writing its session
+	// ticket and a client writing its first data block each other.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
 	var wg sync.WaitGroup
 	errc := make(chan error, 2*n)
-	sem := make(chan struct{}, 64) // bound CPU contention, not sharing
+	wg.Add(1)
+	go func() { // accept loop
+		defer wg.Done()
+		for i := 0; i < n; i++ {
+			sc, err := ln.Accept()
+			if err != nil {
+				errc <- err
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := sctx.Server(sc, nil)
+				if err != nil {
+					errc <- err
+					sc.Close()
+					return
+				}
+				defer s.Close()
+				s.SetDeadline(time.Now().Add(60 * time.Second))
+				r := bufio.NewReader(s)
+				line, err := r.ReadString('\n')
+				if err != nil {
+					errc <- fmt.Errorf("server: %v", err)
+					return
+				}
+				if _, err := io.WriteString(s, line); err != nil {
+					errc <- err
+					return
+				}
+				if err := s.Flush(); err != nil {
+					errc <- err
+					return
+				}
+				if pc, _ := s.PeerCertificate(); pc == nil || pc.SubjectString() != "CN = client.example" {
+					errc <- errors.New("server did not see the client certificate")
+				}
+				io.Copy(io.Discard, r) // until the client's close_notify
+			}()
+		}
+	}()
+	sem := make(chan struct{}, 64) // bound CPU contention and open sockets, not sharing
 	for i := 0; i < n; i++ {
-		wg.Add(2)
-		cc, sc := net.Pipe()
+		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			cc, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				errc <- err
+				return
+			}
 			c, err := cctx.Client(cc, nil)
 			if err != nil {
 				errc <- err
@@ -56,6 +108,7 @@ func TestManyConnectionsShareContexts(t *testing.T) {
 				return
 			}
 			defer c.Close()
+			c.SetDeadline(time.Now().Add(60 * time.Second))
 			msg := fmt.Sprintf("message %d\n", i)
 			if _, err := io.WriteString(c, msg); err != nil {
 				errc <- err
@@ -65,34 +118,6 @@ func TestManyConnectionsShareContexts(t *testing.T) {
 			if err != nil || line != msg {
 				errc <- fmt.Errorf("client %d: got %q, %v", i, line, err)
 			}
-		}()
-		go func() {
-			defer wg.Done()
-			s, err := sctx.Server(sc, nil)
-			if err != nil {
-				errc <- err
-				sc.Close()
-				return
-			}
-			defer s.Close()
-			r := bufio.NewReader(s)
-			line, err := r.ReadString('\n')
-			if err != nil {
-				errc <- fmt.Errorf("server: %v", err)
-				return
-			}
-			if _, err := io.WriteString(s, line); err != nil {
-				errc <- err
-				return
-			}
-			if err := s.Flush(); err != nil {
-				errc <- err
-				return
-			}
-			if pc, _ := s.PeerCertificate(); pc == nil || pc.SubjectString() != "CN = client.example" {
-				errc <- errors.New("server did not see the client certificate")
-			}
-			io.Copy(io.Discard, r) // until the client's close_notify
 		}()
 	}
 	wg.Wait()

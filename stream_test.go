@@ -220,6 +220,12 @@ func TestUnknownCA(t *testing.T) {
 	p := pki(t)
 	for _, kind := range transports {
 		for _, mode := range []VerifyMode{VerifyNone, VerifyOptional, VerifyRequired} {
+			if kind == "pipe" && mode != VerifyNone {
+				// A failing handshake over net.Pipe can deadlock: both ends
+				// may write (ticket, alert) while neither reads. See
+				// the package documentation.
+				continue
+			}
 			t.Run(kind+"/"+mode.String(), func(t *testing.T) {
 				t.Parallel()
 				c, s := pairStreams(t, kind, Settings{CAFile: p.otherCAFile, Verify: mode}, p.serverSettings())
@@ -321,7 +327,7 @@ func TestHostnameMismatch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			for _, mode := range []VerifyMode{VerifyNone, VerifyRequired} {
-				c, s := pairStreams(t, "pipe", Settings{CAFile: p.caFile, Verify: mode, ServerName: tc.name}, p.serverSettings())
+				c, s := pairStreams(t, "tcp", Settings{CAFile: p.caFile, Verify: mode, ServerName: tc.name}, p.serverSettings())
 				cerr, _ := both(t, c.Handshake, s.Handshake)
 				if code, _ := c.VerifyResult(); code != tc.code {
 					t.Errorf("verify %v: result %d, want %d", mode, code, tc.code)
@@ -359,6 +365,9 @@ func TestClientCertificates(t *testing.T) {
 	for _, kind := range transports {
 		for _, method := range []string{"tlsv1.2", "tlsv1.3"} {
 			for _, tc := range cases {
+				if kind == "pipe" && !tc.ok {
+					continue // failing handshakes only over TCP (see TestUnknownCA)
+				}
 				t.Run(kind+"/"+method+"/"+tc.name, func(t *testing.T) {
 					t.Parallel()
 					ss := p.serverSettings()
@@ -431,7 +440,7 @@ func TestHandshakeErrorReturnedByStartingCall(t *testing.T) {
 	for name, start := range starters {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, s := pairStreams(t, "pipe", Settings{CAFile: p.otherCAFile, Verify: VerifyRequired}, p.serverSettings())
+			c, s := pairStreams(t, "tcp", Settings{CAFile: p.otherCAFile, Verify: VerifyRequired}, p.serverSettings())
 			cerr, _ := both(t, func() error { return start(c) }, s.Handshake)
 			e := asError(t, cerr)
 			if !e.HasCode(0x0A000086) || e.What != "handshake" {
