@@ -87,7 +87,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer c.Close()
-	fmt.Fprintln(c, "hello")                         // buffered
+	fmt.Fprintln(c, "hello")                          // buffered
 	reply, err := bufio.NewReader(c).ReadString('\n') // flushes, handshakes, reads
 	if err != nil {
 		log.Fatal(err)
