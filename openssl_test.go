@@ -80,7 +80,11 @@ func startSServer(t *testing.T, args ...string) *sServer {
 	}
 	out := &lockedBuffer{}
 	cmd.Stderr = out
-	cmd.Stdin = nil
+	// s_server quits at the end of its stdin: keep it open until cleanup.
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +102,7 @@ func startSServer(t *testing.T, args ...string) *sServer {
 		}
 	}()
 	t.Cleanup(func() {
+		stdin.Close()
 		cmd.Process.Kill()
 		<-s.done
 		cmd.Wait()
@@ -493,5 +498,52 @@ func TestTLS13SuiteAgainstOpenSSLClient(t *testing.T) {
 				t.Errorf("server error %v, want no shared cipher", e)
 			}
 		})
+	}
+}
+
+// TestNoSharedCipherAgreesWithOpenSSL: s_client offering a suite the
+// server does not allow sees the same alert from our server as from
+// openssl s_server, and both servers report the same error string.
+func TestNoSharedCipherAgreesWithOpenSSL(t *testing.T) {
+	requireOpenSSL(t)
+	t.Parallel()
+	p := pki(t)
+	srv := startSServer(t, "-cert", p.serverCert, "-key", p.serverKey, "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384", "-tls1_2", "-naccept", "1")
+	theirs := runSClient(t, srv.addr, "", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+	srvOut := srv.output("no shared cipher")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan error, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		s, err := Server(conn, Settings{Certificate: p.serverCert, Key: p.serverKey, Ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384", Method: "tlsv1.2"})
+		if err != nil {
+			conn.Close()
+			done <- err
+			return
+		}
+		s.SetDeadline(time.Now().Add(10 * time.Second))
+		err = s.Handshake()
+		s.Close()
+		done <- err
+	}()
+	ours := runSClient(t, ln.Addr().String(), "", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+	e := asError(t, <-done)
+	for _, str := range e.Strings {
+		if !strings.Contains(srvOut, str[len("error:0A0000C1:SSL routines:"):]) {
+			t.Errorf("our server error %q not in openssl s_server output:\n%s", str, srvOut)
+		}
+	}
+	const alert = "sslv3 alert handshake failure"
+	if !strings.Contains(theirs, alert) || !strings.Contains(ours, alert) {
+		t.Errorf("s_client should see %q from both servers\nopenssl:\n%s\nours:\n%s", alert, theirs, ours)
 	}
 }

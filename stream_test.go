@@ -529,3 +529,38 @@ func TestUnexpectedEOFDuringHandshake(t *testing.T) {
 		t.Errorf("error %v, want unexpected eof while reading 0A000126", e)
 	}
 }
+
+func TestHandshakeContextCancelled(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	cc, _ := connPair(t, "tcp") // the server never answers
+	c, err := Client(cc, Settings{CAFile: p.caFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	err = c.HandshakeContext(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v: want context.DeadlineExceeded via errors.Is", err)
+	}
+	asError(t, err)
+	if err2 := c.Handshake(); err2 != err {
+		t.Errorf("later Handshake returned %v, want the same error", err2)
+	}
+}
+
+func TestNoSharedCipher(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	c, s := pairStreams(t, "tcp", Settings{Method: "tlsv1.2", Ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256"},
+		Settings{Certificate: p.serverCert, Key: p.serverKey, Ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384"})
+	cerr, serr := both(t, c.Handshake, s.Handshake)
+	if e := asError(t, serr); !e.HasCode(0x0A0000C1) {
+		t.Errorf("server error %v, want no shared cipher", e)
+	}
+	if e := asError(t, cerr); !e.HasCode(0x0A000410) {
+		t.Errorf("client error %v, want sslv3 alert handshake failure", e)
+	}
+}
