@@ -254,7 +254,7 @@ func healthyAddr(t testing.TB) string {
 					return
 				}
 				defer s.Close()
-				_ = s.SetDeadline(time.Now().Add(20 * time.Second))
+				_ = s.SetDeadline(time.Now().Add(ioDeadline))
 				buf := make([]byte, 64)
 				n, err := s.Read(buf)
 				if err != nil {
@@ -290,7 +290,7 @@ func healthyCheck(t testing.TB) error {
 		return err
 	}
 	defer s.Close()
-	_ = s.SetDeadline(time.Now().Add(20 * time.Second))
+	_ = s.SetDeadline(time.Now().Add(ioDeadline))
 	if _, err := s.Write([]byte("ping")); err != nil {
 		return err
 	}

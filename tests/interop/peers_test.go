@@ -20,7 +20,7 @@ import (
 )
 
 // caseTimeout bounds every step of one matrix case.
-const caseTimeout = 20 * time.Second
+const caseTimeout = 60 * time.Second
 
 var fixtureDir string
 
