@@ -13,11 +13,15 @@ import (
 )
 
 // ClientContext holds client settings once loaded and checked. It is
-// immutable and safe for use by any number of goroutines and connections.
+// immutable and safe for use by any number of goroutines and connections,
+// except that Reload, Update and Watch (reload.go) replace its whole
+// configuration atomically for the connections made afterwards.
 type ClientContext struct{ live }
 
 // ServerContext holds server settings once loaded and checked, including
-// the server's certificates. It is immutable and safe for concurrent use.
+// the server's certificates. It is immutable and safe for concurrent use,
+// except that Reload, Update and Watch (reload.go) replace its whole
+// configuration atomically for the connections made afterwards.
 type ServerContext struct{ live }
 
 // config is the resolved, immutable form of Settings shared by a context's
