@@ -368,6 +368,10 @@ func TestTLSConfigExport(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("untrusted server: error %v, want %q", err, tc.want)
 			}
+			var e *Error
+			if !errors.As(err, &e) || e.VerifyResult != 20 || !e.HasCode(0x0A000086) {
+				t.Errorf("net/http error %v does not unwrap to an *Error with verify result 20", err)
+			}
 			tr.CloseIdleConnections()
 			continue
 		}

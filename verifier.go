@@ -99,7 +99,17 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 
 // check is the VerifyConnection callback: it verifies the peer, stores the
 // outcome on s (when not nil) and decides whether the handshake fails.
+// Without a stream (TLSConfig users) the failure is returned as an *Error,
+// which crypto/tls passes through to the caller of Handshake.
 func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
+	o, err := c.decide(cs, s)
+	if err != nil && s == nil {
+		return o, classify("handshake", err, o)
+	}
+	return o, err
+}
+
+func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
 	o := c.verifyPeer(cs.PeerCertificates)
 	if s != nil {
 		s.vr.Store(o)
