@@ -132,8 +132,10 @@ func (s *server) serve() error {
 	case result = <-accepted:
 		// Listener closed: interrupted, or the --accept limit reached.
 	case result = <-s.piped:
+		// The piped session is over: so is the server.
 		s.ln.Close()
 		<-accepted
+		s.closeAll()
 	}
 	s.wg.Wait()
 	if result == nil {
