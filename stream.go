@@ -44,9 +44,17 @@ type Stream struct {
 	trace *streamTrace // trace.go; nil unless the trace feature is on
 }
 
+// newStream binds a connection to cfg. The verification outcome belongs to
+// the stream, so the VerifyConnection callback must know it: a client
+// clones the context's tls.Config once per stream (a few hundred bytes,
+// small beside crypto/tls's own buffers); a server passes a tiny config
+// whose GetConfigForClient makes that clone per ClientHello, together with
+// the cipher choice. Session ticket keys are set explicitly on the
+// context's config, so every clone shares them.
 func newStream(conn net.Conn, cfg *config) *Stream {
 	s := &Stream{cfg: cfg, server: cfg.server}
 	s.trace = newStreamTrace(cfg)
+	conn = s.trace.wrap(s, conn) // records handshake messages when tracing
 	if cfg.server {
 		s.conn = tls.Server(conn, &tls.Config{
 			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
