@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -93,4 +95,28 @@ func TestDemoDetectsMismatch(t *testing.T) {
 	}
 	wantContains(t, "table", out.String(), "MISMATCH")
 	wantContains(t, "table", out.String(), "1 of 2 cases did NOT come out as expected")
+}
+
+// TestDemoOnTerminal runs the demo under script(1), which gives it a
+// terminal: then, and only then, progress and colour appear.
+func TestDemoOnTerminal(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("script(1) not available to provide a terminal")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "script", "-qec", binPath+" demo", "/dev/null")
+	cmd.Env = append(os.Environ(), "TERM=xterm")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("script: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	wantContains(t, "terminal output", got, "running case 1/")
+	wantContains(t, "terminal output", got, "\033[32mok\033[0m")
+	if strings.Contains(got, "MISMATCH") {
+		t.Errorf("a case did not match:\n%s", got)
+	}
 }
