@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -301,7 +302,12 @@ func TestHandshakeTrace(t *testing.T) {
 		t.Helper()
 		var got []string
 		last := -1.0
+		phases := recs[:0:0]
 		for _, r := range recs {
+			if r["msg"] == "tls message" {
+				continue
+			}
+			phases = append(phases, r)
 			got = append(got, r["msg"].(string))
 			if r["role"] != role {
 				t.Errorf("%s record with role %v", role, r["role"])
@@ -315,20 +321,61 @@ func TestHandshakeTrace(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(msgs, "|") {
 			t.Errorf("%s trace:\n%v\nwant\n%v", role, got, msgs)
 		}
-		done := recs[len(recs)-1]
+		done := phases[len(phases)-1]
 		if done["version"] != "TLSv1.3" || done["alpn"] != "h2" || done["resumed"] != false || done["verify_result"] != 0.0 || done["cipher"] == "" {
 			t.Errorf("%s done record %v", role, done)
 		}
 	}
+	byMsg := func(recs []map[string]any, msg string) map[string]any {
+		for _, r := range recs {
+			if r["msg"] == msg {
+				return r
+			}
+		}
+		return nil
+	}
+	// wire lists the "tls message" records as "dir type".
+	wire := func(recs []map[string]any) string {
+		var w []string
+		for _, r := range recs {
+			if r["msg"] == "tls message" {
+				w = append(w, fmt.Sprint(r["dir"], " ", r["type"]))
+			}
+		}
+		return strings.Join(w, ", ")
+	}
 	cr := parse(clog.String())
-	check("client", cr, []string{"tls ClientHello sent", "tls peer certificate verified", "tls handshake done"})
-	if cr[0]["server_name"] != "localhost" || cr[1]["subject"] != "CN = localhost" || cr[1]["trust"] == nil {
+	check("client", cr, []string{"tls handshake start", "tls peer certificate verified", "tls handshake done"})
+	if byMsg(cr, "tls handshake start")["server_name"] != "localhost" || byMsg(cr, "tls peer certificate verified")["subject"] != "CN = localhost" ||
+		byMsg(cr, "tls peer certificate verified")["trust"] == nil {
 		t.Errorf("client records %v", cr)
 	}
+	// TLS 1.3: the hellos in clear, then encrypted records.
+	if w := wire(cr); !strings.HasPrefix(w, "sent ClientHello, received ServerHello, ") || !strings.Contains(w, "received encrypted ApplicationData record") ||
+		!strings.Contains(w, "sent encrypted ApplicationData record") {
+		t.Errorf("client wire trace: %s", w)
+	}
 	sr := parse(slogBuf.String())
-	check("server", sr, []string{"tls handshake start: waiting for ClientHello", "tls ClientHello received", "tls certificate chosen", "tls peer certificate verified", "tls handshake done"})
-	if sr[1]["server_name"] != "localhost" || sr[2]["subject"] != "CN = localhost" || sr[3]["subject"] != "CN = client.example" {
+	check("server", sr, []string{"tls handshake start", "tls ClientHello received", "tls certificate chosen", "tls peer certificate verified", "tls handshake done"})
+	if byMsg(sr, "tls ClientHello received")["server_name"] != "localhost" || byMsg(sr, "tls certificate chosen")["subject"] != "CN = localhost" ||
+		byMsg(sr, "tls peer certificate verified")["subject"] != "CN = client.example" {
 		t.Errorf("server records %v", sr)
+	}
+	if w := wire(sr); !strings.HasPrefix(w, "received ClientHello, sent ServerHello, ") {
+		t.Errorf("server wire trace: %s", w)
+	}
+
+	// TLS 1.2: every handshake message up to ChangeCipherSpec by name.
+	var l12 lockedBuffer
+	cs12 := Settings{CAFile: p.caFile, ServerName: "localhost", Method: "tlsv1.2", Features: Features{TraceLogger: slog.New(slog.NewJSONHandler(&l12, nil))}}
+	c12, s12 := pairStreams(t, "tcp", cs12, p.serverSettings())
+	if cerr, serr := both(t, c12.Handshake, s12.Handshake); cerr != nil || serr != nil {
+		t.Fatal(cerr, serr)
+	}
+	want12 := "sent ClientHello, received ServerHello, received Certificate, received ServerKeyExchange, received ServerHelloDone, " +
+		"sent ClientKeyExchange, sent ChangeCipherSpec, sent encrypted Handshake record, received ChangeCipherSpec, received encrypted Handshake record"
+	if w := wire(parse(l12.String())); w != want12 {
+		t.Errorf("TLS 1.2 client wire trace:\n%s\nwant\n%s", w, want12)
 	}
 
 	// A failed handshake ends with a failure record.

@@ -44,8 +44,8 @@ func (t *streamTrace) record(s *Stream, msg string, attrs ...slog.Attr) {
 	t.log.LogAttrs(context.Background(), slog.LevelInfo, "tls "+msg, append(base, attrs...)...)
 }
 
-// begin records the start of the handshake (for a client, the ClientHello
-// it is about to send); only the first call counts.
+// begin records the start of the handshake (for a client, with what its
+// ClientHello offers); only the first call counts.
 func (t *streamTrace) begin(s *Stream) {
 	if t == nil {
 		return
@@ -53,7 +53,7 @@ func (t *streamTrace) begin(s *Stream) {
 	t.once.Do(func() {
 		t.start.Store(time.Now().UnixNano())
 		if s.server {
-			t.record(s, "handshake start: waiting for ClientHello")
+			t.record(s, "handshake start")
 			return
 		}
 		cfg := s.cfg
@@ -68,7 +68,7 @@ func (t *streamTrace) begin(s *Stream) {
 			attrs = append(attrs, slog.Any("alpn_offered", cfg.tls.NextProtos))
 		}
 		attrs = append(attrs, slog.Bool("session_cache", cfg.tls.ClientSessionCache != nil))
-		t.record(s, "ClientHello sent", attrs...)
+		t.record(s, "handshake start", attrs...)
 	})
 }
 
