@@ -806,7 +806,7 @@ func TestServerSettingFlags(t *testing.T) {
 	needOpenSSL(t) // server.p12 is made by openssl
 	p := getNetPKI(t)
 	srv, port := startOurServer(t, "--certificate", p.path("server.p12"), "--certificate-password-file", p.path("password.txt"),
-		"--method", "tlsv1.3", "--ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256", "--echo", "--handshake-timeout", "300ms")
+		"--method", "tlsv1.3", "--ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256", "--echo", "--handshake-timeout", "2s")
 	r := opensslInSlow(t, p.dir, "over p12\n", "s_client", "-connect", "127.0.0.1:"+port, "-CAfile", "ca.pem", "-verify_return_error",
 		"-quiet", "-no_ign_eof", "-ciphersuites", "TLS_AES_256_GCM_SHA384")
 	wantContains(t, "s_client", r.stdout, "over p12")
