@@ -4,6 +4,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -26,10 +27,14 @@ func rounds(n, per int) []int {
 }
 
 // pairTimes runs ours and base over b.N operations in alternating rounds
-// of about per operations and returns their total times.
+// of about per operations and returns the median time per operation of
+// each over the rounds. Medians, because on a shared machine a few rounds
+// stall for hundreds of milliseconds (scheduling), which would dominate a
+// mean.
 func pairTimes(b *testing.B, per int, ours, base func(ops int) (time.Duration, error)) (tOurs, tBase time.Duration) {
 	b.Helper()
 	b.ResetTimer()
+	var po, pb []time.Duration
 	for i, n := range rounds(b.N, per) {
 		first, second := ours, base
 		if i%2 == 1 {
@@ -46,24 +51,32 @@ func pairTimes(b *testing.B, per int, ours, base func(ops int) (time.Duration, e
 		if i%2 == 1 {
 			d1, d2 = d2, d1
 		}
-		tOurs += d1
-		tBase += d2
+		po = append(po, d1/time.Duration(n))
+		pb = append(pb, d2/time.Duration(n))
 	}
 	b.StopTimer()
-	return tOurs, tBase
+	return medianDuration(po), medianDuration(pb)
 }
 
-// report sets ns/op to ours and adds the baseline and the ratio
-// base/ours (> 1: ours is faster; for throughput, ours over baseline).
+func medianDuration(d []time.Duration) time.Duration {
+	slices.Sort(d)
+	if len(d)%2 == 1 {
+		return d[len(d)/2]
+	}
+	return (d[len(d)/2-1] + d[len(d)/2]) / 2
+}
+
+// report sets ns/op to ours (median per operation) and adds the baseline
+// and the ratio base/ours (> 1: ours is faster; for throughput, ours over
+// baseline).
 func report(b *testing.B, tOurs, tBase time.Duration, bytesPerOp int64) (oursMBs float64) {
-	n := float64(b.N)
-	b.ReportMetric(float64(tOurs.Nanoseconds())/n, "ns/op")
-	b.ReportMetric(float64(tBase.Nanoseconds())/n, "base-ns/op")
+	b.ReportMetric(float64(tOurs.Nanoseconds()), "ns/op")
+	b.ReportMetric(float64(tBase.Nanoseconds()), "base-ns/op")
 	b.ReportMetric(float64(tBase)/float64(tOurs), "ratio")
 	if bytesPerOp > 0 {
-		oursMBs = float64(bytesPerOp) * n / tOurs.Seconds() / 1e6
+		oursMBs = float64(bytesPerOp) / tOurs.Seconds() / 1e6
 		b.ReportMetric(oursMBs, "MB/s")
-		b.ReportMetric(float64(bytesPerOp)*n/tBase.Seconds()/1e6, "base-MB/s")
+		b.ReportMetric(float64(bytesPerOp)/tBase.Seconds()/1e6, "base-MB/s")
 	}
 	return oursMBs
 }
