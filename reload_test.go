@@ -2,6 +2,7 @@ package sslstream
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -317,5 +318,90 @@ func TestClientContextUpdate(t *testing.T) {
 	}
 	if err := cctx.Reload(); err != nil || cctx.Generation() != 2 {
 		t.Errorf("reload: %v, generation %d", err, cctx.Generation())
+	}
+}
+
+// ServerContext.TLSConfig (for net/http and others) follows reloads: the
+// configuration is chosen per ClientHello.
+func TestTLSConfigFollowsReload(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	a, b := leafPair(t, p, "export A"), leafPair(t, p, "export B")
+	combo := filepath.Join(t.TempDir(), "server.pem")
+	writeAtomic(t, combo, append(append([]byte(nil), a.cert...), a.key...))
+	sctx, err := NewServerContext(Settings{Certificate: combo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sctx.TLSConfig()
+	cctx, err := NewClientContext(Settings{CAFile: p.caFile, ServerName: "localhost", Verify: VerifyRequired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve := func() string {
+		cc, sc := connPair(t, "tcp")
+		c, err := cctx.Client(cc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := tls.Server(sc, cfg)
+		cerr, serr := both(t, c.Handshake, s.Handshake)
+		if cerr != nil || serr != nil {
+			t.Fatal(cerr, serr)
+		}
+		pc, _ := c.PeerCertificate()
+		return pc.X509().Subject.CommonName
+	}
+	if cn := serve(); cn != "export A" {
+		t.Fatalf("before reload: %s", cn)
+	}
+	writeAtomic(t, combo, append(append([]byte(nil), b.cert...), b.key...))
+	if err := sctx.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if cn := serve(); cn != "export B" {
+		t.Errorf("the exported config still serves %s after a reload", cn)
+	}
+}
+
+// Watch sees a CA directory change: a CA linked into the directory later
+// is trusted after the reload.
+func TestWatchCADirectory(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	dir := t.TempDir()
+	cctx, err := NewClientContext(Settings{CADirectory: dir, ServerName: "localhost", Verify: VerifyRequired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, err := NewServerContext(p.serverSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := reloadServer(t, sctx)
+	if _, err := ping(cctx, addr); err == nil {
+		t.Fatal("empty CA directory trusted the server")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	reloaded := make(chan []string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- cctx.Watch(ctx, WatchOptions{Interval: 20 * time.Millisecond, OnReload: func(c []string) { reloaded <- c }})
+	}()
+	defer func() { cancel(); <-done }()
+	time.Sleep(50 * time.Millisecond)
+	h, err := subjectHash(p.root.Cert.RawSubject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeAtomic(t, filepath.Join(dir, h+".0"), p.root.CertPEM())
+	select {
+	case c := <-reloaded:
+		t.Logf("changed: %v", c)
+	case <-time.After(5 * time.Second):
+		t.Fatal("CA directory change not picked up within 5s")
+	}
+	if _, err := ping(cctx, addr); err != nil {
+		t.Errorf("after adding the root to the CA directory: %v", err)
 	}
 }
