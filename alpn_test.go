@@ -260,3 +260,34 @@ func TestALPNMismatchFailsLikeOpenSSL(t *testing.T) {
 		t.Errorf("s_client did not see alert no_application_protocol:\n%s", out)
 	}
 }
+
+func TestFeatureSettingNames(t *testing.T) {
+	t.Parallel()
+	names := FeatureSettingNames()
+	if len(names) != 10 {
+		t.Fatalf("names %v", names)
+	}
+	for _, n := range names {
+		var s Settings
+		// Every name is known to Settings.Set (a value may be rejected,
+		// but never as an unknown setting).
+		if err := s.Set(n, "x"); err != nil && strings.Contains(err.Error(), "unknown setting") {
+			t.Errorf("Settings.Set(%q): %v", n, err)
+		}
+		var o Overrides
+		err := o.Set(n, "h2")
+		if n == "alpn" {
+			if err != nil {
+				t.Errorf("Overrides.Set(alpn): %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "fixed by the context") {
+			t.Errorf("Overrides.Set(%q): %v, want fixed by the context", n, err)
+		}
+	}
+	names[0] = "changed"
+	if FeatureSettingNames()[0] != "alpn" {
+		t.Error("FeatureSettingNames returns the package's own slice")
+	}
+}

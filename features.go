@@ -287,8 +287,11 @@ func (s *Stream) CRLsUsed() []string {
 	return nil
 }
 
-// featureSettingNames are the names Features.set handles (beyond SPEC's
-// settingNames); "alpn" may also be overridden per connection.
+// FeatureSettingNames returns the names of the feature settings that
+// Settings.Set accepts beyond the SPEC's (for command-line flags); of
+// these only "alpn" can be overridden per connection.
+func FeatureSettingNames() []string { return append([]string(nil), featureSettingNames...) }
+
 var featureSettingNames = []string{
 	"alpn", "session-tickets", "keylog", "keylog-from-env", "trace",
 	"crl-missing", "crl-expired", "crl-not-yet-valid", "crl-grace", "crl-skip-trust-anchor",

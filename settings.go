@@ -332,7 +332,7 @@ func (o *Overrides) Set(name, value string) error {
 		}
 		o.ALPN = value
 	default:
-		for _, f := range settingNames {
+		for _, f := range append(settingNames, featureSettingNames...) {
 			if f == n {
 				return fmt.Errorf("setting %q is fixed by the context and cannot be overridden per connection (overridable: %s)", n, strings.Join(overridableNames, ", "))
 			}
