@@ -564,3 +564,40 @@ func TestNoSharedCipher(t *testing.T) {
 		t.Errorf("client error %v, want sslv3 alert handshake failure", e)
 	}
 }
+
+// TestFullDuplex reads and writes from different goroutines at once on
+// both ends, 1 MiB each way, then checks io.EOF after close_notify.
+func TestFullDuplex(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	c, s := pairStreams(t, "tcp", Settings{CAFile: p.caFile, Verify: VerifyRequired, ServerName: "localhost"}, p.serverSettings())
+	const n = 1 << 20
+	pump := func(st *Stream) error {
+		errc := make(chan error, 1)
+		go func() {
+			buf := bytes.Repeat([]byte("x"), 1000)
+			for sent := 0; sent < n; sent += len(buf) {
+				if _, err := st.Write(buf[:min(len(buf), n-sent)]); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- st.CloseWrite()
+		}()
+		got, err := io.Copy(io.Discard, st) // ends with io.EOF at close_notify
+		if err != nil {
+			return err
+		}
+		if got != n {
+			return errors.New("short read")
+		}
+		return <-errc
+	}
+	cerr, serr := both(t, func() error { return pump(c) }, func() error { return pump(s) })
+	if cerr != nil || serr != nil {
+		t.Fatalf("client %v, server %v", cerr, serr)
+	}
+	if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("Read after close_notify: %v, want io.EOF", err)
+	}
+}
