@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sslstream/sslstream/internal/testpki"
 )
 
 // Differential tests: our streams against `openssl s_server` and
@@ -545,5 +548,91 @@ func TestNoSharedCipherAgreesWithOpenSSL(t *testing.T) {
 	const alert = "sslv3 alert handshake failure"
 	if !strings.Contains(theirs, alert) || !strings.Contains(ours, alert) {
 		t.Errorf("s_client should see %q from both servers\nopenssl:\n%s\nours:\n%s", alert, theirs, ours)
+	}
+}
+
+var sServerVerifyErrRE = regexp.MustCompile(`verify error:num=(\d+):`)
+
+// TestClientCertificateVerdictAgreesWithSServer presents the same client
+// certificates to openssl s_server -Verify with -verify_return_error and to
+// our server under verify required, and compares the first verify error.
+func TestClientCertificateVerdictAgreesWithSServer(t *testing.T) {
+	requireOpenSSL(t)
+	t.Parallel()
+	p := pki(t)
+	serverOnly, err := p.inter.Leaf("server-only.example", testpki.ExtKeyUsage(x509.ExtKeyUsageServerAuth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired, err := p.inter.Leaf("expired-client.example", testpki.Expired())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, c *testpki.Cert) (string, string) {
+		cert, _ := testpki.WriteFile(dir, name+".pem", c.CertPEM())
+		key, _ := testpki.WriteFile(dir, name+".key", c.KeyPEM())
+		return cert, key
+	}
+	soCert, soKey := write("server-only", serverOnly)
+	exCert, exKey := write("expired", expired)
+	selfCert, selfKey := write("self", p.selfSigned)
+	other, err := p.otherRoot.Leaf("other-client.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otCert, otKey := write("other", other)
+	cases := []struct{ name, cert, key string }{
+		{"trusted", p.clientCert, p.clientKey},
+		{"wrong-purpose", soCert, soKey},
+		{"expired", exCert, exKey},
+		{"self-signed", selfCert, selfKey},
+		{"unknown-ca", otCert, otKey},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clientArgs := []string{"-tls1_3", "-cert", tc.cert, "-key", tc.key, "-cert_chain", p.interAsCAFile}
+			srv := startSServer(t, "-cert", p.serverCert, "-key", p.serverKey, "-CAfile", p.caFile,
+				"-Verify", "5", "-verify_return_error", "-naccept", "1", "-rev")
+			runSClient(t, srv.addr, "x\n", clientArgs...)
+			out := srv.output("CONNECTION")
+			want := 0
+			if m := sServerVerifyErrRE.FindStringSubmatch(out); m != nil {
+				want, _ = strconv.Atoi(m[1])
+			}
+			if (want == 0) != (tc.name == "trusted") {
+				t.Fatalf("openssl s_server verdict %d for %s:\n%s", want, tc.name, out)
+			}
+
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			done := make(chan int, 1)
+			go func() {
+				conn, err := ln.Accept()
+				if err != nil {
+					done <- -1
+					return
+				}
+				s, err := Server(conn, Settings{Certificate: p.serverCert, Key: p.serverKey, CAFile: p.caFile, Verify: VerifyRequired})
+				if err != nil {
+					conn.Close()
+					done <- -1
+					return
+				}
+				s.SetDeadline(time.Now().Add(10 * time.Second))
+				s.Handshake()
+				code, _ := s.VerifyResult()
+				s.Close()
+				done <- code
+			}()
+			runSClient(t, ln.Addr().String(), "x\n", clientArgs...)
+			if got := <-done; got != want {
+				t.Errorf("our server: verify result %d, openssl s_server: %d\n%s", got, want, out)
+			}
+		})
 	}
 }
