@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -127,7 +126,7 @@ type rehasher struct {
 // writable, not readable); problems with single files are in the report.
 func Rehash(dir string, opts RehashOptions) (*RehashReport, error) {
 	rep := &RehashReport{Dir: dir}
-	if err := syscall.Access(dir, 2 /* W_OK */); err != nil {
+	if err := canWrite(dir); err != nil {
 		return rep, fmt.Errorf("cadir: rehash: skipping %s, can't write: %w", dir, err)
 	}
 	ents, err := os.ReadDir(dir)
@@ -531,7 +530,7 @@ func (r *rehasher) finish() {
 					link := fmt.Sprintf("%08x.%s%d", bp.hash, suffixes[bp.typ], nextID)
 					r.rep.Actions = append(r.rep.Actions, fmt.Sprintf("link %s -> %s", ep.filename, link))
 					full := filepath.Join(r.dir, link)
-					if err := syscall.Unlink(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					if err := unlink(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
 						r.fail("Can't unlink %s, %v", full, errText(err))
 					}
 					if err := os.Symlink(ep.filename, full); err != nil {
@@ -544,7 +543,7 @@ func (r *rehasher) finish() {
 					link := fmt.Sprintf("%08x.%s%d", bp.hash, suffixes[bp.typ], ep.oldID)
 					r.rep.Actions = append(r.rep.Actions, "unlink "+link)
 					full := filepath.Join(r.dir, link)
-					if err := syscall.Unlink(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					if err := unlink(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
 						r.fail("Can't unlink %s, %v", full, errText(err))
 					} else if err == nil {
 						r.rep.Removed = append(r.rep.Removed, link)

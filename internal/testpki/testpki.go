@@ -98,9 +98,9 @@ type Option func(*template)
 
 type template struct {
 	x509.Certificate
-	rsa     bool
-	key     crypto.Signer
-	sigWith crypto.Signer // sign with this key instead of the issuer's (bad signature)
+	rsa    bool
+	key    crypto.Signer
+	badSig bool // flip a bit of the signature after signing
 
 	expired, notYetValid bool
 }
@@ -172,15 +172,12 @@ func RSA() Option { return func(t *template) { t.rsa = true } }
 // WithKey uses the given key for the certificate.
 func WithKey(k crypto.Signer) Option { return func(t *template) { t.key = k } }
 
-// BadSignature signs the certificate with an unrelated key, so its signature
-// does not verify under the issuer's public key.
+// BadSignature corrupts the certificate's signature (one bit of the
+// signature value is flipped after signing), so it does not verify under the
+// issuer's public key. (crypto/x509 refuses to sign with a key that does not
+// match the parent, so an unrelated signing key cannot be used.)
 func BadSignature() Option {
-	return func(t *template) {
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err == nil {
-			t.sigWith = k
-		}
-	}
+	return func(t *template) { t.badSig = true }
 }
 
 // Serial sets the serial number.
@@ -269,12 +266,14 @@ func (f *Factory) issue(parent *Cert, cn string, opts []Option) (*Cert, error) {
 		issuerTmpl = parent.Cert
 		signer = parent.Key
 	}
-	if t.sigWith != nil {
-		signer = t.sigWith
-	}
 	der, err := x509.CreateCertificate(rand.Reader, &t.Certificate, issuerTmpl, key.Public(), signer)
 	if err != nil {
 		return nil, fmt.Errorf("testpki: issue %q: %w", cn, err)
+	}
+	if t.badSig {
+		// The signature BIT STRING ends the certificate: its last byte is
+		// part of the signature value.
+		der[len(der)-1] ^= 0x01
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
