@@ -109,7 +109,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 	case s.Certificate != "":
 		cert, err := keyfile.LoadKeyPair(s.Certificate, s.Key, s.CertificatePassword)
 		if err != nil {
-			return nil, settingsError("load certificate", fmt.Errorf("certificate %q: %w", s.Certificate, err))
+			return nil, settingsError("load certificate", err)
 		}
 		certs = append(certs, cert)
 	case s.Key != "":
@@ -123,7 +123,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 		}
 		cert, err := keyfile.LoadKeyPair(f.Certificate, f.Key, f.CertificatePassword)
 		if err != nil {
-			return nil, settingsError("load certificate", fmt.Errorf("certificate %q: %w", f.Certificate, err))
+			return nil, settingsError("load certificate", err)
 		}
 		certs = append(certs, cert)
 	}

@@ -3,7 +3,6 @@ package sslstream
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 
 	"github.com/sslstream/sslstream/cadir"
 	"github.com/sslstream/sslstream/crl"
@@ -32,14 +31,14 @@ func loadTrust(s Settings) (*trust, error) {
 	if s.CAFile != "" {
 		certs, err := keyfile.LoadCertificates(s.CAFile)
 		if err != nil {
-			return nil, settingsError("load ca-file", fmt.Errorf("ca-file %q: %w", s.CAFile, err))
+			return nil, settingsError("load ca-file", err)
 		}
 		t.anchors = append(t.anchors, verify.NewNamedPool("ca-file "+s.CAFile, certs))
 	}
 	if s.CRLFile != "" {
 		crls, err := crl.Load(s.CRLFile)
 		if err != nil {
-			return nil, settingsError("load crl-file", fmt.Errorf("crl-file %q: %w", s.CRLFile, err))
+			return nil, settingsError("load crl-file", err)
 		}
 		t.crls = append(t.crls, crl.NewStore(crls...))
 	}
@@ -79,6 +78,9 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		CRLCheck:      c.trust.crlCheck,
 		MaxDepth:      c.maxDepth,
 		Strict:        c.trust.strict,
+		// As libssl: the chain is held to the context's security level
+		// (weak keys 66/67, weak signatures 68).
+		AuthLevel: c.secLevel,
 	}
 	// As libssl: a client checks the server purpose, a server the client
 	// purpose; the name is checked by clients only.
