@@ -44,6 +44,17 @@ verify result is still printed.
 --showcerts prints the chain the server sent as PEM, on stderr with the
 summary (stdout carries only the connection's data).
 
+--alpn h2,http/1.1 offers application protocols; the summary then says
+"ALPN protocol: h2" or "No ALPN negotiated" (as s_client). --reconnect
+connects a second time after the session ends, with the same context and a
+session cache (unless --session-tickets=false), and prints "New, TLSv1.3,
+Cipher is ..." for the first connection and "Reused, ..." (or "New, ...")
+for the second, as s_client -reconnect. Under TLS 1.3 the server's ticket
+arrives after the handshake: it is there when the first session has read
+something. --keylog FILE writes the session secrets for Wireshark; --trace
+logs each handshake step on stderr. The --crl-* policy flags relax
+--crl-check (docs/FEATURES.md).
+
 Exit status: 0 after a successful session, 1 when connecting or the
 handshake fails (the error, the verify code and text and a hint on stderr).`,
 		examples: []string{
@@ -53,6 +64,8 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 			"sslstream client localhost:4433 --certificate client.pem --key client.key --certificate-password-file pw.txt",
 			"sslstream client 127.0.0.1:4433 --method tlsv1.2 --ciphers 'ECDHE+AESGCM' --showcerts </dev/null",
 			"head -c 100M /dev/zero | sslstream client localhost:4433 --verify none | wc -c",
+			"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sslstream client example.com:443 --alpn h2,http/1.1 --reconnect --keylog keys.log",
+			"sslstream client localhost:4433 --crl-check all --crl-file crls.pem --crl-expired grace --crl-grace 36h --trace </dev/null",
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
 			cf := fs.addConnFlags()
@@ -61,6 +74,7 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 			showCerts := fs.Bool("showcerts", false, "print the server's certificate chain as PEM (on stderr)")
 			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this `DURATION`")
 			quiet := fs.Bool("quiet", false, "print no summary (errors are still printed)")
+			reconnect := fs.Bool("reconnect", false, "after the session ends, connect once more with the same context and session tickets on, and print New or Reused for each connection (as openssl s_client -reconnect)")
 			return func(e *env, args []string) error {
 				if len(args) != 1 {
 					return usagef("want exactly one HOST:PORT, got %d arguments", len(args))
@@ -73,7 +87,10 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 				if _, ok := cf.settings.get("server-name"); !ok {
 					cf.settings.list = append([]setting{{"server-name", host}}, cf.settings.list...)
 				}
-				settings, err := cf.build()
+				if _, ok := cf.settings.get("session-tickets"); *reconnect && !ok {
+					cf.settings.list = append(cf.settings.list, setting{"session-tickets", "true"})
+				}
+				settings, err := cf.build(e.stderr)
 				if err != nil {
 					return err
 				}
@@ -84,7 +101,8 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 				if note := cctx.MethodNote(); note != "" && !*quiet {
 					fmt.Fprintf(e.stderr, "note: %s\n", note)
 				}
-				return runClient(e, cctx, addr, clientOptions{starttls: starttls.value, showCerts: *showCerts, timeout: *timeout, quiet: *quiet})
+				return runClient(e, cctx, addr, clientOptions{starttls: starttls.value, showCerts: *showCerts, timeout: *timeout, quiet: *quiet,
+					reconnect: *reconnect, alpn: len(settings.ALPN) > 0})
 			}
 		},
 	}
@@ -95,9 +113,61 @@ type clientOptions struct {
 	showCerts bool
 	timeout   time.Duration
 	quiet     bool
+	// reconnect connects a second time after the session (--reconnect).
+	reconnect bool
+	// alpn is true when protocols are offered: the summary says which one
+	// was negotiated.
+	alpn bool
 }
 
 func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions) error {
+	st, err := connect(e, cctx, addr, o)
+	if err != nil {
+		return err
+	}
+	if !o.quiet {
+		printClientSummary(e, st, o)
+	}
+	err = pump(e, st)
+	st.Close()
+	if err != nil || !o.reconnect || e.ctx.Err() != nil {
+		return err
+	}
+	// The session is over: connect again with the same context, whose
+	// session cache now holds what the first handshake (TLS 1.2) or the
+	// server's tickets read during the session (TLS 1.3) left there.
+	if !o.quiet {
+		fmt.Fprintln(e.stderr, "---\nReconnecting (drop connection and then reconnect)")
+	}
+	o.showCerts = false
+	st, err = connect(e, cctx, addr, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if !o.quiet {
+		fmt.Fprintln(e.stderr, sessionLine(st))
+		code, text := st.VerifyResult()
+		fmt.Fprintf(e.stderr, "Verify return code: %d (%s)\n", code, text)
+	}
+	return nil
+}
+
+// sessionLine is s_client's "New, TLSv1.3, Cipher is X" line, "Reused"
+// for a resumed session.
+func sessionLine(st *sslstream.Stream) string {
+	cs := st.ConnectionState()
+	what := "New"
+	if st.Resumed() {
+		what = "Reused"
+	}
+	return fmt.Sprintf("%s, %s, Cipher is %s", what, protocolName(cs.Version), cipherName(cs.CipherSuite))
+}
+
+// connect dials addr, runs STARTTLS when asked and performs the handshake;
+// a failed handshake is reported on stderr (error, verify code, hint) and
+// returned as a silentError.
+func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions) (*sslstream.Stream, error) {
 	if e.tty && !o.quiet {
 		fmt.Fprintf(e.stderr, "Connecting to %s...\n", addr)
 	}
@@ -106,7 +176,7 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	var d net.Dialer
 	raw, err := d.DialContext(dctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to %s: %w", addr, err)
+		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
 	if o.starttls != "" {
 		if dl, ok := dctx.Deadline(); ok {
@@ -114,17 +184,17 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 		}
 		if err := startTLS(raw, o.starttls); err != nil {
 			raw.Close()
-			return fmt.Errorf("starttls %s with %s: %w", o.starttls, addr, err)
+			return nil, fmt.Errorf("starttls %s with %s: %w", o.starttls, addr, err)
 		}
 		_ = raw.SetDeadline(time.Time{})
 	}
 	st, err := cctx.Client(raw, nil)
 	if err != nil {
 		raw.Close()
-		return err
+		return nil, err
 	}
-	defer st.Close()
 	if err := st.HandshakeContext(dctx); err != nil {
+		defer st.Close()
 		code, text := st.VerifyResult()
 		var se *sslstream.Error
 		if errors.As(err, &se) && se.VerifyResultString != "" {
@@ -140,12 +210,9 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 		if h := st.VerifyHint(); h != "" && code != 0 && isVerifyFailure(se) {
 			fmt.Fprintf(e.stderr, "Hint: %s\n", h)
 		}
-		return &silentError{code: exitError}
+		return nil, &silentError{code: exitError}
 	}
-	if !o.quiet {
-		printClientSummary(e, st, o.showCerts)
-	}
-	return pump(e, st)
+	return st, nil
 }
 
 // isVerifyFailure reports whether the handshake failed because the
@@ -163,7 +230,8 @@ func isVerifyFailure(se *sslstream.Error) bool {
 }
 
 // printClientSummary prints the SPEC §6 summary lines on stderr.
-func printClientSummary(e *env, st *sslstream.Stream, showCerts bool) {
+func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
+	showCerts := o.showCerts
 	cs := st.ConnectionState()
 	var b strings.Builder
 	chain, _ := st.PeerChain()
@@ -182,6 +250,14 @@ func printClientSummary(e *env, st *sslstream.Stream, showCerts bool) {
 		fmt.Fprintf(&b, "Server certificate issuer: %s\n", chain[0].IssuerString())
 	} else {
 		b.WriteString("Server certificate subject: (none)\n")
+	}
+	if p := cs.NegotiatedProtocol; p != "" {
+		fmt.Fprintf(&b, "ALPN protocol: %s\n", p)
+	} else if o.alpn {
+		b.WriteString("No ALPN negotiated\n")
+	}
+	if o.reconnect {
+		b.WriteString(sessionLine(st) + "\n")
 	}
 	code, text := st.VerifyResult()
 	fmt.Fprintf(&b, "Verify return code: %d (%s)\n", code, text)

@@ -177,6 +177,24 @@ var settingDoc = []struct {
 	{name: "unbuffered", arg: "", bool: true, usage: "send every write at once (the command flushes after each read of stdin anyway)"},
 }
 
+// featureDoc describes the feature settings of docs/FEATURES.md
+// (sslstream.FeatureSettingNames) that client and server take as flags.
+var featureDoc = []struct {
+	name, arg, usage string
+	bool             bool
+}{
+	{name: "alpn", arg: "LIST", usage: "ALPN protocols, most preferred first, comma-separated (h2,http/1.1); the negotiated one is printed"},
+	{name: "session-tickets", arg: "", bool: true, usage: "session resumption: a server issues tickets unless =false; a client keeps a session cache with =true (default: server true, client false)"},
+	{name: "keylog", arg: "FILE", usage: "append the TLS secrets of each connection to FILE in NSS key log format (Wireshark); for debugging only"},
+	{name: "keylog-from-env", arg: "", bool: true, usage: "use the file named by SSLKEYLOGFILE when --keylog is not given"},
+	{name: "trace", arg: "", bool: true, usage: "log each handshake step with its timing on stderr (slog text format)"},
+	{name: "crl-missing", arg: "ACTION", usage: "no CRL for an issuer under --crl-check: fail or allow (default fail)"},
+	{name: "crl-expired", arg: "ACTION", usage: "expired CRL: fail, allow or grace (see --crl-grace) (default fail)"},
+	{name: "crl-not-yet-valid", arg: "ACTION", usage: "CRL not yet valid: fail, allow or grace (default fail)"},
+	{name: "crl-grace", arg: "DURATION", usage: "how long past nextUpdate (or before thisUpdate) a CRL is accepted under grace, e.g. 36h"},
+	{name: "crl-skip-trust-anchor", arg: "", bool: true, usage: "under --crl-check all, need no valid CRL about the trust anchor itself"},
+}
+
 // addSettings defines every SPEC §3 setting flag on fs.
 func (fs *flagSet) addSettings() *settingFlags {
 	sf := &settingFlags{}
@@ -185,6 +203,14 @@ func (fs *flagSet) addSettings() *settingFlags {
 		fs.Var(&settingValue{sf: sf, name: d.name, bool: d.bool}, d.name, d.usage)
 	}
 	return sf
+}
+
+// addFeatures defines the feature setting flags on fs, recorded in sf with
+// the SPEC settings so that they go through Settings.Set in order too.
+func (fs *flagSet) addFeatures(sf *settingFlags) {
+	for _, d := range featureDoc {
+		fs.Var(&settingValue{sf: sf, name: d.name, bool: d.bool}, d.name, d.usage)
+	}
 }
 
 // printCommandHelp prints a command's synopsis, description, flags and
@@ -233,6 +259,11 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 
 func argName(flagName string) string {
 	for _, d := range settingDoc {
+		if d.name == flagName {
+			return d.arg
+		}
+	}
+	for _, d := range featureDoc {
 		if d.name == flagName {
 			return d.arg
 		}

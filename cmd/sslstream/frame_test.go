@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream"
 )
 
 func TestFlagParsingInterspersed(t *testing.T) {
@@ -137,12 +138,18 @@ func TestSpecFlagNames(t *testing.T) {
 		"--ca-file", "--ca-directory", "--ciphers", "--ciphersuites", "--crl-check", "--crl-file", "--server-name",
 		"--prefer-server-cipher-order"}
 	want := map[string][]string{
-		"client":  append([]string{"--starttls", "--showcerts"}, settings...),
-		"server":  append([]string{"--listen", "--echo"}, settings...),
+		"client":  append([]string{"--starttls", "--showcerts", "--reconnect"}, settings...),
+		"server":  append([]string{"--listen", "--echo", "--reload-interval"}, settings...),
 		"verify":  {"--ca-file", "--ca-directory", "--untrusted", "--crl-file", "--crl-check", "--max-depth", "--server-name", "--purpose", "--attime", "--x509-strict", "--json"},
 		"ciphers": {"--method", "-v"},
 		"rehash":  {},
 		"demo":    {},
+	}
+	// Every feature setting of docs/FEATURES.md is a flag of client and
+	// server under its setting name.
+	for _, name := range sslstream.FeatureSettingNames() {
+		want["client"] = append(want["client"], "--"+name)
+		want["server"] = append(want["server"], "--"+name)
 	}
 	for cmd, flags := range want {
 		r := ss(t, cmd, "--help")

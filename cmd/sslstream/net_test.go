@@ -85,23 +85,29 @@ func makeNetPKI() (*netPKI, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A CRL of the intermediate whose nextUpdate passed two hours ago.
+	expiredCRL, err := inter.CRL(nil, f.Now.Add(-3*time.Hour), f.Now.Add(-2*time.Hour))
+	if err != nil {
+		return nil, err
+	}
 	for name, data := range map[string][]byte{
-		"ca.pem":         root.CertPEM(),
-		"server.pem":     server.ChainPEM(),
-		"inter.pem":      inter.CertPEM(),
-		"server.key":     server.KeyPEM(),
-		"server-all.pem": append(server.ChainPEM(), server.KeyPEM()...),
-		"rsa.pem":        rsaServer.CertPEM(),
-		"rsa.key":        rsaServer.KeyPEM(),
-		"client-ca.pem":  clientRoot.CertPEM(),
-		"client.pem":     client.CertPEM(),
-		"client.key":     client.KeyPEM(),
-		"self.pem":       self.CertPEM(),
-		"self.key":       self.KeyPEM(),
-		"password.txt":   []byte("s3cret pass\n"),
-		"revoked.pem":    revoked.ChainPEM(),
-		"revoked.key":    revoked.KeyPEM(),
-		"inter.crl":      testpki.CRLPEM(crl),
+		"inter-expired.crl": testpki.CRLPEM(expiredCRL),
+		"ca.pem":            root.CertPEM(),
+		"server.pem":        server.ChainPEM(),
+		"inter.pem":         inter.CertPEM(),
+		"server.key":        server.KeyPEM(),
+		"server-all.pem":    append(server.ChainPEM(), server.KeyPEM()...),
+		"rsa.pem":           rsaServer.CertPEM(),
+		"rsa.key":           rsaServer.KeyPEM(),
+		"client-ca.pem":     clientRoot.CertPEM(),
+		"client.pem":        client.CertPEM(),
+		"client.key":        client.KeyPEM(),
+		"self.pem":          self.CertPEM(),
+		"self.key":          self.KeyPEM(),
+		"password.txt":      []byte("s3cret pass\n"),
+		"revoked.pem":       revoked.ChainPEM(),
+		"revoked.key":       revoked.KeyPEM(),
+		"inter.crl":         testpki.CRLPEM(crl),
 	} {
 		if _, err := testpki.WriteFile(dir, name, data); err != nil {
 			return nil, err

@@ -35,6 +35,16 @@ stdout; close_notify at the end of stdin) and the server exits when it ends.
 --verify required also refuses clients without one. --ca-file or
 --ca-directory name the CAs client certificates are checked against.
 
+--alpn LIST selects the first of the server's protocols that a client
+offers (clients offering none of them are refused); each line then ends
+with ", ALPN protocol: X" or ", No ALPN negotiated". A resumed session's
+line ends with ", Session: reused"; --session-tickets=false issues no
+tickets. --reload-interval 2s watches the certificate, key, CA and CRL
+files and reloads them when they change ("Reloaded ..." on stderr); a
+broken new file is reported ("Reload failed: ...") and the last good
+configuration stays in use. --keylog, --trace and the --crl-* policy flags
+work as for the client.
+
 SIGINT or SIGTERM stops the server gracefully: it stops accepting, closes
 open connections with close_notify, and exits 0.`,
 		examples: []string{
@@ -43,6 +53,7 @@ open connections with close_notify, and exits 0.`,
 			"sslstream server --listen 127.0.0.1:4433 --certificate server.pem --verify required --ca-file clients-ca.pem --echo",
 			"sslstream server --listen 127.0.0.1:4433 --certificate server.pem --method tlsv1.2 --ciphers 'ECDHE+CHACHA20:ECDHE+AESGCM' --echo",
 			"sslstream server --listen 127.0.0.1:4433 --certificate server.pem < reply.txt",
+			"sslstream server --listen :4433 --certificate server.pem --key server.key --alpn h2,http/1.1 --reload-interval 5s --echo",
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
 			cf := fs.addConnFlags()
@@ -50,6 +61,7 @@ open connections with close_notify, and exits 0.`,
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
 			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
 			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION`")
+			reload := fs.Duration("reload-interval", 0, "look at the certificate, key, CA and CRL files every `DURATION` (e.g. 2s) and reload them when they change; reloads and failed reloads are logged on stderr (0: never)")
 			return func(e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q (the address goes in --listen)", args[0])
@@ -60,7 +72,16 @@ open connections with close_notify, and exits 0.`,
 				if *accept < 0 {
 					return usagef("--accept %d: must be 0 or more", *accept)
 				}
-				settings, err := cf.build()
+				if *reload < 0 {
+					return usagef("--reload-interval %v: must be 0 or more", *reload)
+				}
+				// The trace handler, the reload messages and the
+				// per-connection lines share stderr.
+				var logMu sync.Mutex
+				le := *e
+				le.stderr = lockedWriter{mu: &logMu, w: e.stderr}
+				e = &le
+				settings, err := cf.build(e.stderr)
 				if err != nil {
 					return err
 				}
@@ -78,7 +99,11 @@ open connections with close_notify, and exits 0.`,
 				if err != nil {
 					return fmt.Errorf("listen on %s: %w", *listen, err)
 				}
-				srv := &server{e: e, ctx: sctx, ln: ln, echo: *echo, limit: *accept, hsTimeout: *hsTimeout}
+				srv := &server{e: e, ctx: sctx, ln: ln, echo: *echo, limit: *accept, hsTimeout: *hsTimeout, alpn: len(settings.ALPN) > 0}
+				if *reload > 0 {
+					stopWatch := srv.watch(*reload)
+					defer stopWatch()
+				}
 				return srv.serve()
 			}
 		},
@@ -93,6 +118,9 @@ type server struct {
 	echo      bool
 	limit     int
 	hsTimeout time.Duration
+	// alpn is true when the server has protocols: its lines say which one
+	// each connection negotiated.
+	alpn bool
 
 	mu     sync.Mutex
 	open   map[*sslstream.Stream]struct{}
@@ -101,6 +129,30 @@ type server struct {
 	piped  chan error // non-echo mode: the result of the piped session
 	pipeMu sync.Mutex
 	piping bool
+}
+
+// watch runs the context's Watch every interval until the returned
+// function is called (which waits for it to end), logging reloads and
+// failed reloads.
+func (s *server) watch(interval time.Duration) (stop func()) {
+	wctx, cancel := context.WithCancel(s.e.ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = s.ctx.Watch(wctx, sslstream.WatchOptions{
+			Interval: interval,
+			OnReload: func(changed []string) {
+				s.logf("Reloaded (generation %d): %s changed\n", s.ctx.Generation(), strings.Join(changed, ", "))
+			},
+			OnError: func(err error) {
+				s.logf("Reload failed: %v\n", err)
+			},
+		})
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 func (s *server) logf(format string, a ...any) {
@@ -241,7 +293,7 @@ func (s *server) handle(st *sslstream.Stream) {
 		s.logf("Connection from %s: handshake failed: %v\n", peer, err)
 		return
 	}
-	s.logf("Connection from %s: %s\n", peer, serverSummary(st))
+	s.logf("Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
 	if s.echo {
 		if err := echo(st); err != nil && s.e.ctx.Err() == nil {
 			s.logf("Connection from %s: %v\n", peer, err)
@@ -259,16 +311,26 @@ func (s *server) handle(st *sslstream.Stream) {
 	s.piped <- pump(s.e, st)
 }
 
-// serverSummary is the per-connection line's content.
-func serverSummary(st *sslstream.Stream) string {
+// serverSummary is the per-connection line's content; with alpn it says
+// which protocol was negotiated; a resumed session is marked.
+func serverSummary(st *sslstream.Stream, alpn bool) string {
 	cs := st.ConnectionState()
 	subject := "(none)"
 	if c, err := st.PeerCertificate(); err == nil && c != nil {
 		subject = c.SubjectString()
 	}
 	code, text := st.VerifyResult()
-	return fmt.Sprintf("Protocol: %s, Cipher: %s, Client certificate subject: %s, Verify return code: %d (%s)",
+	line := fmt.Sprintf("Protocol: %s, Cipher: %s, Client certificate subject: %s, Verify return code: %d (%s)",
 		protocolName(cs.Version), cipherName(cs.CipherSuite), subject, code, text)
+	if cs.NegotiatedProtocol != "" {
+		line += ", ALPN protocol: " + cs.NegotiatedProtocol
+	} else if alpn {
+		line += ", No ALPN negotiated"
+	}
+	if st.Resumed() {
+		line += ", Session: reused"
+	}
+	return line
 }
 
 // echo sends back everything the client sends until it closes, then

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"crypto/tls"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/cipherlist"
@@ -21,13 +24,15 @@ type connFlags struct {
 // addConnFlags defines the setting flags and the shared extras.
 func (fs *flagSet) addConnFlags() *connFlags {
 	cf := &connFlags{settings: fs.addSettings()}
+	fs.addFeatures(cf.settings)
 	cf.passwordFile = fs.String("certificate-password-file", "", "read the certificate password from the first line of `FILE` (safer than --certificate-password)")
 	return cf
 }
 
 // build turns the flags into sslstream.Settings through Settings.Set, so
 // that every value is validated by the library with its own messages.
-func (cf *connFlags) build() (sslstream.Settings, error) {
+// --trace logs through a text handler on stderr.
+func (cf *connFlags) build(stderr io.Writer) (sslstream.Settings, error) {
 	var s sslstream.Settings
 	for _, st := range cf.settings.list {
 		if err := s.Set(st.name, st.value); err != nil {
@@ -44,7 +49,24 @@ func (cf *connFlags) build() (sslstream.Settings, error) {
 		}
 		s.CertificatePassword = pw
 	}
+	if s.Trace {
+		s.TraceLogger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
 	return s, nil
+}
+
+// lockedWriter serializes writes to w: the trace handler and the command's
+// own lines share stderr.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+// Write writes p to the underlying writer under the lock.
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // readPasswordFile returns the first line of path without its line ending.
