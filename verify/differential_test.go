@@ -742,6 +742,10 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 	add("name constraints DNS exact domain with leading dot", func(t *testing.T) opensslCase {
 		return ncInter(t, "example.com", nameConstraintsOpt([]string{".example.com"}, nil, nil))
 	})
+	// What `openssl req -x509` and `openssl x509 -req` make with their
+	// defaults (opensslMadeChain): openssl verify accepts it. Strict mode:
+	// TestStrictFirstErrorIsOpenSSLs.
+	add("openssl-made v1 leaf, root without keyUsage", opensslMadeChain)
 	add("strict good chain", func(t *testing.T) opensslCase {
 		c := base(t).std()
 		c.strict = true

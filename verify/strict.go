@@ -13,7 +13,9 @@ import (
 
 // strictChecks are the RFC 5280 conformance checks of OpenSSL's
 // -x509_strict (X509_V_FLAG_X509_STRICT) for chain position i, done only for
-// chains of more than one certificate.
+// chains of more than one certificate. As in OpenSSL 3.0, every CA needs a
+// keyUsage extension (92), the self-signed trust anchor included: a root
+// made by `openssl req -x509` with the default configuration has none.
 func (e *engine) strictChecks(i int, x *certInfo) {
 	num := len(e.chain)
 	if x.pathLen != -1 {
@@ -28,7 +30,7 @@ func (e *engine) strictChecks(i int, x *certInfo) {
 		e.report(CABasicConstraintsNotCritical, i, x)
 	}
 	if x.ca {
-		if !x.kuPresent && !(i == num-1 && x.selfSigned) {
+		if !x.kuPresent {
 			e.report(CACertMissingKeyUsage, i, x)
 		}
 	} else if x.kuPresent && x.ku&x509.KeyUsageCertSign != 0 {
@@ -74,6 +76,16 @@ func emptyName(raw []byte) bool {
 	return len(raw) == 2 && raw[0] == 0x30 && raw[1] == 0
 }
 
+// extraStrictChecks runs extraStrict over the chain, leaf first. It runs
+// after all of OpenSSL's checks, so that a chain that openssl verify
+// -x509_strict refuses fails here with the same first error, and our own
+// rules only decide the result when OpenSSL finds nothing.
+func (e *engine) extraStrictChecks() {
+	for i, x := range e.chain {
+		e.extraStrict(i, x)
+	}
+}
+
 // extraStrict holds the checks strict mode adds to OpenSSL's -x509_strict:
 // RFC 5280 profile rules OpenSSL does not enforce and the CA/Browser Forum
 // baseline requirements for TLS server certificates. They run for every
@@ -99,8 +111,6 @@ func emptyName(raw []byte) bool {
 //     self-signed one with an authority key identifier must have only a
 //     key identifier, equal to its subject key identifier (41); the serial
 //     number rule does not apply to a self-issued trust anchor;
-//   - the trust anchor need not carry keyUsage (RFC 5280 profiles the
-//     certificates a CA issues; CRL checks accept a CA without it).
 func (e *engine) extraStrict(i int, x *certInfo) {
 	num := len(e.chain)
 	c := x.c

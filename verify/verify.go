@@ -338,6 +338,11 @@ func (e *engine) run(leaf *x509.Certificate) {
 	e.checkRevocation()
 	e.internalVerify()
 	e.checkNameConstraints()
+	if e.opts.Strict {
+		// After every check OpenSSL makes: when openssl verify
+		// -x509_strict fails too, the first error is the same.
+		e.extraStrictChecks()
+	}
 }
 
 // trustedIssuer is X509_STORE_CTX_get1_issuer over the trust sources: the
@@ -679,9 +684,6 @@ func (e *engine) checkExtensions() {
 		}
 		if strict && num > 1 {
 			e.strictChecks(i, x)
-		}
-		if strict {
-			e.extraStrict(i, x)
 		}
 		if e.opts.Purpose != PurposeAny && !checkPurpose(x, e.opts.Purpose, mustBeCA > 0) {
 			e.report(InvalidPurpose, i, x)
