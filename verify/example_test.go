@@ -35,5 +35,5 @@ func ExampleVerify() {
 	// CN = www.example.com
 	// error 20 at 0 depth lookup: unable to get local issuer certificate
 	// final: 21 unable to verify the first certificate
-	// hint: the peer sent only its own certificate: it did not send the intermediate "CN = Test Intermediate CA 1" that issued it, or that CA is not in ca-file/ca-directory
+	// hint: the peer sent only its own certificate "CN = www.example.com", issued by "CN = Test Intermediate CA 1", which is not in ca-file/ca-directory either: if "CN = Test Intermediate CA 1" is a root you trust, add it to ca-file/ca-directory; if it is an intermediate CA, the peer must send it along (and its root must be trusted)
 }

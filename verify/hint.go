@@ -36,11 +36,7 @@ func hint(r *Result, opts *Options, now time.Time) string {
 	stamp := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 	switch r.Code {
 	case UnableToGetIssuerCertLocally, UnableToVerifyLeafSignature:
-		iss := issuerAt(r.Depth)
-		if r.Depth == 0 && len(opts.Intermediates) == 0 {
-			return fmt.Sprintf("the peer sent only its own certificate: it did not send the intermediate %q that issued it, or that CA is not in ca-file/ca-directory", iss)
-		}
-		return fmt.Sprintf("the issuer %q of %q is neither among the certificates sent nor in ca-file/ca-directory: add the intermediate to the server's chain or the root to the trust store", iss, certAt(r.Depth))
+		return missingIssuerHint(r, opts)
 	case UnableToGetIssuerCert:
 		return fmt.Sprintf("the trust store holds %q but not the root %q above it: add the root to ca-file/ca-directory (or accept partial chains)", certAt(r.Depth), issuerAt(r.Depth))
 	case SelfSignedCertInChain:
@@ -97,4 +93,41 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return fmt.Sprintf("the signature of %q does not verify: the certificate is corrupt or was issued by a different key of the same name", subj)
 	}
 	return fmt.Sprintf("verification failed at depth %d (%s): %s", r.Depth, subj, Text(r.Code))
+}
+
+// missingIssuerHint explains codes 20 and 21: the issuer of the top
+// certificate found is neither among those sent nor trusted. Whether that
+// issuer is an intermediate the peer should have sent or a root missing
+// from the trust store cannot be known from its name, so the hint covers
+// both, unless the trust store holds a certificate of that name which did
+// not issue it (another key, key identifier or key usage: a re-keyed CA or
+// another CA of the same name).
+func missingIssuerHint(r *Result, opts *Options) string {
+	if r.Depth < 0 || r.Depth >= len(r.Chain) {
+		return fmt.Sprintf("verification failed at depth %d: %s", r.Depth, Text(r.Code))
+	}
+	c := r.Chain[r.Depth]
+	subj, iss := dn.String(c.RawSubject), dn.String(c.RawIssuer)
+	if trustHoldsName(opts, c.RawIssuer) {
+		return fmt.Sprintf("ca-file/ca-directory holds a certificate named %q, but it did not issue %q (a different key, key identifier or key usage): the CA was re-keyed or %q comes from another CA of the same name; add the CA certificate that issued it", iss, subj, subj)
+	}
+	advice := fmt.Sprintf("if %q is a root you trust, add it to ca-file/ca-directory; if it is an intermediate CA, the peer must send it along (and its root must be trusted)", iss)
+	if r.Depth == 0 && len(opts.Intermediates) == 0 {
+		return fmt.Sprintf("the peer sent only its own certificate %q, issued by %q, which is not in ca-file/ca-directory either: %s", subj, iss, advice)
+	}
+	return fmt.Sprintf("%q was issued by %q, which is neither sent by the peer nor in ca-file/ca-directory: %s", subj, iss, advice)
+}
+
+// trustHoldsName reports whether a trust source has a certificate whose
+// subject is rawName (lookup errors count as no).
+func trustHoldsName(opts *Options, rawName []byte) bool {
+	for _, src := range opts.Trust {
+		if src == nil {
+			continue
+		}
+		if cs, err := src.Issuers(rawName); err == nil && len(cs) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -91,10 +91,10 @@ func TestReport(t *testing.T) {
 	if !strings.Contains(r.Hint, "leaf.example.com") || !strings.Contains(r.Hint, "nope.example.com") {
 		t.Errorf("hint %q does not name the certificate's names and the host", r.Hint)
 	}
-	// Without the intermediate: the hint says the server did not send it.
+	// Without the intermediate: the hint says the peer sent only the leaf.
 	opts.Intermediates, opts.Hostname, opts.CRLCheck = nil, "", CRLNone
 	r = Verify(p.leaf.Cert, opts)
-	if r.Code != UnableToGetIssuerCertLocally || r.FinalCode != CertHasExpired || !strings.Contains(r.Hint, "did not send the intermediate") {
+	if r.Code != UnableToGetIssuerCertLocally || r.FinalCode != CertHasExpired || !strings.Contains(r.Hint, "sent only its own certificate") {
 		t.Errorf("missing intermediate: code %d final %d hint %q", r.Code, r.FinalCode, r.Hint)
 	}
 	if r.TrustSource != "" {
