@@ -90,6 +90,12 @@ func TestClientReconnectOpenSSLServer(t *testing.T) {
 	if n := strings.Count(r.stderr, "Verify return code: 0 (ok)"); n != 2 {
 		t.Errorf("%d verify lines, want 2\n%s", n, r)
 	}
+	// TLS 1.3: the server's tickets arrive with the response.
+	_, port13 := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	r = sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), "client", "127.0.0.1:"+port13,
+		"--ca-file", "ca.pem", "--verify", "required", "--server-name", "server.example", "--reconnect")
+	wantCode(t, r, 0)
+	wantSessionLines(t, "s_server TLS 1.3", r, "New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256", "Reused, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256")
 	// openssl s_server with -no_ticket and no session cache: New twice.
 	_, port = startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www", "-tls1_2", "-no_ticket", "-no_cache")
 	r = sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), "client", "127.0.0.1:"+port, "--reconnect")
@@ -209,6 +215,30 @@ func TestKeylogFlag(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+	}
+}
+
+// TestKeylogFromEnvFlag: SSLKEYLOGFILE is honoured with --keylog-from-env
+// and ignored without it.
+func TestKeylogFromEnvFlag(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOurServer(t, "--certificate", p.path("server-all.pem"), "--echo")
+	dir := t.TempDir()
+	ignored, used := filepath.Join(dir, "ignored.log"), filepath.Join(dir, "used.log")
+	r := ssEnv(t, p.dir, []string{"SSLKEYLOGFILE=" + ignored}, strings.NewReader("x"), "client", "127.0.0.1:"+port)
+	wantCode(t, r, 0)
+	if _, err := os.Stat(ignored); err == nil {
+		t.Errorf("SSLKEYLOGFILE written without --keylog-from-env")
+	}
+	r = ssEnv(t, p.dir, []string{"SSLKEYLOGFILE=" + used}, strings.NewReader("x"), "client", "127.0.0.1:"+port, "--keylog-from-env")
+	wantCode(t, r, 0)
+	data, err := os.ReadFile(used)
+	if err != nil {
+		t.Fatalf("--keylog-from-env: %v", err)
+	}
+	if n := strings.Count(string(data), "\n"); n != 4 || !nssLine.MatchString(strings.SplitN(string(data), "\n", 2)[0]) {
+		t.Errorf("--keylog-from-env wrote %d lines:\n%s", n, data)
 	}
 }
 
