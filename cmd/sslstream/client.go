@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -51,7 +52,9 @@ session cache (unless --session-tickets=false), and prints "New, TLSv1.3,
 Cipher is ..." for the first connection and "Reused, ..." (or "New, ...")
 for the second, as s_client -reconnect. Under TLS 1.3 the server's ticket
 arrives after the handshake: it is there when the first session has read
-something. --keylog FILE writes the session secrets for Wireshark; --trace
+something. --json prints each connection's summary (and a failed handshake's error)
+as one JSON object per line on stderr instead. --keylog FILE writes the
+session secrets for Wireshark; --trace
 logs each handshake step on stderr. The --crl-* policy flags relax
 --crl-check (docs/FEATURES.md).
 
@@ -74,6 +77,7 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 			showCerts := fs.Bool("showcerts", false, "print the server's certificate chain as PEM (on stderr)")
 			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this `DURATION`")
 			quiet := fs.Bool("quiet", false, "print no summary (errors are still printed)")
+			asJSON := fs.Bool("json", false, "print the summary of each connection as one JSON object on stderr (stdout carries the data)")
 			reconnect := fs.Bool("reconnect", false, "after the session ends, connect once more with the same context and session tickets on, and print New or Reused for each connection (as openssl s_client -reconnect)")
 			return func(e *env, args []string) error {
 				if len(args) != 1 {
@@ -98,11 +102,11 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 				if err != nil {
 					return err
 				}
-				if note := cctx.MethodNote(); note != "" && !*quiet {
+				if note := cctx.MethodNote(); note != "" && !*quiet && !*asJSON {
 					fmt.Fprintf(e.stderr, "note: %s\n", note)
 				}
 				return runClient(e, cctx, addr, clientOptions{starttls: starttls.value, showCerts: *showCerts, timeout: *timeout, quiet: *quiet,
-					reconnect: *reconnect, alpn: len(settings.ALPN) > 0})
+					reconnect: *reconnect, alpn: len(settings.ALPN) > 0, json: *asJSON, addr: addr})
 			}
 		},
 	}
@@ -118,14 +122,22 @@ type clientOptions struct {
 	// alpn is true when protocols are offered: the summary says which one
 	// was negotiated.
 	alpn bool
+	// json prints each connection's summary as JSON (--json); conn
+	// numbers the connections for it.
+	json bool
+	conn int
+	addr string
 }
 
 func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions) error {
+	o.conn = 1
 	st, err := connect(e, cctx, addr, o)
 	if err != nil {
 		return err
 	}
-	if !o.quiet {
+	if o.json {
+		printClientJSON(e, st, o, nil)
+	} else if !o.quiet {
 		printClientSummary(e, st, o)
 	}
 	err = pump(e, st)
@@ -136,16 +148,19 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	// The session is over: connect again with the same context, whose
 	// session cache now holds what the first handshake (TLS 1.2) or the
 	// server's tickets read during the session (TLS 1.3) left there.
-	if !o.quiet {
+	if !o.quiet && !o.json {
 		fmt.Fprintln(e.stderr, "---\nReconnecting (drop connection and then reconnect)")
 	}
 	o.showCerts = false
+	o.conn = 2
 	st, err = connect(e, cctx, addr, o)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if !o.quiet {
+	if o.json {
+		printClientJSON(e, st, o, nil)
+	} else if !o.quiet {
 		fmt.Fprintln(e.stderr, sessionLine(st))
 		code, text := st.VerifyResult()
 		fmt.Fprintf(e.stderr, "Verify return code: %d (%s)\n", code, text)
@@ -195,6 +210,10 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 	}
 	if err := st.HandshakeContext(dctx); err != nil {
 		defer st.Close()
+		if o.json {
+			printClientJSON(e, st, o, err)
+			return nil, &silentError{code: exitError}
+		}
 		code, text := st.VerifyResult()
 		var se *sslstream.Error
 		if errors.As(err, &se) && se.VerifyResultString != "" {
@@ -334,4 +353,65 @@ func pump(e *env, st *sslstream.Stream) error {
 func isBrokenPipe(err error) bool {
 	return errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrClosed) ||
 		strings.Contains(err.Error(), "broken pipe") || strings.Contains(err.Error(), "connection reset")
+}
+
+// clientJSON is the --json summary of one connection.
+type clientJSON struct {
+	Address string `json:"address"`
+	// Connection is 1, or 2 for the second connection of --reconnect.
+	Connection         int           `json:"connection"`
+	OK                 bool          `json:"ok"`
+	Error              string        `json:"error"`
+	Protocol           string        `json:"protocol"`
+	Cipher             string        `json:"cipher"`
+	ALPN               string        `json:"alpn"`
+	Resumed            bool          `json:"resumed"`
+	VerifyResult       int           `json:"verify_result"`
+	VerifyResultString string        `json:"verify_result_string"`
+	Depth              int           `json:"depth"`
+	Errors             []problemJSON `json:"errors"`
+	Hint               string        `json:"hint"`
+	Chain              []certJSON    `json:"chain"`
+	Sent               []certJSON    `json:"sent"`
+	TrustSource        string        `json:"trust_source"`
+	CRLsUsed           []string      `json:"crls_used"`
+}
+
+// printClientJSON prints one connection's summary as a line of JSON on
+// stderr; herr is the handshake's error, if it failed.
+func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) {
+	out := clientJSON{Address: o.addr, Connection: o.conn, OK: herr == nil, Errors: []problemJSON{},
+		Chain: []certJSON{}, Sent: []certJSON{}, CRLsUsed: []string{}}
+	code, text := st.VerifyResult()
+	if herr != nil {
+		out.Error = herr.Error()
+		var se *sslstream.Error
+		if errors.As(herr, &se) && se.VerifyResultString != "" {
+			code, text = se.VerifyResult, se.VerifyResultString
+		}
+	} else {
+		cs := st.ConnectionState()
+		out.Protocol, out.Cipher = protocolName(cs.Version), cipherName(cs.CipherSuite)
+		out.ALPN, out.Resumed = cs.NegotiatedProtocol, st.Resumed()
+	}
+	out.VerifyResult, out.VerifyResultString = code, text
+	if r := st.VerifyReport(); r != nil {
+		out.Depth, out.Hint, out.TrustSource = r.Depth, r.Hint, r.TrustSource
+		out.Chain, out.Sent = certsJSON(r.Chain), certsJSON(r.Sent)
+		for _, p := range r.Problems {
+			out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject})
+		}
+		if r.CRLsUsed != nil {
+			out.CRLsUsed = r.CRLsUsed
+		}
+	}
+	if code == 0 {
+		out.Hint = ""
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sslstream client: encoding the summary: %v\n", err)
+		return
+	}
+	e.stderr.Write(append(b, '\n'))
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -380,4 +381,55 @@ func TestServerReloadInterval(t *testing.T) {
 	r := sslstreamIn(t, p.dir, nil, "server", "--listen", "127.0.0.1:0", "--certificate", "server-all.pem", "--reload-interval", "-1s")
 	wantCode(t, r, 1)
 	wantContains(t, "stderr", r.stderr, "--reload-interval")
+}
+
+// TestClientJSON: --json prints one JSON object per connection on stderr,
+// for a failed handshake too; stdout still carries only the data.
+func TestClientJSON(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOurServer(t, "--certificate", p.path("server-all.pem"), "--echo", "--alpn", "h2")
+	addr := "127.0.0.1:" + port
+	decode := func(r result) []clientJSON {
+		t.Helper()
+		var out []clientJSON
+		for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+			var c clientJSON
+			if err := json.Unmarshal([]byte(l), &c); err != nil {
+				t.Fatalf("stderr line %q is not JSON: %v\n%s", l, err, r)
+			}
+			out = append(out, c)
+		}
+		return out
+	}
+	r := sslstreamIn(t, p.dir, strings.NewReader("data"), "client", addr, "--json", "--ca-file", "ca.pem", "--verify", "required",
+		"--server-name", "server.example", "--alpn", "h2", "--reconnect")
+	wantCode(t, r, 0)
+	if r.stdout != "data" {
+		t.Errorf("stdout %q, want the echo only", r.stdout)
+	}
+	got := decode(r)
+	if len(got) != 2 {
+		t.Fatalf("%d JSON objects, want 2\n%s", len(got), r)
+	}
+	for i, c := range got {
+		if c.Address != addr || c.Connection != i+1 || !c.OK || c.Error != "" || c.Protocol != "TLSv1.3" || c.Cipher != "TLS_AES_128_GCM_SHA256" ||
+			c.ALPN != "h2" || c.Resumed != (i == 1) || c.VerifyResult != 0 || c.VerifyResultString != "ok" || c.Hint != "" ||
+			len(c.Chain) != 3 || len(c.Sent) != 2 || c.Chain[0].Subject != "CN = server.example" || c.Chain[2].Subject != "CN = Net Test Root" {
+			t.Errorf("connection %d: %+v", i+1, c)
+		}
+	}
+	// A failed verification: ok false, the error, the code and a hint.
+	r = sslstreamIn(t, p.dir, strings.NewReader("data"), "client", addr, "--json", "--verify", "required", "--server-name", "server.example")
+	wantCode(t, r, 1)
+	got = decode(r)
+	if len(got) != 1 {
+		t.Fatalf("%d JSON objects, want 1\n%s", len(got), r)
+	}
+	c := got[0]
+	if c.OK || !strings.Contains(c.Error, "certificate verify failed") || c.VerifyResult != 20 || c.Depth != 1 ||
+		len(c.Errors) == 0 || c.Errors[0].Code != 20 || c.Errors[0].Subject != "CN = Net Test Intermediate" ||
+		!strings.Contains(c.Hint, `"CN = Net Test Root"`) || c.Protocol != "" || r.stdout != "" {
+		t.Errorf("failed handshake: %+v\n%s", c, r)
+	}
 }

@@ -138,7 +138,7 @@ func TestSpecFlagNames(t *testing.T) {
 		"--ca-file", "--ca-directory", "--ciphers", "--ciphersuites", "--crl-check", "--crl-file", "--server-name",
 		"--prefer-server-cipher-order"}
 	want := map[string][]string{
-		"client":  append([]string{"--starttls", "--showcerts", "--reconnect"}, settings...),
+		"client":  append([]string{"--starttls", "--showcerts", "--reconnect", "--json"}, settings...),
 		"server":  append([]string{"--listen", "--echo", "--reload-interval"}, settings...),
 		"verify":  {"--ca-file", "--ca-directory", "--untrusted", "--crl-file", "--crl-check", "--max-depth", "--server-name", "--purpose", "--attime", "--x509-strict", "--json"},
 		"ciphers": {"--method", "-v"},
