@@ -16,7 +16,9 @@ import (
 
 // TestServerInProcess runs `sslstream server --echo` inside the test process
 // (so that go test -race sees its goroutines), serves several clients at
-// once, then stops it by cancelling its context as SIGTERM would.
+// once, then stops it by cancelling its context as SIGTERM would. --trace
+// and --reload-interval run along (the goroutine leak check in TestMain
+// sees a watcher that outlives the server).
 func TestServerInProcess(t *testing.T) {
 	t.Parallel()
 	p := getNetPKI(t)
@@ -27,7 +29,10 @@ func TestServerInProcess(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(e, []string{"server", "--listen", "127.0.0.1:0", "--certificate", p.path("server-all.pem"),
-			"--verify", "optional", "--ca-file", p.path("client-ca.pem"), "--echo"})
+			"--verify", "optional", "--ca-file", p.path("client-ca.pem"), "--echo",
+			// The trace writes to stderr from every handshake, concurrently
+			// with the connection lines; the watcher must end with the server.
+			"--trace", "--reload-interval", "20ms"})
 	}()
 	var addr string
 	re := regexp.MustCompile(`Listening on (\S+)`)
@@ -112,6 +117,9 @@ func TestServerInProcess(t *testing.T) {
 		t.Errorf("%d summary lines without a client certificate, want 5:\n%s", n, out)
 	}
 	wantContains(t, "server log", out, "Stopping")
+	if n := strings.Count(out, `msg="tls handshake done" role=server`); n != 9 {
+		t.Errorf("%d trace records of a finished handshake, want 9:\n%s", n, out)
+	}
 	// The open connection got close_notify: reading it ends with EOF.
 	open.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := open.Read(make([]byte, 1)); err != io.EOF {
