@@ -61,7 +61,7 @@ open connections with close_notify, and exits 0.`,
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
 			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
 			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION`")
-			reload := fs.Duration("reload-interval", 0, "look at the certificate, key, CA and CRL files every `DURATION` (e.g. 2s) and reload them when they change; reloads and failed reloads are logged on stderr (0: never)")
+			reload := fs.Duration("reload-interval", 0, "look at the certificate, key, CA and CRL files every `DURATION` (e.g. 2s) and reload them when they change; reloads and failed reloads are logged on stderr (default 0: never)")
 			return func(e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("unexpected argument %q (the address goes in --listen)", args[0])
