@@ -269,8 +269,9 @@ func (s *Stream) VerifyReport() *verify.Result {
 	return o.result
 }
 
-// VerifyHint returns one line of advice about the verify result ("the
-// server did not send its intermediate ..."), or "" when there is none.
+// VerifyHint returns one line of advice about the verify result (which
+// certificate to add to ca-file, which intermediate the peer must send,
+// which dates or names disagree), or "" when there is none.
 func (s *Stream) VerifyHint() string {
 	if r := s.VerifyReport(); r != nil {
 		return r.Hint
