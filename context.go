@@ -191,7 +191,7 @@ func (c *config) setCiphers(ciphers, ciphersuites string) error {
 func (c *config) apply() error {
 	lo, hi, ok := c.method.effectiveRange(c.secLevel)
 	if !ok {
-		return settingsError("settings", fmt.Errorf("method %q allows only %s–%s, which OpenSSL 3.0 negotiates only at security level 0; add \"@SECLEVEL=0\" to the ciphers setting or allow TLS 1.2", c.method, versionName(c.method.Min), versionName(c.method.Max)), reasonNoProtocolsAvailable)
+		return settingsError("settings", fmt.Errorf("method %q allows only %s–%s, which OpenSSL 3.0 negotiates only at security level 0; add \"@SECLEVEL=0\" to the ciphers setting or allow TLS 1.2", c.method, ProtocolName(c.method.Min), ProtocolName(c.method.Max)), reasonNoProtocolsAvailable)
 	}
 	var ids []uint16
 	for _, id := range c.cipherIDs {
@@ -201,7 +201,7 @@ func (c *config) apply() error {
 	}
 	if len(ids) == 0 && lo < tls.VersionTLS13 {
 		if hi < tls.VersionTLS13 {
-			return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s", c.ciphers, versionName(lo), versionName(hi)), reasonNoCipherMatch)
+			return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s", c.ciphers, ProtocolName(lo), ProtocolName(hi)), reasonNoCipherMatch)
 		}
 		// Only TLS 1.3 can be negotiated.
 		lo = tls.VersionTLS13
@@ -366,7 +366,7 @@ func (c *config) describe() string {
 	if c.server {
 		role = "server"
 	}
-	fmt.Fprintf(&b, "%s method=%s (%s–%s) verify=%s max-depth=%d", role, c.method, versionName(c.tls.MinVersion), versionName(c.tls.MaxVersion), c.verify, c.maxDepth)
+	fmt.Fprintf(&b, "%s method=%s (%s–%s) verify=%s max-depth=%d", role, c.method, ProtocolName(c.tls.MinVersion), ProtocolName(c.tls.MaxVersion), c.verify, c.maxDepth)
 	if c.serverName != "" {
 		fmt.Fprintf(&b, " server-name=%s", c.serverName)
 	}

@@ -132,8 +132,10 @@ func (m Method) effectiveRange(secLevel int) (lo, hi uint16, ok bool) {
 	return lo, hi, lo <= hi
 }
 
-// versionName returns OpenSSL's protocol name for a TLS version ("TLSv1.3").
-func versionName(v uint16) string {
+// ProtocolName returns OpenSSL's name for a TLS protocol version
+// ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"), as s_client's "Protocol:" line
+// prints it; other values are shown in hex.
+func ProtocolName(v uint16) string {
 	switch v {
 	case tls.VersionTLS10:
 		return "TLSv1"

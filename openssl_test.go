@@ -227,7 +227,7 @@ func TestOurClientAgainstOpenSSLServer(t *testing.T) {
 					if line != "olleh\n" {
 						t.Errorf("got %q from s_server -rev", line)
 					}
-					if got := versionName(c.ConnectionState().Version); got != map[string]string{"tlsv1.2": "TLSv1.2", "tlsv1.3": "TLSv1.3"}[method] {
+					if got := ProtocolName(c.ConnectionState().Version); got != map[string]string{"tlsv1.2": "TLSv1.2", "tlsv1.3": "TLSv1.3"}[method] {
 						t.Errorf("version %s", got)
 					}
 					if code, _ := c.VerifyResult(); code != 0 {

@@ -58,7 +58,7 @@ func (t *streamTrace) begin(s *Stream) {
 		}
 		cfg := s.cfg
 		attrs := []slog.Attr{
-			slog.String("versions", versionName(cfg.tls.MinVersion)+"-"+versionName(cfg.tls.MaxVersion)),
+			slog.String("versions", ProtocolName(cfg.tls.MinVersion)+"-"+ProtocolName(cfg.tls.MaxVersion)),
 			slog.Int("cipher_suites", len(cfg.tls.CipherSuites)+len(cfg.suites13)),
 		}
 		if cfg.serverName != "" {
@@ -82,7 +82,7 @@ func (s *Stream) onClientHello(hello *tls.ClientHelloInfo, t *tls.Config) *tls.C
 	tr.begin(s)
 	var versions []string
 	for _, v := range hello.SupportedVersions {
-		versions = append(versions, versionName(v))
+		versions = append(versions, ProtocolName(v))
 	}
 	attrs := []slog.Attr{
 		slog.Any("versions", versions),
@@ -145,7 +145,7 @@ func (t *streamTrace) end(s *Stream, err *Error) {
 	cs := s.conn.ConnectionState()
 	code, _ := s.VerifyResult()
 	attrs := []slog.Attr{
-		slog.String("version", versionName(cs.Version)),
+		slog.String("version", ProtocolName(cs.Version)),
 		slog.String("cipher", tls.CipherSuiteName(cs.CipherSuite)),
 		slog.Bool("resumed", cs.DidResume),
 		slog.Int("verify_result", code),

@@ -176,7 +176,7 @@ func sessionLine(st *sslstream.Stream) string {
 	if st.Resumed() {
 		what = "Reused"
 	}
-	return fmt.Sprintf("%s, %s, Cipher is %s", what, protocolName(cs.Version), cipherName(cs.CipherSuite))
+	return fmt.Sprintf("%s, %s, Cipher is %s", what, sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite))
 }
 
 // connect dials addr, runs STARTTLS when asked and performs the handshake;
@@ -262,7 +262,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 		}
 		b.WriteString("---\n")
 	}
-	fmt.Fprintf(&b, "Protocol: %s\n", protocolName(cs.Version))
+	fmt.Fprintf(&b, "Protocol: %s\n", sslstream.ProtocolName(cs.Version))
 	fmt.Fprintf(&b, "Cipher: %s\n", cipherName(cs.CipherSuite))
 	if len(chain) > 0 {
 		fmt.Fprintf(&b, "Server certificate subject: %s\n", chain[0].SubjectString())
@@ -391,7 +391,7 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		}
 	} else {
 		cs := st.ConnectionState()
-		out.Protocol, out.Cipher = protocolName(cs.Version), cipherName(cs.CipherSuite)
+		out.Protocol, out.Cipher = sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite)
 		out.ALPN, out.Resumed = cs.NegotiatedProtocol, st.Resumed()
 	}
 	out.VerifyResult, out.VerifyResultString = code, text

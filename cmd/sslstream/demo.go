@@ -295,7 +295,7 @@ func runDemoCase(ctx context.Context, dc demoCase) (demoOutcome, error) {
 		}
 	}
 	cs2 := st.ConnectionState()
-	out.proto, out.cipher = protocolName(cs2.Version), cipherName(cs2.CipherSuite)
+	out.proto, out.cipher = sslstream.ProtocolName(cs2.Version), cipherName(cs2.CipherSuite)
 	out.code, out.text = st.VerifyResult()
 	out.hint = st.VerifyHint()
 	var se *sslstream.Error

@@ -321,7 +321,7 @@ func serverSummary(st *sslstream.Stream, alpn bool) string {
 	}
 	code, text := st.VerifyResult()
 	line := fmt.Sprintf("Protocol: %s, Cipher: %s, Client certificate subject: %s, Verify return code: %d (%s)",
-		protocolName(cs.Version), cipherName(cs.CipherSuite), subject, code, text)
+		sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite), subject, code, text)
 	if cs.NegotiatedProtocol != "" {
 		line += ", ALPN protocol: " + cs.NegotiatedProtocol
 	} else if alpn {

@@ -83,21 +83,6 @@ func readPasswordFile(path string) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// protocolName is OpenSSL's name for a protocol version.
-func protocolName(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLSv1"
-	case tls.VersionTLS11:
-		return "TLSv1.1"
-	case tls.VersionTLS12:
-		return "TLSv1.2"
-	case tls.VersionTLS13:
-		return "TLSv1.3"
-	}
-	return fmt.Sprintf("0x%04x", v)
-}
-
 // cipherName is OpenSSL's name for a suite: ECDHE-RSA-AES128-GCM-SHA256 for
 // TLS <= 1.2, the RFC name (which OpenSSL uses too) for TLS 1.3.
 func cipherName(id uint16) string {
