@@ -131,9 +131,13 @@ func (s *Stream) Write(p []byte) (int, error) {
 	if s.cfg.unbuffered {
 		return s.writeThrough("write", p)
 	}
+	if len(s.wbuf) == 0 && len(p) >= writeBufferSize {
+		// Nothing to coalesce with: send p as it is, without a copy.
+		return s.writeThrough("write", p)
+	}
 	if len(s.wbuf)+len(p) <= writeBufferSize {
 		if s.wbuf == nil {
-			s.wbuf = make([]byte, 0, writeBufferSize)
+			s.wbuf = getWriteBuffer()
 		}
 		s.wbuf = append(s.wbuf, p...)
 		return len(p), nil
@@ -143,6 +147,9 @@ func (s *Stream) Write(p []byte) (int, error) {
 	}
 	if len(p) >= writeBufferSize {
 		return s.writeThrough("write", p)
+	}
+	if s.wbuf == nil {
+		s.wbuf = getWriteBuffer()
 	}
 	s.wbuf = append(s.wbuf, p...)
 	return len(p), nil
@@ -168,12 +175,41 @@ func (s *Stream) Flush() error {
 	return s.flushLocked()
 }
 
+// writeBuffers recycles the write buffers of buffered streams: a stream
+// holds one only while it has unsent data, so that an idle connection
+// costs no buffer (16 KiB each otherwise; docs/PERFORMANCE.md). It is an
+// allocation cache, not state: what it holds is never observable (every
+// buffer is used from length 0), as with crypto/tls's own record-buffer
+// pool.
+var writeBuffers sync.Pool
+
+// getWriteBuffer returns an empty buffer of writeBufferSize capacity,
+// recycled when possible.
+func getWriteBuffer() []byte {
+	if b, ok := writeBuffers.Get().(*[writeBufferSize]byte); ok {
+		return b[:0]
+	}
+	return make([]byte, 0, writeBufferSize)
+}
+
+// putWriteBuffer recycles b, which the stream no longer uses.
+func putWriteBuffer(b []byte) {
+	if cap(b) == writeBufferSize {
+		writeBuffers.Put((*[writeBufferSize]byte)(b[:writeBufferSize]))
+	}
+}
+
 func (s *Stream) flushLocked() error {
 	if len(s.wbuf) == 0 {
 		return nil
 	}
 	n, err := s.writeThrough("write", s.wbuf)
 	s.wbuf = s.wbuf[:copy(s.wbuf, s.wbuf[n:])]
+	if len(s.wbuf) == 0 {
+		// Sent: give the buffer back, so that an idle stream holds none.
+		putWriteBuffer(s.wbuf)
+		s.wbuf = nil
+	}
 	return err
 }
 
@@ -192,6 +228,7 @@ func (s *Stream) Close() error {
 				ferr = s.flushLocked()
 			}
 		}
+		putWriteBuffer(s.wbuf)
 		s.wbuf = nil
 		s.wmu.Unlock()
 	}
