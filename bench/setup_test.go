@@ -119,3 +119,25 @@ func TestIdleMemorySetup(t *testing.T) {
 		t.Errorf("live heap per idle connection %.0f B, want > 0", per)
 	}
 }
+
+// TestIdleStreamHoldsNoBuffer checks what BenchmarkIdleMemory measures:
+// an idle sslstream connection that has written and flushed holds no
+// write buffer, so its live heap stays within 8 KiB of crypto/tls's
+// (a retained 16 KiB buffer would exceed it). Memory, not time: the
+// assertion does not depend on the machine's speed.
+func TestIdleStreamHoldsNoBuffer(t *testing.T) {
+	p := fixture(t)
+	cfg := &tls.Config{RootCAs: p.roots, ServerName: serverName}
+	const n = 20
+	raw, err := idleClients(t, n, rawClientWrap(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := idleClients(t, n, oursClientWrap(t, ecdhe13))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ours-raw > 8192 {
+		t.Errorf("idle sslstream client holds %.0f B, crypto/tls %.0f B: %.0f B more than the 8 KiB allowed", ours, raw, ours-raw)
+	}
+}
