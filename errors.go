@@ -230,6 +230,14 @@ func classify(op string, err error, vr *verifyOutcome) *Error {
 	case errors.As(err, &rhe):
 		h := string(rhe.RecordHeader[:])
 		switch {
+		case strings.Contains(rhe.Msg, "oversized record"):
+			// OpenSSL: a record longer than its read buffer.
+			reasons = []uint32{reasonPacketLengthTooLong}
+		case (h[0] == 20 || h[0] == 23) && h[1] == 3:
+			// A well-formed ChangeCipherSpec or application-data record
+			// where the first handshake message belongs, as OpenSSL 3.0
+			// reports it.
+			reasons = []uint32{reasonUnexpectedMessage}
 		case strings.HasPrefix(h, "GET ") || strings.HasPrefix(h, "POST ") || strings.HasPrefix(h, "HEAD ") || strings.HasPrefix(h, "PUT "):
 			reasons = []uint32{reasonHTTPRequest}
 		case strings.HasPrefix(h, "CONNE"):

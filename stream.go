@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -41,6 +42,11 @@ type Stream struct {
 
 	closed atomic.Bool
 
+	ph phaseTracker // how far the handshake got, for stall errors (phase.go)
+	// hsActive counts goroutines inside crypto/tls's handshake, so that
+	// Close does not queue behind a handshake that may never end.
+	hsActive atomic.Int32
+
 	trace *streamTrace // trace.go; nil unless the trace feature is on
 }
 
@@ -53,12 +59,13 @@ type Stream struct {
 // context's config, so every clone shares them.
 func newStream(conn net.Conn, cfg *config) *Stream {
 	s := &Stream{cfg: cfg, server: cfg.server}
+	conn = &phaseConn{Conn: conn, t: &s.ph}
 	s.trace = newStreamTrace(cfg)
 	conn = s.trace.wrap(s, conn) // records handshake messages when tracing
 	if cfg.server {
 		s.conn = tls.Server(conn, &tls.Config{
 			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				return s.onClientHello(hello, cfg.serverConfigFor(hello, s)), nil
+				return s.trackClientHello(s.onClientHello(hello, cfg.serverConfigFor(hello, s))), nil
 			},
 			// Used only if the handshake fails before the ClientHello.
 			MinVersion: cfg.tls.MinVersion,
@@ -67,6 +74,7 @@ func newStream(conn net.Conn, cfg *config) *Stream {
 	} else {
 		t := cfg.tls.Clone()
 		t.VerifyConnection = func(cs tls.ConnectionState) error {
+			s.ph.phase.Store(phaseFinished)
 			_, err := cfg.check(cs, s)
 			return err
 		}
@@ -86,11 +94,15 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 		return e
 	}
 	s.trace.begin(s)
+	s.hsActive.Add(1)
 	err := s.conn.HandshakeContext(ctx)
+	s.hsActive.Add(-1)
 	if err == nil {
+		s.ph.phase.Store(phaseDone)
 		s.trace.end(s, nil)
 		return nil
 	}
+	err = s.handshakeError(err) // says where it stalled, if it did
 	e := classify("handshake", err, s.vr.Load())
 	s.trace.end(s, e)
 	if !s.hsErr.CompareAndSwap(nil, e) {
@@ -215,14 +227,23 @@ func (s *Stream) flushLocked() error {
 
 // Close flushes buffered writes (running the handshake if they need it),
 // sends close_notify when a handshake completed, and closes the underlying
-// connection. It returns the first error among these.
+// connection. It returns the first error among these. If another goroutine
+// is still inside the handshake, Close does not wait for it (it might wait
+// for ever on a silent peer): it closes the connection, which ends that
+// handshake, and reports the buffered bytes it could not send.
 func (s *Stream) Close() error {
 	if s.closed.Swap(true) {
 		return net.ErrClosed
 	}
 	var ferr error
 	if s.wmu.TryLock() {
-		if len(s.wbuf) > 0 {
+		switch {
+		case len(s.wbuf) > 0 && s.hsActive.Load() > 0:
+			// Another goroutine is stuck in the handshake (a silent
+			// peer, no deadline): waiting for it could take for ever.
+			// Closing the connection below ends it; the data is lost.
+			ferr = newError("close", fmt.Errorf("%d buffered bytes not sent: Close ended the handshake still running in another goroutine", len(s.wbuf)))
+		case len(s.wbuf) > 0:
 			ferr = s.Handshake()
 			if ferr == nil {
 				ferr = s.flushLocked()
@@ -263,7 +284,9 @@ func (s *Stream) ioError(op string, err error) error {
 		return e
 	}
 	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "remote error" {
+	if errors.As(err, &opErr) && (opErr.Op == "remote error" || opErr.Op == "local error") {
+		// An alert received, or one crypto/tls sent because a record
+		// failed (bad record MAC, oversized record): TLS-level, an *Error.
 		return classify(op, err, nil)
 	}
 	if _, ok := alertNumber(err); ok {
