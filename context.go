@@ -42,6 +42,9 @@ type config struct {
 	trust        *trust    // frozen settings: shared by every override
 	feat         *features // features.go: ALPN, key log, trace, CRL policy
 	tls          *tls.Config
+	// wbufs recycles the write buffers of this context's streams (see
+	// writeBuffers in stream.go); shared by overrides of the context.
+	wbufs *writeBuffers
 }
 
 // NewClientContext loads and checks client settings. It does no network
@@ -78,7 +81,7 @@ func settingsError(what string, err error, reasons ...uint32) *Error {
 }
 
 func newConfig(s Settings, server bool) (*config, error) {
-	c := &config{server: server, verify: s.Verify, serverName: s.ServerName, unbuffered: s.Unbuffered}
+	c := &config{server: server, verify: s.Verify, serverName: s.ServerName, unbuffered: s.Unbuffered, wbufs: new(writeBuffers)}
 	if !s.Verify.valid() {
 		return nil, settingsError("settings", fmt.Errorf("verify %d: allowed values are VerifyNone, VerifyOptional, VerifyRequired", int(s.Verify)))
 	}

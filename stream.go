@@ -149,7 +149,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 	}
 	if len(s.wbuf)+len(p) <= writeBufferSize {
 		if s.wbuf == nil {
-			s.wbuf = getWriteBuffer()
+			s.wbuf = s.cfg.wbufs.get()
 		}
 		s.wbuf = append(s.wbuf, p...)
 		return len(p), nil
@@ -161,7 +161,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 		return s.writeThrough("write", p)
 	}
 	if s.wbuf == nil {
-		s.wbuf = getWriteBuffer()
+		s.wbuf = s.cfg.wbufs.get()
 	}
 	s.wbuf = append(s.wbuf, p...)
 	return len(p), nil
@@ -187,27 +187,26 @@ func (s *Stream) Flush() error {
 	return s.flushLocked()
 }
 
-// writeBuffers recycles the write buffers of buffered streams: a stream
-// holds one only while it has unsent data, so that an idle connection
-// costs no buffer (16 KiB each otherwise; docs/PERFORMANCE.md). It is an
-// allocation cache, not state: what it holds is never observable (every
-// buffer is used from length 0), as with crypto/tls's own record-buffer
-// pool.
-var writeBuffers sync.Pool
+// writeBuffers recycles the write buffers of a context's buffered streams:
+// a stream holds one only while it has unsent data, so that an idle
+// connection costs no buffer (16 KiB each otherwise; docs/PERFORMANCE.md).
+// Each context has its own; what it holds is never observable (every buffer
+// is used from length 0), as with crypto/tls's own record-buffer pool.
+type writeBuffers struct{ pool sync.Pool }
 
-// getWriteBuffer returns an empty buffer of writeBufferSize capacity,
-// recycled when possible.
-func getWriteBuffer() []byte {
-	if b, ok := writeBuffers.Get().(*[writeBufferSize]byte); ok {
+// get returns an empty buffer of writeBufferSize capacity, recycled when
+// possible.
+func (w *writeBuffers) get() []byte {
+	if b, ok := w.pool.Get().(*[writeBufferSize]byte); ok {
 		return b[:0]
 	}
 	return make([]byte, 0, writeBufferSize)
 }
 
-// putWriteBuffer recycles b, which the stream no longer uses.
-func putWriteBuffer(b []byte) {
+// put recycles b, which the stream no longer uses.
+func (w *writeBuffers) put(b []byte) {
 	if cap(b) == writeBufferSize {
-		writeBuffers.Put((*[writeBufferSize]byte)(b[:writeBufferSize]))
+		w.pool.Put((*[writeBufferSize]byte)(b[:writeBufferSize]))
 	}
 }
 
@@ -219,7 +218,7 @@ func (s *Stream) flushLocked() error {
 	s.wbuf = s.wbuf[:copy(s.wbuf, s.wbuf[n:])]
 	if len(s.wbuf) == 0 {
 		// Sent: give the buffer back, so that an idle stream holds none.
-		putWriteBuffer(s.wbuf)
+		s.cfg.wbufs.put(s.wbuf)
 		s.wbuf = nil
 	}
 	return err
@@ -249,7 +248,7 @@ func (s *Stream) Close() error {
 				ferr = s.flushLocked()
 			}
 		}
-		putWriteBuffer(s.wbuf)
+		s.cfg.wbufs.put(s.wbuf)
 		s.wbuf = nil
 		s.wmu.Unlock()
 	}
