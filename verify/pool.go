@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"github.com/sslstream/sslstream/crl"
+
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/binary"
@@ -114,8 +116,41 @@ const sigCacheMax = 4096
 // the same server chain on every connection skips the public-key work after
 // the first time. Safe for concurrent use.
 type sigCache struct {
-	mu sync.Mutex
-	m  map[[32]byte]bool
+	mu   sync.Mutex
+	m    map[[32]byte]bool
+	crls map[crlSigKey]bool
+}
+
+// crlSigKey names a CRL signature check: the CRL object (immutable once
+// parsed, so its identity stands for its bytes, which may be megabytes)
+// and the hash of the issuer's key.
+type crlSigKey struct {
+	crl  *crl.CRL
+	spki [32]byte
+}
+
+// checkCRL returns whether c's signature verifies under issuer's key,
+// computing it with fn on a miss. Without it every handshake that checks
+// revocation would verify the CRL's signature again.
+func (c *sigCache) checkCRL(issuer *x509.Certificate, l *crl.CRL, fn func() bool) bool {
+	if c == nil {
+		return fn()
+	}
+	k := crlSigKey{crl: l, spki: sha256.Sum256(issuer.RawSubjectPublicKeyInfo)}
+	c.mu.Lock()
+	ok, hit := c.crls[k]
+	c.mu.Unlock()
+	if hit {
+		return ok
+	}
+	ok = fn()
+	c.mu.Lock()
+	if c.crls == nil || len(c.crls) >= sigCacheMax {
+		c.crls = make(map[crlSigKey]bool)
+	}
+	c.crls[k] = ok
+	c.mu.Unlock()
+	return ok
 }
 
 func sigKey(issuer, subject *x509.Certificate) [32]byte {

@@ -370,7 +370,9 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 		return
 	}
 	l := cand.c.List
-	if err := checkSignature(issuer.c, l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature); err != nil {
+	if !e.sigs.checkCRL(issuer.c, cand.c, func() bool {
+		return checkSignature(issuer.c, l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature) == nil
+	}) {
 		e.report(CRLSignatureFailure, i, x)
 	}
 }
