@@ -1,37 +1,15 @@
 package keyfile
 
-import (
-	"fmt"
-	"io"
-	"os"
-)
+import "github.com/sslstream/sslstream/internal/safefile"
 
 // maxFileSize bounds what the Load functions read: far above any real
 // certificate bundle (the Mozilla root store is about 250 KB), it stops a
 // mistaken path (a log file, a device) from exhausting memory.
 const maxFileSize = 64 << 20
 
-// readLimited reads a certificate or key file of at most maxFileSize bytes.
-// The result is never nil on success, even for an empty file.
+// readLimited reads a certificate or key file of at most maxFileSize bytes;
+// only regular files are read (a FIFO or device is refused at once instead
+// of blocking). The result is never nil on success, even for an empty file.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("is a directory")
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileSize {
-		clear(data)
-		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
-	}
-	if data == nil {
-		data = []byte{}
-	}
-	return data, nil
+	return safefile.Read(path, maxFileSize)
 }
