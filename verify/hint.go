@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,13 +56,17 @@ func hint(r *Result, opts *Options, now time.Time) string {
 	case HostnameMismatch, IPAddressMismatch:
 		if len(r.Chain) > 0 {
 			c := r.Chain[0]
+			// Names come from the peer: quoted, so that control
+			// characters cannot forge log lines.
 			var names []string
-			names = append(names, c.DNSNames...)
+			for _, n := range c.DNSNames {
+				names = append(names, strconv.Quote(n))
+			}
 			for _, ip := range c.IPAddresses {
 				names = append(names, ip.String())
 			}
 			if len(names) == 0 && c.Subject.CommonName != "" {
-				names = append(names, "CN "+c.Subject.CommonName)
+				names = append(names, "CN "+strconv.Quote(c.Subject.CommonName))
 			}
 			return fmt.Sprintf("the certificate is for %s, not for %q: connect with one of those names or fix server-name", strings.Join(names, ", "), opts.Hostname)
 		}
