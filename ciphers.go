@@ -158,6 +158,27 @@ func (c *config) serverConfigFor(hello *tls.ClientHelloInfo, s *Stream) *tls.Con
 	return t
 }
 
+// configForClient is the GetConfigForClient of a server: it refuses a
+// ClientHello at once when TLS 1.3 will be negotiated and the client offers
+// none of the ciphersuites setting's suites (as OpenSSL refuses before its
+// ServerHello, instead of after the client's Finished as the post-handshake
+// check must), and otherwise returns serverConfigFor.
+func (c *config) configForClient(hello *tls.ClientHelloInfo, s *Stream) (*tls.Config, error) {
+	if negotiatedVersion(hello, c.tls.MinVersion, c.tls.MaxVersion) == tls.VersionTLS13 {
+		offered := false
+		for _, id := range hello.CipherSuites {
+			if c.allowed13(id) {
+				offered = true
+				break
+			}
+		}
+		if !offered {
+			return nil, &suiteFailure{allowed: c.ciphersuitesString(), server: true, noneOffered: true}
+		}
+	}
+	return c.serverConfigFor(hello, s), nil
+}
+
 func (c *config) allowed13(id uint16) bool {
 	for _, x := range c.suites13 {
 		if x == id {

@@ -343,7 +343,7 @@ func (c *config) exportConfig() *tls.Config {
 	if c.server {
 		return &tls.Config{
 			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				return c.serverConfigFor(hello, nil), nil
+				return c.configForClient(hello, nil)
 			},
 			MinVersion: c.tls.MinVersion,
 			MaxVersion: c.tls.MaxVersion,

@@ -173,9 +173,15 @@ type suiteFailure struct {
 	suite   string
 	allowed string
 	server  bool
+	// noneOffered: the client offered none of the allowed suites (refused
+	// at the ClientHello, before any suite was chosen).
+	noneOffered bool
 }
 
 func (s *suiteFailure) Error() string {
+	if s.noneOffered {
+		return fmt.Sprintf("the client offers none of the TLS 1.3 cipher suites of ciphersuites %q", s.allowed)
+	}
 	return fmt.Sprintf("negotiated TLS 1.3 cipher suite %s is not in ciphersuites %q (crypto/tls cannot restrict TLS 1.3 offers, so the connection was refused after the choice)", s.suite, s.allowed)
 }
 

@@ -132,7 +132,7 @@ func (l *live) currentSettings() Settings {
 func (l *live) exportLive() *tls.Config {
 	t := l.cfg().exportConfig()
 	t.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-		return l.cfg().serverConfigFor(hello, nil), nil
+		return l.cfg().configForClient(hello, nil)
 	}
 	return t
 }

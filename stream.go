@@ -65,7 +65,11 @@ func newStream(conn net.Conn, cfg *config) *Stream {
 	if cfg.server {
 		s.conn = tls.Server(conn, &tls.Config{
 			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				return s.trackClientHello(s.onClientHello(hello, cfg.serverConfigFor(hello, s))), nil
+				t, err := cfg.configForClient(hello, s)
+				if err != nil {
+					return nil, err
+				}
+				return s.trackClientHello(s.onClientHello(hello, t)), nil
 			},
 			// Used only if the handshake fails before the ClientHello.
 			MinVersion: cfg.tls.MinVersion,
