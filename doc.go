@@ -89,9 +89,12 @@
 //     preference. The ciphersuites setting is therefore enforced after the
 //     choice: a connection whose negotiated TLS 1.3 suite is outside the list
 //     fails with "wrong cipher returned" (client) or "no shared cipher"
-//     (server). Against OpenSSL peers that offer only listed suites it works
-//     as expected; between two crypto/tls peers a list without
-//     TLS_AES_128_GCM_SHA256 usually fails.
+//     (server). A server refuses a client that offers none of the listed
+//     suites at its ClientHello already, as OpenSSL does. Against OpenSSL
+//     peers that offer only listed suites it works as expected; between two
+//     crypto/tls peers a list without TLS_AES_128_GCM_SHA256 usually fails,
+//     and a crypto/tls server cannot be steered towards AES-256-GCM when the
+//     client also offers AES-128-GCM.
 //   - crypto/tls ignores the order of Config.CipherSuites. For TLS ≤ 1.2 a
 //     server emulates OpenSSL's choice (server preference by default, client
 //     preference with prefer-server-cipher-order false) by offering only the
