@@ -1,6 +1,8 @@
 package sslstream
 
 import (
+	"github.com/sslstream/sslstream/verify"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,30 +52,19 @@ func ParseVerifyMode(s string) (VerifyMode, error) {
 
 func (v VerifyMode) valid() bool { return v >= VerifyNone && v <= VerifyRequired }
 
-// CRLCheck is the crl-check setting.
-type CRLCheck int
+// CRLCheck is the crl-check setting. It is the verification engine's
+// CRLMode, so the value passes to verify.Options unchanged; String returns
+// the setting value: "none", "peer" or "all".
+type CRLCheck = verify.CRLMode
 
 const (
 	// CRLNone (the zero value): no revocation check.
-	CRLNone CRLCheck = iota
+	CRLNone = verify.CRLNone
 	// CRLPeer checks the peer's own certificate against the CRLs.
-	CRLPeer
+	CRLPeer = verify.CRLPeer
 	// CRLAll checks every certificate of the chain.
-	CRLAll
+	CRLAll = verify.CRLAll
 )
-
-// String returns the setting value: "none", "peer" or "all".
-func (c CRLCheck) String() string {
-	switch c {
-	case CRLNone:
-		return "none"
-	case CRLPeer:
-		return "peer"
-	case CRLAll:
-		return "all"
-	}
-	return fmt.Sprintf("CRLCheck(%d)", int(c))
-}
 
 // ParseCRLCheck parses "none" (also ""), "peer" or "all".
 func ParseCRLCheck(s string) (CRLCheck, error) {

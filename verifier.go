@@ -21,13 +21,7 @@ type trust struct {
 }
 
 func loadTrust(s Settings) (*trust, error) {
-	t := &trust{strict: s.X509Strict}
-	switch s.CRLCheck {
-	case CRLPeer:
-		t.crlCheck = verify.CRLPeer
-	case CRLAll:
-		t.crlCheck = verify.CRLAll
-	}
+	t := &trust{strict: s.X509Strict, crlCheck: s.CRLCheck}
 	if s.CAFile != "" {
 		certs, err := keyfile.LoadCertificates(s.CAFile)
 		if err != nil {
