@@ -1,6 +1,8 @@
 package sslstream
 
 import (
+	"github.com/sslstream/sslstream/internal/testnet"
+
 	"errors"
 	"fmt"
 	"io"
@@ -137,36 +139,14 @@ var transports = []string{"pipe", "tcp"}
 // connPair returns two connected net.Conns: client end and server end.
 func connPair(t testing.TB, kind string) (net.Conn, net.Conn) {
 	t.Helper()
+	var c, s net.Conn
 	if kind == "pipe" {
-		a, b := net.Pipe()
-		t.Cleanup(func() { a.Close(); b.Close() })
-		return a, b
+		c, s = net.Pipe()
+	} else {
+		c, s = testnet.TCPPair(t)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	type res struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		c, err := ln.Accept()
-		ch <- res{c, err}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := <-ch
-	if r.err != nil {
-		c.Close()
-		t.Fatal(r.err)
-	}
-	t.Cleanup(func() { c.Close(); r.c.Close() })
-	return c, r.c
+	t.Cleanup(func() { c.Close(); s.Close() })
+	return c, s
 }
 
 // both runs client and server functions in separate goroutines and

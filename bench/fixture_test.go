@@ -1,6 +1,8 @@
 package bench_test
 
 import (
+	"github.com/sslstream/sslstream/internal/testnet"
+
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -180,30 +182,7 @@ func (rawConn) Flush() error { return nil }
 // tcpPair returns both ends of a fresh loopback TCP connection.
 func tcpPair(tb testing.TB) (client, server net.Conn) {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	type res struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		c, err := ln.Accept()
-		ch <- res{c, err}
-	}()
-	client, err = net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r := <-ch
-	if r.err != nil {
-		client.Close()
-		tb.Fatal(r.err)
-	}
-	return client, r.c
+	return testnet.TCPPair(tb)
 }
 
 // handshakePair runs both handshakes concurrently and checks that the

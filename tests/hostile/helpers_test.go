@@ -1,6 +1,8 @@
 package hostile
 
 import (
+	"github.com/sslstream/sslstream/internal/testnet"
+
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/rand"
@@ -188,31 +190,9 @@ func contexts(t testing.TB) (*sslstream.ServerContext, *sslstream.ClientContext)
 // tcpPair returns both ends of a loopback TCP connection.
 func tcpPair(t testing.TB) (client, server net.Conn) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	type res struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		c, err := ln.Accept()
-		ch <- res{c, err}
-	}()
-	client, err = net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := <-ch
-	if r.err != nil {
-		client.Close()
-		t.Fatal(r.err)
-	}
-	t.Cleanup(func() { client.Close(); r.c.Close() })
-	return client, r.c
+	client, server = testnet.TCPPair(t)
+	t.Cleanup(func() { client.Close(); server.Close() })
+	return client, server
 }
 
 // healthy is a server on the shared context that echoes one line per
