@@ -1,10 +1,7 @@
 package sslstream
 
 import (
-	"github.com/sslstream/sslstream/internal/testnet"
-
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -13,27 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
+	"github.com/sslstream/sslstream/internal/testmain"
+	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/testpki"
 )
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sslstream-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fixtureDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(testmain.Run(m, "sslstream-test-", func(d string) { fixtureDir = d }))
 }
 
 var (

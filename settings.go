@@ -1,11 +1,11 @@
 package sslstream
 
 import (
-	"github.com/sslstream/sslstream/verify"
-
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/sslstream/sslstream/verify"
 )
 
 // VerifyMode is the verify setting: whether and how the peer's certificate

@@ -1,8 +1,6 @@
 package bench_test
 
 import (
-	"github.com/sslstream/sslstream/internal/testnet"
-
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/testpki"
 )
 

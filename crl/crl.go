@@ -1,8 +1,6 @@
 package crl
 
 import (
-	"github.com/sslstream/sslstream/internal/safefile"
-
 	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -19,6 +17,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/sslstream/sslstream/internal/safefile"
 )
 
 // PEMType is the PEM block type of a CRL ("-----BEGIN X509 CRL-----"), the

@@ -1,13 +1,12 @@
 package verify
 
 import (
-	"github.com/sslstream/sslstream/crl"
-
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/binary"
 	"sync"
 
+	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
 )
 

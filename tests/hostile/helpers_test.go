@@ -1,8 +1,6 @@
 package hostile
 
 import (
-	"github.com/sslstream/sslstream/internal/testnet"
-
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/rand"
@@ -21,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/testpki"
 )
 

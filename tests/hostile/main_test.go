@@ -5,28 +5,12 @@
 package hostile
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/sslstream/sslstream/internal/testmain"
 )
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sslstream-hostile-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fixtureDir = dir
-	code := m.Run()
-	stopHealthy()
-	os.RemoveAll(dir)
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(testmain.Run(m, "sslstream-hostile-", func(d string) { fixtureDir = d }, stopHealthy))
 }
