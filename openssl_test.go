@@ -418,29 +418,7 @@ func TestCipherChoiceAgreesWithOpenSSLServer(t *testing.T) {
 			}
 			want := m[1]
 
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			done := make(chan error, 1)
-			go func() {
-				conn, err := ln.Accept()
-				if err != nil {
-					done <- err
-					return
-				}
-				s, err := Server(conn, Settings{Certificate: p.serverCert, Key: p.serverKey, Ciphers: serverList, PreferServerCipherOrder: &pref})
-				if err != nil {
-					conn.Close()
-					done <- err
-					return
-				}
-				s.SetDeadline(time.Now().Add(10 * time.Second))
-				err = s.Handshake()
-				s.Close()
-				done <- err
-			}()
+			ln, done := serveOneHandshake(t, Settings{Certificate: p.serverCert, Key: p.serverKey, Ciphers: serverList, PreferServerCipherOrder: &pref})
 			out = runSClient(t, ln.Addr().String(), "", "-tls1_2", "-cipher", clientList)
 			if err := <-done; err != nil {
 				t.Fatalf("our server: %v\n%s", err, out)
@@ -465,32 +443,10 @@ func TestTLS13SuiteAgainstOpenSSLClient(t *testing.T) {
 	}{{"TLS_AES_256_GCM_SHA384", true}, {"TLS_CHACHA20_POLY1305_SHA256", true}, {"TLS_AES_128_GCM_SHA256", false}} {
 		t.Run(tc.offer, func(t *testing.T) {
 			t.Parallel()
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			done := make(chan error, 1)
-			go func() {
-				conn, err := ln.Accept()
-				if err != nil {
-					done <- err
-					return
-				}
-				s, err := Server(conn, Settings{Certificate: p.serverCert, Key: p.serverKey,
-					Ciphersuites: "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"})
-				if err != nil {
-					conn.Close()
-					done <- err
-					return
-				}
-				s.SetDeadline(time.Now().Add(10 * time.Second))
-				err = s.Handshake()
-				s.Close()
-				done <- err
-			}()
+			ln, done := serveOneHandshake(t, Settings{Certificate: p.serverCert, Key: p.serverKey,
+				Ciphersuites: "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"})
 			out := runSClient(t, ln.Addr().String(), "", "-tls1_3", "-ciphersuites", tc.offer)
-			err = <-done
+			err := <-done
 			if tc.ok {
 				if err != nil || !strings.Contains(out, "Cipher is "+tc.offer) {
 					t.Errorf("server error %v; s_client:\n%s", err, out)
@@ -515,29 +471,7 @@ func TestNoSharedCipherAgreesWithOpenSSL(t *testing.T) {
 	theirs := runSClient(t, srv.addr, "", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
 	srvOut := srv.output("no shared cipher")
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan error, 1)
-	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			done <- err
-			return
-		}
-		s, err := Server(conn, Settings{Certificate: p.serverCert, Key: p.serverKey, Ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384", Method: "tlsv1.2"})
-		if err != nil {
-			conn.Close()
-			done <- err
-			return
-		}
-		s.SetDeadline(time.Now().Add(10 * time.Second))
-		err = s.Handshake()
-		s.Close()
-		done <- err
-	}()
+	ln, done := serveOneHandshake(t, Settings{Certificate: p.serverCert, Key: p.serverKey, Ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384", Method: "tlsv1.2"})
 	ours := runSClient(t, ln.Addr().String(), "", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
 	e := asError(t, <-done)
 	for _, str := range e.Strings {
@@ -635,4 +569,36 @@ func TestClientCertificateVerdictAgreesWithSServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// serveOneHandshake accepts one connection on 127.0.0.1 (OS-chosen port),
+// runs a server handshake with settings under a 10 s deadline, closes the
+// stream and reports the handshake's error on done. The listener is closed
+// when the test ends.
+func serveOneHandshake(t *testing.T, settings Settings) (net.Listener, <-chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	done := make(chan error, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		s, err := Server(conn, settings)
+		if err != nil {
+			conn.Close()
+			done <- err
+			return
+		}
+		s.SetDeadline(time.Now().Add(10 * time.Second))
+		err = s.Handshake()
+		s.Close()
+		done <- err
+	}()
+	return ln, done
 }
