@@ -8,28 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/keyfile"
 )
-
-// benchPair returns connected client/server net.Conns over loopback TCP.
-func benchPair(b *testing.B) (net.Conn, net.Conn) {
-	b.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	ch := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		ch <- c
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c, <-ch
-}
 
 // transfer sends n bytes from w to r in 16 KiB writes and returns the time.
 func transfer(b *testing.B, w io.Writer, flush func() error, r io.Reader, n int) time.Duration {
@@ -62,7 +43,7 @@ func transfer(b *testing.B, w io.Writer, flush func() error, r io.Reader, n int)
 func BenchmarkThroughput(b *testing.B) {
 	p := pki(b)
 	const n = 4 << 20
-	cc, sc := benchPair(b)
+	cc, sc := testnet.TCPPair(b)
 	c, err := Client(cc, Settings{CAFile: p.caFile, Verify: VerifyRequired, ServerName: "localhost"})
 	if err != nil {
 		b.Fatal(err)
@@ -84,7 +65,7 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(p.root.Cert)
-	bc, bs := benchPair(b)
+	bc, bs := testnet.TCPPair(b)
 	tc := tls.Client(bc, &tls.Config{RootCAs: roots, ServerName: "localhost"})
 	ts := tls.Server(bs, &tls.Config{Certificates: []tls.Certificate{cert}})
 	defer tc.Close()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/cipherlist"
+	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/testpki"
 )
 
@@ -99,48 +100,29 @@ func ourClientResult(addr string, cs Settings) (hsResult, error) {
 // at once.
 func ourServer(t *testing.T, ss Settings, drain bool) (string, <-chan error) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	errc := make(chan error, 256)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				report := func(err error) {
-					select {
-					case errc <- err:
-					default:
-					}
-				}
-				s, err := Server(conn, ss)
-				if err != nil {
-					conn.Close()
-					report(err)
-					return
-				}
-				s.SetDeadline(time.Now().Add(10 * time.Second))
-				err = s.Handshake()
-				report(err)
-				if err == nil && drain {
-					io.Copy(io.Discard, s) // until s_client closes
-				}
-				s.Close()
-				conn.Close()
-			}()
+	report := func(err error) {
+		select {
+		case errc <- err:
+		default:
 		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return ln.Addr().String(), errc
+	}
+	addr := testnet.Serve(t, func(conn net.Conn) {
+		defer conn.Close()
+		s, err := Server(conn, ss)
+		if err != nil {
+			report(err)
+			return
+		}
+		defer s.Close()
+		s.SetDeadline(time.Now().Add(10 * time.Second))
+		err = s.Handshake()
+		report(err)
+		if err == nil && drain {
+			io.Copy(io.Discard, s) // until s_client closes
+		}
+	})
+	return addr, errc
 }
 
 // opensslMethodFlags are the s_client/s_server flags equivalent to our

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/testpki"
 )
 
@@ -35,39 +36,20 @@ func writeAtomic(t *testing.T, path string, data []byte) {
 // handshaken, one byte echoed, closed.
 func reloadServer(t *testing.T, sctx *ServerContext) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				s, err := sctx.Server(conn, nil)
-				if err != nil {
-					conn.Close()
-					return
-				}
-				defer s.Close()
-				s.SetDeadline(time.Now().Add(10 * time.Second))
-				buf := make([]byte, 1)
-				if _, err := io.ReadFull(s, buf); err == nil {
-					s.Write(buf)
-					s.Flush()
-				}
-			}()
+	return testnet.Serve(t, func(conn net.Conn) {
+		s, err := sctx.Server(conn, nil)
+		if err != nil {
+			conn.Close()
+			return
 		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return ln.Addr().String()
+		defer s.Close()
+		s.SetDeadline(time.Now().Add(10 * time.Second))
+		buf := make([]byte, 1)
+		if _, err := io.ReadFull(s, buf); err == nil {
+			s.Write(buf)
+			s.Flush()
+		}
+	})
 }
 
 // ping makes one connection and returns the server certificate's CN.

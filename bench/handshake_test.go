@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/internal/testnet"
 )
 
 // hsServer accepts connections on loopback, runs the handshake through
 // wrap, sends one byte, and waits for the client to close.
 type hsServer struct {
-	ln   net.Listener
-	wg   sync.WaitGroup
+	addr string
 	mu   sync.Mutex
 	errs []error
 	tol  bool // failed handshakes are expected
@@ -31,47 +31,33 @@ func (s *hsServer) tolerate() {
 
 func startHSServer(tb testing.TB, wrap func(net.Conn) (endpoint, func() error)) *hsServer {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s := &hsServer{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				e, hs := wrap(c)
-				defer e.Close()
-				if err := hs(); err != nil {
-					s.fail(err)
-					return
-				}
-				if _, err := e.Write([]byte{1}); err != nil {
-					s.fail(err)
-					return
-				}
-				if err := e.Flush(); err != nil {
-					s.fail(err)
-					return
-				}
-				var b [1]byte
-				e.Read(b[:]) // until the client's close_notify
-			}()
-		}
-	}()
+	s := &hsServer{}
+	// Registered before Serve's own cleanup, so it runs after the
+	// handlers have returned.
 	tb.Cleanup(func() {
-		ln.Close()
-		s.wg.Wait()
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		if err := errors.Join(s.errs...); err != nil {
 			tb.Errorf("handshake server: %v", err)
 		}
+	})
+	s.addr = testnet.Serve(tb, func(c net.Conn) {
+		e, hs := wrap(c)
+		defer e.Close()
+		if err := hs(); err != nil {
+			s.fail(err)
+			return
+		}
+		if _, err := e.Write([]byte{1}); err != nil {
+			s.fail(err)
+			return
+		}
+		if err := e.Flush(); err != nil {
+			s.fail(err)
+			return
+		}
+		var b [1]byte
+		e.Read(b[:]) // until the client's close_notify
 	})
 	return s
 }
@@ -83,8 +69,6 @@ func (s *hsServer) fail(err error) {
 	}
 	s.mu.Unlock()
 }
-
-func (s *hsServer) addr() string { return s.ln.Addr().String() }
 
 // connectOnce dials addr, runs the client handshake through wrap, reads
 // the server's byte and closes. It returns whether the session resumed.
@@ -179,8 +163,8 @@ func BenchmarkHandshake(b *testing.B) {
 			ours := startHSServer(b, oursServerWrap(b, s))
 			raw := startHSServer(b, rawServerWrap(b, s))
 			var resumed int
-			oursFn := handshakeLoop(ours.addr(), oursClientWrap(b, s), &resumed)
-			rawFn := handshakeLoop(raw.addr(), rawClientWrap(s.rawClient(p)), &resumed)
+			oursFn := handshakeLoop(ours.addr, oursClientWrap(b, s), &resumed)
+			rawFn := handshakeLoop(raw.addr, rawClientWrap(s.rawClient(p)), &resumed)
 			for _, f := range []func(int) (time.Duration, error){oursFn, rawFn} {
 				if _, err := f(2); err != nil {
 					b.Fatal(err)
@@ -212,8 +196,8 @@ func BenchmarkHandshakeResumed(b *testing.B) {
 			oc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 			rc.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 			var oursResumed, rawResumed int
-			oursFn := handshakeLoop(ours.addr(), rawClientWrap(oc), &oursResumed)
-			rawFn := handshakeLoop(raw.addr(), rawClientWrap(rc), &rawResumed)
+			oursFn := handshakeLoop(ours.addr, rawClientWrap(oc), &oursResumed)
+			rawFn := handshakeLoop(raw.addr, rawClientWrap(rc), &rawResumed)
 			for _, f := range []func(int) (time.Duration, error){oursFn, rawFn} {
 				if _, err := f(2); err != nil {
 					b.Fatal(err)

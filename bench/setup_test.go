@@ -69,18 +69,18 @@ func TestHandshakeSetup(t *testing.T) {
 	p := fixture(t)
 	ours := startHSServer(t, oursServerWrap(t, s))
 	raw := startHSServer(t, rawServerWrap(t, s))
-	if _, err := connectOnce(ours.addr(), oursClientWrap(t, s)); err != nil {
+	if _, err := connectOnce(ours.addr, oursClientWrap(t, s)); err != nil {
 		t.Fatalf("sslstream to sslstream: %v", err)
 	}
-	if _, err := connectOnce(raw.addr(), rawClientWrap(s.rawClient(p))); err != nil {
+	if _, err := connectOnce(raw.addr, rawClientWrap(s.rawClient(p))); err != nil {
 		t.Fatalf("crypto/tls to crypto/tls: %v", err)
 	}
 	cfg := s.rawClient(p)
 	cfg.ClientSessionCache = tls.NewLRUClientSessionCache(4)
-	if r, err := connectOnce(ours.addr(), rawClientWrap(cfg)); err != nil || r {
+	if r, err := connectOnce(ours.addr, rawClientWrap(cfg)); err != nil || r {
 		t.Fatalf("first connection: resumed %v, %v", r, err)
 	}
-	if r, err := connectOnce(ours.addr(), rawClientWrap(cfg)); err != nil || !r {
+	if r, err := connectOnce(ours.addr, rawClientWrap(cfg)); err != nil || !r {
 		t.Fatalf("second connection to the sslstream server: resumed %v, %v", r, err)
 	}
 	// Verification is on at both clients: a wrong host name fails.
@@ -92,7 +92,7 @@ func TestHandshakeSetup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := connectOnce(ours.addr(), func(c net.Conn) (endpoint, func() error) {
+	if _, err := connectOnce(ours.addr, func(c net.Conn) (endpoint, func() error) {
 		st, _ := cctx.Client(c, nil)
 		return st, st.Handshake
 	}); err == nil {
@@ -100,7 +100,7 @@ func TestHandshakeSetup(t *testing.T) {
 	}
 	cfgBad := s.rawClient(p)
 	cfgBad.ServerName = "other.example"
-	if _, err := connectOnce(raw.addr(), rawClientWrap(cfgBad)); err == nil {
+	if _, err := connectOnce(raw.addr, rawClientWrap(cfgBad)); err == nil {
 		t.Error("crypto/tls baseline accepted a wrong host name")
 	}
 }

@@ -195,12 +195,11 @@ func tcpPair(t testing.TB) (client, server net.Conn) {
 }
 
 // healthy is a server on the shared context that echoes one line per
-// connection; healthyCheck runs a client through the shared client context.
+// connection, up-cased; healthyCheck runs a client through the shared
+// client context. It runs until TestMain stops it.
 var (
-	healthyMu   sync.Mutex
-	healthyLn   net.Listener
-	healthyWG   sync.WaitGroup
-	healthyErrs []error
+	healthyMu  sync.Mutex
+	healthySrv *testnet.Server
 )
 
 func healthyAddr(t testing.TB) string {
@@ -208,52 +207,38 @@ func healthyAddr(t testing.TB) string {
 	srv, _ := contexts(t)
 	healthyMu.Lock()
 	defer healthyMu.Unlock()
-	if healthyLn != nil {
-		return healthyLn.Addr().String()
+	if healthySrv != nil {
+		return healthySrv.Addr()
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	hs, err := testnet.NewServer(func(c net.Conn) {
+		s, err := srv.Server(c, nil)
+		if err != nil {
+			c.Close()
+			return
+		}
+		defer s.Close()
+		_ = s.SetDeadline(time.Now().Add(ioDeadline))
+		buf := make([]byte, 64)
+		n, err := s.Read(buf)
+		if err != nil {
+			return
+		}
+		_, _ = s.Write(bytes.ToUpper(buf[:n]))
+		_ = s.Flush()
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	healthyLn = ln
-	healthyWG.Add(1)
-	go func() {
-		defer healthyWG.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			healthyWG.Add(1)
-			go func() {
-				defer healthyWG.Done()
-				s, err := srv.Server(c, nil)
-				if err != nil {
-					c.Close()
-					return
-				}
-				defer s.Close()
-				_ = s.SetDeadline(time.Now().Add(ioDeadline))
-				buf := make([]byte, 64)
-				n, err := s.Read(buf)
-				if err != nil {
-					return
-				}
-				_, _ = s.Write(bytes.ToUpper(buf[:n]))
-				_ = s.Flush()
-			}()
-		}
-	}()
-	return ln.Addr().String()
+	healthySrv = hs
+	return hs.Addr()
 }
 
 func stopHealthy() {
 	healthyMu.Lock()
-	if healthyLn != nil {
-		healthyLn.Close()
+	defer healthyMu.Unlock()
+	if healthySrv != nil {
+		healthySrv.Close()
 	}
-	healthyMu.Unlock()
-	healthyWG.Wait()
 }
 
 // healthyCheck runs one complete connection through the shared contexts.
