@@ -59,56 +59,34 @@ func pki(t testing.TB) *pkiFiles {
 
 func makePKI(dir string) (*pkiFiles, error) {
 	f := testpki.New()
+	st := &testpki.Steps{Dir: dir}
 	p := &pkiFiles{}
-	var err error
-	must := func(c *testpki.Cert, e error) *testpki.Cert {
-		if e != nil && err == nil {
-			err = e
-		}
-		return c
+	p.root = st.Cert(f.Root("Test Root CA"))
+	p.inter = st.Cert(p.root.Intermediate("Test Intermediate CA"))
+	p.server = st.Cert(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
+	p.client = st.Cert(p.inter.Leaf("client.example"))
+	p.selfSigned = st.Cert(f.SelfSigned("localhost"))
+	p.otherRoot = st.Cert(f.Root("Other Root CA"))
+	other := st.Cert(p.otherRoot.Leaf("localhost"))
+	expired := st.Cert(p.inter.Leaf("localhost", testpki.Expired()))
+	if st.Err != nil {
+		return nil, st.Err
 	}
-	p.root = must(f.Root("Test Root CA"))
-	if err != nil {
-		return nil, err
-	}
-	p.inter = must(p.root.Intermediate("Test Intermediate CA"))
-	if err != nil {
-		return nil, err
-	}
-	p.server = must(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
-	p.client = must(p.inter.Leaf("client.example"))
-	p.selfSigned = must(f.SelfSigned("localhost"))
-	p.otherRoot = must(f.Root("Other Root CA"))
-	if err != nil {
-		return nil, err
-	}
-	other := must(p.otherRoot.Leaf("localhost"))
-	expired := must(p.inter.Leaf("localhost", testpki.Expired()))
-	if err != nil {
-		return nil, err
-	}
-	w := func(name string, data ...[]byte) string {
-		path, e := testpki.WriteFile(dir, name, data...)
-		if e != nil && err == nil {
-			err = e
-		}
-		return path
-	}
-	p.caFile = w("ca.pem", p.root.CertPEM())
-	p.otherCAFile = w("other-ca.pem", p.otherRoot.CertPEM())
-	p.serverCert = w("server.pem", p.server.ChainPEM())
-	p.serverKey = w("server.key", p.server.KeyPEM())
-	p.serverCombo = w("server-combo.pem", p.server.ChainPEM(), p.server.KeyPEM())
-	p.clientCert = w("client.pem", p.client.ChainPEM())
-	p.clientKey = w("client.key", p.client.KeyPEM())
-	p.selfCert = w("self.pem", p.selfSigned.CertPEM())
-	p.selfKey = w("self.key", p.selfSigned.KeyPEM())
-	p.otherCert = w("other.pem", other.ChainPEM())
-	p.otherKey = w("other.key", other.KeyPEM())
-	p.expiredCert = w("expired.pem", expired.ChainPEM())
-	p.expiredKey = w("expired.key", expired.KeyPEM())
-	p.interAsCAFile = w("inter-ca.pem", p.inter.CertPEM())
-	return p, err
+	p.caFile = st.File("ca.pem", p.root.CertPEM())
+	p.otherCAFile = st.File("other-ca.pem", p.otherRoot.CertPEM())
+	p.serverCert = st.File("server.pem", p.server.ChainPEM())
+	p.serverKey = st.File("server.key", p.server.KeyPEM())
+	p.serverCombo = st.File("server-combo.pem", p.server.ChainPEM(), p.server.KeyPEM())
+	p.clientCert = st.File("client.pem", p.client.ChainPEM())
+	p.clientKey = st.File("client.key", p.client.KeyPEM())
+	p.selfCert = st.File("self.pem", p.selfSigned.CertPEM())
+	p.selfKey = st.File("self.key", p.selfSigned.KeyPEM())
+	p.otherCert = st.File("other.pem", other.ChainPEM())
+	p.otherKey = st.File("other.key", other.KeyPEM())
+	p.expiredCert = st.File("expired.pem", expired.ChainPEM())
+	p.expiredKey = st.File("expired.key", expired.KeyPEM())
+	p.interAsCAFile = st.File("inter-ca.pem", p.inter.CertPEM())
+	return p, st.Err
 }
 
 // serverSettings returns settings for the fixture's server certificate.

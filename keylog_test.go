@@ -20,6 +20,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/hkdf"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // recordingConn keeps a copy of everything written to it.
@@ -148,7 +150,7 @@ func TestKeyLogMatchesHandshake(t *testing.T) {
 	for _, method := range []string{"tlsv1.2", "tlsv1.3"} {
 		t.Run(method, func(t *testing.T) {
 			t.Parallel()
-			var clientLog, serverLog lockedBuffer
+			var clientLog, serverLog testproc.Buffer
 			fileLog := filepath.Join(t.TempDir(), "keys.log")
 			cs := Settings{CAFile: p.caFile, ServerName: "localhost", Method: method,
 				Ciphersuites: "TLS_AES_128_GCM_SHA256", Features: Features{KeyLogWriter: &clientLog, KeyLog: fileLog}}
@@ -275,7 +277,7 @@ func TestKeyLogFromEnvIsOptIn(t *testing.T) {
 func TestHandshakeTrace(t *testing.T) {
 	t.Parallel()
 	p := pki(t)
-	var clog, slogBuf lockedBuffer
+	var clog, slogBuf testproc.Buffer
 	cs := Settings{CAFile: p.caFile, ServerName: "localhost", Verify: VerifyRequired, Certificate: p.clientCert, Key: p.clientKey,
 		Features: Features{ALPN: []string{"h2"}, TraceLogger: slog.New(slog.NewJSONHandler(&clog, nil))}}
 	ss := p.serverSettings()
@@ -366,7 +368,7 @@ func TestHandshakeTrace(t *testing.T) {
 	}
 
 	// TLS 1.2: every handshake message up to ChangeCipherSpec by name.
-	var l12 lockedBuffer
+	var l12 testproc.Buffer
 	cs12 := Settings{CAFile: p.caFile, ServerName: "localhost", Method: "tlsv1.2", Features: Features{TraceLogger: slog.New(slog.NewJSONHandler(&l12, nil))}}
 	c12, s12 := pairStreams(t, "tcp", cs12, p.serverSettings())
 	if cerr, serr := both(t, c12.Handshake, s12.Handshake); cerr != nil || serr != nil {
@@ -379,7 +381,7 @@ func TestHandshakeTrace(t *testing.T) {
 	}
 
 	// A failed handshake ends with a failure record.
-	var flog lockedBuffer
+	var flog testproc.Buffer
 	cs2 := Settings{CAFile: p.otherCAFile, ServerName: "localhost", Verify: VerifyRequired,
 		Features: Features{TraceLogger: slog.New(slog.NewJSONHandler(&flog, nil))}}
 	c2, s2 := pairStreams(t, "tcp", cs2, p.serverSettings())

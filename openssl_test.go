@@ -12,22 +12,17 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // Differential tests: our streams against `openssl s_server` and
 // `openssl s_client` (OpenSSL 3.0), and our results beside theirs.
 
-func requireOpenSSL(t testing.TB) {
-	t.Helper()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not on PATH: differential test skipped")
-	}
-}
+func requireOpenSSL(t testing.TB) { t.Helper(); testproc.Require(t, "openssl") }
 
 // runOpenSSL runs openssl with args and returns its combined output,
 // failing the test if it does not exit 0.
@@ -46,91 +41,33 @@ func runOpenSSL(t testing.TB, stdin []byte, args ...string) string {
 	return string(out)
 }
 
-// lockedBuffer collects a process's output for concurrent reading.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // sServer is a running `openssl s_server` on 127.0.0.1 with an OS-chosen port.
 type sServer struct {
 	addr string
-	out  *lockedBuffer
-	done chan struct{}
+	out  *testproc.Proc
 }
+
+var acceptLine = regexp.MustCompile(`^ACCEPT (.*)$`)
 
 // startSServer starts `openssl s_server -accept 127.0.0.1:0 args...` and
 // waits for its ACCEPT line. The process is killed at the end of the test.
 func startSServer(t *testing.T, args ...string) *sServer {
 	t.Helper()
 	requireOpenSSL(t)
-	cmd := exec.Command("openssl", append([]string{"s_server", "-accept", "127.0.0.1:0"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	// s_server quits at the end of its input: it stays open until cleanup.
+	p := testproc.Start(t, exec.Command("openssl", append([]string{"s_server", "-accept", "127.0.0.1:0"}, args...)...), nil, false)
+	m, ok := p.WaitForLine(acceptLine, 10*time.Second)
+	if !ok {
+		t.Fatalf("openssl s_server did not start accepting:\n%s", p)
 	}
-	out := &lockedBuffer{}
-	cmd.Stderr = out
-	// s_server quits at the end of its stdin: keep it open until cleanup.
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &sServer{out: out, done: make(chan struct{})}
-	portc := make(chan string, 1)
-	go func() {
-		defer close(s.done)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			line := sc.Text()
-			out.Write([]byte(line + "\n"))
-			if a, ok := strings.CutPrefix(line, "ACCEPT "); ok {
-				portc <- a
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Process.Kill()
-		<-s.done
-		cmd.Wait()
-	})
-	select {
-	case s.addr = <-portc:
-	case <-s.done:
-		t.Fatalf("openssl s_server exited before accepting:\n%s", out)
-	case <-time.After(10 * time.Second):
-		t.Fatalf("openssl s_server did not start:\n%s", out)
-	}
-	return s
+	return &sServer{addr: m[1], out: p}
 }
 
 // output waits until the server's output contains want (or 5s pass) and
 // returns it.
 func (s *sServer) output(want string) string {
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if o := s.out.String(); strings.Contains(o, want) {
-			return o
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return s.out.String()
+	s.out.WaitForText(want, 5*time.Second)
+	return s.out.Output.String()
 }
 
 // runSClient runs `openssl s_client -connect addr args...` with stdin and

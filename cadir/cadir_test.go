@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 var (
@@ -208,9 +209,7 @@ func linkSet(t testing.TB, dir string) map[string]string {
 // files and stale links) and compares links, actions, warnings and errors.
 func TestRehashAgainstOpenSSL(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not on PATH: differential test skipped")
-	}
+	testproc.Require(t, "openssl")
 	for _, mode := range []struct {
 		name string
 		args []string

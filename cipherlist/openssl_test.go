@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // opensslResult is what `openssl ciphers` printed for one string.
@@ -21,11 +23,10 @@ type opensslResult struct {
 	stderr  string
 }
 
+// needOpenSSL skips the test when the reference openssl binary is absent.
 func needOpenSSL(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not on PATH: differential tests against OpenSSL 3.0 skipped")
-	}
+	testproc.Require(t, "openssl")
 }
 
 // runOpenSSL runs `openssl ciphers [opts] -- STRING` and drops TLS 1.3 names.

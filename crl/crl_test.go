@@ -27,6 +27,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 var (
@@ -486,9 +488,7 @@ func TestVersion1AndOpenSSL(t *testing.T) {
 // revoking a certificate.
 func TestOpenSSLMadeCRL(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not on PATH: differential test skipped")
-	}
+	testproc.Require(t, "openssl")
 	dir := t.TempDir()
 	run := func(args ...string) {
 		t.Helper()

@@ -21,6 +21,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // av is one attribute for building test names by hand.
@@ -247,9 +249,7 @@ func TestHashSystemLinks(t *testing.T) {
 // `openssl x509 -subject_hash -subject_hash_old` on generated names.
 func TestHashAgainstOpenSSL(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not on PATH: differential test skipped")
-	}
+	testproc.Require(t, "openssl")
 	dir := t.TempDir()
 	for name, der := range testNames(t) {
 		t.Run(name, func(t *testing.T) {

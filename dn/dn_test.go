@@ -8,14 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // TestOneLineMatchesOpenSSL asks openssl to make certificates with awkward
 // subjects and compares its printed subject with ours.
 func TestOneLineMatchesOpenSSL(t *testing.T) {
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not on PATH; install it (CI does) to run differential tests")
-	}
+	testproc.Require(t, "openssl")
 	subjects := []string{
 		"/CN=example.com",
 		"/C=DE/ST=Berlin/L=Berlin/O=Foo, Inc./OU=Ops/CN=www.example.com",

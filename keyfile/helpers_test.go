@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // testPassword deliberately holds non-ASCII characters: OpenSSL passes the
@@ -45,11 +47,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// needOpenSSL skips the test when the reference openssl binary is absent.
 func needOpenSSL(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not on PATH: differential tests need the openssl 3 binary (CI installs it)")
-	}
+	testproc.Require(t, "openssl")
 }
 
 // ossl runs openssl and fails the test if it fails.

@@ -18,16 +18,13 @@ import (
 	"github.com/sslstream/sslstream/cadir"
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // needOpenSSL skips the test when the openssl binary is absent.
 func needOpenSSL(t testing.TB) string {
 	t.Helper()
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH: differential test against OpenSSL skipped")
-	}
-	return p
+	return testproc.Require(t, "openssl")
 }
 
 // opensslCase is one verification asked of both `openssl verify` and Verify.

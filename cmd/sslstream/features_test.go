@@ -369,11 +369,11 @@ func TestServerReloadInterval(t *testing.T) {
 	replace(read("self.pem", "self.key"))
 	waitFor(t, srv, "Reloaded (generation 1): "+certFile+" changed")
 	if s := subject(); s != "CN = self.example" {
-		t.Errorf("subject %q after the reload, want CN = self.example\n%s", s, srv.out)
+		t.Errorf("subject %q after the reload, want CN = self.example\n%s", s, srv)
 	}
 	replace([]byte("not a certificate\n"))
 	waitFor(t, srv, "Reload failed: ")
-	wantContains(t, "server log", srv.out.String(), certFile)
+	wantContains(t, "server log", srv.Output.String(), certFile)
 	if s := subject(); s != "CN = self.example" {
 		t.Errorf("subject %q after a failed reload, want the last good CN = self.example", s)
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // TestServerInProcess runs `sslstream server --echo` inside the test process
@@ -24,7 +26,7 @@ func TestServerInProcess(t *testing.T) {
 	p := getNetPKI(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stderr, stdout syncBuffer
+	var stderr, stdout testproc.Buffer
 	e := &env{ctx: ctx, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
 	done := make(chan int, 1)
 	go func() {

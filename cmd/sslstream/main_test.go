@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // binPath is the sslstream binary built once by TestMain.
@@ -122,14 +124,11 @@ func ssEnv(t *testing.T, dir string, env []string, stdin io.Reader, args ...stri
 	return r
 }
 
-// needOpenSSL skips the test when the reference openssl binary is absent.
+// needOpenSSL skips the test when the reference openssl binary is absent
+// and returns its path.
 func needOpenSSL(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl not on PATH: differential test skipped (.ci/run installs it)")
-	}
-	return p
+	return testproc.Require(t, "openssl")
 }
 
 // openssl runs the openssl binary and returns stdout, stderr and the exit code.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // netPKI holds the files of the client/server tests.
@@ -131,108 +131,28 @@ func makeNetPKI() (*netPKI, error) {
 	return &netPKI{dir: dir}, nil
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and many readers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// proc is a background process started by a test and killed at its end.
-type proc struct {
-	cmd    *exec.Cmd
-	out    *syncBuffer // stdout and stderr together
-	done   chan struct{}
-	exit   error
-	stdin  io.WriteCloser
-	stderr *syncBuffer
-}
-
 // start runs name args in the background; ready matches the line (on
 // stdout or stderr) that says it is listening, with the port as group 1.
 // It returns the process and the port.
-func start(t *testing.T, ready *regexp.Regexp, name string, args ...string) (*proc, string) {
+func start(t *testing.T, ready *regexp.Regexp, name string, args ...string) (*testproc.Proc, string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	p := &proc{cmd: cmd, out: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
+	p := testproc.Start(t, cmd, nil, false)
+	m, ok := p.WaitForLine(ready, 20*time.Second)
+	if !ok {
+		t.Fatalf("%s did not start listening (exit %d):\n%s", name, p.ExitCode(), p)
 	}
-	p.stdin = stdin
-	pr, pw := io.Pipe()
-	cmd.Stdout = io.MultiWriter(p.out, pw)
-	cmd.Stderr = io.MultiWriter(p.out, p.stderr, pw)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	go func() {
-		p.exit = cmd.Wait()
-		pw.Close()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-p.done:
-		default:
-			_ = cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	portc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		sent := false
-		for sc.Scan() {
-			if m := ready.FindStringSubmatch(sc.Text()); m != nil && !sent {
-				portc <- m[1]
-				sent = true
-			}
-		}
-		if !sent {
-			close(portc)
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	select {
-	case port, ok := <-portc:
-		if !ok {
-			t.Fatalf("%s exited before listening: %v\n%s", name, p.exit, p.out)
-		}
-		return p, port
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s did not start listening:\n%s", name, p.out)
-	}
-	return nil, ""
+	return p, m[1]
 }
 
-// wait waits for the process to exit and returns its exit code.
-func (p *proc) wait(t *testing.T) int {
+// exitCode waits for the process to exit and returns its exit code.
+func exitCode(t *testing.T, p *testproc.Proc) int {
 	t.Helper()
-	select {
-	case <-p.done:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("process did not exit:\n%s", p.out)
+	if !p.Wait(30 * time.Second) {
+		t.Fatalf("process did not exit:\n%s", p)
 	}
-	if p.exit == nil {
-		return 0
-	}
-	if ee, ok := p.exit.(*exec.ExitError); ok {
-		return ee.ExitCode()
-	}
-	return -1
+	return p.ExitCode()
 }
 
 var (
@@ -241,7 +161,7 @@ var (
 )
 
 // startOpenSSLServer runs `openssl s_server` on 127.0.0.1 with an OS-chosen port.
-func startOpenSSLServer(t *testing.T, dir string, args ...string) (*proc, string) {
+func startOpenSSLServer(t *testing.T, dir string, args ...string) (*testproc.Proc, string) {
 	t.Helper()
 	needOpenSSL(t)
 	all := append([]string{"s_server", "-accept", "127.0.0.1:0"}, args...)
@@ -262,7 +182,7 @@ func startOpenSSLServer(t *testing.T, dir string, args ...string) (*proc, string
 }
 
 // startOurServer runs `sslstream server` on 127.0.0.1 with an OS-chosen port.
-func startOurServer(t *testing.T, args ...string) (*proc, string) {
+func startOurServer(t *testing.T, args ...string) (*testproc.Proc, string) {
 	t.Helper()
 	return start(t, ourListening, binPath, append([]string{"server", "--listen", "127.0.0.1:0"}, args...)...)
 }
@@ -423,10 +343,10 @@ func TestClientEchoAndCloseNotify(t *testing.T) {
 	wantContains(t, "stderr", r.stderr, "-----BEGIN CERTIFICATE-----")
 	wantContains(t, "stderr", r.stderr, " 0 s:CN = server.example\n   i:CN = Net Test Intermediate\n")
 	wantContains(t, "stderr", r.stderr, " 1 s:CN = Net Test Intermediate")
-	if c := srv.wait(t); c != 0 {
-		t.Errorf("s_server exit %d\n%s", c, srv.out)
+	if c := exitCode(t, srv); c != 0 {
+		t.Errorf("s_server exit %d\n%s", c, srv)
 	}
-	wantContains(t, "s_server output", srv.out.String(), "CONNECTION CLOSED")
+	wantContains(t, "s_server output", srv.Output.String(), "CONNECTION CLOSED")
 }
 
 // TestClientCertificateToOpenSSLServer: s_server requires a client
@@ -535,57 +455,24 @@ func opensslInSlow(t *testing.T, dir, stdin string, args ...string) result {
 func opensslUntil(t *testing.T, dir, stdin, wantOut string, args ...string) result {
 	t.Helper()
 	needOpenSSL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "openssl", args...)
+	cmd := exec.Command("openssl", args...)
 	cmd.Dir = dir
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
+	p := testproc.Start(t, cmd, []byte(stdin), false)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.Stdout.String(), wantOut) && time.Now().Before(deadline) && !p.Wait(20*time.Millisecond) {
 	}
-	var out, errb syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	p.Stdin().Close()
+	if !p.Wait(30 * time.Second) {
+		t.Fatalf("openssl %v did not exit:\n%s", args, p)
 	}
-	exited := make(chan struct{})
-	fed := make(chan struct{})
-	go func() {
-		defer close(fed)
-		defer in.Close()
-		io.WriteString(in, stdin)
-		deadline := time.After(10 * time.Second)
-		for !strings.Contains(out.String(), wantOut) {
-			select {
-			case <-exited:
-				return
-			case <-deadline:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	err = cmd.Wait()
-	close(exited)
-	<-fed
-	r := result{stdout: out.String(), stderr: errb.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("openssl %v: %v", args, err)
-	}
-	return r
+	return result{stdout: p.Stdout.String(), stderr: p.Stderr.String(), code: p.ExitCode()}
 }
 
 // waitFor waits until the process has printed want.
-func waitFor(t *testing.T, p *proc, want string) {
+func waitFor(t *testing.T, p *testproc.Proc, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(p.out.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("process output lacks %q:\n%s", want, p.out)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !p.WaitForText(want, 10*time.Second) {
+		t.Fatalf("process output lacks %q:\n%s", want, p)
 	}
 }
 
@@ -655,13 +542,13 @@ func TestServerGracefulStop(t *testing.T) {
 	}
 	defer conn.Close()
 	time.Sleep(100 * time.Millisecond)
-	if err := srv.cmd.Process.Signal(sigterm); err != nil {
+	if err := srv.Signal(sigterm); err != nil {
 		t.Fatal(err)
 	}
-	if c := srv.wait(t); c != 0 {
-		t.Errorf("exit %d after SIGTERM\n%s", c, srv.out)
+	if c := exitCode(t, srv); c != 0 {
+		t.Errorf("exit %d after SIGTERM\n%s", c, srv)
 	}
-	wantContains(t, "server output", srv.out.String(), "Stopping")
+	wantContains(t, "server output", srv.Output.String(), "Stopping")
 }
 
 // TestServerPipedAndAcceptLimit: without --echo one connection is piped to
@@ -670,14 +557,14 @@ func TestServerPipedMode(t *testing.T) {
 	t.Parallel()
 	p := getNetPKI(t)
 	srv, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"))
-	io.WriteString(srv.stdin, "hello from server\n")
+	io.WriteString(srv.Stdin(), "hello from server\n")
 	r := opensslUntil(t, p.dir, "hello from client\n", "hello from server", "s_client", "-connect", "127.0.0.1:"+port, "-quiet", "-no_ign_eof")
 	wantContains(t, "s_client stdout", r.stdout, "hello from server")
-	srv.stdin.Close()
-	if c := srv.wait(t); c != 0 {
-		t.Errorf("server exit %d\n%s", c, srv.out)
+	srv.Stdin().Close()
+	if c := exitCode(t, srv); c != 0 {
+		t.Errorf("server exit %d\n%s", c, srv)
 	}
-	wantContains(t, "server output", srv.out.String(), "hello from client")
+	wantContains(t, "server output", srv.Output.String(), "hello from client")
 }
 
 func TestServerAcceptLimit(t *testing.T) {
@@ -688,8 +575,8 @@ func TestServerAcceptLimit(t *testing.T) {
 		r := sslstreamIn(t, p.dir, strings.NewReader("x"), "client", "127.0.0.1:"+port)
 		wantCode(t, r, 0)
 	}
-	if c := srv.wait(t); c != 0 {
-		t.Errorf("server exit %d\n%s", c, srv.out)
+	if c := exitCode(t, srv); c != 0 {
+		t.Errorf("server exit %d\n%s", c, srv)
 	}
 }
 

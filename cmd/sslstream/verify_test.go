@@ -49,51 +49,33 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	cleanupDirs = append(cleanupDirs, dir)
 	f := testpki.New()
 	p := &verifyPKI{dir: dir, now: f.Now}
-	var firstErr error
-	must := func(c *testpki.Cert, err error) *testpki.Cert {
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-		return c
-	}
-	write := func(name string, data ...[]byte) {
-		if _, err := testpki.WriteFile(dir, name, data...); err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
-	root := must(f.Root("Verify Test Root", testpki.Subject(pkixName("DE", "Foo, Inc.", "Verify Test Root"))))
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	inter := must(root.Intermediate("Verify Test Intermediate"))
-	inter2 := must(inter.Intermediate("Verify Test Intermediate 2"))
-	leaf := must(inter.Leaf("leaf.example"))
-	deep := must(inter2.Leaf("deep.example"))
-	direct := must(root.Leaf("direct.example"))
-	ipLeaf := must(root.Leaf("192.0.2.7"))
-	expired := must(inter.Leaf("expired.example", testpki.Expired()))
-	future := must(inter.Leaf("future.example", testpki.NotYetValid()))
-	expiredInter := must(root.Intermediate("Expired Intermediate", testpki.Expired()))
-	underExpired := must(expiredInter.Leaf("under-expired.example"))
-	selfSigned := must(f.SelfSigned("self.example"))
-	otherRoot := must(f.Root("Other Root"))
+	st := &testpki.Steps{Dir: dir}
+	root := st.Cert(f.Root("Verify Test Root", testpki.Subject(pkixName("DE", "Foo, Inc.", "Verify Test Root"))))
+	inter := st.Cert(root.Intermediate("Verify Test Intermediate"))
+	inter2 := st.Cert(inter.Intermediate("Verify Test Intermediate 2"))
+	leaf := st.Cert(inter.Leaf("leaf.example"))
+	deep := st.Cert(inter2.Leaf("deep.example"))
+	direct := st.Cert(root.Leaf("direct.example"))
+	ipLeaf := st.Cert(root.Leaf("192.0.2.7"))
+	expired := st.Cert(inter.Leaf("expired.example", testpki.Expired()))
+	future := st.Cert(inter.Leaf("future.example", testpki.NotYetValid()))
+	expiredInter := st.Cert(root.Intermediate("Expired Intermediate", testpki.Expired()))
+	underExpired := st.Cert(expiredInter.Leaf("under-expired.example"))
+	selfSigned := st.Cert(f.SelfSigned("self.example"))
+	otherRoot := st.Cert(f.Root("Other Root"))
 	// testpki.BadSignature fails under Go 1.26 (CreateCertificate checks the
 	// signer against the parent), so corrupt a good signature instead.
-	badSig := must(inter.Leaf("badsig.example"))
-	clientOnly := must(inter.Leaf("client.example", testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)))
-	notCA := must(root.Leaf("Not A CA"))
-	var underNotCA *testpki.Cert
-	if notCA != nil {
-		// A leaf issued by a non-CA certificate.
-		underNotCA = must(notCA.Leaf("under-notca.example"))
-	}
-	pl0 := must(root.Intermediate("PathLen Zero", testpki.PathLen(0)))
-	pl0sub := must(pl0.Intermediate("Below PathLen Zero"))
-	pl0leaf := must(pl0sub.Leaf("pathlen.example"))
-	revoked := must(inter.Leaf("revoked.example"))
-	cnOnly := must(root.Leaf("cn-only.example", testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil })))
-	if firstErr != nil {
-		return nil, firstErr
+	badSig := st.Cert(inter.Leaf("badsig.example"))
+	clientOnly := st.Cert(inter.Leaf("client.example", testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)))
+	notCA := st.Cert(root.Leaf("Not A CA"))
+	underNotCA := st.Cert(notCA.Leaf("under-notca.example")) // issued by a non-CA certificate
+	pl0 := st.Cert(root.Intermediate("PathLen Zero", testpki.PathLen(0)))
+	pl0sub := st.Cert(pl0.Intermediate("Below PathLen Zero"))
+	pl0leaf := st.Cert(pl0sub.Leaf("pathlen.example"))
+	revoked := st.Cert(inter.Leaf("revoked.example"))
+	cnOnly := st.Cert(root.Leaf("cn-only.example", testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil })))
+	if st.Err != nil {
+		return nil, st.Err
 	}
 	crlInter, err := inter.CRL([]*big.Int{revoked.Cert.SerialNumber}, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
 	if err != nil {
@@ -107,39 +89,39 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	write("root.pem", root.CertPEM())
-	write("other-root.pem", otherRoot.CertPEM())
-	write("inter.pem", inter.CertPEM())
-	write("inter2.pem", inter2.CertPEM())
-	write("inters.pem", inter.CertPEM(), inter2.CertPEM())
-	write("inter-and-root.pem", inter.CertPEM(), root.CertPEM())
-	write("leaf.pem", leaf.CertPEM())
-	write("leaf.der", leaf.DER())
-	write("leaf-chain.pem", leaf.CertPEM(), inter.CertPEM())
-	write("deep.pem", deep.CertPEM())
-	write("direct.pem", direct.CertPEM())
-	write("ip.pem", ipLeaf.CertPEM())
-	write("expired.pem", expired.CertPEM())
-	write("future.pem", future.CertPEM())
-	write("expired-inter.pem", expiredInter.CertPEM())
-	write("under-expired.pem", underExpired.CertPEM())
-	write("self.pem", selfSigned.CertPEM())
-	write("badsig.pem", corruptSignature(badSig.DER()))
-	write("client-only.pem", clientOnly.CertPEM())
-	write("notca.pem", notCA.CertPEM())
-	write("under-notca.pem", underNotCA.CertPEM())
-	write("pl0.pem", pl0.CertPEM(), pl0sub.CertPEM())
-	write("pl0leaf.pem", pl0leaf.CertPEM())
-	write("revoked.pem", revoked.CertPEM())
-	write("cn-only.pem", cnOnly.CertPEM())
-	write("inter.crl", testpki.CRLPEM(crlInter))
-	write("inter.crl.der", crlInter)
-	write("root.crl", testpki.CRLPEM(crlRoot))
-	write("all.crl", testpki.CRLPEM(crlInter), testpki.CRLPEM(crlRoot))
-	write("inter-expired.crl", testpki.CRLPEM(crlExpired), testpki.CRLPEM(crlRoot))
-	write("garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"))
-	if firstErr != nil {
-		return nil, firstErr
+	st.File("root.pem", root.CertPEM())
+	st.File("other-root.pem", otherRoot.CertPEM())
+	st.File("inter.pem", inter.CertPEM())
+	st.File("inter2.pem", inter2.CertPEM())
+	st.File("inters.pem", inter.CertPEM(), inter2.CertPEM())
+	st.File("inter-and-root.pem", inter.CertPEM(), root.CertPEM())
+	st.File("leaf.pem", leaf.CertPEM())
+	st.File("leaf.der", leaf.DER())
+	st.File("leaf-chain.pem", leaf.CertPEM(), inter.CertPEM())
+	st.File("deep.pem", deep.CertPEM())
+	st.File("direct.pem", direct.CertPEM())
+	st.File("ip.pem", ipLeaf.CertPEM())
+	st.File("expired.pem", expired.CertPEM())
+	st.File("future.pem", future.CertPEM())
+	st.File("expired-inter.pem", expiredInter.CertPEM())
+	st.File("under-expired.pem", underExpired.CertPEM())
+	st.File("self.pem", selfSigned.CertPEM())
+	st.File("badsig.pem", corruptSignature(badSig.DER()))
+	st.File("client-only.pem", clientOnly.CertPEM())
+	st.File("notca.pem", notCA.CertPEM())
+	st.File("under-notca.pem", underNotCA.CertPEM())
+	st.File("pl0.pem", pl0.CertPEM(), pl0sub.CertPEM())
+	st.File("pl0leaf.pem", pl0leaf.CertPEM())
+	st.File("revoked.pem", revoked.CertPEM())
+	st.File("cn-only.pem", cnOnly.CertPEM())
+	st.File("inter.crl", testpki.CRLPEM(crlInter))
+	st.File("inter.crl.der", crlInter)
+	st.File("root.crl", testpki.CRLPEM(crlRoot))
+	st.File("all.crl", testpki.CRLPEM(crlInter), testpki.CRLPEM(crlRoot))
+	st.File("inter-expired.crl", testpki.CRLPEM(crlExpired), testpki.CRLPEM(crlRoot))
+	st.File("garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"))
+	if st.Err != nil {
+		return nil, st.Err
 	}
 	return p, nil
 }

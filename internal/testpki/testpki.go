@@ -17,6 +17,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -206,8 +207,15 @@ func (f *Factory) SelfSigned(cn string, opts ...Option) (*Cert, error) {
 	return f.issue(nil, cn, append([]Option{DNS(cn), ExtKeyUsage(x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)}, opts...))
 }
 
+// errNoIssuer is what issuing below a certificate that was never made
+// (an earlier step failed) returns.
+var errNoIssuer = errors.New("testpki: no issuer (an earlier step failed)")
+
 // Intermediate issues a CA certificate named cn signed by c.
 func (c *Cert) Intermediate(cn string, opts ...Option) (*Cert, error) {
+	if c == nil {
+		return nil, errNoIssuer
+	}
 	return c.f.issue(c, cn, append([]Option{CA()}, opts...))
 }
 
@@ -215,6 +223,9 @@ func (c *Cert) Intermediate(cn string, opts ...Option) (*Cert, error) {
 // SAN and extended key usages serverAuth and clientAuth, unless options
 // replace them.
 func (c *Cert) Leaf(cn string, opts ...Option) (*Cert, error) {
+	if c == nil {
+		return nil, errNoIssuer
+	}
 	base := []Option{ExtKeyUsage(x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)}
 	if net.ParseIP(cn) != nil {
 		base = append(base, IP(cn))
@@ -348,6 +359,33 @@ func WriteFile(dir, name string, data ...[]byte) (string, error) {
 		return "", fmt.Errorf("testpki: %w", err)
 	}
 	return p, nil
+}
+
+// Steps builds a fixture as a list of steps and keeps the first error:
+// a failed step leaves a nil certificate, issuing below it fails too, and
+// the caller checks Err once before using the certificates.
+type Steps struct {
+	Dir string // where File writes
+	Err error
+}
+
+// Cert records err, if it is the first, and returns c.
+func (s *Steps) Cert(c *Cert, err error) *Cert {
+	if err != nil && s.Err == nil {
+		s.Err = err
+	}
+	return c
+}
+
+// File writes data to Dir/name (see WriteFile) and returns the path; after
+// an earlier error it writes nothing.
+func (s *Steps) File(name string, data ...[]byte) string {
+	if s.Err != nil {
+		return ""
+	}
+	p, err := WriteFile(s.Dir, name, data...)
+	s.Err = err
+	return p
 }
 
 // PEMs concatenates the PEM encodings of certificates.

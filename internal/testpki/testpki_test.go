@@ -3,6 +3,7 @@ package testpki
 import (
 	"crypto"
 	"crypto/x509"
+	"math/big"
 	"testing"
 	"time"
 )
@@ -69,5 +70,28 @@ func TestOptions(t *testing.T) {
 	}
 	if !r1.Key.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(r2.Key.Public()) {
 		t.Fatal("RSA key not shared within a Factory")
+	}
+}
+
+func TestStepsKeepTheFirstError(t *testing.T) {
+	f := New()
+	st := &Steps{Dir: t.TempDir()}
+	root := st.Cert(f.Root("R"))
+	bad := st.Cert(root.Leaf("x", Serial(big.NewInt(-1))))
+	if bad != nil || st.Err == nil {
+		t.Fatalf("a leaf with a negative serial: cert %v, err %v; want an error", bad, st.Err)
+	}
+	first := st.Err
+	if c := st.Cert(bad.Leaf("below")); c != nil || st.Err != first {
+		t.Fatalf("issuing below a failed step: cert %v, err %v; want nil and the first error kept", c, st.Err)
+	}
+	if p := st.File("r.pem", root.CertPEM()); p != "" {
+		t.Fatalf("File wrote %q after an error", p)
+	}
+
+	ok := &Steps{Dir: t.TempDir()}
+	p := ok.File("r.pem", ok.Cert(f.Root("R")).CertPEM())
+	if ok.Err != nil || p == "" {
+		t.Fatalf("File: %q, %v", p, ok.Err)
 	}
 }

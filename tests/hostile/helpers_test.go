@@ -59,70 +59,45 @@ func pki(t testing.TB) *files {
 
 func makeFiles(dir string) (*files, error) {
 	f := testpki.New()
+	st := &testpki.Steps{Dir: dir}
 	p := &files{f: f}
-	var err error
-	step := func(c *testpki.Cert, e error) *testpki.Cert {
-		if e != nil && err == nil {
-			err = e
-		}
-		return c
+	p.root = st.Cert(f.Root("Hostile Root CA"))
+	p.inter = st.Cert(p.root.Intermediate("Hostile Intermediate CA"))
+	p.server = st.Cert(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
+	p.client = st.Cert(p.inter.Leaf("client.example"))
+	p.other = st.Cert(f.Root("Unrelated Root CA"))
+	untrusted := st.Cert(p.other.Leaf("localhost"))
+	expired := st.Cert(p.inter.Leaf("localhost", testpki.Expired()))
+	nul := st.Cert(p.inter.Leaf("localhost\x00.evil.example"))
+	if st.Err != nil {
+		return nil, st.Err
 	}
-	p.root = step(f.Root("Hostile Root CA"))
-	if err != nil {
-		return nil, err
-	}
-	p.inter = step(p.root.Intermediate("Hostile Intermediate CA"))
-	if err != nil {
-		return nil, err
-	}
-	p.server = step(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
-	p.client = step(p.inter.Leaf("client.example"))
-	p.other = step(f.Root("Unrelated Root CA"))
-	if err != nil {
-		return nil, err
-	}
-	untrusted := step(p.other.Leaf("localhost"))
-	expired := step(p.inter.Leaf("localhost", testpki.Expired()))
-	nul := step(p.inter.Leaf("localhost\x00.evil.example"))
-	if err != nil {
-		return nil, err
-	}
-	w := func(name string, data ...[]byte) string {
-		path, e := testpki.WriteFile(dir, name, data...)
-		if e != nil && err == nil {
-			err = e
-		}
-		return path
-	}
-	p.serverPEMBytes, p.serverKeyPEM = p.server.ChainPEM(), p.server.KeyPEM()
-	p.caFile = w("ca.pem", p.root.CertPEM())
-	p.otherCAFile = w("other-ca.pem", p.other.CertPEM())
-	p.serverCert = w("server.pem", p.serverPEMBytes)
-	p.serverKey = w("server.key", p.serverKeyPEM)
-	p.clientCert = w("client.pem", p.client.ChainPEM())
-	p.clientKey = w("client.key", p.client.KeyPEM())
-	p.otherKey = w("other.key", p.client.KeyPEM())
-	p.expiredCert = w("expired.pem", expired.ChainPEM())
-	p.expiredKey = w("expired.key", expired.KeyPEM())
-	p.untrustedCert = w("untrusted.pem", untrusted.ChainPEM())
-	p.untrustedKey = w("untrusted.key", untrusted.KeyPEM())
-	p.nulCert = w("nul.pem", nul.ChainPEM())
-	p.nulKey = w("nul.key", nul.KeyPEM())
-	crlDER, e := p.other.CRL(nil, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
-	if e != nil {
-		return nil, e
-	}
-	p.otherCRL = w("other.crl", testpki.CRLPEM(crlDER))
+	crlDER, err := p.other.CRL(nil, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
 	if err != nil {
 		return nil, err
 	}
 	p.encKeyPassword = "Sw0rdfish-Hostile-9f2c"
-	enc, e := encryptedKeyPEM(p.server, p.encKeyPassword)
-	if e != nil {
-		return nil, e
+	enc, err := encryptedKeyPEM(p.server, p.encKeyPassword)
+	if err != nil {
+		return nil, err
 	}
-	p.encKey = w("server-enc.key", enc)
-	return p, err
+	p.serverPEMBytes, p.serverKeyPEM = p.server.ChainPEM(), p.server.KeyPEM()
+	p.caFile = st.File("ca.pem", p.root.CertPEM())
+	p.otherCAFile = st.File("other-ca.pem", p.other.CertPEM())
+	p.serverCert = st.File("server.pem", p.serverPEMBytes)
+	p.serverKey = st.File("server.key", p.serverKeyPEM)
+	p.clientCert = st.File("client.pem", p.client.ChainPEM())
+	p.clientKey = st.File("client.key", p.client.KeyPEM())
+	p.otherKey = st.File("other.key", p.client.KeyPEM())
+	p.expiredCert = st.File("expired.pem", expired.ChainPEM())
+	p.expiredKey = st.File("expired.key", expired.KeyPEM())
+	p.untrustedCert = st.File("untrusted.pem", untrusted.ChainPEM())
+	p.untrustedKey = st.File("untrusted.key", untrusted.KeyPEM())
+	p.nulCert = st.File("nul.pem", nul.ChainPEM())
+	p.nulKey = st.File("nul.key", nul.KeyPEM())
+	p.otherCRL = st.File("other.crl", testpki.CRLPEM(crlDER))
+	p.encKey = st.File("server-enc.key", enc)
+	return p, st.Err
 }
 
 // encryptedKeyPEM returns the key as legacy encrypted PEM (AES-256-CBC),

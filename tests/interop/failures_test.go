@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // untrustedFiles is a server certificate (leaf only) under a CA that no
@@ -29,27 +31,16 @@ func untrustedServer(t *testing.T) untrustedFiles {
 	t.Helper()
 	untrustedOnce.Do(func() {
 		f := testpki.New()
-		root, err := f.Root("Untrusted Root")
-		if err != nil {
-			untrustedErr = err
-			return
-		}
-		leaf, err := root.Leaf("localhost", testpki.IP("127.0.0.1"))
-		if err != nil {
-			untrustedErr = err
-			return
-		}
-		w := func(name string, data []byte) string {
-			p, err := testpki.WriteFile(fixtureDir, name, data)
-			if err != nil && untrustedErr == nil {
-				untrustedErr = err
+		st := &testpki.Steps{Dir: fixtureDir}
+		root := st.Cert(f.Root("Untrusted Root"))
+		leaf := st.Cert(root.Leaf("localhost", testpki.IP("127.0.0.1")))
+		if st.Err == nil {
+			untrusted = untrustedFiles{
+				cert: st.File("untrusted.pem", leaf.CertPEM()), key: st.File("untrusted.key", leaf.KeyPEM()),
+				caFile: st.File("untrusted-ca.pem", root.CertPEM()),
 			}
-			return p
 		}
-		untrusted = untrustedFiles{
-			cert: w("untrusted.pem", leaf.CertPEM()), key: w("untrusted.key", leaf.KeyPEM()),
-			caFile: w("untrusted-ca.pem", root.CertPEM()),
-		}
+		untrustedErr = st.Err
 	})
 	if untrustedErr != nil {
 		t.Fatal(untrustedErr)
@@ -111,13 +102,13 @@ func TestInteropFailures(t *testing.T) {
 
 	t.Run("sslstream client refuses s_server's untrusted certificate", func(t *testing.T) {
 		t.Parallel()
-		requireBin(t, "openssl")
+		testproc.Require(t, "openssl")
 		u := untrustedServer(t)
-		p := startProc(t, nil, false, "openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
-			"-cert", u.cert, "-key", u.key)
-		m, ok := p.waitFor(acceptRE, caseTimeout)
+		p := testproc.Start(t, exec.Command("openssl", "s_server", "-accept", "127.0.0.1:0", "-naccept", "1",
+			"-cert", u.cert, "-key", u.key), nil, false)
+		m, ok := p.WaitForLine(acceptRE, caseTimeout)
 		if !ok {
-			t.Fatalf("s_server did not start\n%s", p.output())
+			t.Fatalf("s_server did not start\n%s", p.String())
 		}
 		conn, err := net.Dial("tcp", "127.0.0.1:"+m[1])
 		if err != nil {
@@ -132,17 +123,17 @@ func TestInteropFailures(t *testing.T) {
 		err = st.Handshake()
 		wantSSLError(t, err, 0x0A000086, 20)
 		// s_server must see our alert (crypto/tls sends bad_certificate).
-		if _, ok := p.waitFor(regexp.MustCompile(`alert (bad certificate|unknown ca)`), 10*time.Second); !ok {
-			t.Errorf("s_server did not report our alert\n%s", p.output())
+		if _, ok := p.WaitFor(regexp.MustCompile(`alert (bad certificate|unknown ca)`), 10*time.Second); !ok {
+			t.Errorf("s_server did not report our alert\n%s", p.String())
 		}
 	})
 
 	t.Run("s_client without a certificate to sslstream server requiring one", func(t *testing.T) {
 		t.Parallel()
-		requireBin(t, "openssl")
+		testproc.Require(t, "openssl")
 		s := fx.server[ecdsaKey]
 		port, res := serveOnce(t, sslstream.Settings{Certificate: s.fullchain, Key: s.key, CAFile: fx.caFile, Verify: sslstream.VerifyRequired})
-		p := startProc(t, nil, false, "openssl", "s_client", "-connect", "127.0.0.1:"+strconv.Itoa(port), "-brief", "-tls1_3")
+		p := testproc.Start(t, exec.Command("openssl", "s_client", "-connect", "127.0.0.1:"+strconv.Itoa(port), "-brief", "-tls1_3"), nil, false)
 		var err error
 		select {
 		case err = <-res:
@@ -150,17 +141,17 @@ func TestInteropFailures(t *testing.T) {
 			t.Fatal("our server did not finish")
 		}
 		wantSSLError(t, err, 0x0A0000C7, 0) // peer did not return a certificate
-		if _, ok := p.waitFor(regexp.MustCompile(`alert certificate required`), 10*time.Second); !ok {
-			t.Errorf("s_client did not report the certificate_required alert\n%s", p.output())
+		if _, ok := p.WaitFor(regexp.MustCompile(`alert certificate required`), 10*time.Second); !ok {
+			t.Errorf("s_client did not report the certificate_required alert\n%s", p.String())
 		}
 	})
 
 	t.Run("python client rejects sslstream server's certificate: unknown ca alert", func(t *testing.T) {
 		t.Parallel()
-		requireBin(t, "python3")
+		testproc.Require(t, "python3")
 		u := untrustedServer(t)
 		port, res := serveOnce(t, sslstream.Settings{Certificate: u.cert, Key: u.key})
-		p := startProc(t, nil, true, "python3", fx.pyFile, "client", "1.3", fx.caFile, "-", "-", strconv.Itoa(port), "1")
+		p := testproc.Start(t, exec.Command("python3", fx.pyFile, "client", "1.3", fx.caFile, "-", "-", strconv.Itoa(port), "1"), nil, true)
 		var err error
 		select {
 		case err = <-res:
@@ -172,19 +163,19 @@ func TestInteropFailures(t *testing.T) {
 		if !strings.Contains(err.Error(), "tlsv1 alert unknown ca") {
 			t.Errorf("error does not print the alert as OpenSSL does: %v", err)
 		}
-		p.wait(caseTimeout)
-		if !strings.Contains(p.stderr.String(), "CERTIFICATE_VERIFY_FAILED") {
-			t.Errorf("python did not fail verification\n%s", p.output())
+		p.Wait(caseTimeout)
+		if !strings.Contains(p.Stderr.String(), "CERTIFICATE_VERIFY_FAILED") {
+			t.Errorf("python did not fail verification\n%s", p.String())
 		}
 	})
 
 	t.Run("gnutls-cli rejects sslstream server's certificate", func(t *testing.T) {
 		t.Parallel()
-		requireBin(t, "gnutls-cli")
+		testproc.Require(t, "gnutls-cli")
 		u := untrustedServer(t)
 		port, res := serveOnce(t, sslstream.Settings{Certificate: u.cert, Key: u.key})
-		p := startProc(t, nil, false, "gnutls-cli", "-p", strconv.Itoa(port), "--x509cafile", fx.caFile,
-			"--verify-hostname", "localhost", "127.0.0.1")
+		p := testproc.Start(t, exec.Command("gnutls-cli", "-p", strconv.Itoa(port), "--x509cafile", fx.caFile,
+			"--verify-hostname", "localhost", "127.0.0.1"), nil, false)
 		var err error
 		select {
 		case err = <-res:
@@ -196,9 +187,9 @@ func TestInteropFailures(t *testing.T) {
 			t.Fatalf("want an *sslstream.Error naming the alert GnuTLS sent, got %v", err)
 		}
 		t.Logf("our error: %v", err)
-		p.wait(caseTimeout)
-		if !strings.Contains(p.output(), "NOT trusted") {
-			t.Errorf("gnutls-cli did not report the certificate untrusted\n%s", p.output())
+		p.Wait(caseTimeout)
+		if !strings.Contains(p.String(), "NOT trusted") {
+			t.Errorf("gnutls-cli did not report the certificate untrusted\n%s", p.String())
 		}
 	})
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // tcase is one cell of the matrix for one peer and direction.
@@ -99,25 +101,25 @@ func versionName(v uint16) string {
 type peer struct {
 	name               string
 	serverBin, cliBin  string
-	startServer        func(t *testing.T, fx *fixtures, c tcase) (port int, p *proc)
+	startServer        func(t *testing.T, fx *fixtures, c tcase) (port int, p *testproc.Proc)
 	serverReply        func(data []byte) []byte
-	checkServer        func(t *testing.T, c tcase, p *proc) // after our client is done
-	runClient          func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *proc
-	checkClient        func(t *testing.T, c tcase, p *proc, reply []byte)
+	checkServer        func(t *testing.T, c tcase, p *testproc.Proc) // after our client is done
+	runClient          func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *testproc.Proc
+	checkClient        func(t *testing.T, c tcase, p *testproc.Proc, reply []byte)
 	clientExitsOnClose bool
 }
 
 var (
-	acceptRE   = regexp.MustCompile(`ACCEPT 127\.0\.0\.1:(\d+)`)
-	pyPortRE   = regexp.MustCompile(`PORT (\d+)`)
-	pyReportRE = regexp.MustCompile(`(?m)^(\{.*\})$`)
+	acceptRE   = regexp.MustCompile(`^ACCEPT 127\.0\.0\.1:(\d+)$`)
+	pyPortRE   = regexp.MustCompile(`^PORT (\d+)$`)
+	pyReportRE = regexp.MustCompile(`^(\{.*\})$`)
 )
 
-func pythonReport(t *testing.T, p *proc) map[string]string {
+func pythonReport(t *testing.T, p *testproc.Proc) map[string]string {
 	t.Helper()
-	m, ok := p.waitFor(pyReportRE, caseTimeout)
+	m, ok := p.WaitForLine(pyReportRE, caseTimeout)
 	if !ok {
-		t.Fatalf("python peer printed no report\n%s", p.output())
+		t.Fatalf("python peer printed no report\n%s", p.String())
 	}
 	var r map[string]string
 	if err := json.Unmarshal([]byte(m[1]), &r); err != nil {
@@ -130,34 +132,34 @@ var peers = []peer{
 	{
 		name:      "openssl",
 		serverBin: "openssl", cliBin: "openssl",
-		startServer: func(t *testing.T, fx *fixtures, c tcase) (int, *proc) {
+		startServer: func(t *testing.T, fx *fixtures, c tcase) (int, *testproc.Proc) {
 			s := fx.server[c.key]
 			args := []string{"s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-rev",
 				"-cert", s.leaf, "-cert_chain", s.chain, "-key", s.key, c.openSSLVersionFlag()}
 			if c.clientCert {
 				args = append(args, "-Verify", "2", "-CAfile", fx.caFile, "-verify_return_error")
 			}
-			p := startProc(t, nil, false, "openssl", args...)
-			m, ok := p.waitFor(acceptRE, caseTimeout)
+			p := testproc.Start(t, exec.Command("openssl", args...), nil, false)
+			m, ok := p.WaitForLine(acceptRE, caseTimeout)
 			if !ok {
-				t.Fatalf("s_server did not start\n%s", p.output())
+				t.Fatalf("s_server did not start\n%s", p.String())
 			}
 			port, _ := strconv.Atoi(m[1])
 			return port, p
 		},
 		serverReply: reverseLines,
-		checkServer: func(t *testing.T, c tcase, p *proc) {
+		checkServer: func(t *testing.T, c tcase, p *testproc.Proc) {
 			if c.clientCert {
 				// s_server -Verify prints the verification of our certificate.
-				if _, ok := p.waitFor(regexp.MustCompile(`depth=0 CN = client\.example`), 5*time.Second); !ok {
-					t.Errorf("s_server did not report verifying our client certificate\n%s", p.output())
+				if _, ok := p.WaitFor(regexp.MustCompile(`depth=0 CN = client\.example`), 5*time.Second); !ok {
+					t.Errorf("s_server did not report verifying our client certificate\n%s", p.String())
 				}
-				if strings.Contains(p.output(), "verify error") {
-					t.Errorf("s_server reports a verify error for our client certificate\n%s", p.output())
+				if strings.Contains(p.String(), "verify error") {
+					t.Errorf("s_server reports a verify error for our client certificate\n%s", p.String())
 				}
 			}
 		},
-		runClient: func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *proc {
+		runClient: func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *testproc.Proc {
 			args := []string{"s_client", "-connect", "127.0.0.1:" + strconv.Itoa(port), "-servername", "localhost",
 				"-CAfile", fx.caFile, "-verify_return_error", "-verify_hostname", "localhost",
 				"-brief", "-ign_eof", "-nocommands", c.openSSLVersionFlag()}
@@ -165,18 +167,18 @@ var peers = []peer{
 				cl := fx.client[c.key]
 				args = append(args, "-cert", cl.leaf, "-cert_chain", cl.chain, "-key", cl.key)
 			}
-			return startProc(t, data, false, "openssl", args...)
+			return testproc.Start(t, exec.Command("openssl", args...), data, false)
 		},
-		checkClient: func(t *testing.T, c tcase, p *proc, reply []byte) {
-			out := p.stderr.String()
+		checkClient: func(t *testing.T, c tcase, p *testproc.Proc, reply []byte) {
+			out := p.Stderr.String()
 			if !strings.Contains(out, "Protocol version: "+c.openSSLVersion()) {
-				t.Errorf("s_client did not report %s\n%s", c.openSSLVersion(), p.output())
+				t.Errorf("s_client did not report %s\n%s", c.openSSLVersion(), p.String())
 			}
 			if !strings.Contains(out, "Verification: OK") {
-				t.Errorf("s_client did not verify our server's chain\n%s", p.output())
+				t.Errorf("s_client did not verify our server's chain\n%s", p.String())
 			}
-			if !bytes.Contains(p.stdout.Bytes(), reply) {
-				t.Errorf("s_client output lacks our %d-byte answer\n%s", len(reply), p.output())
+			if !bytes.Contains(p.Stdout.Bytes(), reply) {
+				t.Errorf("s_client output lacks our %d-byte answer\n%s", len(reply), p.String())
 			}
 		},
 		clientExitsOnClose: true,
@@ -184,7 +186,7 @@ var peers = []peer{
 	{
 		name:      "gnutls",
 		serverBin: "gnutls-serv", cliBin: "gnutls-cli",
-		startServer: func(t *testing.T, fx *fixtures, c tcase) (int, *proc) {
+		startServer: func(t *testing.T, fx *fixtures, c tcase) (int, *testproc.Proc) {
 			s := fx.server[c.key]
 			args := []string{"-p", "0", "--echo", "--x509certfile", s.fullchain, "--x509keyfile", s.key,
 				"--priority", c.gnutlsPriority()}
@@ -193,23 +195,23 @@ var peers = []peer{
 			} else {
 				args = append(args, "--disable-client-cert")
 			}
-			p := startProc(t, nil, false, "gnutls-serv", args...)
-			port, err := listeningPort(p.cmd.Process.Pid, caseTimeout)
+			p := testproc.Start(t, exec.Command("gnutls-serv", args...), nil, false)
+			port, err := listeningPort(p.Pid(), caseTimeout)
 			if err != nil {
-				t.Fatalf("gnutls-serv listening port: %v\n%s", err, p.output())
+				t.Fatalf("gnutls-serv listening port: %v\n%s", err, p.String())
 			}
 			return port, p
 		},
 		serverReply: func(data []byte) []byte { return data },
-		checkServer: func(t *testing.T, c tcase, p *proc) {
+		checkServer: func(t *testing.T, c tcase, p *testproc.Proc) {
 			if c.clientCert {
 				// gnutls-serv prints the client certificate's status.
-				if _, ok := p.waitFor(regexp.MustCompile(`(?i)certificate is trusted`), 5*time.Second); !ok {
-					t.Errorf("gnutls-serv did not report our client certificate as trusted\n%s", p.output())
+				if _, ok := p.WaitFor(regexp.MustCompile(`(?i)certificate is trusted`), 5*time.Second); !ok {
+					t.Errorf("gnutls-serv did not report our client certificate as trusted\n%s", p.String())
 				}
 			}
 		},
-		runClient: func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *proc {
+		runClient: func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *testproc.Proc {
 			args := []string{"-p", strconv.Itoa(port), "--x509cafile", fx.caFile, "--verify-hostname", "localhost",
 				"--priority", c.gnutlsPriority()}
 			if c.clientCert {
@@ -217,18 +219,18 @@ var peers = []peer{
 				args = append(args, "--x509certfile", cl.fullchain, "--x509keyfile", cl.key)
 			}
 			args = append(args, "127.0.0.1")
-			return startProc(t, data, false, "gnutls-cli", args...)
+			return testproc.Start(t, exec.Command("gnutls-cli", args...), data, false)
 		},
-		checkClient: func(t *testing.T, c tcase, p *proc, reply []byte) {
-			out := p.stdout.String()
+		checkClient: func(t *testing.T, c tcase, p *testproc.Proc, reply []byte) {
+			out := p.Stdout.String()
 			if !strings.Contains(out, "(TLS"+c.version+"-") {
-				t.Errorf("gnutls-cli did not report TLS%s\n%s", c.version, p.output())
+				t.Errorf("gnutls-cli did not report TLS%s\n%s", c.version, p.String())
 			}
 			if !strings.Contains(out, "The certificate is trusted.") {
-				t.Errorf("gnutls-cli did not trust our server's chain\n%s", p.output())
+				t.Errorf("gnutls-cli did not trust our server's chain\n%s", p.String())
 			}
-			if !bytes.Contains(p.stdout.Bytes(), reply) {
-				t.Errorf("gnutls-cli output lacks our %d-byte answer\n%s", len(reply), p.output())
+			if !bytes.Contains(p.Stdout.Bytes(), reply) {
+				t.Errorf("gnutls-cli output lacks our %d-byte answer\n%s", len(reply), p.String())
 			}
 		},
 		clientExitsOnClose: true,
@@ -236,22 +238,22 @@ var peers = []peer{
 	{
 		name:      "python",
 		serverBin: "python3", cliBin: "python3",
-		startServer: func(t *testing.T, fx *fixtures, c tcase) (int, *proc) {
+		startServer: func(t *testing.T, fx *fixtures, c tcase) (int, *testproc.Proc) {
 			s := fx.server[c.key]
 			req := "0"
 			if c.clientCert {
 				req = "1"
 			}
-			p := startProc(t, nil, false, "python3", fx.pyFile, "server", c.version, fx.caFile, s.fullchain, s.key, req)
-			m, ok := p.waitFor(pyPortRE, caseTimeout)
+			p := testproc.Start(t, exec.Command("python3", fx.pyFile, "server", c.version, fx.caFile, s.fullchain, s.key, req), nil, false)
+			m, ok := p.WaitForLine(pyPortRE, caseTimeout)
 			if !ok {
-				t.Fatalf("python server did not start\n%s", p.output())
+				t.Fatalf("python server did not start\n%s", p.String())
 			}
 			port, _ := strconv.Atoi(m[1])
 			return port, p
 		},
 		serverReply: reverseLines,
-		checkServer: func(t *testing.T, c tcase, p *proc) {
+		checkServer: func(t *testing.T, c tcase, p *testproc.Proc) {
 			r := pythonReport(t, p)
 			if r["version"] != c.openSSLVersion() {
 				t.Errorf("python server negotiated %q, want %s", r["version"], c.openSSLVersion())
@@ -264,15 +266,15 @@ var peers = []peer{
 				t.Errorf("python server saw client certificate %q, want %q", r["peer_cn"], want)
 			}
 		},
-		runClient: func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *proc {
+		runClient: func(t *testing.T, fx *fixtures, c tcase, port int, data []byte) *testproc.Proc {
 			cert, key := "-", "-"
 			if c.clientCert {
 				cert, key = fx.client[c.key].fullchain, fx.client[c.key].key
 			}
-			return startProc(t, data, true, "python3", fx.pyFile, "client", c.version, fx.caFile, cert, key,
-				strconv.Itoa(port), strconv.Itoa(len(data)))
+			return testproc.Start(t, exec.Command("python3", fx.pyFile, "client", c.version, fx.caFile, cert, key,
+				strconv.Itoa(port), strconv.Itoa(len(data))), data, true)
 		},
-		checkClient: func(t *testing.T, c tcase, p *proc, reply []byte) {
+		checkClient: func(t *testing.T, c tcase, p *testproc.Proc, reply []byte) {
 			r := pythonReport(t, p)
 			if r["version"] != c.openSSLVersion() {
 				t.Errorf("python client negotiated %q, want %s", r["version"], c.openSSLVersion())
@@ -280,8 +282,8 @@ var peers = []peer{
 			if r["peer_cn"] != "localhost" {
 				t.Errorf("python client saw server certificate %q, want localhost", r["peer_cn"])
 			}
-			if !bytes.Equal(p.stdout.Bytes(), reply) {
-				t.Errorf("python client received %d bytes, want our %d-byte answer\n%s", len(p.stdout.Bytes()), len(reply), p.output())
+			if !bytes.Equal(p.Stdout.Bytes(), reply) {
+				t.Errorf("python client received %d bytes, want our %d-byte answer\n%s", len(p.Stdout.Bytes()), len(reply), p.String())
 			}
 		},
 		clientExitsOnClose: true,
@@ -317,12 +319,12 @@ func TestInterop(t *testing.T) {
 			for i, c := range allCases() {
 				t.Run("ours-client/"+c.name(), func(t *testing.T) {
 					t.Parallel()
-					requireBin(t, p.serverBin)
+					testproc.Require(t, p.serverBin)
 					ourClient(t, fx, p, c, uint64(2*i))
 				})
 				t.Run("ours-server/"+c.name(), func(t *testing.T) {
 					t.Parallel()
-					requireBin(t, p.cliBin)
+					testproc.Require(t, p.cliBin)
 					ourServer(t, fx, p, c, uint64(2*i+1))
 				})
 			}
@@ -492,13 +494,13 @@ func ourServer(t *testing.T, fx *fixtures, p peer, c tcase, seed uint64) {
 	select {
 	case r = <-done:
 	case <-time.After(caseTimeout + 5*time.Second):
-		t.Fatalf("our server did not finish\n%s", proc.output())
+		t.Fatalf("our server did not finish\n%s", proc.String())
 	}
 	if r.err != nil {
-		t.Fatalf("our server: %v\n%s", r.err, proc.output())
+		t.Fatalf("our server: %v\n%s", r.err, proc.String())
 	}
-	if p.clientExitsOnClose && !proc.wait(caseTimeout) {
-		t.Errorf("%s client did not exit after our close\n%s", p.name, proc.output())
+	if p.clientExitsOnClose && !proc.Wait(caseTimeout) {
+		t.Errorf("%s client did not exit after our close\n%s", p.name, proc.String())
 	}
 	checkOurSide(t, "our server", c, r.rep, wantCN)
 	p.checkClient(t, c, proc, reply)

@@ -2,14 +2,11 @@ package interop
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -119,123 +116,6 @@ func makeFixtures(dir string) (*fixtures, error) {
 		return nil, err
 	}
 	return fx, nil
-}
-
-// lockedBuffer collects a process's output for concurrent reading.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]byte(nil), l.b.Bytes()...)
-}
-
-func (l *lockedBuffer) String() string { return string(l.Bytes()) }
-
-// proc is a running peer process. It is killed when the test ends.
-type proc struct {
-	cmd    *exec.Cmd
-	stdin  interface{ Close() error }
-	stdout lockedBuffer
-	stderr lockedBuffer
-	done   chan struct{}
-	err    error // exit status, valid after done
-}
-
-// startProc starts bin with args and writes stdinData to its stdin. Unless
-// closeStdin is set, stdin then stays open until the end of the test
-// (s_server stops at the end of its stdin, s_client and gnutls-cli may hang
-// up before the answer arrives).
-func startProc(t *testing.T, stdinData []byte, closeStdin bool, bin string, args ...string) *proc {
-	t.Helper()
-	p := &proc{cmd: exec.Command(bin, args...), done: make(chan struct{})}
-	p.cmd.Stdout = &p.stdout
-	p.cmd.Stderr = &p.stderr
-	w, err := p.cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.stdin = w
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		_ = w.Close()
-		select {
-		case <-p.done:
-		default:
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
-	})
-	go func() {
-		if len(stdinData) > 0 {
-			_, _ = w.Write(stdinData)
-		}
-		if closeStdin {
-			_ = w.Close()
-		}
-	}()
-	return p
-}
-
-// wait waits up to d for the process to exit by itself.
-func (p *proc) wait(d time.Duration) bool {
-	select {
-	case <-p.done:
-		return true
-	case <-time.After(d):
-		return false
-	}
-}
-
-// waitFor polls the process's combined output until re matches or d passes.
-func (p *proc) waitFor(re *regexp.Regexp, d time.Duration) ([]string, bool) {
-	deadline := time.Now().Add(d)
-	for {
-		if m := re.FindStringSubmatch(p.stdout.String() + p.stderr.String()); m != nil {
-			return m, true
-		}
-		if time.Now().After(deadline) {
-			return nil, false
-		}
-		select {
-		case <-p.done:
-			// One last look after exit.
-			if m := re.FindStringSubmatch(p.stdout.String() + p.stderr.String()); m != nil {
-				return m, true
-			}
-			return nil, false
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-func (p *proc) output() string {
-	return "stdout:\n" + p.stdout.String() + "\nstderr:\n" + p.stderr.String()
-}
-
-// requireBin skips the test when bin is not installed.
-func requireBin(t *testing.T, bin string) {
-	t.Helper()
-	if _, err := exec.LookPath(bin); err != nil {
-		t.Skipf("%s not on PATH (install %s): interop case skipped", bin, map[string]string{
-			"openssl": "openssl", "gnutls-cli": "gnutls-bin", "gnutls-serv": "gnutls-bin", "python3": "python3",
-		}[bin])
-	}
 }
 
 // listeningPort finds the TCP port process pid listens on, from

@@ -135,24 +135,18 @@ func TestManyConnections(t *testing.T) {
 	}
 	size := envInt(t, "SSLSTREAM_LOAD_BYTES", defSize)
 
-	dir := t.TempDir()
 	f := testpki.New()
-	root, err := f.Root("Load Root CA")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srvCert, err := root.Leaf("localhost", testpki.IP("127.0.0.1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cliCert, err := root.Leaf("client.example")
-	if err != nil {
-		t.Fatal(err)
+	st := &testpki.Steps{Dir: t.TempDir()}
+	root := st.Cert(f.Root("Load Root CA"))
+	srvCert := st.Cert(root.Leaf("localhost", testpki.IP("127.0.0.1")))
+	cliCert := st.Cert(root.Leaf("client.example"))
+	if st.Err != nil {
+		t.Fatal(st.Err)
 	}
 	w := func(name string, data []byte) string {
-		p, err := testpki.WriteFile(dir, name, data)
-		if err != nil {
-			t.Fatal(err)
+		p := st.File(name, data)
+		if st.Err != nil {
+			t.Fatal(st.Err)
 		}
 		return p
 	}
