@@ -176,15 +176,18 @@ func (p *Proc) WaitFor(re *regexp.Regexp, d time.Duration) ([]string, bool) {
 }
 
 // WaitForLine is WaitFor on complete lines only: re is matched against
-// each line the process has finished printing, so that a line still being
-// written (a port number half-printed) never matches early.
+// each line the process has finished printing on stdout or stderr (each
+// stream on its own, so that the other cannot split a line), and a line
+// still being written (a port number half-printed) never matches early.
 func (p *Proc) WaitForLine(re *regexp.Regexp, d time.Duration) ([]string, bool) {
 	return p.poll(d, func() []string {
-		out := p.Output.String()
-		out = out[:strings.LastIndexByte(out, '\n')+1]
-		for _, l := range strings.Split(out, "\n") {
-			if m := re.FindStringSubmatch(strings.TrimSuffix(l, "\r")); m != nil {
-				return m
+		for _, b := range []*Buffer{&p.Stdout, &p.Stderr} {
+			out := b.String()
+			out = out[:strings.LastIndexByte(out, '\n')+1]
+			for _, l := range strings.Split(out, "\n") {
+				if m := re.FindStringSubmatch(strings.TrimSuffix(l, "\r")); m != nil {
+					return m
+				}
 			}
 		}
 		return nil

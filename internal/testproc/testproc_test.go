@@ -34,7 +34,7 @@ func TestStartFeedsStdinAndCollectsOutput(t *testing.T) {
 
 func TestWaitForLineIgnoresAHalfPrintedLine(t *testing.T) {
 	Require(t, "sh")
-	p := Start(t, exec.Command("sh", "-c", `printf 'PORT 12'; sleep 0.3; printf '34\n'; sleep 30`), nil, true)
+	p := Start(t, exec.Command("sh", "-c", `printf 'PORT 12'; sleep 0.3; printf '34\n'; exec sleep 30`), nil, true)
 	m, ok := p.WaitForLine(regexp.MustCompile(`^PORT (\d+)$`), 10*time.Second)
 	if !ok || m[1] != "1234" {
 		t.Fatalf("got %q, %v; want port 1234 (output %q)", m, ok, p.Output.String())
@@ -84,5 +84,15 @@ func TestCleanupKillsARunningProcess(t *testing.T) {
 	case <-p.Done():
 	default:
 		t.Fatal("process still running after its test ended")
+	}
+}
+
+func TestWaitForLineReadsEachStreamOnItsOwn(t *testing.T) {
+	Require(t, "sh")
+	// stdout's unfinished line must not hide stderr's complete one.
+	p := Start(t, exec.Command("sh", "-c", `printf 'partial '; sleep 0.1; echo 'READY 7' >&2; exec sleep 30`), nil, true)
+	m, ok := p.WaitForLine(regexp.MustCompile(`^READY (\d+)$`), 10*time.Second)
+	if !ok || m[1] != "7" {
+		t.Fatalf("got %q, %v (output %q)", m, ok, p.Output.String())
 	}
 }
