@@ -203,11 +203,15 @@ func (c *config) apply() error {
 		}
 	}
 	if len(ids) == 0 && lo < tls.VersionTLS13 {
-		if hi < tls.VersionTLS13 {
-			return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s", c.ciphers, ProtocolName(lo), ProtocolName(hi)), reasonNoCipherMatch)
+		// SPEC §3: a string that selects no suite this library can offer
+		// is an error at creation, also when TLS 1.3 (whose suites the
+		// ciphers setting does not govern) would remain: silently
+		// dropping TLS 1.2 would hide the mistake.
+		also := ""
+		if hi == tls.VersionTLS13 {
+			also = "; for TLS 1.3 alone, set method tlsv1.3"
 		}
-		// Only TLS 1.3 can be negotiated.
-		lo = tls.VersionTLS13
+		return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s%s", c.ciphers, ProtocolName(lo), ProtocolName(min(hi, tls.VersionTLS12)), also), reasonNoCipherMatch)
 	}
 	c.tls.MinVersion, c.tls.MaxVersion = lo, hi
 	c.tls.CipherSuites = ids
@@ -332,7 +336,11 @@ func Server(conn net.Conn, s Settings) (*Stream, error) {
 // verification, for net/http, gRPC and other users of crypto/tls. The
 // verification outcome is not observable through it beyond the handshake
 // error (an *Error via errors.As where crypto/tls keeps the cause). Each
-// call returns a new Config.
+// call returns a new Config. When the context has no server-name and the
+// user sets Config.ServerName (net/http does, from the URL's host), the
+// certificate is checked against the name sent as SNI (code 62 when it
+// does not match); an IP address is never sent as SNI, so it is checked
+// only when given as the context's server-name.
 func (c *ClientContext) TLSConfig() *tls.Config { return c.cfg().exportConfig() }
 
 // TLSConfig returns a *tls.Config with the server context's settings,
@@ -351,7 +359,17 @@ func (c *config) exportConfig() *tls.Config {
 	}
 	t := c.tls.Clone()
 	t.VerifyConnection = func(cs tls.ConnectionState) error {
-		_, err := c.check(cs, nil)
+		v := c
+		if c.serverName == "" && cs.ServerName != "" {
+			// The user of the Config (net/http sets it from the URL)
+			// chose the name sent as SNI: check the certificate against
+			// it, as SPEC §3 ties the two ("sent as SNI, and the
+			// certificate is checked against it").
+			n := *c
+			n.serverName = cs.ServerName
+			v = &n
+		}
+		_, err := v.check(cs, nil)
 		return err
 	}
 	return t

@@ -3,6 +3,7 @@ package sslstream
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -383,6 +384,62 @@ func TestTLSConfigExport(t *testing.T) {
 		tr.CloseIdleConnections()
 		if !bytes.Equal(body, []byte(tc.want)) {
 			t.Errorf("body %q", body)
+		}
+	}
+}
+
+// TestTLSConfigChecksSNIName: a client context without server-name, used
+// through TLSConfig by net/http, checks the certificate against the host
+// name net/http sends as SNI (SPEC §3: sent as SNI and checked against it).
+func TestTLSConfigChecksSNIName(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	sctx, err := NewServerContext(Settings{Certificate: p.serverCert, Key: p.serverKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", sctx.TLSConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "hello from "+r.TLS.ServerName)
+	})}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	defer func() { srv.Close(); <-done }()
+
+	cctx, err := NewClientContext(Settings{CAFile: p.caFile, Verify: VerifyRequired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every host name reaches the test server.
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, ln.Addr().String())
+	}
+	for _, tc := range []struct {
+		host string
+		code int // 0 = the request succeeds
+	}{{"localhost", 0}, {"wrong.example", 62}} {
+		tr := &http.Transport{TLSClientConfig: cctx.TLSConfig(), DialContext: dial}
+		resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Get("https://" + tc.host + "/")
+		if tc.code != 0 {
+			var e *Error
+			if !errors.As(err, &e) || e.VerifyResult != tc.code || !e.HasCode(0x0A000086) {
+				t.Errorf("%s: error %v, want an *Error with verify result %d", tc.host, err, tc.code)
+			}
+			tr.CloseIdleConnections()
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.host, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		tr.CloseIdleConnections()
+		if string(body) != "hello from "+tc.host {
+			t.Errorf("%s: body %q", tc.host, body)
 		}
 	}
 }

@@ -125,9 +125,12 @@ func packCode(reason uint32) uint32 { return sslLib<<23 | reason }
 
 // ErrorString returns OpenSSL 3.0's printed form of a packed SSL-library
 // error code, e.g. ErrorString(0x0A000086) ==
-// "error:0A000086:SSL routines::certificate verify failed". Codes of other
-// libraries or unknown reasons print as OpenSSL prints them without a
-// reason string ("reason(N)").
+// "error:0A000086:SSL routines::certificate verify failed". An SSL reason
+// without a text prints as OpenSSL prints it ("reason(N)"). Only the SSL
+// library's texts are known: a code of another library prints as
+// "error:XXXXXXXX:lib(N)::reason(N)", which is OpenSSL's form only for
+// libraries it does not know (it names its own, e.g. "x509 certificate
+// routines"); this package produces SSL-library codes only.
 func ErrorString(code uint32) string {
 	lib := code >> 23
 	reason := code & (1<<23 - 1)

@@ -67,7 +67,8 @@ func ParseMethod(s string) (Method, error) {
 		lo, hi = rankOf("sslv3"), len(versionNames)-1
 	case strings.HasSuffix(name, "+") && !strings.ContainsAny(name, ",: \t"):
 		r := rankOf(strings.TrimSuffix(name, "+"))
-		if r < 0 {
+		if r < 0 || r == rankOf("sslv2") {
+			// There is no "sslv2+": SPEC §3 names sslv3+ to tlsv1.3+.
 			return bad("unknown method")
 		}
 		lo, hi = r, len(versionNames)-1

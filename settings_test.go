@@ -49,6 +49,7 @@ func TestParseMethod(t *testing.T) {
 		"tlsv1.4":             "unknown version",
 		"tls1.2":              "unknown version",
 		"tlsv9+":              "unknown method",
+		"sslv2+":              "unknown method",
 		"tlsv1,tlsv1.2":       "contiguous",
 		"tlsv1.2,tlsv1.2":     "twice",
 		"tlsv1.2,tlsv1.3+":    "cannot be part of a list",
@@ -222,6 +223,9 @@ func TestBadSettingsFailAtCreation(t *testing.T) {
 		{"bad method", Settings{Method: "sslv3"}, false, []string{"sslv3", "SSLv3 cannot be offered"}, 0},
 		{"bad ciphers", Settings{Ciphers: "NOTHING-MATCHES"}, false, []string{"NOTHING-MATCHES"}, 0x0A0000B9},
 		{"ciphers Go cannot speak", Settings{Ciphers: "DHE-RSA-AES128-SHA", Method: "tlsv1.2"}, false, []string{"DHE-RSA-AES128-SHA"}, 0x0A0000B9},
+		// SPEC §3: also when TLS 1.3 remains in the method's range.
+		{"ciphers Go cannot speak, TLS 1.3 allowed", Settings{Ciphers: "DHE-RSA-AES128-SHA"}, false, []string{"DHE-RSA-AES128-SHA", "method tlsv1.3"}, 0x0A0000B9},
+		{"ciphers selecting only NULL suites", Settings{Ciphers: "eNULL", Method: "tlsv1.2+"}, false, []string{"eNULL"}, 0x0A0000B9},
 		{"bad ciphersuites", Settings{Ciphersuites: "TLS_FOO"}, false, []string{"TLS_FOO"}, 0x0A0000B9},
 		{"bad verify", Settings{Verify: 7}, false, []string{"verify 7"}, 0},
 		{"bad crl-check", Settings{CRLCheck: 9}, false, []string{"crl-check 9"}, 0},
@@ -259,7 +263,7 @@ func TestBadSettingsFailAtCreation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range []*Overrides{{Method: "sslv2"}, {Ciphers: "NOTHING-MATCHES"}, {MaxDepth: new(-1)}, {Ciphersuites: "nope"}} {
+	for _, o := range []*Overrides{{Method: "sslv2"}, {Ciphers: "NOTHING-MATCHES"}, {Ciphers: "aNULL"}, {MaxDepth: new(-1)}, {Ciphersuites: "nope"}} {
 		cc, _ := connPair(t, "pipe")
 		if _, err := ctx.Client(cc, o); err == nil {
 			t.Errorf("override %+v accepted", o)
