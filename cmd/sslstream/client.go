@@ -203,7 +203,7 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 		}
 		_ = raw.SetDeadline(time.Time{})
 	}
-	st, err := cctx.Client(raw, nil)
+	st, err := cctx.Client(raw, pumpOverrides())
 	if err != nil {
 		raw.Close()
 		return nil, err
@@ -331,21 +331,63 @@ func pump(e *env, st *sslstream.Stream) error {
 			}
 			return nil
 		case err := <-sendErr:
-			if err != nil {
+			if err == nil {
+				sendErr = nil // keep reading until the peer closes
+				continue
+			}
+			if !isBrokenPipe(err) {
 				st.Close()
 				<-recvErr
-				if isBrokenPipe(err) {
-					return nil
-				}
 				return fmt.Errorf("sending: %w", err)
 			}
-			sendErr = nil // keep reading until the peer closes
+			// The peer has gone. What it sent before going is still to
+			// be read: the rest of its data, or the alert that says why
+			// it refused us (a client certificate rejected after a TLS
+			// 1.3 handshake). Closing now would lose it.
+			return drainAfterPeerGone(e, st, recvErr)
 		case <-e.ctx.Done():
 			st.Close()
 			<-recvErr
 			return errors.New("interrupted")
 		}
 	}
+}
+
+// pumpOverrides makes a stream unbuffered for pump and echo, which flush
+// after every chunk anyway: a chunk that failed to go out then stays out
+// of the stream's buffer, so that the next Read (which flushes first) reads
+// what the peer sent instead of failing again on the dead connection.
+func pumpOverrides() *sslstream.Overrides {
+	unbuffered := true
+	return &sslstream.Overrides{Unbuffered: &unbuffered}
+}
+
+// peerGoneGrace bounds the wait for the receiving side once sending found
+// the peer gone: what is left to read is already here.
+const peerGoneGrace = 5 * time.Second
+
+// drainAfterPeerGone lets the receiving side of pump read what the peer
+// sent before it went and reports a TLS-level error found there (an alert);
+// the peer's going itself (reset, EOF) is not an error of ours.
+func drainAfterPeerGone(e *env, st *sslstream.Stream, recvErr <-chan error) error {
+	timer := time.NewTimer(peerGoneGrace)
+	defer timer.Stop()
+	select {
+	case err := <-recvErr:
+		st.Close()
+		if err != nil && !isBrokenPipe(err) {
+			return fmt.Errorf("receiving: %w", err)
+		}
+		return nil
+	case <-timer.C:
+	case <-e.ctx.Done():
+	}
+	st.Close()
+	<-recvErr
+	if e.ctx.Err() != nil {
+		return errors.New("interrupted")
+	}
+	return nil
 }
 
 // isBrokenPipe reports an error from writing to a peer that has already

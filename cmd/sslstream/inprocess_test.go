@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -127,4 +130,73 @@ func TestServerInProcess(t *testing.T) {
 	if _, err := open.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("read from a connection the server closed: %v, want EOF", err)
 	}
+}
+
+// TestClientReportsAlertAfterHandshake: under TLS 1.3 a server refuses a
+// client certificate after the client's handshake has completed, with an
+// alert and a close. The client must report that alert and exit 1 (as
+// s_client does), also when its write to the closed connection fails first
+// (connection reset, broken pipe): that used to end the session silently
+// with exit 0, the alert left unread. The summary line is held back until
+// the server has gone, so that the client's copying starts with both the
+// alert and the reset waiting; which one of its goroutines sees its error
+// first is then a coin toss, hence several runs.
+func TestClientReportsAlertAfterHandshake(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	cert, err := tls.LoadX509KeyPair(p.path("server.pem"), p.path("server.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := make(chan struct{}, 1)
+	addr := testnet.Serve(t, func(c net.Conn) {
+		defer func() {
+			select {
+			case gone <- struct{}{}:
+			default: // a run that did not wait has failed already
+			}
+		}()
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		s := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAnyClientCert,
+			MinVersion: tls.VersionTLS13,
+			VerifyPeerCertificate: func([][]byte, [][]*x509.Certificate) error {
+				return errors.New("not this client")
+			}})
+		if s.Handshake() == nil {
+			t.Error("the server accepted the client")
+		}
+		// Reset rather than FIN: the client's next write fails at once.
+		c.(*net.TCPConn).SetLinger(0)
+	})
+	for i := 0; i < 20; i++ {
+		var stdout, stderr testproc.Buffer
+		e := &env{ctx: context.Background(), stdin: strings.NewReader("some data the server will never read\n"),
+			stdout: &stdout, stderr: &heldWriter{w: &stderr, until: gone}}
+		code := run(e, []string{"client", addr, "--certificate", p.path("client.pem"), "--key", p.path("client.key"),
+			"--ca-file", p.path("ca.pem"), "--verify", "required", "--server-name", "server.example"})
+		if code != exitError || !strings.Contains(stderr.String(), "SSL routines::sslv3 alert bad certificate") {
+			t.Fatalf("run %d: exit %d, want 1 with the server's alert on stderr:\n%s", i, code, stderr.String())
+		}
+	}
+}
+
+// heldWriter holds its first write back until a value arrives on until,
+// then a little longer for the network to deliver what came with it.
+type heldWriter struct {
+	w     io.Writer
+	until chan struct{}
+	once  sync.Once
+}
+
+// Write waits the first time, then writes to w.
+func (h *heldWriter) Write(p []byte) (int, error) {
+	h.once.Do(func() {
+		select {
+		case <-h.until:
+			time.Sleep(50 * time.Millisecond)
+		case <-time.After(10 * time.Second):
+		}
+	})
+	return h.w.Write(p)
 }

@@ -262,7 +262,7 @@ func (s *server) acceptLoop() error {
 			continue
 		}
 		tempDelay = 0
-		st, err := s.ctx.Server(conn, nil)
+		st, err := s.ctx.Server(conn, pumpOverrides())
 		if err != nil {
 			conn.Close()
 			s.logf("Connection from %s: %v\n", conn.RemoteAddr(), err)
