@@ -43,7 +43,10 @@ func reloadServer(t *testing.T, sctx *ServerContext) string {
 			return
 		}
 		defer s.Close()
-		s.SetDeadline(time.Now().Add(10 * time.Second))
+		// Long enough for TestReloadUnderLoad's early connection, which
+		// waits through all the reloads (seconds on a loaded machine)
+		// before it sends its byte.
+		s.SetDeadline(time.Now().Add(2 * time.Minute))
 		buf := make([]byte, 1)
 		if _, err := io.ReadFull(s, buf); err == nil {
 			s.Write(buf)
