@@ -30,8 +30,11 @@ func newFlagSet(c *command) *flagSet {
 }
 
 // parse parses args, allowing flags and positional arguments in any order;
-// everything after a lone "--" is positional.
+// everything after a lone "--" is positional. A boolean flag may be written
+// --flag true or --flag false too (SPEC §6: --flag value), when the next
+// argument is literally true or false.
 func (fs *flagSet) parse(args []string) ([]string, error) {
+	args = fs.joinBoolValues(args)
 	var pos []string
 	for {
 		if err := fs.FlagSet.Parse(args); err != nil {
@@ -51,6 +54,39 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// joinBoolValues rewrites "--flag true" and "--flag false" for a boolean
+// flag into "--flag=true" and "--flag=false", which the flag package
+// understands; a bare boolean flag would leave the value as a positional
+// argument. The value of any other flag and everything after "--" are left
+// alone.
+func (fs *flagSet) joinBoolValues(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		out = append(out, a)
+		if len(a) < 2 || a[0] != '-' || strings.Contains(a, "=") {
+			continue
+		}
+		f := fs.Lookup(strings.TrimLeft(a, "-"))
+		if f == nil || i+1 >= len(args) {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			out = append(out, args[i+1]) // this flag's value, whatever it looks like
+			i++
+			continue
+		}
+		if v := args[i+1]; v == "true" || v == "false" {
+			out[len(out)-1] = a + "=" + v
+			i++
+		}
+	}
+	return out
 }
 
 // wasValue reports whether args[i] was consumed as the value of the flag

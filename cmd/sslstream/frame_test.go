@@ -27,6 +27,17 @@ func TestFlagParsingInterspersed(t *testing.T) {
 		{args: []string{"-", "--verify", "required"}, pos: []string{"-"}, settings: []setting{{"verify", "required"}}},
 		{args: []string{"--prefer-server-cipher-order", "--ca-file=a.pem", "h:1", "--prefer-server-cipher-order=false"}, pos: []string{"h:1"},
 			settings: []setting{{"prefer-server-cipher-order", "true"}, {"ca-file", "a.pem"}, {"prefer-server-cipher-order", "false"}}},
+		// SPEC §6: --flag value for booleans too, when the value is
+		// literally true or false.
+		{args: []string{"--prefer-server-cipher-order", "false", "h:1"}, pos: []string{"h:1"},
+			settings: []setting{{"prefer-server-cipher-order", "false"}}},
+		{args: []string{"h:1", "--prefer-server-cipher-order", "true", "--echo", "false", "b"}, pos: []string{"h:1", "b"},
+			settings: []setting{{"prefer-server-cipher-order", "true"}}},
+		{args: []string{"-echo", "true"}, echo: true},
+		{args: []string{"--echo", "--", "false"}, pos: []string{"false"}, echo: true},
+		{args: []string{"--echo=true", "false"}, pos: []string{"false"}, echo: true},
+		{args: []string{"--echo", "no"}, pos: []string{"no"}, echo: true},
+		{args: []string{"--name", "--echo", "false"}, pos: []string{"false"}, name: "--echo"},
 	}
 	for _, tt := range tests {
 		fs := newFlagSet(&command{name: "t"})

@@ -9,7 +9,7 @@
 // Commands: client, server, verify, ciphers, rehash, demo, version, help.
 // Every command takes --help. Flags may be written --flag value or
 // --flag=value, before or after the positional arguments; boolean flags take
-// --flag, --flag=true or --flag=false.
+// --flag, --flag=true, --flag=false, --flag true or --flag false.
 //
 // Exit status: 0 on success, 1 on a usage or runtime error, 2 when a
 // certificate failed verification (as `openssl verify`).
