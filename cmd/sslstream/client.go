@@ -84,9 +84,12 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 					return usagef("want exactly one HOST:PORT, got %d arguments", len(args))
 				}
 				addr := args[0]
-				host, _, err := net.SplitHostPort(addr)
+				host, port, err := net.SplitHostPort(addr)
 				if err != nil {
 					return usagef("%q is not HOST:PORT: %v", addr, err)
+				}
+				if port == "" {
+					return usagef("%q is not HOST:PORT: no port", addr)
 				}
 				if _, ok := cf.settings.get("server-name"); !ok {
 					cf.settings.list = append([]setting{{"server-name", host}}, cf.settings.list...)

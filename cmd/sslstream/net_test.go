@@ -401,6 +401,7 @@ func TestClientErrors(t *testing.T) {
 		{[]string{"client"}, "want exactly one HOST:PORT"},
 		{[]string{"client", "a:1", "b:2"}, "want exactly one HOST:PORT"},
 		{[]string{"client", "no-port"}, "not HOST:PORT"},
+		{[]string{"client", "127.0.0.1:"}, "no port"}, // not a dial to port 0
 		{[]string{"client", closed, "--verify", "sometimes"}, `"sometimes"`},
 		{[]string{"client", closed, "--method", "sslv3"}, "SSLv3"},
 		{[]string{"client", closed, "--max-depth", "-2"}, "max-depth"},
