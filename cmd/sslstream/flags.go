@@ -209,7 +209,7 @@ var settingDoc = []struct {
 	{name: "crl-file", arg: "FILE", usage: "PEM or DER file with CRLs"},
 	{name: "server-name", arg: "HOST", usage: "client: SNI and the name the certificate must match; server: the name answered for"},
 	{name: "prefer-server-cipher-order", arg: "", bool: true, usage: "the server's cipher order wins (TLS <= 1.2; default true for servers)"},
-	{name: "x509-strict", arg: "", bool: true, usage: "stricter RFC 5280 checks when verifying the peer's certificate"},
+	{name: "x509-strict", arg: "", bool: true, usage: "stricter checks of the peer's certificate: openssl -x509_strict's, then further RFC 5280 and CA/Browser Forum rules (see 'sslstream verify --help')"},
 	{name: "unbuffered", arg: "", bool: true, usage: "send every write at once (the command flushes after each read of stdin anyway)"},
 }
 

@@ -64,7 +64,7 @@ Exit status: 0 when every file verified, 2 when any failed verification,
 			purpose := &choice{value: "any", allowed: []string{"any", "sslserver", "sslclient"}}
 			fs.Var(purpose, "purpose", "check the chain for a `PURPOSE`: sslserver, sslclient or any")
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
-			strict := fs.Bool("x509-strict", false, "stricter RFC 5280 checks (openssl -x509_strict)")
+			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
 			partial := fs.Bool("partial-chain", false, "accept a trusted intermediate as anchor (openssl -partial_chain)")
 			noDefault := fs.Bool("no-default-ca", false, "do not fall back to the system CA directory when no CA flag is given")
 			asJSON := fs.Bool("json", false, "print one JSON object per file instead of openssl's format")
