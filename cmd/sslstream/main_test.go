@@ -30,11 +30,13 @@ const runtimeGOOSWindows = runtime.GOOS == "windows"
 // sigterm is the signal that stops a server gracefully.
 var sigterm = syscall.SIGTERM
 
-// cleanupDirs are removed by TestMain after the tests (shared fixtures).
-var cleanupDirs []string
+// testDir is the run's temporary directory: the binary and the shared
+// fixtures' directories are made in it; TestMain removes it.
+var testDir string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "sslstream-bin-")
+	testDir = dir
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "temp dir:", err)
 		os.Exit(1)
@@ -63,9 +65,6 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "goroutine leak:", err)
 			code = 1
 		}
-	}
-	for _, d := range cleanupDirs {
-		os.RemoveAll(d)
 	}
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -43,11 +43,10 @@ func getNetPKI(t *testing.T) *netPKI {
 func (p *netPKI) path(name string) string { return filepath.Join(p.dir, name) }
 
 func makeNetPKI() (*netPKI, error) {
-	dir, err := os.MkdirTemp("", "sslstream-net-")
+	dir, err := os.MkdirTemp(testDir, "net-")
 	if err != nil {
 		return nil, err
 	}
-	cleanupDirs = append(cleanupDirs, dir)
 	f := testpki.New()
 	root, err := f.Root("Net Test Root")
 	if err != nil {

@@ -42,11 +42,10 @@ func getVerifyPKI(t *testing.T) *verifyPKI {
 }
 
 func makeVerifyPKI() (*verifyPKI, error) {
-	dir, err := os.MkdirTemp("", "sslstream-verify-")
+	dir, err := os.MkdirTemp(testDir, "verify-")
 	if err != nil {
 		return nil, err
 	}
-	cleanupDirs = append(cleanupDirs, dir)
 	f := testpki.New()
 	p := &verifyPKI{dir: dir, now: f.Now}
 	st := &testpki.Steps{Dir: dir}
