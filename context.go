@@ -141,6 +141,9 @@ func newConfig(s Settings, server bool) (*config, error) {
 		MaxVersion:    tls.VersionTLS13,
 		Renegotiation: tls.RenegotiateNever,
 	}
+	if !server && len(certs) > 0 {
+		t.GetClientCertificate = openSSLClientCertificate(&certs[0])
+	}
 	if server {
 		var key [32]byte
 		if _, err := rand.Read(key[:]); err != nil {
@@ -162,6 +165,24 @@ func newConfig(s Settings, server bool) (*config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// openSSLClientCertificate chooses the client certificate the way OpenSSL
+// does: the configured one is sent whenever the server asks for a
+// certificate and one of the signature algorithms it accepts fits the key,
+// whatever CA names the server lists. (crypto/tls on its own sends nothing
+// when the issuer is not among those names, so the server would report
+// "certificate required" where OpenSSL's peers see the certificate and
+// report what is wrong with it, e.g. "unknown ca".)
+func openSSLClientCertificate(cert *tls.Certificate) func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	return func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		anyCA := *cri
+		anyCA.AcceptableCAs = nil
+		if anyCA.SupportsCertificate(cert) != nil {
+			return new(tls.Certificate), nil // no usable signature algorithm: send none
+		}
+		return cert, nil
+	}
 }
 
 // reasonNoCertificateAssigned is OpenSSL's "no certificate assigned".
