@@ -36,6 +36,11 @@ type Stream struct {
 
 	wmu  sync.Mutex
 	wbuf []byte
+	// werr is the error of a write that failed: crypto/tls fails every
+	// later write then, so buffered data is dropped and later writes
+	// return werr at once (reads, which flush first, go on reading what
+	// the peer sent, such as the alert that explains the failure).
+	werr error
 
 	peerOnce  sync.Once
 	peerChain []*Certificate
@@ -117,7 +122,10 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 
 // Read reads decrypted data, running the handshake first if needed and
 // flushing buffered writes (unless another goroutine is writing).
-// It returns io.EOF once the peer has closed the connection.
+// It returns io.EOF once the peer has closed the connection. If sending
+// the buffered writes fails, Read returns that error and the data is
+// dropped (nothing more can be sent); later Reads return what the peer
+// sent, such as the alert that says why it stopped accepting data.
 func (s *Stream) Read(p []byte) (int, error) {
 	if err := s.Handshake(); err != nil {
 		return 0, err
@@ -144,6 +152,9 @@ func (s *Stream) Write(p []byte) (int, error) {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.werr != nil {
+		return 0, s.werr
+	}
 	if s.cfg.unbuffered {
 		return s.writeThrough("write", p)
 	}
@@ -171,12 +182,18 @@ func (s *Stream) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// writeThrough sends p now, running the handshake first if needed. The
+// caller holds wmu.
 func (s *Stream) writeThrough(op string, p []byte) (int, error) {
 	if err := s.Handshake(); err != nil {
 		return 0, err
 	}
 	n, err := s.conn.Write(p)
-	return n, s.ioError(op, err)
+	if err != nil {
+		s.werr = s.ioError(op, err) // for good: see werr
+		return n, s.werr
+	}
+	return n, nil
 }
 
 // Flush sends buffered writes (the seed's force-output), running the
@@ -188,6 +205,9 @@ func (s *Stream) Flush() error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.werr != nil {
+		return s.werr
+	}
 	return s.flushLocked()
 }
 
@@ -219,6 +239,12 @@ func (s *Stream) flushLocked() error {
 		return nil
 	}
 	n, err := s.writeThrough("write", s.wbuf)
+	if err != nil {
+		// Nothing more can be sent on this connection (see werr).
+		s.cfg.wbufs.put(s.wbuf)
+		s.wbuf = nil
+		return err
+	}
 	s.wbuf = s.wbuf[:copy(s.wbuf, s.wbuf[n:])]
 	if len(s.wbuf) == 0 {
 		// Sent: give the buffer back, so that an idle stream holds none.
