@@ -335,9 +335,11 @@ func TestSNISelectsCertificate(t *testing.T) {
 	}
 }
 
-func TestTLSConfigExport(t *testing.T) {
-	t.Parallel()
-	p := pki(t)
+// helloHTTPSServer serves HTTPS through a server context's TLSConfig on
+// 127.0.0.1 until the test ends, answering "hello from SNI-NAME". It
+// returns the address.
+func helloHTTPSServer(t *testing.T, p *pkiFiles) string {
+	t.Helper()
 	sctx, err := NewServerContext(Settings{Certificate: p.serverCert, Key: p.serverKey})
 	if err != nil {
 		t.Fatal(err)
@@ -351,9 +353,16 @@ func TestTLSConfigExport(t *testing.T) {
 	})}
 	done := make(chan struct{})
 	go func() { srv.Serve(ln); close(done) }()
-	defer func() { srv.Close(); <-done }()
+	t.Cleanup(func() { srv.Close(); <-done })
+	return ln.Addr().String()
+}
 
-	url := "https://" + ln.Addr().String() + "/"
+func TestTLSConfigExport(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	addr := helloHTTPSServer(t, p)
+
+	url := "https://" + addr + "/"
 	for _, tc := range []struct {
 		ca   string
 		ok   bool
@@ -394,20 +403,7 @@ func TestTLSConfigExport(t *testing.T) {
 func TestTLSConfigChecksSNIName(t *testing.T) {
 	t.Parallel()
 	p := pki(t)
-	sctx, err := NewServerContext(Settings{Certificate: p.serverCert, Key: p.serverKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", sctx.TLSConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "hello from "+r.TLS.ServerName)
-	})}
-	done := make(chan struct{})
-	go func() { srv.Serve(ln); close(done) }()
-	defer func() { srv.Close(); <-done }()
+	addr := helloHTTPSServer(t, p)
 
 	cctx, err := NewClientContext(Settings{CAFile: p.caFile, Verify: VerifyRequired})
 	if err != nil {
@@ -416,7 +412,7 @@ func TestTLSConfigChecksSNIName(t *testing.T) {
 	// Every host name reaches the test server.
 	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
-		return d.DialContext(ctx, network, ln.Addr().String())
+		return d.DialContext(ctx, network, addr)
 	}
 	for _, tc := range []struct {
 		host string
