@@ -96,11 +96,19 @@ func sslstreamIn(t *testing.T, dir string, stdin io.Reader, args ...string) resu
 // ssEnv is sslstreamIn with extra environment variables ("K=V").
 func ssEnv(t *testing.T, dir string, env []string, stdin io.Reader, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	return runIn(t, dir, append([]string{"NO_COLOR=1"}, env...), stdin, 60*time.Second, binPath, args...)
+}
+
+// runIn runs name with args in dir (when not "") with stdin (none when nil)
+// and extra environment variables, failing the test if it cannot start or
+// takes longer than timeout, and returns its output and exit code.
+func runIn(t *testing.T, dir string, env []string, stdin io.Reader, timeout time.Duration, name string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), env...)
+	cmd.Env = append(os.Environ(), env...)
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
@@ -115,10 +123,10 @@ func ssEnv(t *testing.T, dir string, env []string, stdin io.Reader, args ...stri
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	default:
-		t.Fatalf("running sslstream %v: %v", args, err)
+		t.Fatalf("running %s %v: %v", filepath.Base(name), args, err)
 	}
 	if ctx.Err() != nil {
-		t.Fatalf("sslstream %v timed out\n%s", args, r)
+		t.Fatalf("%s %v timed out\n%s", filepath.Base(name), args, r)
 	}
 	return r
 }
@@ -130,27 +138,11 @@ func needOpenSSL(t *testing.T) string {
 	return testproc.Require(t, "openssl")
 }
 
-// openssl runs the openssl binary and returns stdout, stderr and the exit code.
+// openssl runs the openssl binary in dir and returns stdout, stderr and the exit code.
 func openssl(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	needOpenSSL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "openssl", args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	default:
-		t.Fatalf("running openssl %v: %v", args, err)
-	}
-	return r
+	return runIn(t, dir, nil, nil, 60*time.Second, "openssl", args...)
 }
 
 // pkixName builds a subject C=country, O=org, CN=cn.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"math/big"
@@ -294,21 +293,7 @@ func TestClientVerifyCodesMatchSClient(t *testing.T) {
 func opensslIn(t *testing.T, dir, stdin string, args ...string) result {
 	t.Helper()
 	needOpenSSL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "openssl", args...)
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("openssl %v: %v", args, err)
-	}
-	return r
+	return runIn(t, dir, nil, strings.NewReader(stdin), 30*time.Second, "openssl", args...)
 }
 
 func TestClientVerifyFailure(t *testing.T) {
