@@ -356,10 +356,8 @@ func pump(e *env, st *sslstream.Stream) error {
 	}
 }
 
-// pumpOverrides makes a stream unbuffered for pump and echo, which flush
-// after every chunk anyway: a chunk that failed to go out then stays out
-// of the stream's buffer, so that the next Read (which flushes first) reads
-// what the peer sent instead of failing again on the dead connection.
+// pumpOverrides makes a stream unbuffered for pump and echo, which send
+// every chunk at once anyway: the stream's buffer would only add a copy.
 func pumpOverrides() *sslstream.Overrides {
 	unbuffered := true
 	return &sslstream.Overrides{Unbuffered: &unbuffered}
