@@ -22,8 +22,7 @@ import (
 // Environment knobs:
 //
 //	SSLSTREAM_LOAD_CONNS  number of concurrent connections (default 1000)
-//	SSLSTREAM_LOAD_BYTES  bytes sent each way per connection (default 1 MiB;
-//	                      64 KiB under -race, where 2 GiB of traffic takes minutes)
+//	SSLSTREAM_LOAD_BYTES  bytes sent each way per connection (default 1 MiB)
 func envInt(t *testing.T, name string, def int) int {
 	t.Helper()
 	v := os.Getenv(name)
@@ -119,6 +118,23 @@ func waitFDs(t *testing.T, want int) int {
 	}
 }
 
+// barrier is a point n parties reach once each; all is closed when every
+// one has arrived.
+type barrier struct {
+	wg  sync.WaitGroup
+	all chan struct{}
+}
+
+func newBarrier(n int) *barrier {
+	b := &barrier{all: make(chan struct{})}
+	b.wg.Add(n)
+	go func() { b.wg.Wait(); close(b.all) }()
+	return b
+}
+
+// arrive marks one party as arrived (call it once per party).
+func (b *barrier) arrive() { b.wg.Done() }
+
 // TestManyConnections: 1,000 connections at once through one shared server
 // context and one shared client context, each with a full handshake
 // (client certificate required), data both ways at the same time verified
@@ -129,11 +145,7 @@ func TestManyConnections(t *testing.T) {
 		t.Skip("load test skipped in -short mode")
 	}
 	conns := envInt(t, "SSLSTREAM_LOAD_CONNS", 1000)
-	defSize := 1 << 20
-	if raceEnabled {
-		defSize = 64 << 10
-	}
-	size := envInt(t, "SSLSTREAM_LOAD_BYTES", defSize)
+	size := envInt(t, "SSLSTREAM_LOAD_BYTES", 1<<20)
 
 	f := testpki.New()
 	st := &testpki.Steps{Dir: t.TempDir()}
@@ -179,21 +191,29 @@ func TestManyConnections(t *testing.T) {
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*conns)
+	// Every end closes only once every end has received all its data:
+	// crypto/tls gives the close_notify write a fixed 5 s deadline, which a
+	// close behind a megabyte its peer has yet to read (1,000 connections
+	// sharing 2 cores under -race) can miss.
+	received := newBarrier(2 * conns)
 	// The server identifies each connection by the first 4 bytes the
 	// client sends (its index), then streams.
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for range conns {
+		for k := range conns {
 			c, err := ln.Accept()
 			if err != nil {
 				errs <- fmt.Errorf("accept: %w", err)
+				for range conns - k {
+					received.arrive() // the server ends never accepted
+				}
 				return
 			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				errs <- serve(ctx, srvCtx, c, size, deadline)
+				errs <- serve(ctx, srvCtx, c, size, deadline, received)
 			}()
 		}
 	}()
@@ -204,15 +224,12 @@ func TestManyConnections(t *testing.T) {
 	// them have completed their handshake: then all move data at once.
 	const maxDialing = 64
 	dialing := make(chan struct{}, maxDialing)
-	var barrier sync.WaitGroup
-	barrier.Add(conns)
-	allUp := make(chan struct{})
-	go func() { barrier.Wait(); close(allUp) }()
+	up := newBarrier(conns)
 	for i := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- dial(ctx, cliCtx, ln.Addr().String(), i, size, deadline, dialing, barrier.Done, allUp)
+			errs <- dial(ctx, cliCtx, ln.Addr().String(), i, size, deadline, dialing, up, received)
 		}()
 	}
 	wg.Wait()
@@ -247,8 +264,10 @@ func TestManyConnections(t *testing.T) {
 }
 
 func dial(ctx context.Context, cliCtx *sslstream.ClientContext, addr string, i, size int, deadline time.Time,
-	dialing chan struct{}, up func(), allUp <-chan struct{}) error {
-	upOnce := sync.OnceFunc(up)
+	dialing chan struct{}, up, received *barrier) error {
+	arrive := sync.OnceFunc(received.arrive)
+	defer arrive() // nor hold them before the close
+	upOnce := sync.OnceFunc(up.arrive)
 	defer upOnce() // a failed connection must not hold the others at the barrier
 	dialing <- struct{}{}
 	released := false
@@ -277,7 +296,7 @@ func dial(ctx context.Context, cliCtx *sslstream.ClientContext, addr string, i, 
 	release()
 	upOnce()
 	select {
-	case <-allUp:
+	case <-up.all:
 	case <-ctx.Done():
 		return fmt.Errorf("conn %d: waiting for the other connections: %w", i, ctx.Err())
 	}
@@ -287,10 +306,12 @@ func dial(ctx context.Context, cliCtx *sslstream.ClientContext, addr string, i, 
 	if _, err := st.Write([]byte{byte(i), byte(i >> 8), byte(i >> 16), byte(i >> 24)}); err != nil {
 		return fmt.Errorf("conn %d: %w", i, err)
 	}
-	return exchange(st, i, 'c', 's', size)
+	return exchange(ctx, st, i, 'c', 's', size, arrive, received.all)
 }
 
-func serve(ctx context.Context, srvCtx *sslstream.ServerContext, c net.Conn, size int, deadline time.Time) error {
+func serve(ctx context.Context, srvCtx *sslstream.ServerContext, c net.Conn, size int, deadline time.Time, received *barrier) error {
+	arrive := sync.OnceFunc(received.arrive)
+	defer arrive()
 	st, err := srvCtx.Server(c, nil)
 	if err != nil {
 		c.Close()
@@ -309,12 +330,13 @@ func serve(ctx context.Context, srvCtx *sslstream.ServerContext, c net.Conn, siz
 		return fmt.Errorf("server: reading the connection number: %w", err)
 	}
 	i := int(id[0]) | int(id[1])<<8 | int(id[2])<<16 | int(id[3])<<24
-	return exchange(st, i, 's', 'c', size)
+	return exchange(ctx, st, i, 's', 'c', size, arrive, received.all)
 }
 
 // exchange sends our stream and receives the peer's at the same time,
-// then closes our direction and expects the peer's close (io.EOF).
-func exchange(st *sslstream.Stream, i int, us, them byte, size int) error {
+// reports arrival and waits for every end to have received its data, then
+// closes our direction and expects the peer's close (io.EOF).
+func exchange(ctx context.Context, st *sslstream.Stream, i int, us, them byte, size int, arrive func(), allReceived <-chan struct{}) error {
 	who := map[byte]string{'c': "client", 's': "server"}[us]
 	werr := make(chan error, 1)
 	go func() {
@@ -326,6 +348,12 @@ func exchange(st *sslstream.Stream, i int, us, them byte, size int) error {
 	}
 	if rerr != nil {
 		return fmt.Errorf("conn %d %s: %w", i, who, rerr)
+	}
+	arrive()
+	select {
+	case <-allReceived:
+	case <-ctx.Done():
+		return fmt.Errorf("conn %d %s: waiting for the other connections' data: %w", i, who, ctx.Err())
 	}
 	if err := st.CloseWrite(); err != nil {
 		return fmt.Errorf("conn %d %s: close_notify: %w", i, who, err)
