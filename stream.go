@@ -295,6 +295,11 @@ func (s *Stream) Close() error {
 // CloseWrite sends close_notify after flushing, without closing the
 // connection, so that the peer sees the end of the data while this side
 // keeps reading. It needs a completed handshake (it runs one if needed).
+// crypto/tls gives the close_notify write (here and in Close) a fixed
+// 5-second deadline: when the peer has left that much earlier data unread
+// that the socket buffer stays full, the close_notify is not sent and an
+// i/o timeout is returned. Wait for the peer's acknowledgement first where
+// that matters.
 func (s *Stream) CloseWrite() error {
 	if err := s.Flush(); err != nil {
 		return err
