@@ -78,13 +78,8 @@ func name(m map[byte]string, b byte, what string) string {
 func (w *wireParser) feed(p []byte, emit func(dir, what string, length int)) {
 	for len(p) > 0 {
 		if w.left == 0 {
-			need := 5 - len(w.hdr)
-			if need > len(p) {
-				need = len(p)
-			}
-			w.hdr = append(w.hdr, p[:need]...)
-			p = p[need:]
-			if len(w.hdr) < 5 {
+			var full bool
+			if w.hdr, p, full = gather(w.hdr, p, 5); !full {
 				return
 			}
 			w.typ = w.hdr[0]
@@ -120,16 +115,18 @@ func (w *wireParser) feed(p []byte, emit func(dir, what string, length int)) {
 	}
 }
 
+// gather moves bytes from p to buf until buf holds size bytes (a header
+// split across writes), returning both and whether buf is complete.
+func gather(buf, p []byte, size int) ([]byte, []byte, bool) {
+	need := min(size-len(buf), len(p))
+	return append(buf, p[:need]...), p[need:], len(buf)+need == size
+}
+
 func (w *wireParser) feedHandshake(b []byte, emit func(dir, what string, length int)) {
 	for len(b) > 0 {
 		if w.hsLeft == 0 {
-			need := 4 - len(w.hs)
-			if need > len(b) {
-				need = len(b)
-			}
-			w.hs = append(w.hs, b[:need]...)
-			b = b[need:]
-			if len(w.hs) < 4 {
+			var full bool
+			if w.hs, b, full = gather(w.hs, b, 4); !full {
 				return
 			}
 			w.hsLeft = int(w.hs[1])<<16 | int(w.hs[2])<<8 | int(w.hs[3])
