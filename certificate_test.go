@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // TestCertificateViewAgreesWithOpenSSL compares the accessors with what
@@ -17,7 +17,7 @@ import (
 func TestCertificateViewAgreesWithOpenSSL(t *testing.T) {
 	requireOpenSSL(t)
 	t.Parallel()
-	f := testpki.New()
+	f := minipki.New()
 	root, err := f.Root("View Root")
 	if err != nil {
 		t.Fatal(err)
@@ -25,12 +25,12 @@ func TestCertificateViewAgreesWithOpenSSL(t *testing.T) {
 	u, _ := url.Parse("https://example.com/path?q=1")
 	serial, _ := new(big.Int).SetString("123456789012345678901234567890", 10)
 	leaf, err := root.Leaf("view.example",
-		testpki.DNS("alt.example", "*.wild.example"),
-		testpki.IP("192.0.2.7", "2001:db8::1"),
-		testpki.Email("ops@example.com"),
-		testpki.Serial(serial),
-		testpki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, u) }),
-		testpki.Subject(pkix.Name{Country: []string{"DE"}, Organization: []string{"Foo, Inc."}, OrganizationalUnit: []string{"R&D"}, CommonName: "view.example"}),
+		minipki.DNS("alt.example", "*.wild.example"),
+		minipki.IP("192.0.2.7", "2001:db8::1"),
+		minipki.Email("ops@example.com"),
+		minipki.Serial(serial),
+		minipki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, u) }),
+		minipki.Subject(pkix.Name{Country: []string{"DE"}, Organization: []string{"Foo, Inc."}, OrganizationalUnit: []string{"R&D"}, CommonName: "view.example"}),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -108,8 +108,8 @@ func TestParseAltNamesOddEntries(t *testing.T) {
 }
 
 func FuzzParseAltNames(f *testing.F) {
-	tp := testpki.New()
-	if leaf, err := tp.SelfSigned("fuzz.example", testpki.IP("10.0.0.1", "::1"), testpki.Email("a@b.c")); err == nil {
+	tp := minipki.New()
+	if leaf, err := tp.SelfSigned("fuzz.example", minipki.IP("10.0.0.1", "::1"), minipki.Email("a@b.c")); err == nil {
 		for _, e := range leaf.Cert.Extensions {
 			if e.Id.Equal(oidSubjectAltName) {
 				f.Add(e.Value)

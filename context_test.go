@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/dn"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // TestManyConnectionsShareContexts runs 1,000 connections through one
@@ -132,18 +132,18 @@ func TestServerNeedsCertificateForSuiteChoice(t *testing.T) {
 	t.Parallel()
 	// An RSA certificate cannot serve ECDSA suites: with server preference
 	// the first suite the RSA key can serve must be picked.
-	f := testpki.New()
+	f := minipki.New()
 	root, err := f.Root("RSA Root")
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf, err := root.Leaf("localhost", testpki.RSA())
+	leaf, err := root.Leaf("localhost", minipki.RSA())
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	cert, _ := testpki.WriteFile(dir, "rsa.pem", leaf.CertPEM())
-	key, _ := testpki.WriteFile(dir, "rsa.key", leaf.KeyPEM())
+	cert, _ := minipki.WriteFile(dir, "rsa.pem", leaf.CertPEM())
+	key, _ := minipki.WriteFile(dir, "rsa.key", leaf.KeyPEM())
 	ss := Settings{Certificate: cert, Key: key, Method: "tlsv1.2",
 		Ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256"}
 	c, s := pairStreams(t, "pipe", Settings{}, ss)
@@ -210,17 +210,17 @@ func TestOldTLSNeedsSecLevel0(t *testing.T) {
 
 func TestMaxDepth(t *testing.T) {
 	t.Parallel()
-	f := testpki.New()
+	f := minipki.New()
 	chain, err := f.Chain("localhost", 3) // leaf, 3 intermediates, root
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	var sent []*testpki.Cert
+	var sent []*minipki.Cert
 	sent = append(sent, chain[:4]...)
-	cert, _ := testpki.WriteFile(dir, "chain.pem", testpki.PEMs(sent...))
-	key, _ := testpki.WriteFile(dir, "leaf.key", chain[0].KeyPEM())
-	ca, _ := testpki.WriteFile(dir, "root.pem", chain[4].CertPEM())
+	cert, _ := minipki.WriteFile(dir, "chain.pem", minipki.PEMs(sent...))
+	key, _ := minipki.WriteFile(dir, "leaf.key", chain[0].KeyPEM())
+	ca, _ := minipki.WriteFile(dir, "root.pem", chain[4].CertPEM())
 	for _, tc := range []struct {
 		depth, code int
 	}{{3, 0}, {2, 22}, {10, 0}} {
@@ -237,7 +237,7 @@ func TestMaxDepth(t *testing.T) {
 
 func TestCRLAndCADirectory(t *testing.T) {
 	t.Parallel()
-	f := testpki.New()
+	f := minipki.New()
 	root, err := f.Root("CRL Root")
 	if err != nil {
 		t.Fatal(err)
@@ -253,12 +253,12 @@ func TestCRLAndCADirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	ca, _ := testpki.WriteFile(dir, "root.pem", root.CertPEM())
-	crlFile, _ := testpki.WriteFile(dir, "root.crl", testpki.CRLPEM(crlDER))
-	goodCert, _ := testpki.WriteFile(dir, "good.pem", good.CertPEM())
-	goodKey, _ := testpki.WriteFile(dir, "good.key", good.KeyPEM())
-	revCert, _ := testpki.WriteFile(dir, "rev.pem", revoked.CertPEM())
-	revKey, _ := testpki.WriteFile(dir, "rev.key", revoked.KeyPEM())
+	ca, _ := minipki.WriteFile(dir, "root.pem", root.CertPEM())
+	crlFile, _ := minipki.WriteFile(dir, "root.crl", minipki.CRLPEM(crlDER))
+	goodCert, _ := minipki.WriteFile(dir, "good.pem", good.CertPEM())
+	goodKey, _ := minipki.WriteFile(dir, "good.key", good.KeyPEM())
+	revCert, _ := minipki.WriteFile(dir, "rev.pem", revoked.CertPEM())
+	revKey, _ := minipki.WriteFile(dir, "rev.key", revoked.KeyPEM())
 
 	// A hashed directory with the root and its CRL, as openssl rehash makes it.
 	hashed := filepath.Join(dir, "hashed")
@@ -268,7 +268,7 @@ func TestCRLAndCADirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(hashed, h+".0"), root.CertPEM(), 0o600)
-	os.WriteFile(filepath.Join(hashed, h+".r0"), testpki.CRLPEM(crlDER), 0o600)
+	os.WriteFile(filepath.Join(hashed, h+".r0"), minipki.CRLPEM(crlDER), 0o600)
 
 	cases := []struct {
 		name   string
@@ -304,15 +304,15 @@ func TestCRLAndCADirectory(t *testing.T) {
 func TestSNISelectsCertificate(t *testing.T) {
 	t.Parallel()
 	p := pki(t)
-	f := testpki.New()
+	f := minipki.New()
 	other, err := p.inter.Leaf("other.example")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = f
 	dir := t.TempDir()
-	oc, _ := testpki.WriteFile(dir, "o.pem", other.ChainPEM())
-	ok, _ := testpki.WriteFile(dir, "o.key", other.KeyPEM())
+	oc, _ := minipki.WriteFile(dir, "o.pem", other.ChainPEM())
+	ok, _ := minipki.WriteFile(dir, "o.key", other.KeyPEM())
 	sctx, err := NewServerContext(Settings{Certificate: p.serverCert, Key: p.serverKey,
 		ExtraCertificates: []CertificateFiles{{Certificate: oc, Key: ok}}})
 	if err != nil {

@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // crlSpec is one CRL to issue: its issuer, dates and revoked serials.
 type crlSpec struct {
-	issuer              *testpki.Cert
+	issuer              *minipki.Cert
 	thisUpdate, nextUpd time.Time
 	revoked             []*big.Int
 }
@@ -28,7 +28,7 @@ func writeCRLs(t *testing.T, path string, specs ...crlSpec) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all = append(all, testpki.CRLPEM(der)...)
+		all = append(all, minipki.CRLPEM(der)...)
 	}
 	writeAtomic(t, path, all)
 	return path

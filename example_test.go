@@ -10,7 +10,7 @@ import (
 	"os"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // exampleFiles writes a throwaway CA and a server certificate for
@@ -20,7 +20,7 @@ func exampleFiles() (dir, caFile, certFile, keyFile, selfCert, selfKey string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f := testpki.New()
+	f := minipki.New()
 	root, err := f.Root("Example Root CA")
 	if err != nil {
 		log.Fatal(err)
@@ -33,11 +33,11 @@ func exampleFiles() (dir, caFile, certFile, keyFile, selfCert, selfKey string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	caFile, _ = testpki.WriteFile(dir, "ca.pem", root.CertPEM())
-	certFile, _ = testpki.WriteFile(dir, "server.pem", leaf.ChainPEM())
-	keyFile, _ = testpki.WriteFile(dir, "server.key", leaf.KeyPEM())
-	selfCert, _ = testpki.WriteFile(dir, "self.pem", self.CertPEM())
-	selfKey, _ = testpki.WriteFile(dir, "self.key", self.KeyPEM())
+	caFile, _ = minipki.WriteFile(dir, "ca.pem", root.CertPEM())
+	certFile, _ = minipki.WriteFile(dir, "server.pem", leaf.ChainPEM())
+	keyFile, _ = minipki.WriteFile(dir, "server.key", leaf.KeyPEM())
+	selfCert, _ = minipki.WriteFile(dir, "self.pem", self.CertPEM())
+	selfKey, _ = minipki.WriteFile(dir, "self.key", self.KeyPEM())
 	return
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/sslstream/sslstream/internal/testmain"
 	"github.com/sslstream/sslstream/internal/testnet"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 func TestMain(m *testing.M) {
@@ -30,7 +30,7 @@ var (
 // server and client leaves below it, an unrelated CA and a self-signed
 // server certificate.
 type pkiFiles struct {
-	root, inter, server, client, selfSigned, otherRoot *testpki.Cert
+	root, inter, server, client, selfSigned, otherRoot *minipki.Cert
 	// files
 	caFile        string // root
 	otherCAFile   string // unrelated root
@@ -58,17 +58,17 @@ func pki(t testing.TB) *pkiFiles {
 }
 
 func makePKI(dir string) (*pkiFiles, error) {
-	f := testpki.New()
-	st := &testpki.Steps{Dir: dir}
+	f := minipki.New()
+	st := &minipki.Steps{Dir: dir}
 	p := &pkiFiles{}
 	p.root = st.Cert(f.Root("Test Root CA"))
 	p.inter = st.Cert(p.root.Intermediate("Test Intermediate CA"))
-	p.server = st.Cert(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
+	p.server = st.Cert(p.inter.Leaf("localhost", minipki.IP("127.0.0.1")))
 	p.client = st.Cert(p.inter.Leaf("client.example"))
 	p.selfSigned = st.Cert(f.SelfSigned("localhost"))
 	p.otherRoot = st.Cert(f.Root("Other Root CA"))
 	other := st.Cert(p.otherRoot.Leaf("localhost"))
-	expired := st.Cert(p.inter.Leaf("localhost", testpki.Expired()))
+	expired := st.Cert(p.inter.Leaf("localhost", minipki.Expired()))
 	if st.Err != nil {
 		return nil, st.Err
 	}

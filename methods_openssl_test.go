@@ -14,7 +14,7 @@ import (
 
 	"github.com/sslstream/sslstream/cipherlist"
 	"github.com/sslstream/sslstream/internal/testnet"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // Handshake tests of issue 5 against openssl s_server / s_client: every
@@ -319,14 +319,14 @@ func rsaServerFiles(t *testing.T) (string, string) {
 	t.Helper()
 	pki(t)
 	rsaLeafOnce.Do(func() {
-		var leaf *testpki.Cert
-		leaf, rsaLeafErr = pki(t).inter.Leaf("localhost", testpki.RSA())
+		var leaf *minipki.Cert
+		leaf, rsaLeafErr = pki(t).inter.Leaf("localhost", minipki.RSA())
 		if rsaLeafErr != nil {
 			return
 		}
-		rsaLeafCert, rsaLeafErr = testpki.WriteFile(fixtureDir, "rsa-server.pem", leaf.ChainPEM())
+		rsaLeafCert, rsaLeafErr = minipki.WriteFile(fixtureDir, "rsa-server.pem", leaf.ChainPEM())
 		if rsaLeafErr == nil {
-			rsaLeafKey, rsaLeafErr = testpki.WriteFile(fixtureDir, "rsa-server.key", leaf.KeyPEM())
+			rsaLeafKey, rsaLeafErr = minipki.WriteFile(fixtureDir, "rsa-server.key", leaf.KeyPEM())
 		}
 	})
 	if rsaLeafErr != nil {

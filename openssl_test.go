@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -431,18 +431,18 @@ func TestClientCertificateVerdictAgreesWithSServer(t *testing.T) {
 	requireOpenSSL(t)
 	t.Parallel()
 	p := pki(t)
-	serverOnly, err := p.inter.Leaf("server-only.example", testpki.ExtKeyUsage(x509.ExtKeyUsageServerAuth))
+	serverOnly, err := p.inter.Leaf("server-only.example", minipki.ExtKeyUsage(x509.ExtKeyUsageServerAuth))
 	if err != nil {
 		t.Fatal(err)
 	}
-	expired, err := p.inter.Leaf("expired-client.example", testpki.Expired())
+	expired, err := p.inter.Leaf("expired-client.example", minipki.Expired())
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	write := func(name string, c *testpki.Cert) (string, string) {
-		cert, _ := testpki.WriteFile(dir, name+".pem", c.CertPEM())
-		key, _ := testpki.WriteFile(dir, name+".key", c.KeyPEM())
+	write := func(name string, c *minipki.Cert) (string, string) {
+		cert, _ := minipki.WriteFile(dir, name+".pem", c.CertPEM())
+		key, _ := minipki.WriteFile(dir, name+".key", c.KeyPEM())
 		return cert, key
 	}
 	soCert, soKey := write("server-only", serverOnly)

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/internal/testnet"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // writeAtomic replaces path's content in one rename.
@@ -86,7 +86,7 @@ type certPair struct{ cert, key []byte }
 
 func leafPair(t *testing.T, p *pkiFiles, cn string) certPair {
 	t.Helper()
-	l, err := p.inter.Leaf(cn, testpki.DNS("localhost"), testpki.IP("127.0.0.1"))
+	l, err := p.inter.Leaf(cn, minipki.DNS("localhost"), minipki.IP("127.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/internal/testnet"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // serverName is the name every server certificate is issued for.
@@ -64,7 +64,7 @@ func makePKI() (*pki, error) {
 		return nil, err
 	}
 	p := &pki{dir: dir, roots: x509.NewCertPool()}
-	f := testpki.New()
+	f := minipki.New()
 	root, err := f.Root("Bench Root CA")
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func makePKI() (*pki, error) {
 		return nil, err
 	}
 	p.roots.AddCert(root.Cert)
-	if p.caFile, err = testpki.WriteFile(dir, "ca.pem", root.CertPEM()); err != nil {
+	if p.caFile, err = minipki.WriteFile(dir, "ca.pem", root.CertPEM()); err != nil {
 		return nil, err
 	}
 	revoked := make([]*big.Int, 100)
@@ -85,23 +85,23 @@ func makePKI() (*pki, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.crlFile, err = testpki.WriteFile(dir, "crl.pem", testpki.CRLPEM(crlDER)); err != nil {
+	if p.crlFile, err = minipki.WriteFile(dir, "crl.pem", minipki.CRLPEM(crlDER)); err != nil {
 		return nil, err
 	}
 	for _, l := range []struct {
 		dst  *leafFiles
 		name string
-		opts []testpki.Option
-	}{{&p.ec, "ec", nil}, {&p.rsa, "rsa", []testpki.Option{testpki.RSA()}}} {
-		leaf, err := inter.Leaf(serverName, append(l.opts, testpki.IP("127.0.0.1"))...)
+		opts []minipki.Option
+	}{{&p.ec, "ec", nil}, {&p.rsa, "rsa", []minipki.Option{minipki.RSA()}}} {
+		leaf, err := inter.Leaf(serverName, append(l.opts, minipki.IP("127.0.0.1"))...)
 		if err != nil {
 			return nil, err
 		}
 		chain := leaf.ChainPEM()
-		if l.dst.cert, err = testpki.WriteFile(dir, l.name+"-chain.pem", chain); err != nil {
+		if l.dst.cert, err = minipki.WriteFile(dir, l.name+"-chain.pem", chain); err != nil {
 			return nil, err
 		}
-		if l.dst.key, err = testpki.WriteFile(dir, l.name+"-key.pem", leaf.KeyPEM()); err != nil {
+		if l.dst.key, err = minipki.WriteFile(dir, l.name+"-key.pem", leaf.KeyPEM()); err != nil {
 			return nil, err
 		}
 		if l.dst.pair, err = tls.X509KeyPair(chain, leaf.KeyPEM()); err != nil {

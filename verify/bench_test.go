@@ -5,15 +5,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // benchChain issues root -> intermediate -> leaf (RSA when rsa is set).
 func benchChain(b *testing.B, rsa bool) pki {
 	f := newFactory()
-	var o []testpki.Option
+	var o []minipki.Option
 	if rsa {
-		o = []testpki.Option{testpki.RSA()}
+		o = []minipki.Option{minipki.RSA()}
 	}
 	return newPKI(b, f, "bench.example.com", o, o, o)
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/crl"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // TestCRLSignatureCache checks that remembering CRL signature checks in the
@@ -16,7 +16,7 @@ import (
 // Pool.
 func TestCRLSignatureCache(t *testing.T) {
 	t.Parallel()
-	f := testpki.New()
+	f := minipki.New()
 	root, err := f.Root("CRL Cache Root")
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 func parsePEMCerts(data []byte) ([]*x509.Certificate, error) {
@@ -55,13 +55,13 @@ func must[T any](t testing.TB) func(T, error) T {
 
 // pki is a root, an intermediate and a leaf.
 type pki struct {
-	root, inter, leaf *testpki.Cert
+	root, inter, leaf *minipki.Cert
 }
 
-func newPKI(t testing.TB, f *testpki.Factory, host string, rootOpts, interOpts, leafOpts []testpki.Option) pki {
-	root := must[*testpki.Cert](t)(f.Root("Test Root CA", rootOpts...))
-	inter := must[*testpki.Cert](t)(root.Intermediate("Test Intermediate CA", interOpts...))
-	leaf := must[*testpki.Cert](t)(inter.Leaf(host, leafOpts...))
+func newPKI(t testing.TB, f *minipki.Factory, host string, rootOpts, interOpts, leafOpts []minipki.Option) pki {
+	root := must[*minipki.Cert](t)(f.Root("Test Root CA", rootOpts...))
+	inter := must[*minipki.Cert](t)(root.Intermediate("Test Intermediate CA", interOpts...))
+	leaf := must[*minipki.Cert](t)(inter.Leaf(host, leafOpts...))
 	return pki{root, inter, leaf}
 }
 
@@ -73,8 +73,8 @@ func (p pki) std() opensslCase {
 
 var oidUnknownExt = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}
 
-func unknownCritical() testpki.Option {
-	return testpki.Extra(pkix.Extension{Id: oidUnknownExt, Critical: true, Value: []byte{0x05, 0x00}})
+func unknownCritical() minipki.Option {
+	return minipki.Extra(pkix.Extension{Id: oidUnknownExt, Critical: true, Value: []byte{0x05, 0x00}})
 }
 
 func mustURL(s string) *url.URL {
@@ -100,8 +100,8 @@ func corrupt(der []byte) []byte {
 
 // nameConstraints returns an option adding a critical name constraints
 // extension.
-func nameConstraintsOpt(permDNS, exclDNS []string, permIP []*net.IPNet) testpki.Option {
-	return testpki.Template(func(c *x509.Certificate) {
+func nameConstraintsOpt(permDNS, exclDNS []string, permIP []*net.IPNet) minipki.Option {
+	return minipki.Template(func(c *x509.Certificate) {
 		c.PermittedDNSDomainsCritical = true
 		c.PermittedDNSDomains = permDNS
 		c.ExcludedDNSDomains = exclDNS
@@ -111,8 +111,8 @@ func nameConstraintsOpt(permDNS, exclDNS []string, permIP []*net.IPNet) testpki.
 
 // depthChain is a chain with n intermediates: leaf, intermediates (the
 // untrusted ones) and root.
-func depthChain(t testing.TB, f *testpki.Factory, n int) (leaf *x509.Certificate, inters []*x509.Certificate, root *x509.Certificate) {
-	certs := must[[]*testpki.Cert](t)(f.Chain("deep.example.com", n))
+func depthChain(t testing.TB, f *minipki.Factory, n int) (leaf *x509.Certificate, inters []*x509.Certificate, root *x509.Certificate) {
+	certs := must[[]*minipki.Cert](t)(f.Chain("deep.example.com", n))
 	for _, c := range certs[1 : len(certs)-1] {
 		inters = append(inters, c.Cert)
 	}
@@ -123,17 +123,17 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 	f := newFactory()
 	cases := map[string]func(t *testing.T) opensslCase{}
 	add := func(name string, fn func(t *testing.T) opensslCase) { cases[name] = fn }
-	base := func(t *testing.T, leafOpts ...testpki.Option) pki {
+	base := func(t *testing.T, leafOpts ...minipki.Option) pki {
 		return newPKI(t, f, "leaf.example.com", nil, nil, leafOpts)
 	}
 	crlTimes := func() (time.Time, time.Time) { return baseTime.Add(-2 * time.Hour), baseTime.Add(24 * time.Hour) }
 
 	add("good ECDSA", func(t *testing.T) opensslCase { return base(t).std() })
 	add("good RSA", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "rsa.example.com", []testpki.Option{testpki.RSA()}, []testpki.Option{testpki.RSA()}, []testpki.Option{testpki.RSA()}).std()
+		return newPKI(t, f, "rsa.example.com", []minipki.Option{minipki.RSA()}, []minipki.Option{minipki.RSA()}, []minipki.Option{minipki.RSA()}).std()
 	})
 	add("good mixed RSA root ECDSA leaf", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "mix.example.com", []testpki.Option{testpki.RSA()}, nil, nil).std()
+		return newPKI(t, f, "mix.example.com", []minipki.Option{minipki.RSA()}, nil, nil).std()
 	})
 	add("missing intermediate", func(t *testing.T) opensslCase {
 		c := base(t).std()
@@ -159,15 +159,15 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return c
 	})
 	add("self-signed leaf", func(t *testing.T) opensslCase {
-		ss := must[*testpki.Cert](t)(f.SelfSigned("self.example.com"))
+		ss := must[*minipki.Cert](t)(f.SelfSigned("self.example.com"))
 		return opensslCase{leaf: ss.Cert, depth: -1}
 	})
 	add("self-signed leaf trusted", func(t *testing.T) opensslCase {
-		ss := must[*testpki.Cert](t)(f.SelfSigned("self.example.com"))
+		ss := must[*minipki.Cert](t)(f.SelfSigned("self.example.com"))
 		return opensslCase{leaf: ss.Cert, trusted: []*x509.Certificate{ss.Cert}, depth: -1}
 	})
 	add("self-signed leaf expired", func(t *testing.T) opensslCase {
-		ss := must[*testpki.Cert](t)(f.SelfSigned("self.example.com", testpki.Expired()))
+		ss := must[*minipki.Cert](t)(f.SelfSigned("self.example.com", minipki.Expired()))
 		return opensslCase{leaf: ss.Cert, depth: -1}
 	})
 	add("trusted intermediate without root", func(t *testing.T) opensslCase {
@@ -186,29 +186,29 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		p := base(t)
 		return opensslCase{leaf: p.leaf.Cert, trusted: []*x509.Certificate{p.inter.Cert, p.root.Cert}, depth: -1}
 	})
-	add("expired leaf", func(t *testing.T) opensslCase { return base(t, testpki.Expired()).std() })
+	add("expired leaf", func(t *testing.T) opensslCase { return base(t, minipki.Expired()).std() })
 	add("expired leaf RSA", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "rsa.example.com", nil, nil, []testpki.Option{testpki.RSA(), testpki.Expired()}).std()
+		return newPKI(t, f, "rsa.example.com", nil, nil, []minipki.Option{minipki.RSA(), minipki.Expired()}).std()
 	})
 	add("expired intermediate", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.Expired()}, nil).std()
+		return newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.Expired()}, nil).std()
 	})
 	add("expired root", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", []testpki.Option{testpki.Expired()}, nil, nil).std()
+		return newPKI(t, f, "leaf.example.com", []minipki.Option{minipki.Expired()}, nil, nil).std()
 	})
 	add("expired everything", func(t *testing.T) opensslCase {
-		e := []testpki.Option{testpki.Expired()}
+		e := []minipki.Option{minipki.Expired()}
 		return newPKI(t, f, "leaf.example.com", e, e, e).std()
 	})
-	add("not yet valid leaf", func(t *testing.T) opensslCase { return base(t, testpki.NotYetValid()).std() })
+	add("not yet valid leaf", func(t *testing.T) opensslCase { return base(t, minipki.NotYetValid()).std() })
 	add("not yet valid intermediate", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.NotYetValid()}, nil).std()
+		return newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.NotYetValid()}, nil).std()
 	})
 	add("expires exactly at attime", func(t *testing.T) opensslCase {
-		return base(t, testpki.Validity(baseTime.Add(-time.Hour), baseTime)).std()
+		return base(t, minipki.Validity(baseTime.Add(-time.Hour), baseTime)).std()
 	})
 	add("valid from exactly attime", func(t *testing.T) opensslCase {
-		return base(t, testpki.Validity(baseTime, baseTime.Add(time.Hour))).std()
+		return base(t, minipki.Validity(baseTime, baseTime.Add(time.Hour))).std()
 	})
 	add("bad signature leaf", func(t *testing.T) opensslCase {
 		c := base(t).std()
@@ -221,12 +221,12 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return c
 	})
 	add("bad signature and expired leaf", func(t *testing.T) opensslCase {
-		c := base(t, testpki.Expired()).std()
+		c := base(t, minipki.Expired()).std()
 		c.leaf = badSig(t, c.leaf)
 		return c
 	})
 	add("bad signature RSA leaf", func(t *testing.T) opensslCase {
-		c := newPKI(t, f, "rsa.example.com", nil, []testpki.Option{testpki.RSA()}, nil).std()
+		c := newPKI(t, f, "rsa.example.com", nil, []minipki.Option{minipki.RSA()}, nil).std()
 		c.leaf = badSig(t, c.leaf)
 		return c
 	})
@@ -253,30 +253,30 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return opensslCase{leaf: leaf, untrusted: append(in, root), depth: 2}
 	})
 	add("pathlen 0 exceeded", func(t *testing.T) opensslCase {
-		root := must[*testpki.Cert](t)(f.Root("PL Root"))
-		i1 := must[*testpki.Cert](t)(root.Intermediate("PL Int 1", testpki.PathLen(0)))
-		i2 := must[*testpki.Cert](t)(i1.Intermediate("PL Int 2"))
-		leaf := must[*testpki.Cert](t)(i2.Leaf("pl.example.com"))
+		root := must[*minipki.Cert](t)(f.Root("PL Root"))
+		i1 := must[*minipki.Cert](t)(root.Intermediate("PL Int 1", minipki.PathLen(0)))
+		i2 := must[*minipki.Cert](t)(i1.Intermediate("PL Int 2"))
+		leaf := must[*minipki.Cert](t)(i2.Leaf("pl.example.com"))
 		return opensslCase{leaf: leaf.Cert, untrusted: []*x509.Certificate{i2.Cert, i1.Cert}, trusted: []*x509.Certificate{root.Cert}, depth: -1}
 	})
 	add("pathlen 1 ok", func(t *testing.T) opensslCase {
-		root := must[*testpki.Cert](t)(f.Root("PL Root"))
-		i1 := must[*testpki.Cert](t)(root.Intermediate("PL Int 1", testpki.PathLen(1)))
-		i2 := must[*testpki.Cert](t)(i1.Intermediate("PL Int 2"))
-		leaf := must[*testpki.Cert](t)(i2.Leaf("pl.example.com"))
+		root := must[*minipki.Cert](t)(f.Root("PL Root"))
+		i1 := must[*minipki.Cert](t)(root.Intermediate("PL Int 1", minipki.PathLen(1)))
+		i2 := must[*minipki.Cert](t)(i1.Intermediate("PL Int 2"))
+		leaf := must[*minipki.Cert](t)(i2.Leaf("pl.example.com"))
 		return opensslCase{leaf: leaf.Cert, untrusted: []*x509.Certificate{i2.Cert, i1.Cert}, trusted: []*x509.Certificate{root.Cert}, depth: -1}
 	})
 	add("pathlen 0 on root exceeded", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", []testpki.Option{testpki.PathLen(0)}, nil, nil).std()
+		return newPKI(t, f, "leaf.example.com", []minipki.Option{minipki.PathLen(0)}, nil, nil).std()
 	})
 	add("non-CA intermediate", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.Template(func(c *x509.Certificate) { c.IsCA = false })}, nil).std()
+		return newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.Template(func(c *x509.Certificate) { c.IsCA = false })}, nil).std()
 	})
 	add("intermediate without certSign", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.KeyUsage(x509.KeyUsageDigitalSignature | x509.KeyUsageCRLSign)}, nil).std()
+		return newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.KeyUsage(x509.KeyUsageDigitalSignature | x509.KeyUsageCRLSign)}, nil).std()
 	})
 	add("intermediate without basic constraints", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.Template(func(c *x509.Certificate) {
+		return newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.Template(func(c *x509.Certificate) {
 			c.IsCA = false
 			c.BasicConstraintsValid = false
 		})}, nil).std()
@@ -292,66 +292,66 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return c
 	})
 	add("purpose sslserver on client cert", func(t *testing.T) opensslCase {
-		c := base(t, testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)).std()
+		c := base(t, minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)).std()
 		c.purpose = PurposeSSLServer
 		return c
 	})
 	add("purpose sslclient on server cert", func(t *testing.T) opensslCase {
-		c := base(t, testpki.ExtKeyUsage(x509.ExtKeyUsageServerAuth)).std()
+		c := base(t, minipki.ExtKeyUsage(x509.ExtKeyUsageServerAuth)).std()
 		c.purpose = PurposeSSLClient
 		return c
 	})
 	add("purpose sslserver intermediate EKU clientAuth", func(t *testing.T) opensslCase {
-		c := newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)}, nil).std()
+		c := newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)}, nil).std()
 		c.purpose = PurposeSSLServer
 		return c
 	})
 	add("purpose sslserver leaf keyUsage certSign only", func(t *testing.T) opensslCase {
-		c := base(t, testpki.KeyUsage(x509.KeyUsageCertSign)).std()
+		c := base(t, minipki.KeyUsage(x509.KeyUsageCertSign)).std()
 		c.purpose = PurposeSSLServer
 		return c
 	})
 	add("purpose sslserver anyExtendedKeyUsage", func(t *testing.T) opensslCase {
-		c := base(t, testpki.ExtKeyUsage(x509.ExtKeyUsageAny)).std()
+		c := base(t, minipki.ExtKeyUsage(x509.ExtKeyUsageAny)).std()
 		c.purpose = PurposeSSLServer
 		return c
 	})
 	add("unknown critical extension leaf", func(t *testing.T) opensslCase { return base(t, unknownCritical()).std() })
 	add("unknown critical extension intermediate", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{unknownCritical()}, nil).std()
+		return newPKI(t, f, "leaf.example.com", nil, []minipki.Option{unknownCritical()}, nil).std()
 	})
 	add("critical freshest CRL leaf", func(t *testing.T) opensslCase {
-		return base(t, testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 46}, Critical: true, Value: []byte{0x30, 0x00}})).std()
+		return base(t, minipki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 46}, Critical: true, Value: []byte{0x30, 0x00}})).std()
 	})
 	add("critical OCSP no-check leaf", func(t *testing.T) opensslCase {
-		return base(t, testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}, Critical: true, Value: []byte{0x05, 0x00}})).std()
+		return base(t, minipki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}, Critical: true, Value: []byte{0x05, 0x00}})).std()
 	})
 	add("critical issuer alt name leaf", func(t *testing.T) opensslCase {
-		return base(t, testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 18}, Critical: true, Value: []byte{0x30, 0x05, 0x82, 0x03, 'a', '.', 'b'}})).std()
+		return base(t, minipki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 18}, Critical: true, Value: []byte{0x30, 0x05, 0x82, 0x03, 'a', '.', 'b'}})).std()
 	})
 	add("critical certificate policies leaf", func(t *testing.T) opensslCase {
-		return base(t, testpki.Template(func(c *x509.Certificate) { c.PolicyIdentifiers = []asn1.ObjectIdentifier{{2, 23, 140, 1, 2, 1}} }),
-			testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 32}, Critical: true, Value: []byte{0x30, 0x08, 0x30, 0x06, 0x06, 0x04, 0x67, 0x81, 0x0c, 0x01}})).std()
+		return base(t, minipki.Template(func(c *x509.Certificate) { c.PolicyIdentifiers = []asn1.ObjectIdentifier{{2, 23, 140, 1, 2, 1}} }),
+			minipki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 32}, Critical: true, Value: []byte{0x30, 0x08, 0x30, 0x06, 0x06, 0x04, 0x67, 0x81, 0x0c, 0x01}})).std()
 	})
 	add("unknown critical extension and expired", func(t *testing.T) opensslCase {
-		return base(t, unknownCritical(), testpki.Expired()).std()
+		return base(t, unknownCritical(), minipki.Expired()).std()
 	})
 	for _, h := range []struct {
 		name, host string
-		opts       []testpki.Option
+		opts       []minipki.Option
 	}{
 		{"hostname match", "leaf.example.com", nil},
 		{"hostname case", "LEAF.Example.COM", nil},
 		{"hostname mismatch", "other.example.com", nil},
-		{"wildcard match", "a.example.com", []testpki.Option{testpki.DNS("*.example.com")}},
-		{"wildcard two labels", "a.b.example.com", []testpki.Option{testpki.DNS("*.example.com")}},
-		{"wildcard bare domain", "example.com", []testpki.Option{testpki.DNS("*.example.com")}},
-		{"wildcard too short", "a.com", []testpki.Option{testpki.DNS("*.com")}},
-		{"partial wildcard", "foo1.example.com", []testpki.Option{testpki.DNS("foo*.example.com")}},
-		{"ip match", "192.0.2.7", []testpki.Option{testpki.IP("192.0.2.7")}},
-		{"ip mismatch", "192.0.2.8", []testpki.Option{testpki.IP("192.0.2.7")}},
-		{"ipv6 match", "2001:db8::1", []testpki.Option{testpki.IP("2001:db8::1")}},
-		{"ip not in dns names", "192.0.2.9", []testpki.Option{testpki.DNS("192.0.2.9")}},
+		{"wildcard match", "a.example.com", []minipki.Option{minipki.DNS("*.example.com")}},
+		{"wildcard two labels", "a.b.example.com", []minipki.Option{minipki.DNS("*.example.com")}},
+		{"wildcard bare domain", "example.com", []minipki.Option{minipki.DNS("*.example.com")}},
+		{"wildcard too short", "a.com", []minipki.Option{minipki.DNS("*.com")}},
+		{"partial wildcard", "foo1.example.com", []minipki.Option{minipki.DNS("foo*.example.com")}},
+		{"ip match", "192.0.2.7", []minipki.Option{minipki.IP("192.0.2.7")}},
+		{"ip mismatch", "192.0.2.8", []minipki.Option{minipki.IP("192.0.2.7")}},
+		{"ipv6 match", "2001:db8::1", []minipki.Option{minipki.IP("2001:db8::1")}},
+		{"ip not in dns names", "192.0.2.9", []minipki.Option{minipki.DNS("192.0.2.9")}},
 	} {
 		add(h.name, func(t *testing.T) opensslCase {
 			c := base(t, h.opts...).std()
@@ -360,22 +360,22 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		})
 	}
 	add("CN fallback without SAN", func(t *testing.T) opensslCase {
-		c := base(t, testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil })).std()
+		c := base(t, minipki.Template(func(c *x509.Certificate) { c.DNSNames = nil })).std()
 		c.host = "leaf.example.com"
 		return c
 	})
 	add("no CN fallback with DNS SAN", func(t *testing.T) opensslCase {
-		c := base(t, testpki.Template(func(c *x509.Certificate) { c.DNSNames = []string{"alt.example.com"} })).std()
+		c := base(t, minipki.Template(func(c *x509.Certificate) { c.DNSNames = []string{"alt.example.com"} })).std()
 		c.host = "leaf.example.com"
 		return c
 	})
 	add("CN fallback with only IP SAN", func(t *testing.T) opensslCase {
-		c := base(t, testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil }), testpki.IP("192.0.2.1")).std()
+		c := base(t, minipki.Template(func(c *x509.Certificate) { c.DNSNames = nil }), minipki.IP("192.0.2.1")).std()
 		c.host = "leaf.example.com"
 		return c
 	})
-	ncInter := func(t *testing.T, host string, nc testpki.Option, leafOpts ...testpki.Option) opensslCase {
-		return newPKI(t, f, host, nil, []testpki.Option{nc}, leafOpts).std()
+	ncInter := func(t *testing.T, host string, nc minipki.Option, leafOpts ...minipki.Option) opensslCase {
+		return newPKI(t, f, host, nil, []minipki.Option{nc}, leafOpts).std()
 	}
 	add("name constraints permitted ok", func(t *testing.T) opensslCase {
 		return ncInter(t, "a.example.com", nameConstraintsOpt([]string{"example.com"}, nil, nil))
@@ -388,7 +388,7 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 	})
 	add("name constraints CN checked without SAN", func(t *testing.T) opensslCase {
 		return ncInter(t, "a.example.org", nameConstraintsOpt([]string{"example.com"}, nil, nil),
-			testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil }))
+			minipki.Template(func(c *x509.Certificate) { c.DNSNames = nil }))
 	})
 	add("name constraints IP violation", func(t *testing.T) opensslCase {
 		_, n, _ := net.ParseCIDR("10.0.0.0/8")
@@ -542,71 +542,71 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return c
 	})
 	add("combined expired, hostname and purpose", func(t *testing.T) opensslCase {
-		c := base(t, testpki.Expired(), testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)).std()
+		c := base(t, minipki.Expired(), minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)).std()
 		c.host = "nope.example.com"
 		c.purpose = PurposeSSLServer
 		return c
 	})
-	sha1 := testpki.Template(func(c *x509.Certificate) { c.SignatureAlgorithm = x509.SHA1WithRSA })
+	sha1 := minipki.Template(func(c *x509.Certificate) { c.SignatureAlgorithm = x509.SHA1WithRSA })
 	withLevel := func(c opensslCase, l int) opensslCase {
 		c.authLevel = l
 		return c
 	}
-	rsaKey1024 := func(t *testing.T) testpki.Option {
+	rsaKey1024 := func(t *testing.T) minipki.Option {
 		k := must[*rsa.PrivateKey](t)(rsa.GenerateKey(rand.Reader, 1024))
-		return testpki.WithKey(k)
+		return minipki.WithKey(k)
 	}
 	add("auth_level 1 good", func(t *testing.T) opensslCase { return withLevel(base(t).std(), 1) })
 	add("auth_level 1 SHA-1 leaf signature", func(t *testing.T) opensslCase {
-		return withLevel(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.RSA()}, []testpki.Option{sha1}).std(), 1)
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.RSA()}, []minipki.Option{sha1}).std(), 1)
 	})
 	add("auth_level 1 SHA-1 intermediate signature", func(t *testing.T) opensslCase {
-		return withLevel(newPKI(t, f, "leaf.example.com", []testpki.Option{testpki.RSA()}, []testpki.Option{sha1}, nil).std(), 1)
+		return withLevel(newPKI(t, f, "leaf.example.com", []minipki.Option{minipki.RSA()}, []minipki.Option{sha1}, nil).std(), 1)
 	})
 	add("auth_level 1 SHA-1 root self-signature", func(t *testing.T) opensslCase {
-		return withLevel(newPKI(t, f, "leaf.example.com", []testpki.Option{testpki.RSA(), sha1}, nil, nil).std(), 1)
+		return withLevel(newPKI(t, f, "leaf.example.com", []minipki.Option{minipki.RSA(), sha1}, nil, nil).std(), 1)
 	})
 	add("auth_level 2 RSA-1024 leaf", func(t *testing.T) opensslCase {
-		return withLevel(newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{rsaKey1024(t)}).std(), 2)
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, nil, []minipki.Option{rsaKey1024(t)}).std(), 2)
 	})
 	add("auth_level 2 RSA-1024 intermediate", func(t *testing.T) opensslCase {
-		return withLevel(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{rsaKey1024(t)}, nil).std(), 2)
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, []minipki.Option{rsaKey1024(t)}, nil).std(), 2)
 	})
 	add("auth_level 1 RSA-1024 chain", func(t *testing.T) opensslCase {
-		return withLevel(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{rsaKey1024(t)}, []testpki.Option{rsaKey1024(t)}).std(), 1)
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, []minipki.Option{rsaKey1024(t)}, []minipki.Option{rsaKey1024(t)}).std(), 1)
 	})
 	add("auth_level 3 RSA-2048 leaf", func(t *testing.T) opensslCase {
-		return withLevel(newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{testpki.RSA()}).std(), 3)
+		return withLevel(newPKI(t, f, "leaf.example.com", nil, nil, []minipki.Option{minipki.RSA()}).std(), 3)
 	})
 	add("auth_level 4 P-256 chain", func(t *testing.T) opensslCase { return withLevel(base(t).std(), 4) })
-	bcNonCritical := testpki.Template(func(c *x509.Certificate) {
+	bcNonCritical := minipki.Template(func(c *x509.Certificate) {
 		c.BasicConstraintsValid = false
 		c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Value: []byte{0x30, 0x03, 0x01, 0x01, 0xff}})
 	})
-	leafPathLen := testpki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Value: []byte{0x30, 0x03, 0x02, 0x01, 0x00}})
+	leafPathLen := minipki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Value: []byte{0x30, 0x03, 0x02, 0x01, 0x00}})
 	strictly := func(c opensslCase) opensslCase {
 		c.strict = true
 		return c
 	}
 	add("strict CA basic constraints not critical", func(t *testing.T) opensslCase {
-		return strictly(newPKI(t, f, "leaf.example.com", nil, []testpki.Option{bcNonCritical}, nil).std())
+		return strictly(newPKI(t, f, "leaf.example.com", nil, []minipki.Option{bcNonCritical}, nil).std())
 	})
 	add("default CA basic constraints not critical", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "leaf.example.com", nil, []testpki.Option{bcNonCritical}, nil).std()
+		return newPKI(t, f, "leaf.example.com", nil, []minipki.Option{bcNonCritical}, nil).std()
 	})
 	add("strict leaf pathlen without CA", func(t *testing.T) opensslCase {
 		return strictly(base(t, leafPathLen).std())
 	})
 	add("default leaf pathlen without CA", func(t *testing.T) opensslCase { return base(t, leafPathLen).std() })
 	add("strict leaf keyCertSign", func(t *testing.T) opensslCase {
-		return strictly(base(t, testpki.KeyUsage(x509.KeyUsageDigitalSignature|x509.KeyUsageCertSign)).std())
+		return strictly(base(t, minipki.KeyUsage(x509.KeyUsageDigitalSignature|x509.KeyUsageCertSign)).std())
 	})
-	add("strict expired leaf", func(t *testing.T) opensslCase { return strictly(base(t, testpki.Expired()).std()) })
+	add("strict expired leaf", func(t *testing.T) opensslCase { return strictly(base(t, minipki.Expired()).std()) })
 	// CRL extensions and scope.
 	idp := func(v ...byte) pkix.Extension {
 		return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 28}, Critical: true, Value: append([]byte{0x30, byte(len(v))}, v...)}
 	}
-	crlWith := func(t *testing.T, p pki, issuer *testpki.Cert, entries []x509.RevocationListEntry, ext ...pkix.Extension) []byte {
+	crlWith := func(t *testing.T, p pki, issuer *minipki.Cert, entries []x509.RevocationListEntry, ext ...pkix.Extension) []byte {
 		tu, nu := crlTimes()
 		tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: tu, NextUpdate: nu, RevokedCertificateEntries: entries, ExtraExtensions: ext}
 		cp := *issuer.Cert // Go refuses to sign with a key usage lacking cRLSign; OpenSSL must see it
@@ -621,7 +621,7 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return c
 	})
 	add("crl issuer without cRLSign", func(t *testing.T) opensslCase {
-		p := newPKI(t, f, "leaf.example.com", nil, []testpki.Option{testpki.KeyUsage(x509.KeyUsageCertSign)}, nil)
+		p := newPKI(t, f, "leaf.example.com", nil, []minipki.Option{minipki.KeyUsage(x509.KeyUsageCertSign)}, nil)
 		c := p.std()
 		c.crlMode = CRLPeer
 		c.crls = [][]byte{crlWith(t, p, p.inter, nil)}
@@ -661,18 +661,18 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		full := append([]byte{0xa0, byte(len(u))}, u...)
 		return append([]byte{0xa0, byte(len(full))}, full...)
 	}
-	leafDP := func(uri string) testpki.Option {
-		return testpki.Template(func(c *x509.Certificate) { c.CRLDistributionPoints = []string{uri} })
+	leafDP := func(uri string) minipki.Option {
+		return minipki.Template(func(c *x509.Certificate) { c.CRLDistributionPoints = []string{uri} })
 	}
 	add("crl distribution point matches IDP", func(t *testing.T) opensslCase {
-		p := newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{leafDP("http://crl.example.com/a.crl")})
+		p := newPKI(t, f, "leaf.example.com", nil, nil, []minipki.Option{leafDP("http://crl.example.com/a.crl")})
 		c := p.std()
 		c.crlMode = CRLPeer
 		c.crls = [][]byte{crlWith(t, p, p.inter, nil, idp(dpURI("http://crl.example.com/a.crl")...))}
 		return c
 	})
 	add("crl distribution point differs from IDP", func(t *testing.T) opensslCase {
-		p := newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{leafDP("http://crl.example.com/a.crl")})
+		p := newPKI(t, f, "leaf.example.com", nil, nil, []minipki.Option{leafDP("http://crl.example.com/a.crl")})
 		c := p.std()
 		c.crlMode = CRLPeer
 		c.crls = [][]byte{crlWith(t, p, p.inter, nil, idp(dpURI("http://crl.example.com/b.crl")...))}
@@ -680,61 +680,61 @@ func differentialCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 	})
 	add("expired and valid intermediate of the same key", func(t *testing.T) opensslCase {
 		p := base(t)
-		old := must[*testpki.Cert](t)(p.root.Intermediate("Test Intermediate CA", testpki.WithKey(p.inter.Key), testpki.Expired()))
+		old := must[*minipki.Cert](t)(p.root.Intermediate("Test Intermediate CA", minipki.WithKey(p.inter.Key), minipki.Expired()))
 		c := p.std()
 		c.untrusted = []*x509.Certificate{old.Cert, p.inter.Cert}
 		return c
 	})
 	add("only an expired intermediate of the same key", func(t *testing.T) opensslCase {
 		p := base(t)
-		old := must[*testpki.Cert](t)(p.root.Intermediate("Test Intermediate CA", testpki.WithKey(p.inter.Key), testpki.Expired()))
+		old := must[*minipki.Cert](t)(p.root.Intermediate("Test Intermediate CA", minipki.WithKey(p.inter.Key), minipki.Expired()))
 		c := p.std()
 		c.untrusted = []*x509.Certificate{old.Cert}
 		return c
 	})
 	add("expired and valid root of the same key in CAfile", func(t *testing.T) opensslCase {
 		p := base(t)
-		old := must[*testpki.Cert](t)(f.Root("Test Root CA", testpki.WithKey(p.root.Key), testpki.Expired()))
+		old := must[*minipki.Cert](t)(f.Root("Test Root CA", minipki.WithKey(p.root.Key), minipki.Expired()))
 		c := p.std()
 		c.trusted = []*x509.Certificate{old.Cert, p.root.Cert}
 		return c
 	})
 	add("untrusted root mimic with another key", func(t *testing.T) opensslCase {
 		p := base(t)
-		fake := must[*testpki.Cert](t)(f.Root("Test Root CA"))
+		fake := must[*minipki.Cert](t)(f.Root("Test Root CA"))
 		c := p.std()
 		c.untrusted = append(c.untrusted, fake.Cert)
 		return c
 	})
-	ncOpt := func(fn func(c *x509.Certificate)) testpki.Option {
-		return testpki.Template(func(c *x509.Certificate) {
+	ncOpt := func(fn func(c *x509.Certificate)) minipki.Option {
+		return minipki.Template(func(c *x509.Certificate) {
 			c.PermittedDNSDomainsCritical = true
 			fn(c)
 		})
 	}
 	add("name constraints email permitted ok", func(t *testing.T) opensslCase {
-		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{"example.com"} }), testpki.Email("x@example.com"))
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{"example.com"} }), minipki.Email("x@example.com"))
 	})
 	add("name constraints email violation", func(t *testing.T) opensslCase {
-		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{"example.com"} }), testpki.Email("x@example.org"))
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{"example.com"} }), minipki.Email("x@example.org"))
 	})
 	add("name constraints email subdomain form", func(t *testing.T) opensslCase {
-		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{".example.com"} }), testpki.Email("x@mail.example.com"))
+		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedEmailAddresses = []string{".example.com"} }), minipki.Email("x@mail.example.com"))
 	})
 	add("name constraints URI violation", func(t *testing.T) opensslCase {
 		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedURIDomains = []string{"example.com"} }),
-			testpki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, mustURL("https://www.example.org/x")) }))
+			minipki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, mustURL("https://www.example.org/x")) }))
 	})
 	add("name constraints URI ok", func(t *testing.T) opensslCase {
 		return ncInter(t, "a.example.com", ncOpt(func(c *x509.Certificate) { c.PermittedURIDomains = []string{"example.com"} }),
-			testpki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, mustURL("https://example.com:8443/x")) }))
+			minipki.Template(func(c *x509.Certificate) { c.URIs = append(c.URIs, mustURL("https://example.com:8443/x")) }))
 	})
 	add("name constraints excluded IP", func(t *testing.T) opensslCase {
 		_, n, _ := net.ParseCIDR("192.0.2.0/24")
 		return ncInter(t, "192.0.2.5", ncOpt(func(c *x509.Certificate) { c.ExcludedIPRanges = []*net.IPNet{n} }))
 	})
 	add("name constraints on the root", func(t *testing.T) opensslCase {
-		return newPKI(t, f, "a.example.org", []testpki.Option{nameConstraintsOpt([]string{"example.com"}, nil, nil)}, nil, nil).std()
+		return newPKI(t, f, "a.example.org", []minipki.Option{nameConstraintsOpt([]string{"example.com"}, nil, nil)}, nil, nil).std()
 	})
 	add("name constraints DNS leading dot", func(t *testing.T) opensslCase {
 		return ncInter(t, "a.example.com", nameConstraintsOpt([]string{".example.com"}, nil, nil))

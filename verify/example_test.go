@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/verify"
 )
 
 // A server that forgets to send its intermediate: the handshake fails with
 // code 20 at depth 0, s_client would report 21, and the hint says why.
 func ExampleVerify() {
-	f := &testpki.Factory{Now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	f := &minipki.Factory{Now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
 	certs, err := f.Chain("www.example.com", 1) // leaf, intermediate, root
 	if err != nil {
 		panic(err)

@@ -7,15 +7,15 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/crl"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // fuzzSeeds returns DER certificates and a CRL of a small hierarchy with
 // name constraints, for the seed corpora.
 func fuzzSeeds(t testing.TB) (leaf, inter, root, crlDER []byte) {
 	f := newFactory()
-	p := newPKI(t, f, "fuzz.example.com", nil, []testpki.Option{nameConstraintsOpt([]string{"example.com"}, []string{"bad.example.com"}, nil)},
-		[]testpki.Option{testpki.IP("192.0.2.1"), testpki.Email("a@example.com")})
+	p := newPKI(t, f, "fuzz.example.com", nil, []minipki.Option{nameConstraintsOpt([]string{"example.com"}, []string{"bad.example.com"}, nil)},
+		[]minipki.Option{minipki.IP("192.0.2.1"), minipki.Email("a@example.com")})
 	c := must[[]byte](t)(p.inter.CRL([]*big.Int{big.NewInt(7)}, baseTime.Add(-time.Hour), baseTime.Add(time.Hour)))
 	return p.leaf.Cert.Raw, p.inter.Cert.Raw, p.root.Cert.Raw, c
 }

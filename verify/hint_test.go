@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // TestMissingIssuerHints: the hints for an issuer that is neither sent nor
@@ -17,13 +17,13 @@ func TestMissingIssuerHints(t *testing.T) {
 	needOpenSSL(t)
 	t.Parallel()
 	f := newFactory()
-	ours := must[*testpki.Cert](t)(f.Root("Our Root CA"))
-	other := must[*testpki.Cert](t)(f.Root("Some Other Root CA"))
-	client := must[*testpki.Cert](t)(other.Leaf("client.example", testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)))
-	otherInter := must[*testpki.Cert](t)(other.Intermediate("Other Intermediate CA"))
-	behindInter := must[*testpki.Cert](t)(otherInter.Leaf("behind.example"))
+	ours := must[*minipki.Cert](t)(f.Root("Our Root CA"))
+	other := must[*minipki.Cert](t)(f.Root("Some Other Root CA"))
+	client := must[*minipki.Cert](t)(other.Leaf("client.example", minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)))
+	otherInter := must[*minipki.Cert](t)(other.Intermediate("Other Intermediate CA"))
+	behindInter := must[*minipki.Cert](t)(otherInter.Leaf("behind.example"))
 	// Same name as the other root, another key: as if it had been re-keyed.
-	rekeyed := must[*testpki.Cert](t)(f.Root("Some Other Root CA"))
+	rekeyed := must[*minipki.Cert](t)(f.Root("Some Other Root CA"))
 
 	for _, tc := range []struct {
 		name      string

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // TestHostMatchingMatchesOpenSSL compares matchHost with
@@ -19,7 +19,7 @@ import (
 func TestHostMatchingMatchesOpenSSL(t *testing.T) {
 	needOpenSSL(t)
 	f := newFactory()
-	root := must[*testpki.Cert](t)(f.Root("Host Root"))
+	root := must[*minipki.Cert](t)(f.Root("Host Root"))
 	patterns := []string{"*.example.com", "*.com", "*", "f*.example.com", "*o.example.com", "f*o.example.com",
 		"*.*.example.com", "a.*.example.com", "xn--*.example.com", "*.xn--p1ai.com", "EXAMPLE.com", "example.com.",
 		".example.com", "-a.example.com", "a-.example.com", "*-a.example.com", "a_b.example.com", "foo.example.com",
@@ -30,20 +30,20 @@ func TestHostMatchingMatchesOpenSSL(t *testing.T) {
 	for _, pat := range patterns {
 		t.Run(pat, func(t *testing.T) {
 			t.Parallel()
-			var opts []testpki.Option
+			var opts []minipki.Option
 			name := pat
 			switch {
 			case strings.HasPrefix(pat, "cn:"):
 				name = strings.TrimPrefix(pat, "cn:")
-				opts = append(opts, testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil }))
+				opts = append(opts, minipki.Template(func(c *x509.Certificate) { c.DNSNames = nil }))
 			case strings.HasPrefix(pat, "ipsan+cn:"):
 				name = strings.TrimPrefix(pat, "ipsan+cn:")
-				opts = append(opts, testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil }), testpki.IP("192.0.2.1"))
+				opts = append(opts, minipki.Template(func(c *x509.Certificate) { c.DNSNames = nil }), minipki.IP("192.0.2.1"))
 			default:
-				opts = append(opts, testpki.Template(func(c *x509.Certificate) { c.DNSNames = []string{pat} }))
+				opts = append(opts, minipki.Template(func(c *x509.Certificate) { c.DNSNames = []string{pat} }))
 			}
-			opts = append(opts, testpki.Subject(pkix.Name{CommonName: name}))
-			leaf := must[*testpki.Cert](t)(root.Leaf("x.invalid", opts...))
+			opts = append(opts, minipki.Subject(pkix.Name{CommonName: name}))
+			leaf := must[*minipki.Cert](t)(root.Leaf("x.invalid", opts...))
 			path := filepath.Join(t.TempDir(), "leaf.pem")
 			if err := os.WriteFile(path, leaf.CertPEM(), 0o600); err != nil {
 				t.Fatal(err)
@@ -67,12 +67,12 @@ func TestHostMatchingMatchesOpenSSL(t *testing.T) {
 // fallback and no partial-label wildcards.
 func TestStrictHostMatching(t *testing.T) {
 	f := newFactory()
-	root := must[*testpki.Cert](t)(f.Root("Host Root"))
-	cnOnly := must[*testpki.Cert](t)(root.Leaf("cn.example.com", testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil })))
-	partial := must[*testpki.Cert](t)(root.Leaf("x.example.com", testpki.DNS("f*.example.com")))
-	full := must[*testpki.Cert](t)(root.Leaf("x.example.com", testpki.DNS("*.example.com")))
+	root := must[*minipki.Cert](t)(f.Root("Host Root"))
+	cnOnly := must[*minipki.Cert](t)(root.Leaf("cn.example.com", minipki.Template(func(c *x509.Certificate) { c.DNSNames = nil })))
+	partial := must[*minipki.Cert](t)(root.Leaf("x.example.com", minipki.DNS("f*.example.com")))
+	full := must[*minipki.Cert](t)(root.Leaf("x.example.com", minipki.DNS("*.example.com")))
 	for _, tc := range []struct {
-		c            *testpki.Cert
+		c            *minipki.Cert
 		host         string
 		loose, strct bool
 	}{

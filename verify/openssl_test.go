@@ -17,7 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/sslstream/sslstream/cadir"
 	"github.com/sslstream/sslstream/crl"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -71,7 +71,7 @@ func parseOpenSSLVerify(out string) []Problem {
 func pemOf(certs ...*x509.Certificate) []byte {
 	var b bytes.Buffer
 	for _, c := range certs {
-		b.Write((&testpki.Cert{Cert: c}).CertPEM())
+		b.Write((&minipki.Cert{Cert: c}).CertPEM())
 	}
 	return b.Bytes()
 }
@@ -135,7 +135,7 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 			}
 		}
 		for i, der := range tc.dirCRLs {
-			f := write(fmt.Sprintf("crl%d.pem", i), testpki.CRLPEM(der))
+			f := write(fmt.Sprintf("crl%d.pem", i), minipki.CRLPEM(der))
 			h := opensslOut(t, "crl", "-hash", "-noout", "-in", f)
 			n := seen["r"+h]
 			seen["r"+h]++
@@ -160,7 +160,7 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 		var b bytes.Buffer
 		var list []*crl.CRL
 		for i, der := range tc.crls {
-			b.Write(testpki.CRLPEM(der))
+			b.Write(minipki.CRLPEM(der))
 			cs, err := crl.Parse(der, fmt.Sprintf("crl #%d", i+1))
 			if err != nil {
 				t.Fatal(err)
@@ -222,4 +222,4 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 // tests; certificates are valid from baseTime-1h to baseTime+24h.
 var baseTime = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func newFactory() *testpki.Factory { return &testpki.Factory{Now: baseTime} }
+func newFactory() *minipki.Factory { return &minipki.Factory{Now: baseTime} }

@@ -11,47 +11,47 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // randomCase builds a chain whose every certificate may carry a defect
 // (expiry, future validity, bad signature, CA flags, key usage, extended
 // key usage, unknown critical extension) and verification settings chosen
 // by r: the combinations the hand-written cases do not reach.
-func randomCase(t *testing.T, f *testpki.Factory, r *rand.Rand) opensslCase {
-	defect := func(ca bool) []testpki.Option {
-		var o []testpki.Option
+func randomCase(t *testing.T, f *minipki.Factory, r *rand.Rand) opensslCase {
+	defect := func(ca bool) []minipki.Option {
+		var o []minipki.Option
 		switch r.IntN(12) {
 		case 0:
-			o = append(o, testpki.Expired())
+			o = append(o, minipki.Expired())
 		case 1:
-			o = append(o, testpki.NotYetValid())
+			o = append(o, minipki.NotYetValid())
 		case 2:
 			o = append(o, unknownCritical())
 		case 3:
 			if ca {
-				o = append(o, testpki.KeyUsage(x509.KeyUsageDigitalSignature))
+				o = append(o, minipki.KeyUsage(x509.KeyUsageDigitalSignature))
 			} else {
-				o = append(o, testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
+				o = append(o, minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
 			}
 		case 4:
 			if ca {
-				o = append(o, testpki.PathLen(0))
+				o = append(o, minipki.PathLen(0))
 			} else {
-				o = append(o, testpki.KeyUsage(x509.KeyUsageCertSign))
+				o = append(o, minipki.KeyUsage(x509.KeyUsageCertSign))
 			}
 		case 5:
-			o = append(o, testpki.RSA())
+			o = append(o, minipki.RSA())
 		}
 		return o
 	}
 	n := r.IntN(4)
-	root := must[*testpki.Cert](t)(f.Root("Random Root", defect(true)...))
-	chain := []*testpki.Cert{root}
+	root := must[*minipki.Cert](t)(f.Root("Random Root", defect(true)...))
+	chain := []*minipki.Cert{root}
 	for i := 0; i < n; i++ {
-		chain = append(chain, must[*testpki.Cert](t)(chain[len(chain)-1].Intermediate(fmt.Sprintf("Random CA %d", i+1), defect(true)...)))
+		chain = append(chain, must[*minipki.Cert](t)(chain[len(chain)-1].Intermediate(fmt.Sprintf("Random CA %d", i+1), defect(true)...)))
 	}
-	leaf := must[*testpki.Cert](t)(chain[len(chain)-1].Leaf("leaf.example.com", defect(false)...))
+	leaf := must[*minipki.Cert](t)(chain[len(chain)-1].Leaf("leaf.example.com", defect(false)...))
 	tc := opensslCase{leaf: leaf.Cert, depth: -1}
 	if r.IntN(8) == 0 {
 		tc.leaf = badSig(t, tc.leaf)
@@ -148,7 +148,7 @@ func TestRandomDifferential(t *testing.T) {
 
 // signCRL issues a CRL from issuer even when its key usage lacks cRLSign
 // (crypto/x509 refuses; OpenSSL must get to see such CRLs).
-func signCRL(t testing.TB, issuer *testpki.Cert, serials []*big.Int, tu, nu time.Time) []byte {
+func signCRL(t testing.TB, issuer *minipki.Cert, serials []*big.Int, tu, nu time.Time) []byte {
 	var entries []x509.RevocationListEntry
 	for _, s := range serials {
 		entries = append(entries, x509.RevocationListEntry{SerialNumber: s, RevocationTime: tu.Add(-time.Minute)})

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/crl"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 func TestTexts(t *testing.T) {
@@ -51,7 +51,7 @@ func TestVerifyNilInputs(t *testing.T) {
 // built, trust source, CRLs used, every problem and the hint.
 func TestReport(t *testing.T) {
 	f := newFactory()
-	p := newPKI(t, f, "leaf.example.com", nil, nil, []testpki.Option{testpki.Expired()})
+	p := newPKI(t, f, "leaf.example.com", nil, nil, []minipki.Option{minipki.Expired()})
 	other := newPKI(t, f, "other.example.com", nil, nil, nil)
 	der := must[[]byte](t)(p.inter.CRL([]*big.Int{big.NewInt(1)}, baseTime.Add(-time.Hour), baseTime.Add(time.Hour)))
 	crls := must[[]*crl.CRL](t)(crl.Parse(der, "inter.crl"))
@@ -104,8 +104,8 @@ func TestReport(t *testing.T) {
 
 func TestPool(t *testing.T) {
 	f := newFactory()
-	a := must[*testpki.Cert](t)(f.Root("Same Name"))
-	b := must[*testpki.Cert](t)(f.Root("same  name")) // equal under OpenSSL's canonical form
+	a := must[*minipki.Cert](t)(f.Root("Same Name"))
+	b := must[*minipki.Cert](t)(f.Root("same  name")) // equal under OpenSSL's canonical form
 	p := NewPool([]*x509.Certificate{a.Cert, nil, b.Cert, a.Cert})
 	if p.Len() != 2 || p.Name() != "ca-file" {
 		t.Fatalf("Len %d Name %q", p.Len(), p.Name())

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 var verifyReturn = regexp.MustCompile(`Verify return code: (\d+) `)
@@ -21,7 +21,7 @@ var verifyReturn = regexp.MustCompile(`Verify return code: (\d+) `)
 // sClientFinalCode serves chain (leaf first) from an in-process TLS server
 // and returns the "Verify return code" `openssl s_client` reports for it:
 // s_client's callback continues past every error.
-func sClientFinalCode(t *testing.T, chain []*testpki.Cert, trusted []*x509.Certificate, extra ...string) int {
+func sClientFinalCode(t *testing.T, chain []*minipki.Cert, trusted []*x509.Certificate, extra ...string) int {
 	t.Helper()
 	var cert tls.Certificate
 	for _, c := range chain {
@@ -82,41 +82,41 @@ func TestFinalCodeMatchesSClient(t *testing.T) {
 	f := newFactory()
 	type tcase struct {
 		name    string
-		build   func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate)
+		build   func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate)
 		host    string
 		wantAny bool
 	}
-	p3 := func(t *testing.T, leafOpts ...testpki.Option) pki {
+	p3 := func(t *testing.T, leafOpts ...minipki.Option) pki {
 		return newPKI(t, f, "leaf.example.com", nil, nil, leafOpts)
 	}
 	cases := []tcase{
-		{name: "good", build: func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate) {
+		{name: "good", build: func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate) {
 			p := p3(t)
-			return []*testpki.Cert{p.leaf, p.inter}, []*x509.Certificate{p.root.Cert}
+			return []*minipki.Cert{p.leaf, p.inter}, []*x509.Certificate{p.root.Cert}
 		}},
-		{name: "missing intermediate", build: func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate) {
+		{name: "missing intermediate", build: func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate) {
 			p := p3(t)
-			return []*testpki.Cert{p.leaf}, []*x509.Certificate{p.root.Cert}
+			return []*minipki.Cert{p.leaf}, []*x509.Certificate{p.root.Cert}
 		}},
-		{name: "expired leaf", build: func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate) {
-			p := p3(t, testpki.Expired())
-			return []*testpki.Cert{p.leaf, p.inter}, []*x509.Certificate{p.root.Cert}
+		{name: "expired leaf", build: func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate) {
+			p := p3(t, minipki.Expired())
+			return []*minipki.Cert{p.leaf, p.inter}, []*x509.Certificate{p.root.Cert}
 		}},
-		{name: "untrusted root sent", build: func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate) {
+		{name: "untrusted root sent", build: func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate) {
 			p := p3(t)
-			return []*testpki.Cert{p.leaf, p.inter, p.root}, nil
+			return []*minipki.Cert{p.leaf, p.inter, p.root}, nil
 		}},
-		{name: "self-signed", build: func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate) {
-			ss := must[*testpki.Cert](t)(f.SelfSigned("self.example.com"))
-			return []*testpki.Cert{ss}, nil
+		{name: "self-signed", build: func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate) {
+			ss := must[*minipki.Cert](t)(f.SelfSigned("self.example.com"))
+			return []*minipki.Cert{ss}, nil
 		}},
-		{name: "hostname mismatch", host: "other.example.com", build: func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate) {
+		{name: "hostname mismatch", host: "other.example.com", build: func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate) {
 			p := p3(t)
-			return []*testpki.Cert{p.leaf, p.inter}, []*x509.Certificate{p.root.Cert}
+			return []*minipki.Cert{p.leaf, p.inter}, []*x509.Certificate{p.root.Cert}
 		}},
-		{name: "missing intermediate and wrong purpose", build: func(t *testing.T) ([]*testpki.Cert, []*x509.Certificate) {
-			p := p3(t, testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
-			return []*testpki.Cert{p.leaf}, []*x509.Certificate{p.root.Cert}
+		{name: "missing intermediate and wrong purpose", build: func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate) {
+			p := p3(t, minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
+			return []*minipki.Cert{p.leaf}, []*x509.Certificate{p.root.Cert}
 		}},
 	}
 	for _, tc := range cases {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 func demoCommand() *command {
@@ -77,7 +77,7 @@ type demoOutcome struct {
 type demoFiles map[string]string
 
 func makeDemoPKI(dir string) (demoFiles, error) {
-	f := testpki.New()
+	f := minipki.New()
 	files := demoFiles{}
 	var err error
 	write := func(name string, data ...[]byte) {
@@ -85,33 +85,33 @@ func makeDemoPKI(dir string) (demoFiles, error) {
 			return
 		}
 		var p string
-		p, err = testpki.WriteFile(dir, name, data...)
+		p, err = minipki.WriteFile(dir, name, data...)
 		files[name] = p
 	}
-	issue := func(fn func() (*testpki.Cert, error)) *testpki.Cert {
+	issue := func(fn func() (*minipki.Cert, error)) *minipki.Cert {
 		if err != nil {
 			return nil
 		}
-		var c *testpki.Cert
+		var c *minipki.Cert
 		c, err = fn()
 		return c
 	}
-	root := issue(func() (*testpki.Cert, error) { return f.Root("Demo Root CA") })
-	inter := issue(func() (*testpki.Cert, error) { return root.Intermediate("Demo Intermediate CA") })
-	inter2 := issue(func() (*testpki.Cert, error) { return inter.Intermediate("Demo Sub-Intermediate CA") })
-	server := issue(func() (*testpki.Cert, error) { return inter.Leaf("server.demo") })
-	expired := issue(func() (*testpki.Cert, error) { return inter.Leaf("server.demo", testpki.Expired()) })
-	future := issue(func() (*testpki.Cert, error) { return inter.Leaf("server.demo", testpki.NotYetValid()) })
-	revoked := issue(func() (*testpki.Cert, error) { return inter.Leaf("server.demo") })
-	deep := issue(func() (*testpki.Cert, error) { return inter2.Leaf("server.demo") })
-	self := issue(func() (*testpki.Cert, error) { return f.SelfSigned("server.demo") })
-	other := issue(func() (*testpki.Cert, error) { return f.Root("Some Other Root CA") })
-	clientCA := issue(func() (*testpki.Cert, error) { return f.Root("Demo Client CA") })
-	alice := issue(func() (*testpki.Cert, error) {
-		return clientCA.Leaf("alice", testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
+	root := issue(func() (*minipki.Cert, error) { return f.Root("Demo Root CA") })
+	inter := issue(func() (*minipki.Cert, error) { return root.Intermediate("Demo Intermediate CA") })
+	inter2 := issue(func() (*minipki.Cert, error) { return inter.Intermediate("Demo Sub-Intermediate CA") })
+	server := issue(func() (*minipki.Cert, error) { return inter.Leaf("server.demo") })
+	expired := issue(func() (*minipki.Cert, error) { return inter.Leaf("server.demo", minipki.Expired()) })
+	future := issue(func() (*minipki.Cert, error) { return inter.Leaf("server.demo", minipki.NotYetValid()) })
+	revoked := issue(func() (*minipki.Cert, error) { return inter.Leaf("server.demo") })
+	deep := issue(func() (*minipki.Cert, error) { return inter2.Leaf("server.demo") })
+	self := issue(func() (*minipki.Cert, error) { return f.SelfSigned("server.demo") })
+	other := issue(func() (*minipki.Cert, error) { return f.Root("Some Other Root CA") })
+	clientCA := issue(func() (*minipki.Cert, error) { return f.Root("Demo Client CA") })
+	alice := issue(func() (*minipki.Cert, error) {
+		return clientCA.Leaf("alice", minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
 	})
-	mallory := issue(func() (*testpki.Cert, error) {
-		return other.Leaf("mallory", testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
+	mallory := issue(func() (*minipki.Cert, error) {
+		return other.Leaf("mallory", minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth))
 	})
 	if err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func makeDemoPKI(dir string) (demoFiles, error) {
 	write("self.pem", self.CertPEM(), self.KeyPEM())
 	write("alice.pem", alice.CertPEM(), alice.KeyPEM())
 	write("mallory.pem", mallory.CertPEM(), mallory.KeyPEM())
-	write("intermediate.crl", testpki.CRLPEM(crl))
+	write("intermediate.crl", minipki.CRLPEM(crl))
 	return files, err
 }
 

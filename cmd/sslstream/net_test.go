@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -46,7 +46,7 @@ func makeNetPKI() (*netPKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := testpki.New()
+	f := minipki.New()
 	root, err := f.Root("Net Test Root")
 	if err != nil {
 		return nil, err
@@ -55,11 +55,11 @@ func makeNetPKI() (*netPKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	server, err := inter.Leaf("server.example", testpki.DNS("localhost"), testpki.IP("127.0.0.1"))
+	server, err := inter.Leaf("server.example", minipki.DNS("localhost"), minipki.IP("127.0.0.1"))
 	if err != nil {
 		return nil, err
 	}
-	rsaServer, err := root.Leaf("rsa.example", testpki.RSA(), testpki.IP("127.0.0.1"))
+	rsaServer, err := root.Leaf("rsa.example", minipki.RSA(), minipki.IP("127.0.0.1"))
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func makeNetPKI() (*netPKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	revoked, err := inter.Leaf("revoked.example", testpki.IP("127.0.0.1"))
+	revoked, err := inter.Leaf("revoked.example", minipki.IP("127.0.0.1"))
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func makeNetPKI() (*netPKI, error) {
 		return nil, err
 	}
 	for name, data := range map[string][]byte{
-		"inter-expired.crl": testpki.CRLPEM(expiredCRL),
+		"inter-expired.crl": minipki.CRLPEM(expiredCRL),
 		"ca.pem":            root.CertPEM(),
 		"server.pem":        server.ChainPEM(),
 		"inter.pem":         inter.CertPEM(),
@@ -105,9 +105,9 @@ func makeNetPKI() (*netPKI, error) {
 		"password.txt":      []byte("s3cret pass\n"),
 		"revoked.pem":       revoked.ChainPEM(),
 		"revoked.key":       revoked.KeyPEM(),
-		"inter.crl":         testpki.CRLPEM(crl),
+		"inter.crl":         minipki.CRLPEM(crl),
 	} {
-		if _, err := testpki.WriteFile(dir, name, data); err != nil {
+		if _, err := minipki.WriteFile(dir, name, data); err != nil {
 			return nil, err
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // rehashSource builds a directory of inputs: the system's CA certificates
@@ -28,7 +28,7 @@ func rehashSource(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	f := testpki.New()
+	f := minipki.New()
 	a, err := f.Root("Same Name CA")
 	if err != nil {
 		t.Fatal(err)
@@ -54,8 +54,8 @@ func rehashSource(t *testing.T) string {
 		"same-b.crt":   b.CertPEM(),
 		"dup-of-a.pem": a.CertPEM(),
 		"leaf.cer":     leaf.CertPEM(),
-		"a1.crl":       testpki.CRLPEM(crlA1),
-		"a2.crl":       testpki.CRLPEM(crlA2),
+		"a1.crl":       minipki.CRLPEM(crlA1),
+		"a2.crl":       minipki.CRLPEM(crlA2),
 		"der.crt":      leaf.DER(),
 		"junk.pem":     []byte("hello\n"),
 		"two.pem":      append(a.CertPEM(), b.CertPEM()...),

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // verifyPKI is a set of certificate files for the verify tests, made once.
@@ -46,33 +46,33 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := testpki.New()
+	f := minipki.New()
 	p := &verifyPKI{dir: dir, now: f.Now}
-	st := &testpki.Steps{Dir: dir}
-	root := st.Cert(f.Root("Verify Test Root", testpki.Subject(pkixName("DE", "Foo, Inc.", "Verify Test Root"))))
+	st := &minipki.Steps{Dir: dir}
+	root := st.Cert(f.Root("Verify Test Root", minipki.Subject(pkixName("DE", "Foo, Inc.", "Verify Test Root"))))
 	inter := st.Cert(root.Intermediate("Verify Test Intermediate"))
 	inter2 := st.Cert(inter.Intermediate("Verify Test Intermediate 2"))
 	leaf := st.Cert(inter.Leaf("leaf.example"))
 	deep := st.Cert(inter2.Leaf("deep.example"))
 	direct := st.Cert(root.Leaf("direct.example"))
 	ipLeaf := st.Cert(root.Leaf("192.0.2.7"))
-	expired := st.Cert(inter.Leaf("expired.example", testpki.Expired()))
-	future := st.Cert(inter.Leaf("future.example", testpki.NotYetValid()))
-	expiredInter := st.Cert(root.Intermediate("Expired Intermediate", testpki.Expired()))
+	expired := st.Cert(inter.Leaf("expired.example", minipki.Expired()))
+	future := st.Cert(inter.Leaf("future.example", minipki.NotYetValid()))
+	expiredInter := st.Cert(root.Intermediate("Expired Intermediate", minipki.Expired()))
 	underExpired := st.Cert(expiredInter.Leaf("under-expired.example"))
 	selfSigned := st.Cert(f.SelfSigned("self.example"))
 	otherRoot := st.Cert(f.Root("Other Root"))
-	// testpki.BadSignature fails under Go 1.26 (CreateCertificate checks the
+	// minipki.BadSignature fails under Go 1.26 (CreateCertificate checks the
 	// signer against the parent), so corrupt a good signature instead.
 	badSig := st.Cert(inter.Leaf("badsig.example"))
-	clientOnly := st.Cert(inter.Leaf("client.example", testpki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)))
+	clientOnly := st.Cert(inter.Leaf("client.example", minipki.ExtKeyUsage(x509.ExtKeyUsageClientAuth)))
 	notCA := st.Cert(root.Leaf("Not A CA"))
 	underNotCA := st.Cert(notCA.Leaf("under-notca.example")) // issued by a non-CA certificate
-	pl0 := st.Cert(root.Intermediate("PathLen Zero", testpki.PathLen(0)))
+	pl0 := st.Cert(root.Intermediate("PathLen Zero", minipki.PathLen(0)))
 	pl0sub := st.Cert(pl0.Intermediate("Below PathLen Zero"))
 	pl0leaf := st.Cert(pl0sub.Leaf("pathlen.example"))
 	revoked := st.Cert(inter.Leaf("revoked.example"))
-	cnOnly := st.Cert(root.Leaf("cn-only.example", testpki.Template(func(c *x509.Certificate) { c.DNSNames = nil })))
+	cnOnly := st.Cert(root.Leaf("cn-only.example", minipki.Template(func(c *x509.Certificate) { c.DNSNames = nil })))
 	if st.Err != nil {
 		return nil, st.Err
 	}
@@ -113,11 +113,11 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	st.File("pl0leaf.pem", pl0leaf.CertPEM())
 	st.File("revoked.pem", revoked.CertPEM())
 	st.File("cn-only.pem", cnOnly.CertPEM())
-	st.File("inter.crl", testpki.CRLPEM(crlInter))
+	st.File("inter.crl", minipki.CRLPEM(crlInter))
 	st.File("inter.crl.der", crlInter)
-	st.File("root.crl", testpki.CRLPEM(crlRoot))
-	st.File("all.crl", testpki.CRLPEM(crlInter), testpki.CRLPEM(crlRoot))
-	st.File("inter-expired.crl", testpki.CRLPEM(crlExpired), testpki.CRLPEM(crlRoot))
+	st.File("root.crl", minipki.CRLPEM(crlRoot))
+	st.File("all.crl", minipki.CRLPEM(crlInter), minipki.CRLPEM(crlRoot))
+	st.File("inter-expired.crl", minipki.CRLPEM(crlExpired), minipki.CRLPEM(crlRoot))
 	st.File("garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"))
 	if st.Err != nil {
 		return nil, st.Err

@@ -20,7 +20,7 @@ import (
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/dn"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // caseTimeout is the most one bad-input case may take; more is a hang.
@@ -257,7 +257,7 @@ func negativeSerialCert(t *testing.T) (certPath, keyPath string) {
 	return certPath, keyPath
 }
 
-func leafKey(c *testpki.Cert) any { return c.Key }
+func leafKey(c *minipki.Cert) any { return c.Key }
 
 func badCases(t *testing.T) []badCase {
 	p := pki(t)
@@ -274,11 +274,11 @@ func badCases(t *testing.T) []badCase {
 		longChain = append(longChain, p.inter.DER())
 	}
 	untrusted, _ := p.other.Leaf("localhost")
-	expired, _ := p.inter.Leaf("localhost", testpki.Expired())
+	expired, _ := p.inter.Leaf("localhost", minipki.Expired())
 	nulLeaf, _ := p.inter.Leaf("localhost\x00.evil.example")
 	clientFromOther, _ := p.other.Leaf("client.example")
-	expiredClient, _ := p.inter.Leaf("client.example", testpki.Expired())
-	tlsCert := func(c *testpki.Cert) tls.Certificate {
+	expiredClient, _ := p.inter.Leaf("client.example", minipki.Expired())
+	tlsCert := func(c *minipki.Cert) tls.Certificate {
 		return tls.Certificate{Certificate: [][]byte{c.DER(), c.Issuer.DER()}, PrivateKey: c.Key}
 	}
 

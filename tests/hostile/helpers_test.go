@@ -20,7 +20,7 @@ import (
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/internal/testnet"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 var fixtureDir string
@@ -28,8 +28,8 @@ var fixtureDir string
 // files is the test PKI: a root, an intermediate, server and client
 // leaves, an unrelated CA and leaves in various states of disrepair.
 type files struct {
-	f                                  *testpki.Factory
-	root, inter, server, client, other *testpki.Cert
+	f                                  *minipki.Factory
+	root, inter, server, client, other *minipki.Cert
 	caFile, otherCAFile                string
 	serverCert, serverKey              string
 	clientCert, clientKey              string
@@ -58,16 +58,16 @@ func pki(t testing.TB) *files {
 }
 
 func makeFiles(dir string) (*files, error) {
-	f := testpki.New()
-	st := &testpki.Steps{Dir: dir}
+	f := minipki.New()
+	st := &minipki.Steps{Dir: dir}
 	p := &files{f: f}
 	p.root = st.Cert(f.Root("Hostile Root CA"))
 	p.inter = st.Cert(p.root.Intermediate("Hostile Intermediate CA"))
-	p.server = st.Cert(p.inter.Leaf("localhost", testpki.IP("127.0.0.1")))
+	p.server = st.Cert(p.inter.Leaf("localhost", minipki.IP("127.0.0.1")))
 	p.client = st.Cert(p.inter.Leaf("client.example"))
 	p.other = st.Cert(f.Root("Unrelated Root CA"))
 	untrusted := st.Cert(p.other.Leaf("localhost"))
-	expired := st.Cert(p.inter.Leaf("localhost", testpki.Expired()))
+	expired := st.Cert(p.inter.Leaf("localhost", minipki.Expired()))
 	nul := st.Cert(p.inter.Leaf("localhost\x00.evil.example"))
 	if st.Err != nil {
 		return nil, st.Err
@@ -95,14 +95,14 @@ func makeFiles(dir string) (*files, error) {
 	p.untrustedKey = st.File("untrusted.key", untrusted.KeyPEM())
 	p.nulCert = st.File("nul.pem", nul.ChainPEM())
 	p.nulKey = st.File("nul.key", nul.KeyPEM())
-	p.otherCRL = st.File("other.crl", testpki.CRLPEM(crlDER))
+	p.otherCRL = st.File("other.crl", minipki.CRLPEM(crlDER))
 	p.encKey = st.File("server-enc.key", enc)
 	return p, st.Err
 }
 
 // encryptedKeyPEM returns the key as legacy encrypted PEM (AES-256-CBC),
 // the form `openssl genrsa -aes256` and old tools write.
-func encryptedKeyPEM(c *testpki.Cert, password string) ([]byte, error) {
+func encryptedKeyPEM(c *minipki.Cert, password string) ([]byte, error) {
 	k, ok := c.Key.(*ecdsa.PrivateKey)
 	if !ok {
 		return nil, errors.New("want an ECDSA key")

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -30,10 +30,10 @@ var (
 func untrustedServer(t *testing.T) untrustedFiles {
 	t.Helper()
 	untrustedOnce.Do(func() {
-		f := testpki.New()
-		st := &testpki.Steps{Dir: fixtureDir}
+		f := minipki.New()
+		st := &minipki.Steps{Dir: fixtureDir}
 		root := st.Cert(f.Root("Untrusted Root"))
-		leaf := st.Cert(root.Leaf("localhost", testpki.IP("127.0.0.1")))
+		leaf := st.Cert(root.Leaf("localhost", minipki.IP("127.0.0.1")))
 		if st.Err == nil {
 			untrusted = untrustedFiles{
 				cert: st.File("untrusted.pem", leaf.CertPEM()), key: st.File("untrusted.key", leaf.KeyPEM()),

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // caseTimeout bounds every step of one matrix case.
@@ -61,13 +61,13 @@ func pki(t testing.TB) *fixtures {
 }
 
 func makeFixtures(dir string) (*fixtures, error) {
-	f := testpki.New()
+	f := minipki.New()
 	fx := &fixtures{server: map[keyType]certFiles{}, client: map[keyType]certFiles{}}
 	var roots []byte
 	for _, kt := range []keyType{rsaKey, ecdsaKey} {
-		var opts []testpki.Option
+		var opts []minipki.Option
 		if kt == rsaKey {
-			opts = append(opts, testpki.RSA())
+			opts = append(opts, minipki.RSA())
 		}
 		root, err := f.Root("Interop Root "+string(kt), opts...)
 		if err != nil {
@@ -78,7 +78,7 @@ func makeFixtures(dir string) (*fixtures, error) {
 		if err != nil {
 			return nil, err
 		}
-		srv, err := inter.Leaf("localhost", append([]testpki.Option{testpki.IP("127.0.0.1")}, opts...)...)
+		srv, err := inter.Leaf("localhost", append([]minipki.Option{minipki.IP("127.0.0.1")}, opts...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -88,31 +88,31 @@ func makeFixtures(dir string) (*fixtures, error) {
 		}
 		for _, e := range []struct {
 			name string
-			c    *testpki.Cert
+			c    *minipki.Cert
 			into map[keyType]certFiles
 		}{{"server", srv, fx.server}, {"client", cli, fx.client}} {
 			base := e.name + "-" + string(kt)
 			cf := certFiles{cn: e.c.Cert.Subject.CommonName}
-			if cf.leaf, err = testpki.WriteFile(dir, base+"-leaf.pem", e.c.CertPEM()); err != nil {
+			if cf.leaf, err = minipki.WriteFile(dir, base+"-leaf.pem", e.c.CertPEM()); err != nil {
 				return nil, err
 			}
-			if cf.chain, err = testpki.WriteFile(dir, base+"-chain.pem", inter.CertPEM()); err != nil {
+			if cf.chain, err = minipki.WriteFile(dir, base+"-chain.pem", inter.CertPEM()); err != nil {
 				return nil, err
 			}
-			if cf.fullchain, err = testpki.WriteFile(dir, base+"-fullchain.pem", e.c.ChainPEM()); err != nil {
+			if cf.fullchain, err = minipki.WriteFile(dir, base+"-fullchain.pem", e.c.ChainPEM()); err != nil {
 				return nil, err
 			}
-			if cf.key, err = testpki.WriteFile(dir, base+".key", e.c.KeyPEM()); err != nil {
+			if cf.key, err = minipki.WriteFile(dir, base+".key", e.c.KeyPEM()); err != nil {
 				return nil, err
 			}
 			e.into[kt] = cf
 		}
 	}
 	var err error
-	if fx.caFile, err = testpki.WriteFile(dir, "ca.pem", roots); err != nil {
+	if fx.caFile, err = minipki.WriteFile(dir, "ca.pem", roots); err != nil {
 		return nil, err
 	}
-	if fx.pyFile, err = testpki.WriteFile(dir, "peer.py", []byte(pythonPeer)); err != nil {
+	if fx.pyFile, err = minipki.WriteFile(dir, "peer.py", []byte(pythonPeer)); err != nil {
 		return nil, err
 	}
 	return fx, nil

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/internal/testpki"
+	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 // Environment knobs:
@@ -147,10 +147,10 @@ func TestManyConnections(t *testing.T) {
 	conns := envInt(t, "SSLSTREAM_LOAD_CONNS", 1000)
 	size := envInt(t, "SSLSTREAM_LOAD_BYTES", 1<<20)
 
-	f := testpki.New()
-	st := &testpki.Steps{Dir: t.TempDir()}
+	f := minipki.New()
+	st := &minipki.Steps{Dir: t.TempDir()}
 	root := st.Cert(f.Root("Load Root CA"))
-	srvCert := st.Cert(root.Leaf("localhost", testpki.IP("127.0.0.1")))
+	srvCert := st.Cert(root.Leaf("localhost", minipki.IP("127.0.0.1")))
 	cliCert := st.Cert(root.Leaf("client.example"))
 	if st.Err != nil {
 		t.Fatal(st.Err)

@@ -1,11 +1,11 @@
-// Package testpki builds throwaway certificate hierarchies in memory for tests,
+// Package minipki builds throwaway certificate hierarchies in memory for tests,
 // examples, benchmarks and the demo command.
 //
 // Certificates are issued with ECDSA P-256 keys unless RSA is asked for; the
 // RSA key of a Factory is generated once and shared by every certificate that
 // asks for RSA, because RSA key generation dominates test time on small
 // machines. Nothing here is meant for production use.
-package testpki
+package minipki
 
 import (
 	"bytes"
@@ -209,7 +209,7 @@ func (f *Factory) SelfSigned(cn string, opts ...Option) (*Cert, error) {
 
 // errNoIssuer is what issuing below a certificate that was never made
 // (an earlier step failed) returns.
-var errNoIssuer = errors.New("testpki: no issuer (an earlier step failed)")
+var errNoIssuer = errors.New("minipki: no issuer (an earlier step failed)")
 
 // Intermediate issues a CA certificate named cn signed by c.
 func (c *Cert) Intermediate(cn string, opts ...Option) (*Cert, error) {
@@ -260,13 +260,13 @@ func (f *Factory) issue(parent *Cert, cn string, opts []Option) (*Cert, error) {
 		if t.rsa {
 			k, err := f.RSAKey()
 			if err != nil {
-				return nil, fmt.Errorf("testpki: rsa key: %w", err)
+				return nil, fmt.Errorf("minipki: rsa key: %w", err)
 			}
 			key = k
 		} else {
 			k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 			if err != nil {
-				return nil, fmt.Errorf("testpki: ecdsa key: %w", err)
+				return nil, fmt.Errorf("minipki: ecdsa key: %w", err)
 			}
 			key = k
 		}
@@ -279,7 +279,7 @@ func (f *Factory) issue(parent *Cert, cn string, opts []Option) (*Cert, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, &t.Certificate, issuerTmpl, key.Public(), signer)
 	if err != nil {
-		return nil, fmt.Errorf("testpki: issue %q: %w", cn, err)
+		return nil, fmt.Errorf("minipki: issue %q: %w", cn, err)
 	}
 	if t.badSig {
 		// The signature BIT STRING ends the certificate: its last byte is
@@ -288,7 +288,7 @@ func (f *Factory) issue(parent *Cert, cn string, opts []Option) (*Cert, error) {
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("testpki: parse %q: %w", cn, err)
+		return nil, fmt.Errorf("minipki: parse %q: %w", cn, err)
 	}
 	return &Cert{Cert: cert, Key: key, Issuer: parent, f: f}, nil
 }
@@ -342,7 +342,7 @@ func (c *Cert) CRL(serials []*big.Int, thisUpdate, nextUpdate time.Time) ([]byte
 	}
 	der, err := x509.CreateRevocationList(rand.Reader, tmpl, c.Cert, c.Key)
 	if err != nil {
-		return nil, fmt.Errorf("testpki: CRL of %q: %w", c.Cert.Subject.CommonName, err)
+		return nil, fmt.Errorf("minipki: CRL of %q: %w", c.Cert.Subject.CommonName, err)
 	}
 	return der, nil
 }
@@ -356,7 +356,7 @@ func CRLPEM(der []byte) []byte {
 func WriteFile(dir, name string, data ...[]byte) (string, error) {
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, bytes.Join(data, nil), 0o600); err != nil {
-		return "", fmt.Errorf("testpki: %w", err)
+		return "", fmt.Errorf("minipki: %w", err)
 	}
 	return p, nil
 }
