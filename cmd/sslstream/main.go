@@ -6,7 +6,7 @@
 //
 //	sslstream COMMAND [flags] [args]
 //
-// Commands: client, server, verify, ciphers, rehash, demo, version, help.
+// Commands: client, server, verify, ciphers, rehash, x509, demo, version, help.
 // Every command takes --help. Flags may be written --flag value or
 // --flag=value, before or after the positional arguments; boolean flags take
 // --flag, --flag=true, --flag=false, --flag true or --flag false.
@@ -66,6 +66,7 @@ func commands() []*command {
 		verifyCommand(),
 		ciphersCommand(),
 		rehashCommand(),
+		x509Command(),
 		demoCommand(),
 		versionCommand(),
 	}
