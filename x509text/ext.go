@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -241,7 +242,8 @@ func extensionBody(oid string, v []byte, indent int) (string, bool) {
 			return "", false
 		}
 		return pad + "NULL", true
-	case oidNSComment:
+	case oidNSComment, "2.16.840.1.113730.1.2", "2.16.840.1.113730.1.3", "2.16.840.1.113730.1.4",
+		"2.16.840.1.113730.1.7", "2.16.840.1.113730.1.8", "2.16.840.1.113730.1.12":
 		var s cryptobyte.String
 		if !in.ReadASN1(&s, cbasn1.IA5String) || !in.Empty() {
 			return "", false
@@ -249,6 +251,36 @@ func extensionBody(oid string, v []byte, indent int) (string, bool) {
 		return pad + cstr(s), true
 	case oidSCTList:
 		return sctList(in, indent)
+	case oidPrivKeyUsage:
+		var seq cryptobyte.String
+		if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+			return "", false
+		}
+		var nb, na cryptobyte.String
+		var hasNB, hasNA bool
+		if !seq.ReadOptionalASN1(&nb, &hasNB, cbasn1.Tag(0).ContextSpecific()) ||
+			!seq.ReadOptionalASN1(&na, &hasNA, cbasn1.Tag(1).ContextSpecific()) || !seq.Empty() {
+			return "", false
+		}
+		out := pad
+		if hasNB {
+			t, ok := generalizedTime(nb)
+			if !ok {
+				return "", false
+			}
+			out += "Not Before: " + t
+			if hasNA {
+				out += ", "
+			}
+		}
+		if hasNA {
+			t, ok := generalizedTime(na)
+			if !ok {
+				return "", false
+			}
+			out += "Not After: " + t
+		}
+		return out, true
 	}
 	return "", false
 }
@@ -651,4 +683,13 @@ func ipText(b []byte) string {
 // a bit string's bytes is set.
 func bitAt(b []byte, i int) bool {
 	return i/8 < len(b) && b[i/8]&(0x80>>(i%8)) != 0
+}
+
+// generalizedTime prints the content of a GeneralizedTime as OpenSSL does.
+func generalizedTime(b []byte) (string, bool) {
+	t, err := time.Parse("20060102150405Z0700", string(b))
+	if err != nil {
+		return "", false
+	}
+	return Time(t), true
 }

@@ -103,6 +103,7 @@ var (
 	oidCTPoison         = "1.3.6.1.4.1.11129.2.4.3"
 	oidNSCertType       = "2.16.840.1.113730.1.1"
 	oidNSComment        = "2.16.840.1.113730.1.13"
+	oidPrivKeyUsage     = "2.5.29.16"
 )
 
 // extNames gives, for each extension OpenSSL 3.0 names, its short name
@@ -110,7 +111,7 @@ var (
 var extNames = map[string][2]string{
 	oidSubjectKeyID:          {"subjectKeyIdentifier", "X509v3 Subject Key Identifier"},
 	oidKeyUsage:              {"keyUsage", "X509v3 Key Usage"},
-	"2.5.29.16":              {"privateKeyUsagePeriod", "X509v3 Private Key Usage Period"},
+	oidPrivKeyUsage:          {"privateKeyUsagePeriod", "X509v3 Private Key Usage Period"},
 	oidSubjectAltName:        {"subjectAltName", "X509v3 Subject Alternative Name"},
 	oidIssuerAltName:         {"issuerAltName", "X509v3 Issuer Alternative Name"},
 	oidBasicConstraints:      {"basicConstraints", "X509v3 Basic Constraints"},
@@ -138,7 +139,7 @@ var extNames = map[string][2]string{
 	"2.16.840.1.113730.1.7":  {"nsRenewalUrl", "Netscape Renewal Url"},
 	"2.16.840.1.113730.1.8":  {"nsCaPolicyUrl", "Netscape CA Policy Url"},
 	"2.16.840.1.113730.1.12": {"nsSslServerName", "Netscape SSL Server Name"},
-	"1.3.6.1.4.1.311.20.2":   {"msCertificateTemplateName", "Microsoft Certificate Template Name"},
+	"1.3.6.1.5.5.7.1.3":      {"qcStatements", "qcStatements"},
 }
 
 // oidText is OpenSSL's i2a_ASN1_OBJECT: the long name when OpenSSL has one,

@@ -28,6 +28,9 @@ const (
 type Options struct {
 	// Names is the form of the Issuer and Subject lines.
 	Names NameFormat
+	// Extensions, when not nil, selects the extensions printed (as
+	// `openssl x509 -ext NAMES -text` shows only those); nil prints all.
+	Extensions func(id asn1.ObjectIdentifier) bool
 }
 
 // Text returns what `openssl x509 -text -noout` prints for c.
@@ -67,11 +70,15 @@ func Text(c *x509.Certificate, o Options) string {
 		b.WriteString("        Subject Unique ID: ")
 		b.WriteString(hexDump(t.subjectUID, 18, 12))
 	}
-	if len(c.Extensions) > 0 {
-		b.WriteString("        X509v3 extensions:\n")
-		for _, e := range c.Extensions {
-			b.WriteString(Extension(e.Id, e.Critical, e.Value, 12))
+	var exts []string
+	for _, e := range c.Extensions {
+		if o.Extensions == nil || o.Extensions(e.Id) {
+			exts = append(exts, Extension(e.Id, e.Critical, e.Value, 12))
 		}
+	}
+	if len(exts) > 0 {
+		b.WriteString("        X509v3 extensions:\n")
+		b.WriteString(strings.Join(exts, ""))
 	}
 	sig := c.Signature
 	writeSigAlg(&b, t.sigAlg, &sig)

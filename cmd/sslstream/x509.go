@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -344,7 +345,7 @@ func printX509(w *bytes.Buffer, stderr io.Writer, c *x509.Certificate, o *x509Op
 	for _, it := range items {
 		switch it.what {
 		case "text":
-			w.WriteString(x509text.Text(c, x509text.Options{Names: o.names}))
+			w.WriteString(x509text.Text(c, x509text.Options{Names: o.names, Extensions: o.extFilter()}))
 		case "subject":
 			w.WriteString("subject=" + x509text.Name(c.RawSubject, o.names) + "\n")
 		case "issuer":
@@ -405,6 +406,19 @@ func printX509(w *bytes.Buffer, stderr io.Writer, c *x509.Certificate, o *x509Op
 		}
 	}
 	return false, nil
+}
+
+// extFilter is what -ext does to -text in openssl 3.0: only the listed
+// extensions are shown; nil (all) without -ext.
+func (o *x509Options) extFilter() func(asn1.ObjectIdentifier) bool {
+	if _, ok := o.pos["ext"]; !ok {
+		return nil
+	}
+	names := map[string]bool{}
+	for _, n := range strings.Split(o.extNames, ",") {
+		names[n] = n != ""
+	}
+	return func(id asn1.ObjectIdentifier) bool { return names[x509text.ExtensionShortName(id)] }
 }
 
 // printExts is -ext: the extensions whose short names are listed, in
