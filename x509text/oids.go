@@ -1,6 +1,11 @@
 package x509text
 
-import "encoding/asn1"
+import (
+	"encoding/asn1"
+	"sort"
+	"strconv"
+	"strings"
+)
 
 // longNames maps object identifiers to the long names OpenSSL 3.0 prints
 // (OBJ_obj2txt without numeric form) for algorithms, extended key usages,
@@ -180,4 +185,22 @@ var curveBits = map[string]int{
 	"1.3.36.3.3.2.8.1.1.7":  256,
 	"1.3.36.3.3.2.8.1.1.11": 384,
 	"1.3.36.3.3.2.8.1.1.13": 512,
+}
+
+// knownExtensionOIDs lists the extensions the package has names for.
+func knownExtensionOIDs() []asn1.ObjectIdentifier {
+	var out []asn1.ObjectIdentifier
+	for s := range extNames {
+		var oid asn1.ObjectIdentifier
+		for _, part := range strings.Split(s, ".") {
+			n, err := strconv.Atoi(part)
+			if err != nil {
+				return out
+			}
+			oid = append(oid, n)
+		}
+		out = append(out, oid)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
 }
