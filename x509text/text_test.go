@@ -44,7 +44,7 @@ func goCerts(t testing.TB) map[string][]byte {
 			c.OCSPServer = []string{"http://ocsp.example"}
 			c.IssuingCertificateURL = []string{"http://ca.example/ca.crt"}
 			c.CRLDistributionPoints = []string{"http://ca.example/ca.crl", "ldap://ca.example/x"}
-			c.PolicyIdentifiers = []asn1.ObjectIdentifier{{2, 23, 140, 1, 2, 2}, {1, 3, 6, 1, 4, 1, 1}}
+			c.Policies = []x509.OID{mustOID("2.23.140.1.2.2"), mustOID("1.3.6.1.4.1.1")}
 			c.SubjectKeyId = []byte{1, 2, 3, 4}
 		}))
 	if err != nil {
@@ -150,4 +150,10 @@ func TestHelpers(t *testing.T) {
 	if !strings.HasPrefix(slashName([]byte{0x30, 0x00}), "") || slashName([]byte{1}) != "<invalid name>" {
 		t.Error("slashName")
 	}
+}
+
+// mustOID parses a constant dotted OID.
+func mustOID(dotted string) x509.OID {
+	oid, _ := x509.ParseOID(dotted)
+	return oid
 }

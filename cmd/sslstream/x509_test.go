@@ -5,14 +5,13 @@ import (
 	"context"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"math/big"
 	"net/url"
-	"os/exec"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -220,6 +219,8 @@ func makeX509Shapes() (*x509Shapes, error) {
 	self("nameconstraints-excluded.pem", "ec256.key", "/CN=NC2", "-extensions", "nconly")
 	self("unknown-ext.pem", "ec256.key", "/CN=unknown", "-extensions", "unknown")
 	self("usage.pem", "ec256.key", "/CN=usage", "-extensions", "usage")
+	self("sct.pem", "ec256.key", "/CN=sct.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 1, 3))
+	self("sct-unsupported.pem", "ec256.key", "/CN=sct2.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 2))
 	if firstErr != nil {
 		return nil, firstErr
 	}
@@ -236,7 +237,7 @@ func makeX509Shapes() (*x509Shapes, error) {
 			c.OCSPServer = []string{"http://ocsp.go.example"}
 			c.IssuingCertificateURL = []string{"http://go.example/ca.der"}
 			c.CRLDistributionPoints = []string{"http://go.example/ca.crl"}
-			c.PolicyIdentifiers = []asn1.ObjectIdentifier{{2, 23, 140, 1, 2, 1}}
+			c.Policies = []x509.OID{mustOID("2.23.140.1.2.1")}
 			c.PermittedDNSDomains = nil
 		})))
 	expired := st.Cert(root.Leaf("expired.example", minipki.Expired()))
@@ -259,6 +260,52 @@ func makeX509Shapes() (*x509Shapes, error) {
 	return s, nil
 }
 
+// sctListHex builds a CT SCT list extension value (RFC 6962 3.3), as
+// openssl -addext DER: takes it, from these SCTs: 0 a v1 ECDSA SCT, 1 a v1
+// RSA SCT with extensions, 2 one signed with SHA-1 (which openssl does not
+// decode), 3 one of an unknown version.
+func sctListHex(which ...int) string {
+	one := func(ver byte, logID byte, ms uint64, ext []byte, hash, sig byte, sigBytes []byte) []byte {
+		b := []byte{ver}
+		for i := 0; i < 32; i++ {
+			b = append(b, logID+byte(i))
+		}
+		for i := 7; i >= 0; i-- {
+			b = append(b, byte(ms>>(8*i)))
+		}
+		b = append(b, byte(len(ext)>>8), byte(len(ext)))
+		b = append(b, ext...)
+		b = append(b, hash, sig, byte(len(sigBytes)>>8), byte(len(sigBytes)))
+		b = append(b, sigBytes...)
+		return append([]byte{byte(len(b) >> 8), byte(len(b))}, b...)
+	}
+	seq := func(from, n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(from + i)
+		}
+		return b
+	}
+	ecdsaSig := append(append([]byte{0x30, 0x44, 0x02, 0x20}, seq(1, 32)...), append([]byte{0x02, 0x20}, seq(40, 32)...)...)
+	scts := [][]byte{
+		one(0, 0x10, 1521143723637, nil, 4, 3, ecdsaSig),
+		one(0, 0xa0, 1521143723000, []byte{1, 2}, 4, 1, seq(200, 56)),
+		one(0, 0x00, 0, nil, 2, 3, []byte{0x30, 0x00}),
+		one(1, 0x00, 5, nil, 4, 3, []byte{0x30, 0x00}),
+	}
+	var list []byte
+	for _, w := range which {
+		list = append(list, scts[w]...)
+	}
+	tls := append([]byte{byte(len(list) >> 8), byte(len(list))}, list...)
+	der := append([]byte{0x04, 0x82, byte(len(tls) >> 8), byte(len(tls))}, tls...)
+	parts := make([]string, len(der))
+	for i, c := range der {
+		parts[i] = fmt.Sprintf("%02x", c)
+	}
+	return strings.Join(parts, ":")
+}
+
 // x509OptionSets are the option lists compared with openssl on every shape,
 // in openssl's spelling (ours accepts it unchanged).
 var x509OptionSets = [][]string{
@@ -274,7 +321,7 @@ var x509OptionSets = [][]string{
 	{"-noout", "-subject", "-issuer", "-nameopt", "RFC2253"},
 	{"-noout", "-ext", "subjectAltName"},
 	{"-noout", "-ext", "basicConstraints,keyUsage,extendedKeyUsage,subjectKeyIdentifier,authorityKeyIdentifier"},
-	{"-noout", "-ext", "certificatePolicies,crlDistributionPoints,authorityInfoAccess,nameConstraints,issuerAltName,subjectInfoAccess,policyConstraints,inhibitAnyPolicy,policyMappings,tlsfeature,noCheck,nsComment,nsCertType,freshestCRL,privateKeyUsagePeriod,ct_precert_poison,nsBaseUrl"},
+	{"-noout", "-ext", "certificatePolicies,crlDistributionPoints,authorityInfoAccess,nameConstraints,issuerAltName,subjectInfoAccess,policyConstraints,inhibitAnyPolicy,policyMappings,tlsfeature,noCheck,nsComment,nsCertType,freshestCRL,privateKeyUsagePeriod,ct_precert_poison,ct_precert_scts,nsBaseUrl"},
 	{"-noout", "-checkend", "0"},
 	{"-noout", "-checkend", "315360000"},
 	{"-noout", "-pubkey"},
@@ -335,6 +382,42 @@ func TestX509ShapeCount(t *testing.T) {
 	s := getX509Shapes(t)
 	if len(s.names) < 20 {
 		t.Fatalf("only %d certificate shapes", len(s.names))
+	}
+}
+
+// TestX509ShapesHaveFeatures makes sure each shape holds what it is there
+// for, so that matching openssl means matching on that feature.
+func TestX509ShapesHaveFeatures(t *testing.T) {
+	t.Parallel()
+	s := getX509Shapes(t)
+	for name, wants := range map[string][]string{
+		"v1.pem":              {"Version: 1 (0x0)"},
+		"leaf-ec384.pem":      {"NIST CURVE: P-384", "keyid:", "DirName:/C=DE/O=Foo, Inc./CN=Test CA", "serial:"},
+		"ec521.pem":           {"NIST CURVE: P-521", "ecdsa-with-SHA512", "pathlen:1"},
+		"rsa.pem":             {"Public-Key: (2048 bit)", "Exponent: 65537 (0x10001)"},
+		"rsa-pss.pem":         {"rsassaPss", "Salt Length: 0x20"},
+		"rsa-pss-sha1.pem":    {"sha1 (default)"},
+		"ed25519.pem":         {"ED25519 Public-Key:"},
+		"serial-long.pem":     {"80:11:22:33"},
+		"serial-2pow63.pem":   {"\n            80:00:00:00:00:00:00:00\n"},
+		"names-utf8.pem":      {"OU = a + OU = b", "F\\C3\\B6\\C3\\B6", `\"Inc\"`, "DC = com"},
+		"san-all.pem":         {"IP Address:2001:DB8:0:0:0:0:0:1", "DirName:/C=US/O=Dir Org/OU=a\\/b\\+c/CN=Dir Name", "othername: UPN::", "othername: 1.2.3.5::<unsupported>", "Registered ID:1.2.3.4.5", "URI:spiffe://"},
+		"policies.pem":        {"CPS: http://cps.example/cps", "Numbers: 1, 2, 3", "Explicit Text: Only explicit", "Number: 7", "Policy: X509v3 Any Policy", "Policy Mappings"},
+		"cdp.pem":             {"Reasons:", "CRL Issuer:", "Freshest CRL"},
+		"aia.pem":             {"OCSP - URI:", "CA Issuers - DirName:", "CA Repository - URI:", "AD Time Stamping - URI:"},
+		"nameconstraints.pem": {"Name Constraints: critical", "IP:2001:DB8:0:0:0:0:0:0/FFFF:FFFF:FFFF:0:0:0:0:0", "othername:UPN:upn", "othername:<unsupported>"},
+		"unknown-ext.pem":     {"1.2.3.4.5.7: critical", "CT Precertificate Poison: critical", "qcStatements", "Private Key Usage Period", "Netscape Cert Type"},
+		"usage.pem":           {"Decipher Only", "Extended Key Usage: critical", "status_request_v2", "OCSP No Check"},
+		"sct.pem":             {"Signed Certificate Timestamp:", "Timestamp : Mar 15 19:55:23.637 2018 GMT", "Extensions: 01:02", "Version   : unknown", "sha256WithRSAEncryption"},
+		"go-leaf.pem":         {"Policy: 2.23.140.1.2.1", "URI:https://go.example/u"},
+		"go-intermediate.pem": {"Permitted:", "Excluded:"},
+	} {
+		r := runX509InProcess(s.dir, nil, "-in", name, "-text", "-noout")
+		for _, w := range wants {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%s: -text lacks %q", name, w)
+			}
+		}
 	}
 }
 
@@ -540,4 +623,10 @@ func TestX509PEMRoundTrip(t *testing.T) {
 	if blk == nil || got == nil || !bytes.Equal(blk.Bytes, got.Bytes) {
 		t.Fatalf("PEM output is not the certificate:\n%s", r.stdout)
 	}
+}
+
+// mustOID parses a constant dotted OID.
+func mustOID(dotted string) x509.OID {
+	oid, _ := x509.ParseOID(dotted)
+	return oid
 }
