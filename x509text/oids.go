@@ -145,6 +145,7 @@ var extNames = map[string][2]string{
 	"2.16.840.1.113730.1.8":  {"nsCaPolicyUrl", "Netscape CA Policy Url"},
 	"2.16.840.1.113730.1.12": {"nsSslServerName", "Netscape SSL Server Name"},
 	"1.3.6.1.5.5.7.1.3":      {"qcStatements", "qcStatements"},
+	"2.23.42.7.0":            {"setCext-hashedRoot", "setCext-hashedRoot"},
 }
 
 // oidText is OpenSSL's i2a_ASN1_OBJECT: the long name when OpenSSL has one,

@@ -630,3 +630,44 @@ func mustOID(dotted string) x509.OID {
 	oid, _ := x509.ParseOID(dotted)
 	return oid
 }
+
+// TestX509SystemCAs compares -text (both name forms) on the real CA
+// certificates of the machine's OpenSSL directory, when it has any.
+func TestX509SystemCAs(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	dir := "/etc/ssl/certs"
+	if d := os.Getenv("SSL_CERT_DIR"); d != "" {
+		dir = filepath.SplitList(d)[0]
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pem"))
+	if len(files) == 0 {
+		t.Skipf("no *.pem certificates in %s (Debian package ca-certificates)", dir)
+	}
+	if len(files) > 400 {
+		files = files[:400]
+	}
+	same := 0
+	for i, f := range files {
+		ok := true
+		sets := [][]string{{"-in", f, "-text", "-noout"}}
+		if i%4 == 0 { // the RFC 2253 form on a quarter of them, to keep the test short
+			sets = append(sets, []string{"-in", f, "-noout", "-text", "-nameopt", "RFC2253", "-fingerprint", "-sha256"})
+		}
+		for _, args := range sets {
+			want := openssl(t, "", append([]string{"x509"}, args...)...)
+			got := runX509InProcess("", nil, append([]string(nil), args...)...)
+			if want.code != 0 {
+				continue // not a certificate openssl reads
+			}
+			if diff := cmp.Diff(want.stdout, got.stdout); diff != "" || got.code != 0 {
+				t.Errorf("x509 %s: differs from openssl (-openssl +ours):\n%s%s", strings.Join(args, " "), diff, got.stderr)
+				ok = false
+			}
+		}
+		if ok {
+			same++
+		}
+	}
+	t.Logf("%d of %d system CA certificates identical to openssl", same, len(files))
+}
