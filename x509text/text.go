@@ -31,6 +31,9 @@ type Options struct {
 	// Extensions, when not nil, selects the extensions printed (as
 	// `openssl x509 -ext NAMES -text` shows only those); nil prints all.
 	Extensions func(id asn1.ObjectIdentifier) bool
+	// Aux, when not nil, is the trust information of a TRUSTED CERTIFICATE
+	// block, printed after the signature as openssl does.
+	Aux *Aux
 }
 
 // Text returns what `openssl x509 -text -noout` prints for c.
@@ -82,6 +85,9 @@ func Text(c *x509.Certificate, o Options) string {
 	}
 	sig := c.Signature
 	writeSigAlg(&b, t.sigAlg, &sig)
+	if o.Aux != nil {
+		b.WriteString(o.Aux.text())
+	}
 	return b.String()
 }
 

@@ -21,6 +21,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/sslstream/sslstream/dn"
 	"github.com/sslstream/sslstream/keyfile"
 	"github.com/sslstream/sslstream/x509text"
@@ -75,8 +78,12 @@ and the full -text output.`,
 			fs.BoolVar(&o.noout, "noout", false, "do not write the certificate")
 			for _, p := range x509PrintFlags {
 				f := &orderFlag{o: o, marks: p.marks}
-				for _, n := range p.names {
-					fs.Var(f, n, p.usage)
+				for i, n := range p.names {
+					usage := p.usage
+					if i > 0 {
+						usage = "the same as --" + p.names[0]
+					}
+					fs.Var(f, n, usage)
 				}
 			}
 			fs.Var(&extFlag{o: o}, "ext", "print the extensions of the comma-separated short `NAMES` (subjectAltName,basicConstraints,...)")
@@ -128,6 +135,7 @@ var x509PrintFlags = []struct {
 	{[]string{"email"}, []string{"email"}, "print the e-mail addresses (subject emailAddress and subjectAltName)"},
 	{[]string{"ocsp_uri", "ocsp-uri"}, []string{"ocsp_uri"}, "print the OCSP responder URIs"},
 	{[]string{"ocspid"}, []string{"ocspid"}, "print the OCSP hashes of the subject name and public key"},
+	{[]string{"alias"}, []string{"alias"}, "print the alias of a TRUSTED CERTIFICATE (<No Alias> if none)"},
 }
 
 // x509Options is one x509 command line.
@@ -142,6 +150,9 @@ type x509Options struct {
 	extNames string
 	digest   string
 	checkend *int64
+	// aux holds the trust settings of certificates read from TRUSTED
+	// CERTIFICATE blocks.
+	aux map[*x509.Certificate]*x509text.Aux
 }
 
 func (o *x509Options) mark(what string) {
@@ -243,6 +254,7 @@ func runX509(e *env, o *x509Options) error {
 	if !o.all {
 		certs = certs[:1]
 	}
+	o.aux = trustSettings(data, certs)
 	var out bytes.Buffer
 	expired := false
 	for _, c := range certs {
@@ -330,6 +342,39 @@ func parseX509Input(data []byte, name, inform string) ([]*x509.Certificate, erro
 	return certs, nil
 }
 
+// trustSettings finds the trust settings (X509_CERT_AUX) that follow the
+// certificates of TRUSTED CERTIFICATE blocks in PEM data.
+func trustSettings(data []byte, certs []*x509.Certificate) map[*x509.Certificate]*x509text.Aux {
+	out := map[*x509.Certificate]*x509text.Aux{}
+	rest := data
+	for len(rest) > 0 {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "TRUSTED CERTIFICATE" {
+			continue
+		}
+		in := cryptobyte.String(b.Bytes)
+		var der cryptobyte.String
+		if !in.ReadASN1Element(&der, cbasn1.SEQUENCE) || in.Empty() {
+			continue
+		}
+		aux, ok := x509text.ParseAux(in)
+		if !ok {
+			continue
+		}
+		for _, c := range certs {
+			if _, done := out[c]; !done && bytes.Equal(c.Raw, der) {
+				out[c] = aux
+				break
+			}
+		}
+	}
+	return out
+}
+
 // printX509 writes one certificate's outputs in command-line order and
 // reports whether -checkend found it expiring.
 func printX509(w *bytes.Buffer, stderr io.Writer, c *x509.Certificate, o *x509Options) (bool, error) {
@@ -345,7 +390,13 @@ func printX509(w *bytes.Buffer, stderr io.Writer, c *x509.Certificate, o *x509Op
 	for _, it := range items {
 		switch it.what {
 		case "text":
-			w.WriteString(x509text.Text(c, x509text.Options{Names: o.names, Extensions: o.extFilter()}))
+			w.WriteString(x509text.Text(c, x509text.Options{Names: o.names, Extensions: o.extFilter(), Aux: o.aux[c]}))
+		case "alias":
+			if a := o.aux[c]; a != nil && a.HasAlias {
+				w.WriteString(a.Alias + "\n")
+			} else {
+				w.WriteString("<No Alias>\n")
+			}
 		case "subject":
 			w.WriteString("subject=" + x509text.Name(c.RawSubject, o.names) + "\n")
 		case "issuer":

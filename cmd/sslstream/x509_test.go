@@ -221,6 +221,9 @@ func makeX509Shapes() (*x509Shapes, error) {
 	self("usage.pem", "ec256.key", "/CN=usage", "-extensions", "usage")
 	self("sct.pem", "ec256.key", "/CN=sct.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 1, 3))
 	self("sct-unsupported.pem", "ec256.key", "/CN=sct2.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 2))
+	ossl("x509", "-in", "ca-ec256.pem", "-addtrust", "serverAuth", "-setalias", "My Alias, Ünï", "-out", "trusted-alias.pem")
+	ossl("x509", "-in", "rsa.pem", "-addtrust", "clientAuth", "-addtrust", "serverAuth", "-addreject", "emailProtection", "-out", "trusted-reject.pem")
+	s.names = append(s.names, "trusted-alias.pem", "trusted-reject.pem")
 	if firstErr != nil {
 		return nil, firstErr
 	}
@@ -327,7 +330,7 @@ var x509OptionSets = [][]string{
 	{"-noout", "-pubkey"},
 	{"-subject"},
 	{"-outform", "DER"},
-	{"-noout", "-modulus", "-email", "-ocsp_uri", "-ocspid"},
+	{"-noout", "-modulus", "-email", "-ocsp_uri", "-ocspid", "-alias"},
 	{"-noout", "-serial", "-text", "-subject", "-ext", "subjectKeyIdentifier", "-pubkey", "-dates", "-checkend", "60"},
 }
 
