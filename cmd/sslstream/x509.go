@@ -91,6 +91,8 @@ and the full -text output.`,
 				fs.Var(&digestFlag{o: o, name: d}, d, "digest for -fingerprint: "+d+" (default sha1)")
 			}
 			fs.Var(&checkendFlag{o: o}, "checkend", "exit 1 if the certificate expires within `SECONDS`, else 0")
+			dateopt := &choice{value: "rfc_822", allowed: []string{"rfc_822", "iso_8601"}}
+			fs.Var(dateopt, "dateopt", "`FORMAT` of -startdate and -enddate: rfc_822 (Jan  2 15:04:05 2006 GMT) or iso_8601 (2006-01-02 15:04:05Z)")
 			nameopt := &choice{value: "oneline", allowed: []string{"oneline", "RFC2253", "rfc2253"}}
 			fs.Var(nameopt, "nameopt", "name `FORMAT` of -subject, -issuer and -text: oneline (openssl's default) or RFC2253")
 			fs.BoolVar(&o.all, "all", false, "process every certificate of the input, not only the first")
@@ -99,6 +101,7 @@ and the full -text output.`,
 				if len(args) > 0 {
 					return usagef("unexpected argument %q (the input is given with -in FILE)", args[0])
 				}
+				o.iso8601 = dateopt.value == "iso_8601"
 				o.inform = strings.ToUpper(informC.value)
 				o.outform = strings.ToUpper(outformC.value)
 				if strings.EqualFold(nameopt.value, "RFC2253") {
@@ -142,6 +145,7 @@ var x509PrintFlags = []struct {
 type x509Options struct {
 	in, out, inform, outform string
 	noout, all, asJSON       bool
+	iso8601                  bool // -dateopt iso_8601
 	names                    x509text.NameFormat
 	// num counts print options; pos is the position of each output, the
 	// last one given winning, as openssl numbers them.
@@ -234,8 +238,8 @@ func (f *checkendFlag) String() string {
 // Set parses the number of seconds.
 func (f *checkendFlag) Set(v string) error {
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return fmt.Errorf("%q is not a number of seconds (0 or more)", v)
+	if err != nil || n > 1<<40 || n < -(1<<40) {
+		return fmt.Errorf("%q is not a number of seconds", v)
 	}
 	f.o.checkend = &n
 	return nil
@@ -342,6 +346,14 @@ func parseX509Input(data []byte, name, inform string) ([]*x509.Certificate, erro
 	return certs, nil
 }
 
+// date formats -startdate and -enddate as -dateopt says.
+func (o *x509Options) date(t time.Time) string {
+	if o.iso8601 {
+		return t.UTC().Format("2006-01-02 15:04:05Z")
+	}
+	return x509text.Time(t)
+}
+
 // trustSettings finds the trust settings (X509_CERT_AUX) that follow the
 // certificates of TRUSTED CERTIFICATE blocks in PEM data.
 func trustSettings(data []byte, certs []*x509.Certificate) map[*x509.Certificate]*x509text.Aux {
@@ -404,9 +416,9 @@ func printX509(w *bytes.Buffer, stderr io.Writer, c *x509.Certificate, o *x509Op
 		case "serial":
 			w.WriteString("serial=" + x509text.Serial(c.SerialNumber) + "\n")
 		case "startdate":
-			w.WriteString("notBefore=" + x509text.Time(c.NotBefore) + "\n")
+			w.WriteString("notBefore=" + o.date(c.NotBefore) + "\n")
 		case "enddate":
-			w.WriteString("notAfter=" + x509text.Time(c.NotAfter) + "\n")
+			w.WriteString("notAfter=" + o.date(c.NotAfter) + "\n")
 		case "fingerprint":
 			label, sum := fingerprint(c, o.digest)
 			w.WriteString(label + " Fingerprint=" + colonUpper(sum) + "\n")

@@ -327,6 +327,7 @@ var x509OptionSets = [][]string{
 	{"-noout", "-ext", "certificatePolicies,crlDistributionPoints,authorityInfoAccess,nameConstraints,issuerAltName,subjectInfoAccess,policyConstraints,inhibitAnyPolicy,policyMappings,tlsfeature,noCheck,nsComment,nsCertType,freshestCRL,privateKeyUsagePeriod,ct_precert_poison,ct_precert_scts,nsBaseUrl"},
 	{"-noout", "-checkend", "0"},
 	{"-noout", "-checkend", "315360000"},
+	{"-noout", "-checkend", "-86400", "-dates", "-dateopt", "iso_8601"},
 	{"-noout", "-pubkey"},
 	{"-subject"},
 	{"-outform", "DER"},
@@ -520,6 +521,9 @@ func TestX509Errors(t *testing.T) {
 	r := runX509InProcess(s.dir, nil, "-in", "rsa.pem", "-checkend", "soon")
 	wantCode(t, r, 1)
 	wantContains(t, "stderr", r.stderr, "not a number of seconds")
+	r = runX509InProcess(s.dir, nil, "-in", "rsa.pem", "-nameopt", "multiline")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "is not one of oneline, RFC2253")
 }
 
 // TestX509OutFile: -out writes what stdout would get.
