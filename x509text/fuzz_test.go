@@ -63,5 +63,18 @@ func FuzzExtension(f *testing.F) {
 				t.Fatalf("Extension %s: %q", id, s)
 			}
 		}
+		// The other decoders that read raw bytes: names, public keys,
+		// RSASSA-PSS parameters, trust settings.
+		Name(value, RFC2253)
+		Name(value, OneLine)
+		slashName(value)
+		truncatedSlashName(value)
+		pssParams(value, 8)
+		var b strings.Builder
+		writePublicKey(&b, value)
+		writeSigAlg(&b, value, &value)
+		if a, ok := ParseAux(value); ok {
+			_ = a.text()
+		}
 	})
 }
