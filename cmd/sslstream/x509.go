@@ -25,6 +25,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/internal/safefile"
 	"github.com/sslstream/sslstream/keyfile"
 	"github.com/sslstream/sslstream/x509text"
 )
@@ -299,17 +300,7 @@ func readX509Input(e *env, in string) (string, []byte, error) {
 		}
 		return "<stdin>", data, nil
 	}
-	st, err := os.Stat(in)
-	if err != nil {
-		return "", nil, fmt.Errorf("%s: cannot read certificate: %w", in, errors.Unwrap(err))
-	}
-	if !st.Mode().IsRegular() {
-		return "", nil, fmt.Errorf("%s: not a regular file", in)
-	}
-	if st.Size() > maxX509Input {
-		return "", nil, fmt.Errorf("%s: %d bytes, too large for a certificate file", in, st.Size())
-	}
-	data, err := os.ReadFile(in)
+	data, err := safefile.Read(in, maxX509Input)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: cannot read certificate: %w", in, err)
 	}
