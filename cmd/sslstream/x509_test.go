@@ -221,6 +221,13 @@ func makeX509Shapes() (*x509Shapes, error) {
 	self("usage.pem", "ec256.key", "/CN=usage", "-extensions", "usage")
 	self("sct.pem", "ec256.key", "/CN=sct.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 1, 3))
 	self("sct-unsupported.pem", "ec256.key", "/CN=sct2.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 2))
+	// T61String and BMPString values, as old CAs have them: openssl's
+	// "default" string mask picks the smallest type that holds each value.
+	if err := os.WriteFile(filepath.Join(dir, "t61.cnf"), []byte("[req]\ndistinguished_name = dn\nstring_mask = default\n[dn]\n[v3]\nauthorityKeyIdentifier = keyid,issuer:always\nsubjectAltName = dirName:d\n[d]\nO = Caf\u00e9\nCN = \u65e5\u672c\n"), 0o600); err != nil {
+		return nil, err
+	}
+	ossl("req", "-x509", "-config", "t61.cnf", "-key", "ec256.key", "-utf8", "-subj", "/C=JP/O=Föö/OU=Zürich+OU=x/CN=日本語", "-extensions", "v3", "-out", "names-t61-bmp.pem")
+	s.names = append(s.names, "names-t61-bmp.pem")
 	ossl("x509", "-in", "ca-ec256.pem", "-addtrust", "serverAuth", "-setalias", "My Alias, Ünï", "-out", "trusted-alias.pem")
 	ossl("x509", "-in", "rsa.pem", "-addtrust", "clientAuth", "-addtrust", "serverAuth", "-addreject", "emailProtection", "-out", "trusted-reject.pem")
 	s.names = append(s.names, "trusted-alias.pem", "trusted-reject.pem")
@@ -404,6 +411,7 @@ func TestX509ShapesHaveFeatures(t *testing.T) {
 		"ed25519.pem":         {"ED25519 Public-Key:"},
 		"serial-long.pem":     {"80:11:22:33"},
 		"serial-2pow63.pem":   {"\n            80:00:00:00:00:00:00:00\n"},
+		"names-t61-bmp.pem":   {"OU = x + OU = Z\\C3\\BCrich", "CN = \\E6\\97\\A5", "DirName:/C=JP/O=F\\xF6\\xF6/OU=x+OU=Z\\xFCrich/CN=e\\xE5g,\\x8A\\x9E"},
 		"names-utf8.pem":      {"OU = a + OU = b", "F\\C3\\B6\\C3\\B6", `\"Inc\"`, "DC = com"},
 		"san-all.pem":         {"IP Address:2001:DB8:0:0:0:0:0:1", "DirName:/C=US/O=Dir Org/OU=a\\/b\\+c/CN=Dir Name", "othername: UPN::", "othername: 1.2.3.5::<unsupported>", "Registered ID:1.2.3.4.5", "URI:spiffe://"},
 		"policies.pem":        {"CPS: http://cps.example/cps", "Numbers: 1, 2, 3", "Explicit Text: Only explicit", "Number: 7", "Policy: X509v3 Any Policy", "Policy Mappings"},
