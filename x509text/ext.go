@@ -141,7 +141,7 @@ func extensionBody(oid string, v []byte, indent int) (string, bool) {
 			items = append(items, oidText(o))
 		}
 		return valueList(items, pad, false), true
-	case oidSubjectAltName, oidIssuerAltName:
+	case oidSubjectAltName, oidIssuerAltName, oidCertIssuer:
 		names, ok := readGeneralNames(&in)
 		if !ok || !in.Empty() {
 			return "", false
@@ -203,7 +203,7 @@ func extensionBody(oid string, v []byte, indent int) (string, bool) {
 			return "", false
 		}
 		return valueList(items, pad, false), true
-	case oidInhibitAnyPolicy:
+	case oidInhibitAnyPolicy, oidCRLNumber, oidDeltaCRL:
 		n := new(big.Int)
 		if !in.ReadASN1Integer(n) || !in.Empty() {
 			return "", false
@@ -294,16 +294,16 @@ var nsCertTypeNames = []string{"SSL Client", "SSL Server", "S/MIME", "Object Sig
 var reasonNames = []string{"Unused", "Key Compromise", "CA Compromise", "Affiliation Changed",
 	"Superseded", "Cessation Of Operation", "Certificate Hold", "Privilege Withdrawn", "AA Compromise"}
 
-// intText is OpenSSL's i2s_ASN1_INTEGER: decimal when the value fits 64
-// bits, else 0x and hex.
+// intText is OpenSSL's i2s_ASN1_INTEGER: decimal below 128 bits, else 0x
+// and upper-case hex.
 func intText(n *big.Int) string {
-	if n.IsInt64() {
+	if new(big.Int).Abs(n).BitLen() < 128 {
 		return n.String()
 	}
 	if n.Sign() < 0 {
-		return "-0x" + strings.ToUpper(new(big.Int).Neg(n).Text(16))
+		return "-0x" + Serial(new(big.Int).Neg(n))
 	}
-	return "0x" + strings.ToUpper(n.Text(16))
+	return "0x" + Serial(n)
 }
 
 // integerBody decodes the content octets of an INTEGER (for implicitly

@@ -220,6 +220,11 @@ func makeX509Shapes() (*x509Shapes, error) {
 	self("unknown-ext.pem", "ec256.key", "/CN=unknown", "-extensions", "unknown")
 	self("usage.pem", "ec256.key", "/CN=usage", "-extensions", "usage")
 	self("sct.pem", "ec256.key", "/CN=sct.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 1, 3))
+	self("more-exts.pem", "ec256.key", "/CN=more", "-addext", "2.5.29.20=DER:02:01:05",
+		"-addext", "2.5.29.27=DER:02:11:01:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00",
+		"-addext", "2.5.29.29=DER:30:05:82:03:61:2e:62", "-addext", "1.3.6.1.5.5.7.1.2=DER:30:00",
+		"-addext", "extendedKeyUsage=1.3.6.1.5.5.7.3.21,1.3.6.1.5.5.7.3.27,1.3.6.1.5.5.7.3.30",
+		"-addext", "basicConstraints=critical,CA:TRUE,pathlen:4294967296")
 	self("sct-unsupported.pem", "ec256.key", "/CN=sct2.example", "-addext", "1.3.6.1.4.1.11129.2.4.2=DER:"+sctListHex(0, 2))
 	// T61String and BMPString values, as old CAs have them: openssl's
 	// "default" string mask picks the smallest type that holds each value.
