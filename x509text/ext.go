@@ -19,6 +19,10 @@ import (
 // decoded value indented four more, then a newline. `openssl x509 -ext`
 // prints the same at indent 0.
 func Extension(id asn1.ObjectIdentifier, critical bool, value []byte, indent int) string {
+	return extension(id, critical, value, indent, UnknownRaw)
+}
+
+func extension(id asn1.ObjectIdentifier, critical bool, value []byte, indent int, mode UnknownMode) string {
 	var sb strings.Builder
 	sb.WriteString(strings.Repeat(" ", indent))
 	sb.WriteString(oidText(id))
@@ -29,7 +33,18 @@ func Extension(id asn1.ObjectIdentifier, critical bool, value []byte, indent int
 	sb.WriteString("\n")
 	body, ok := extensionBody(id.String(), value, indent+4)
 	if !ok {
-		body = strings.Repeat(" ", indent+4) + stringPrint(value)
+		pad := strings.Repeat(" ", indent+4)
+		known := decoded[id.String()]
+		switch {
+		case mode == UnknownError && known:
+			body = pad + "<Parse Error>"
+		case mode == UnknownError:
+			body = pad + "<Not Supported>"
+		case mode == UnknownDump:
+			body = dump(value, indent+4)
+		default:
+			body = pad + stringPrint(value)
+		}
 	}
 	sb.WriteString(body)
 	sb.WriteString("\n")
@@ -692,4 +707,59 @@ func generalizedTime(b []byte) (string, bool) {
 		return "", false
 	}
 	return Time(t), true
+}
+
+// decoded are the extension types extensionBody decodes, for telling a
+// value that does not decode from a type that is not supported.
+var decoded = map[string]bool{
+	oidSubjectKeyID: true, oidAuthorityKeyID: true, oidBasicConstraints: true, oidKeyUsage: true,
+	oidNSCertType: true, oidExtKeyUsage: true, oidSubjectAltName: true, oidIssuerAltName: true,
+	oidCertIssuer: true, oidAuthorityInfo: true, oidSubjectInfo: true, oidCertPolicies: true,
+	oidCRLDistPoints: true, oidFreshestCRL: true, oidNameConstraints: true, oidPolicyMappings: true,
+	oidPolicyConstr: true, oidInhibitAnyPolicy: true, oidCRLNumber: true, oidDeltaCRL: true,
+	oidTLSFeature: true, oidOCSPNoCheck: true, oidCTPoison: true, oidNSComment: true,
+	"2.16.840.1.113730.1.2": true, "2.16.840.1.113730.1.3": true, "2.16.840.1.113730.1.4": true,
+	"2.16.840.1.113730.1.7": true, "2.16.840.1.113730.1.8": true, "2.16.840.1.113730.1.12": true,
+	oidSCTList: true, oidPrivKeyUsage: true,
+}
+
+// dump is OpenSSL's BIO_dump_indent: rows of offset, hex bytes (a '-'
+// after the eighth) and the bytes as ASCII, fewer a row the deeper the
+// indent; each row ends with a newline.
+func dump(b []byte, indent int) string {
+	if indent > 128 {
+		indent = 128
+	}
+	less := indent
+	if less > 6 {
+		less = 6
+	}
+	width := 16 - (indent-less+3)/4
+	pad := strings.Repeat(" ", indent)
+	var sb strings.Builder
+	for row := 0; row*width < len(b); row++ {
+		fmt.Fprintf(&sb, "%s%04x - ", pad, row*width)
+		for j := 0; j < width; j++ {
+			k := row*width + j
+			if k >= len(b) {
+				sb.WriteString("   ")
+				continue
+			}
+			sep := byte(' ')
+			if j == 7 {
+				sep = '-'
+			}
+			fmt.Fprintf(&sb, "%02x%c", b[k], sep)
+		}
+		sb.WriteString("  ")
+		for j := 0; j < width && row*width+j < len(b); j++ {
+			c := b[row*width+j]
+			if c < ' ' || c > '~' {
+				c = '.'
+			}
+			sb.WriteByte(c)
+		}
+		sb.WriteByte('\n')
+	}
+	return sb.String()
 }

@@ -34,58 +34,110 @@ type Options struct {
 	// Aux, when not nil, is the trust information of a TRUSTED CERTIFICATE
 	// block, printed after the signature as openssl does.
 	Aux *Aux
+	// Omit leaves parts out, as openssl's -certopt no_* options do.
+	Omit Part
+	// Unknown is how extensions that are not decoded are shown
+	// (-certopt ext_default, ext_error, ext_dump).
+	Unknown UnknownMode
 }
+
+// Part is a set of parts of the -text output.
+type Part uint
+
+// The parts -certopt can leave out.
+const (
+	PartHeader     Part = 1 << iota // "Certificate:" and "Data:" (no_header)
+	PartVersion                     // no_version
+	PartSerial                      // no_serial
+	PartSigName                     // the signature algorithm of the TBS part (no_signame)
+	PartIssuer                      // no_issuer
+	PartValidity                    // no_validity
+	PartSubject                     // no_subject
+	PartPubKey                      // no_pubkey
+	PartIDs                         // issuer and subject unique IDs (no_ids)
+	PartExtensions                  // no_extensions
+	PartSigDump                     // the signature at the end (no_sigdump)
+	PartAux                         // trust settings (no_aux)
+)
+
+// UnknownMode says how an extension that is not decoded is printed.
+type UnknownMode int
+
+const (
+	// UnknownRaw prints the raw value with non-printable bytes as '.'
+	// (openssl's default).
+	UnknownRaw UnknownMode = iota
+	// UnknownError prints "<Not Supported>", or "<Parse Error>" for a
+	// known type that does not decode (-certopt ext_error).
+	UnknownError
+	// UnknownDump prints a hex and ASCII dump (-certopt ext_dump).
+	UnknownDump
+)
 
 // Text returns what `openssl x509 -text -noout` prints for c.
 func Text(c *x509.Certificate, o Options) string {
 	var b strings.Builder
 	t := parseTBS(c)
-	b.WriteString("Certificate:\n    Data:\n")
-	v := c.Version - 1
-	if t.ok {
-		v = t.version
+	show := func(p Part) bool { return o.Omit&p == 0 }
+	if show(PartHeader) {
+		b.WriteString("Certificate:\n    Data:\n")
 	}
-	if v >= 0 && v <= 2 {
-		fmt.Fprintf(&b, "        Version: %d (0x%x)\n", v+1, v)
-	} else {
-		fmt.Fprintf(&b, "        Version: Unknown (%d)\n", v)
+	if show(PartVersion) {
+		v := c.Version - 1
+		if t.ok {
+			v = t.version
+		}
+		if v >= 0 && v <= 2 {
+			fmt.Fprintf(&b, "        Version: %d (0x%x)\n", v+1, v)
+		} else {
+			fmt.Fprintf(&b, "        Version: Unknown (%d)\n", v)
+		}
 	}
-	b.WriteString("        Serial Number:")
-	b.WriteString(serialText(c.SerialNumber, 12))
-	b.WriteString("\n")
-	b.WriteString("    ")
-	writeSigAlg(&b, t.tbsSigAlg, nil)
-	b.WriteString("        Issuer: ")
-	b.WriteString(Name(c.RawIssuer, o.Names))
-	b.WriteString("\n        Validity\n            Not Before: ")
-	b.WriteString(Time(c.NotBefore))
-	b.WriteString("\n            Not After : ")
-	b.WriteString(Time(c.NotAfter))
-	b.WriteString("\n        Subject: ")
-	b.WriteString(Name(c.RawSubject, o.Names))
-	b.WriteString("\n")
-	writePublicKey(&b, c.RawSubjectPublicKeyInfo)
-	if t.issuerUID != nil {
+	if show(PartSerial) {
+		b.WriteString("        Serial Number:")
+		b.WriteString(serialText(c.SerialNumber, 12))
+		b.WriteString("\n")
+	}
+	if show(PartSigName) {
+		b.WriteString("    ")
+		writeSigAlg(&b, t.tbsSigAlg, nil)
+	}
+	if show(PartIssuer) {
+		b.WriteString("        Issuer: " + Name(c.RawIssuer, o.Names) + "\n")
+	}
+	if show(PartValidity) {
+		b.WriteString("        Validity\n            Not Before: " + Time(c.NotBefore))
+		b.WriteString("\n            Not After : " + Time(c.NotAfter) + "\n")
+	}
+	if show(PartSubject) {
+		b.WriteString("        Subject: " + Name(c.RawSubject, o.Names) + "\n")
+	}
+	if show(PartPubKey) {
+		writePublicKey(&b, c.RawSubjectPublicKeyInfo)
+	}
+	if show(PartIDs) && t.issuerUID != nil {
 		b.WriteString("        Issuer Unique ID: ")
 		b.WriteString(hexDump(t.issuerUID, 18, 12))
 	}
-	if t.subjectUID != nil {
+	if show(PartIDs) && t.subjectUID != nil {
 		b.WriteString("        Subject Unique ID: ")
 		b.WriteString(hexDump(t.subjectUID, 18, 12))
 	}
 	var exts []string
 	for _, e := range c.Extensions {
-		if o.Extensions == nil || o.Extensions(e.Id) {
-			exts = append(exts, Extension(e.Id, e.Critical, e.Value, 12))
+		if show(PartExtensions) && (o.Extensions == nil || o.Extensions(e.Id)) {
+			exts = append(exts, extension(e.Id, e.Critical, e.Value, 12, o.Unknown))
 		}
 	}
 	if len(exts) > 0 {
 		b.WriteString("        X509v3 extensions:\n")
 		b.WriteString(strings.Join(exts, ""))
 	}
-	sig := c.Signature
-	writeSigAlg(&b, t.sigAlg, &sig)
-	if o.Aux != nil {
+	if show(PartSigDump) {
+		sig := c.Signature
+		writeSigAlg(&b, t.sigAlg, &sig)
+	}
+	if show(PartAux) && o.Aux != nil {
 		b.WriteString(o.Aux.text())
 	}
 	return b.String()

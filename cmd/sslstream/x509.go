@@ -94,6 +94,7 @@ and the full -text output.`,
 			fs.Var(&checkendFlag{o: o}, "checkend", "exit 1 if the certificate expires within `SECONDS`, else 0")
 			dateopt := &choice{value: "rfc_822", allowed: []string{"rfc_822", "iso_8601"}}
 			fs.Var(dateopt, "dateopt", "`FORMAT` of -startdate and -enddate: rfc_822 (Jan  2 15:04:05 2006 GMT) or iso_8601 (2006-01-02 15:04:05Z)")
+			fs.Var(&certoptFlag{o: o}, "certopt", "what -text leaves out or how it shows undecoded extensions: a comma `LIST` of no_header, no_version, no_serial, no_signame, no_validity, no_subject, no_issuer, no_pubkey, no_extensions, no_sigdump, no_aux, ca_default, compatible, ext_default, ext_error, ext_dump")
 			nameopt := &choice{value: "oneline", allowed: []string{"oneline", "RFC2253", "rfc2253"}}
 			fs.Var(nameopt, "nameopt", "name `FORMAT` of -subject, -issuer and -text: oneline (openssl's default) or RFC2253")
 			fs.BoolVar(&o.all, "all", false, "process every certificate of the input, not only the first")
@@ -158,6 +159,46 @@ type x509Options struct {
 	// aux holds the trust settings of certificates read from TRUSTED
 	// CERTIFICATE blocks.
 	aux map[*x509.Certificate]*x509text.Aux
+	// omit and unknown are -certopt's.
+	omit    x509text.Part
+	unknown x509text.UnknownMode
+}
+
+// certoptParts are the -certopt names of the parts -text can leave out.
+var certoptParts = map[string]x509text.Part{
+	"no_header": x509text.PartHeader, "no_version": x509text.PartVersion, "no_serial": x509text.PartSerial,
+	"no_signame": x509text.PartSigName, "no_validity": x509text.PartValidity, "no_subject": x509text.PartSubject,
+	"no_issuer": x509text.PartIssuer, "no_pubkey": x509text.PartPubKey,
+	"no_extensions": x509text.PartExtensions, "no_sigdump": x509text.PartSigDump, "no_aux": x509text.PartAux,
+	"ca_default": x509text.PartIssuer | x509text.PartPubKey | x509text.PartHeader | x509text.PartVersion,
+	"compatible": 0,
+}
+
+// certoptFlag is -certopt LIST (repeatable, the options add up).
+type certoptFlag struct{ o *x509Options }
+
+func (f *certoptFlag) String() string { return "" }
+
+// Set applies each option of the comma list.
+func (f *certoptFlag) Set(v string) error {
+	for _, n := range strings.Split(v, ",") {
+		n = strings.TrimSpace(n)
+		if p, ok := certoptParts[n]; ok {
+			f.o.omit |= p
+			continue
+		}
+		switch n {
+		case "ext_default":
+			f.o.unknown = x509text.UnknownRaw
+		case "ext_error":
+			f.o.unknown = x509text.UnknownError
+		case "ext_dump":
+			f.o.unknown = x509text.UnknownDump
+		default:
+			return fmt.Errorf("%q is not a -certopt option this command supports", n)
+		}
+	}
+	return nil
 }
 
 func (o *x509Options) mark(what string) {
@@ -393,7 +434,8 @@ func printX509(w *bytes.Buffer, stderr io.Writer, c *x509.Certificate, o *x509Op
 	for _, it := range items {
 		switch it.what {
 		case "text":
-			w.WriteString(x509text.Text(c, x509text.Options{Names: o.names, Extensions: o.extFilter(), Aux: o.aux[c]}))
+			w.WriteString(x509text.Text(c, x509text.Options{Names: o.names, Extensions: o.extFilter(), Aux: o.aux[c],
+				Omit: o.omit, Unknown: o.unknown}))
 		case "alias":
 			if a := o.aux[c]; a != nil && a.HasAlias {
 				w.WriteString(a.Alias + "\n")

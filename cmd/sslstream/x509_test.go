@@ -326,6 +326,9 @@ func sctListHex(which ...int) string {
 var x509OptionSets = [][]string{
 	{"-text", "-noout"},
 	{"-text", "-noout", "-nameopt", "RFC2253"},
+	{"-text", "-noout", "-certopt", "ext_dump"},
+	{"-text", "-noout", "-certopt", "ext_error"},
+	{"-text", "-noout", "-certopt", "ca_default,no_sigdump", "-certopt", "no_serial,no_aux"},
 	{"-subject", "-issuer", "-serial", "-dates", "-fingerprint", "-noout"},
 	{"-noout", "-fingerprint", "-serial", "-dates", "-issuer", "-subject"},
 	{"-noout", "-enddate", "-subject", "-startdate", "-subject"},
