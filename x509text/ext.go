@@ -735,6 +735,9 @@ func dump(b []byte, indent int) string {
 		less = 6
 	}
 	width := 16 - (indent-less+3)/4
+	if width < 1 { // OpenSSL's formula goes negative past indent 66
+		width = 1
+	}
 	pad := strings.Repeat(" ", indent)
 	var sb strings.Builder
 	for row := 0; row*width < len(b); row++ {

@@ -22,9 +22,9 @@ func FuzzText(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, o := range []Options{{}, {Names: RFC2253}} {
+		for _, o := range []Options{{}, {Names: RFC2253, Unknown: UnknownDump}, {Unknown: UnknownError, Omit: PartHeader | PartSigDump}} {
 			s := Text(c, o)
-			if !strings.HasPrefix(s, "Certificate:\n    Data:\n") || !strings.HasSuffix(s, "\n") {
+			if o.Omit&PartHeader == 0 && !strings.HasPrefix(s, "Certificate:\n    Data:\n") || !strings.HasSuffix(s, "\n") {
 				t.Fatalf("Text lost its frame:\n%s", s)
 			}
 		}
@@ -62,6 +62,8 @@ func FuzzExtension(f *testing.F) {
 			if !strings.HasPrefix(s, "    ") || !strings.HasSuffix(s, "\n") {
 				t.Fatalf("Extension %s: %q", id, s)
 			}
+			_ = extension(id, false, value, 200, UnknownDump)
+			_ = extension(id, false, value, 0, UnknownError)
 		}
 		// The other decoders that read raw bytes: names, public keys,
 		// RSASSA-PSS parameters, trust settings.

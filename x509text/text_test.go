@@ -139,6 +139,12 @@ func TestHelpers(t *testing.T) {
 	if got := hexDump([]byte{1, 2, 3}, 2, 2); got != "  01:02:\n  03\n" {
 		t.Errorf("hexDump = %q", got)
 	}
+	// BIO_dump_indent's layout, as openssl -certopt ext_dump printed it.
+	want := "                0000 - 01 02 03 04 05 06 07 08-09 0a 0b 0c 0d   .............\n" +
+		"                000d - 0e 0f 10 41                              ...A\n"
+	if got := dump([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 'A'}, 16); got != want {
+		t.Errorf("dump = %q", got)
+	}
 	// An extension value that does not decode falls back to the raw form.
 	got := Extension(asn1.ObjectIdentifier{2, 5, 29, 19}, true, []byte{0x30, 0x03, 0x01, 0x01}, 0)
 	if got != "X509v3 Basic Constraints: critical\n    0...\n" {
