@@ -330,9 +330,16 @@ func writeSigAlg(b *strings.Builder, elem []byte, sig *[]byte) {
 		return
 	}
 	b.WriteString("\n")
-	if sig != nil {
-		b.WriteString(hexDump(*sig, 18, 8))
+	if sig == nil {
+		return
 	}
+	if ok && strings.HasPrefix(name, "dsa") {
+		if text, ok := dsaSignature(*sig); ok {
+			b.WriteString(text)
+			return
+		}
+	}
+	b.WriteString(hexDump(*sig, 18, 8))
 }
 
 // pssParams prints RSASSA-PSS-params: hash, mask generation, salt length
@@ -416,6 +423,10 @@ func writePublicKey(b *strings.Builder, spki []byte) {
 				return
 			}
 		}
+	case "1.2.840.10040.4.1":
+		if writeDSAKey(b, params, key) {
+			return
+		}
 	case "1.3.101.112", "1.3.101.113", "1.3.101.110", "1.3.101.111":
 		fmt.Fprintf(b, "                %s Public-Key:\n                pub:\n", oidText(oid))
 		b.WriteString(hexDump(key, 15, 20))
@@ -434,27 +445,61 @@ func writeRSAKey(b *strings.Builder, key []byte) bool {
 		return false
 	}
 	fmt.Fprintf(b, "                Public-Key: (%d bit)\n", n.BitLen())
-	b.WriteString(bnPrint("Modulus", n, 16))
-	b.WriteString(bnPrint("Exponent", e, 16))
+	b.WriteString(bnPrint("Modulus:", n, 16))
+	b.WriteString(bnPrint("Exponent:", e, 16))
 	return true
 }
 
-// bnPrint prints a positive big number as OpenSSL's ASN1_bn_print: on one
-// line as decimal and hex when it fits 64 bits, else as a hex dump (with a
-// leading 00 byte when the top bit is set).
+// bnPrint prints a non-negative big number as OpenSSL's ASN1_bn_print
+// (label includes its colon and any padding): on one line as decimal and
+// hex when it fits 64 bits, else as a hex dump (with a leading 00 byte when
+// the top bit is set).
 func bnPrint(label string, n *big.Int, indent int) string {
 	pad := strings.Repeat(" ", indent)
 	if n.Sign() == 0 {
-		return pad + label + ": 0\n"
+		return pad + label + " 0\n"
 	}
 	if n.BitLen() <= 64 {
-		return fmt.Sprintf("%s%s: %s (0x%s)\n", pad, label, n.String(), n.Text(16))
+		return fmt.Sprintf("%s%s %s (0x%s)\n", pad, label, n.String(), n.Text(16))
 	}
 	mag := n.Bytes()
 	if mag[0]&0x80 != 0 {
 		mag = append([]byte{0}, mag...)
 	}
-	return pad + label + ":\n" + hexDump(mag, 15, indent+4)
+	return pad + label + "\n" + hexDump(mag, 15, indent+4)
+}
+
+// writeDSAKey prints a DSA public key and its domain parameters; false if
+// they do not decode.
+func writeDSAKey(b *strings.Builder, params, key []byte) bool {
+	in := cryptobyte.String(params)
+	var seq cryptobyte.String
+	p, q, g, y := new(big.Int), new(big.Int), new(big.Int), new(big.Int)
+	k := cryptobyte.String(key)
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1Integer(p) || !seq.ReadASN1Integer(q) ||
+		!seq.ReadASN1Integer(g) || !seq.Empty() || !k.ReadASN1Integer(y) || !k.Empty() ||
+		p.Sign() < 0 || q.Sign() < 0 || g.Sign() < 0 || y.Sign() < 0 {
+		return false
+	}
+	fmt.Fprintf(b, "                Public-Key: (%d bit)\n", p.BitLen())
+	b.WriteString(bnPrint("pub: ", y, 16))
+	b.WriteString(bnPrint("P:   ", p, 16))
+	b.WriteString(bnPrint("Q:   ", q, 16))
+	b.WriteString(bnPrint("G:   ", g, 16))
+	return true
+}
+
+// dsaSignature prints a DSA signature as its r and s; false if it is not
+// a Dss-Sig-Value.
+func dsaSignature(sig []byte) (string, bool) {
+	in := cryptobyte.String(sig)
+	var seq cryptobyte.String
+	r, s := new(big.Int), new(big.Int)
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1Integer(r) || !seq.ReadASN1Integer(s) ||
+		!seq.Empty() || !in.Empty() || r.Sign() < 0 || s.Sign() < 0 {
+		return "", false
+	}
+	return bnPrint("r:   ", r, 8) + bnPrint("s:   ", s, 8), true
 }
 
 // SignatureAlgorithmName is the name -text prints for the certificate's
@@ -502,6 +547,13 @@ func PublicKeyInfo(c *x509.Certificate) (string, int) {
 		}
 	}
 	switch oid.String() {
+	case "1.2.840.10040.4.1":
+		in := cryptobyte.String(params)
+		var seq cryptobyte.String
+		p := new(big.Int)
+		if in.ReadASN1(&seq, cbasn1.SEQUENCE) && seq.ReadASN1Integer(p) {
+			return oidText(oid), p.BitLen()
+		}
 	case "1.3.101.112", "1.3.101.110":
 		return oidText(oid), 256
 	case "1.3.101.113":

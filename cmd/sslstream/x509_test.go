@@ -182,6 +182,9 @@ func makeX509Shapes() (*x509Shapes, error) {
 	ossl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "ec521.key")
 	ossl("genpkey", "-algorithm", "ED25519", "-out", "ed25519.key")
 	ossl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa.key")
+	ossl("genpkey", "-algorithm", "ED448", "-out", "ed448.key")
+	ossl("genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-out", "dsa.param")
+	ossl("genpkey", "-paramfile", "dsa.param", "-out", "dsa.key")
 	self := func(name, key, subj string, extra ...string) {
 		args := []string{"req", "-x509", "-config", "x.cnf", "-key", key, "-subj", subj, "-days", "400", "-out", name}
 		ossl(append(args, extra...)...)
@@ -204,6 +207,8 @@ func makeX509Shapes() (*x509Shapes, error) {
 	self("rsa-pss.pem", "rsa.key", "/CN=pss", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32")
 	self("rsa-pss-sha1.pem", "rsa.key", "/CN=pss-default", "-sha1", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20")
 	self("ed25519.pem", "ed25519.key", "/CN=ed25519", "-extensions", "ca")
+	self("ed448.pem", "ed448.key", "/CN=ed448")
+	self("dsa.pem", "dsa.key", "/CN=dsa", "-extensions", "leaf")
 	self("serial-long.pem", "ec256.key", "/CN=long serial", "-set_serial", "0x80112233445566778899aabbccddeeff00112233")
 	self("serial-int64max.pem", "ec256.key", "/CN=max", "-set_serial", "0x7fffffffffffffff", "-extensions", "empty")
 	self("serial-2pow63.pem", "ec256.key", "/CN=2^63", "-set_serial", "0x8000000000000000", "-extensions", "empty")
