@@ -87,7 +87,7 @@ func TestCRLPolicy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cs := Settings{CAFile: p.caFile, ServerName: "localhost", Verify: VerifyRequired, CRLCheck: tc.check, CRLFile: tc.file,
-				Features: Features{CRLPolicy: tc.policy}}
+				CRLPolicy: tc.policy}
 			err, code, used := crlHandshake(t, cs)
 			if code != tc.wantCode {
 				t.Errorf("verify result %d, want %d (handshake error %v)", code, tc.wantCode, err)
@@ -166,7 +166,7 @@ func TestCRLPolicySettings(t *testing.T) {
 			t.Errorf("%s %s: error %v, want one naming the setting", kv[0], kv[1], err)
 		}
 	}
-	if _, err := NewClientContext(Settings{Features: Features{CRLPolicy: CRLPolicy{Expired: 7}}}); err == nil {
+	if _, err := NewClientContext(Settings{CRLPolicy: CRLPolicy{Expired: 7}}); err == nil {
 		t.Error("bad CRLAction accepted")
 	}
 }

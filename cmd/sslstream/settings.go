@@ -14,8 +14,8 @@ import (
 	"github.com/sslstream/sslstream/cipherlist"
 )
 
-// connFlags are the flags client and server share beyond the SPEC §3
-// settings.
+// connFlags are the flags client and server share: the library's
+// settings and the password file.
 type connFlags struct {
 	settings     *settingFlags
 	passwordFile *string
@@ -24,7 +24,6 @@ type connFlags struct {
 // addConnFlags defines the setting flags and the shared extras.
 func (fs *flagSet) addConnFlags() *connFlags {
 	cf := &connFlags{settings: fs.addSettings()}
-	fs.addFeatures(cf.settings)
 	cf.passwordFile = fs.String("certificate-password-file", "", "read the certificate password from the first line of `FILE` (safer than --certificate-password)")
 	return cf
 }
