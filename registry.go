@@ -102,8 +102,12 @@ var registry = []setting{
 		func(o *Overrides, v string) error { return setCiphersuites(&o.Ciphersuites, v) }},
 	{SettingInfo{Name: "prefer-server-cipher-order", Bool: true, Overridable: true, Values: "boolean", Default: "true for servers",
 		Doc: "the server's cipher order wins (TLS <= 1.2)"},
-		func(s *Settings, v string) error { return parseIntoPtr(&s.PreferServerCipherOrder, boolParser("prefer-server-cipher-order"), v) },
-		func(o *Overrides, v string) error { return parseIntoPtr(&o.PreferServerCipherOrder, boolParser("prefer-server-cipher-order"), v) }},
+		func(s *Settings, v string) error {
+			return parseIntoPtr(&s.PreferServerCipherOrder, boolParser("prefer-server-cipher-order"), v)
+		},
+		func(o *Overrides, v string) error {
+			return parseIntoPtr(&o.PreferServerCipherOrder, boolParser("prefer-server-cipher-order"), v)
+		}},
 	{SettingInfo{Name: "crl-check", Arg: "MODE", Values: "`none`, `peer`, `all`", Default: "none", Doc: "none, peer or all"},
 		func(s *Settings, v string) error { return parseInto(&s.CRLCheck, ParseCRLCheck, v) }, nil},
 	{SettingInfo{Name: "crl-file", Arg: "FILE", Values: "PEM or DER, several CRLs", Default: "none", Doc: "PEM or DER file with CRLs"},
@@ -133,13 +137,17 @@ var registry = []setting{
 		}},
 	{SettingInfo{Name: "session-tickets", Bool: true, Values: "boolean", Default: "server true, client false",
 		Doc: "session resumption: a server issues tickets unless false; a client keeps a session cache when true"},
-		func(s *Settings, v string) error { return parseIntoPtr(&s.SessionTickets, boolParser("session-tickets"), v) }, nil},
+		func(s *Settings, v string) error {
+			return parseIntoPtr(&s.SessionTickets, boolParser("session-tickets"), v)
+		}, nil},
 	{SettingInfo{Name: "keylog", Arg: "FILE", Values: "file (NSS key log format)", Default: "none",
 		Doc: "append the TLS secrets of each connection to FILE in NSS key log format (Wireshark); for debugging only"},
 		func(s *Settings, v string) error { s.KeyLog = v; return nil }, nil},
 	{SettingInfo{Name: "keylog-from-env", Bool: true, Values: "boolean: use SSLKEYLOGFILE", Default: "false",
 		Doc: "use the file named by SSLKEYLOGFILE when keylog is not given"},
-		func(s *Settings, v string) error { return parseInto(&s.KeyLogFromEnv, boolParser("keylog-from-env"), v) }, nil},
+		func(s *Settings, v string) error {
+			return parseInto(&s.KeyLogFromEnv, boolParser("keylog-from-env"), v)
+		}, nil},
 	{SettingInfo{Name: "trace", Bool: true, Values: "boolean: slog handshake trace", Default: "false",
 		Doc: "log each handshake step with its timing (slog)"},
 		func(s *Settings, v string) error { return parseInto(&s.Trace, boolParser("trace"), v) }, nil},
@@ -151,7 +159,9 @@ var registry = []setting{
 		func(s *Settings, v string) error { return setCRLAction(&s.CRLPolicy.Expired, "crl-expired", v, true) }, nil},
 	{SettingInfo{Name: "crl-not-yet-valid", Arg: "ACTION", Values: "`fail`, `allow`, `grace`", Default: "fail",
 		Doc: "CRL not yet valid: fail, allow or grace"},
-		func(s *Settings, v string) error { return setCRLAction(&s.CRLPolicy.NotYetValid, "crl-not-yet-valid", v, true) }, nil},
+		func(s *Settings, v string) error {
+			return setCRLAction(&s.CRLPolicy.NotYetValid, "crl-not-yet-valid", v, true)
+		}, nil},
 	{SettingInfo{Name: "crl-grace", Arg: "DURATION", Values: "Go duration ≥ 0 (`36h`)", Default: "0",
 		Doc: "how long past nextUpdate (or before thisUpdate) a CRL is accepted under grace, e.g. 36h"},
 		func(s *Settings, v string) error { return parseInto(&s.CRLPolicy.Grace, parseGrace, v) }, nil},
