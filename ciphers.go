@@ -138,10 +138,7 @@ func (c *config) pickCertificate(hello *tls.ClientHelloInfo) *tls.Certificate {
 // TLSConfig users) and, for TLS <= 1.2, only the suite OpenSSL would pick.
 func (c *config) serverConfigFor(hello *tls.ClientHelloInfo, s *Stream) *tls.Config {
 	t := c.tls.Clone()
-	t.VerifyConnection = func(cs tls.ConnectionState) error {
-		_, err := c.check(cs, s)
-		return err
-	}
+	t.VerifyConnection = c.verifyClient(s) // handshake_server.go
 	cert := c.pickCertificate(hello)
 	if cert == nil {
 		return t

@@ -131,7 +131,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 		certs = append(certs, cert)
 	}
 
-	if c.trust, err = loadTrust(s); err != nil {
+	if c.trust, err = loadTrust(s, server); err != nil {
 		return nil, err
 	}
 
@@ -165,24 +165,6 @@ func newConfig(s Settings, server bool) (*config, error) {
 		return nil, err
 	}
 	return c, nil
-}
-
-// openSSLClientCertificate chooses the client certificate the way OpenSSL
-// does: the configured one is sent whenever the server asks for a
-// certificate and one of the signature algorithms it accepts fits the key,
-// whatever CA names the server lists. (crypto/tls on its own sends nothing
-// when the issuer is not among those names, so the server would report
-// "certificate required" where OpenSSL's peers see the certificate and
-// report what is wrong with it, e.g. "unknown ca".)
-func openSSLClientCertificate(cert *tls.Certificate) func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
-	return func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-		anyCA := *cri
-		anyCA.AcceptableCAs = nil
-		if anyCA.SupportsCertificate(cert) != nil {
-			return new(tls.Certificate), nil // no usable signature algorithm: send none
-		}
-		return cert, nil
-	}
 }
 
 // reasonNoCertificateAssigned is OpenSSL's "no certificate assigned".
@@ -362,39 +344,11 @@ func Server(conn net.Conn, s Settings) (*Stream, error) {
 // certificate is checked against the name sent as SNI (code 62 when it
 // does not match); an IP address is never sent as SNI, so it is checked
 // only when given as the context's server-name.
-func (c *ClientContext) TLSConfig() *tls.Config { return c.cfg().exportConfig() }
+func (c *ClientContext) TLSConfig() *tls.Config { return c.cfg().exportClientConfig() }
 
 // TLSConfig returns a *tls.Config with the server context's settings,
 // cipher preference emulation and client-certificate verification.
 func (c *ServerContext) TLSConfig() *tls.Config { return c.exportLive() }
-
-func (c *config) exportConfig() *tls.Config {
-	if c.server {
-		return &tls.Config{
-			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				return c.configForClient(hello, nil)
-			},
-			MinVersion: c.tls.MinVersion,
-			MaxVersion: c.tls.MaxVersion,
-		}
-	}
-	t := c.tls.Clone()
-	t.VerifyConnection = func(cs tls.ConnectionState) error {
-		v := c
-		if c.serverName == "" && cs.ServerName != "" {
-			// The user of the Config (net/http sets it from the URL)
-			// chose the name sent as SNI: check the certificate against
-			// it, as SPEC §3 ties the two ("sent as SNI, and the
-			// certificate is checked against it").
-			n := *c
-			n.serverName = cs.ServerName
-			v = &n
-		}
-		_, err := v.check(cs, nil)
-		return err
-	}
-	return t
-}
 
 // String describes the context's effective settings (never secrets).
 func (c *ClientContext) String() string { return c.cfg().describe() }

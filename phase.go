@@ -152,24 +152,6 @@ func isTransport(err error) bool {
 	return errors.As(err, &ne) || errors.Is(err, net.ErrClosed)
 }
 
-// trackClientHello records, for a server stream, that the ClientHello has
-// arrived (t is the configuration chosen for it) and makes t's
-// VerifyConnection record that the client's certificate was checked.
-func (s *Stream) trackClientHello(t *tls.Config) *tls.Config {
-	if t == nil {
-		return nil
-	}
-	s.ph.wantsCert.Store(t.ClientAuth != tls.NoClientCert)
-	s.ph.phase.Store(phaseFlight)
-	if inner := t.VerifyConnection; inner != nil {
-		t.VerifyConnection = func(cs tls.ConnectionState) error {
-			s.ph.phase.Store(phaseFinished)
-			return inner(cs)
-		}
-	}
-	return t
-}
-
 // handshakeError adds the phase to a handshake error that came from the
 // connection or the context rather than from TLS, and turns crypto/tls's
 // "bad record MAC" into the alert the peer really sent in plaintext.

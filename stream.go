@@ -56,38 +56,20 @@ type Stream struct {
 }
 
 // newStream binds a connection to cfg. The verification outcome belongs to
-// the stream, so the VerifyConnection callback must know it: a client
-// clones the context's tls.Config once per stream (a few hundred bytes,
-// small beside crypto/tls's own buffers); a server passes a tiny config
-// whose GetConfigForClient makes that clone per ClientHello, together with
-// the cipher choice. Session ticket keys are set explicitly on the
-// context's config, so every clone shares them.
+// the stream, so crypto/tls's callbacks are bound to it: the client's
+// config is cloned once per stream (handshake_client.go), the server's per
+// ClientHello together with the cipher choice (handshake_server.go).
+// Session ticket keys are set explicitly on the context's config, so every
+// clone shares them.
 func newStream(conn net.Conn, cfg *config) *Stream {
 	s := &Stream{cfg: cfg, server: cfg.server}
 	conn = &phaseConn{Conn: conn, t: &s.ph}
 	s.trace = newStreamTrace(cfg)
 	conn = s.trace.wrap(s, conn) // records handshake messages when tracing
 	if cfg.server {
-		s.conn = tls.Server(conn, &tls.Config{
-			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				t, err := cfg.configForClient(hello, s)
-				if err != nil {
-					return nil, err
-				}
-				return s.trackClientHello(s.onClientHello(hello, t)), nil
-			},
-			// Used only if the handshake fails before the ClientHello.
-			MinVersion: cfg.tls.MinVersion,
-			MaxVersion: cfg.tls.MaxVersion,
-		})
+		s.conn = tls.Server(conn, serverTLSConfig(func() *config { return cfg }, s))
 	} else {
-		t := cfg.tls.Clone()
-		t.VerifyConnection = func(cs tls.ConnectionState) error {
-			s.ph.phase.Store(phaseFinished)
-			_, err := cfg.check(cs, s)
-			return err
-		}
-		s.conn = tls.Client(conn, t)
+		s.conn = tls.Client(conn, cfg.clientTLSConfig(s))
 	}
 	return s
 }

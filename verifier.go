@@ -4,48 +4,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 
-	"github.com/sslstream/sslstream/cadir"
-	"github.com/sslstream/sslstream/crl"
-	"github.com/sslstream/sslstream/keyfile"
 	"github.com/sslstream/sslstream/verify"
 )
-
-// trust holds the frozen verification settings of a context: trust
-// anchors, CRLs and their options, loaded once at creation and shared
-// (read-only) by every connection.
-type trust struct {
-	anchors  []verify.IssuerSource
-	crls     []verify.CRLSource
-	crlCheck verify.CRLMode
-	strict   bool
-}
-
-func loadTrust(s Settings) (*trust, error) {
-	t := &trust{strict: s.X509Strict, crlCheck: s.CRLCheck}
-	if s.CAFile != "" {
-		certs, err := keyfile.LoadCertificates(s.CAFile)
-		if err != nil {
-			return nil, settingsError("load ca-file", err)
-		}
-		t.anchors = append(t.anchors, verify.NewNamedPool("ca-file "+s.CAFile, certs))
-	}
-	if s.CRLFile != "" {
-		crls, err := crl.Load(s.CRLFile)
-		if err != nil {
-			return nil, settingsError("load crl-file", err)
-		}
-		t.crls = append(t.crls, crl.NewStore(crls...))
-	}
-	if s.CADirectory != "" {
-		d, err := cadir.Open(s.CADirectory)
-		if err != nil {
-			return nil, settingsError("load ca-directory", err) // names the directory
-		}
-		t.anchors = append(t.anchors, d)
-		t.crls = append(t.crls, d)
-	}
-	return t, nil
-}
 
 // verifyOutcome is the verification of one peer chain, as a stream
 // reports it.
@@ -66,7 +26,7 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		return &verifyOutcome{}
 	}
 	opts := &verify.Options{
-		Trust:         c.trust.anchors,
+		Trust:         c.trust.sources(certs),
 		Intermediates: certs[1:],
 		CRLs:          c.trust.crls,
 		CRLCheck:      c.trust.crlCheck,
