@@ -206,7 +206,7 @@ func (c *config) apply() error {
 		}
 	}
 	if len(ids) == 0 && lo < tls.VersionTLS13 {
-		// SPEC §3: a string that selects no suite this library can offer
+		// A string that selects no suite this library can offer
 		// is an error at creation, also when TLS 1.3 (whose suites the
 		// ciphers setting does not govern) would remain: silently
 		// dropping TLS 1.2 would hide the mistake.

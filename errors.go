@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Error is the one error type for everything TLS-level (the seed's
+// Error is the one error type for everything TLS-level (Allegro CL's
 // ssl-error): failed handshakes, alerts received, records that do not
 // decrypt, and settings that cannot be applied. Use errors.As to get at it
 // and errors.Is/As on its Unwrap chain for the underlying Go error.
