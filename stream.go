@@ -64,9 +64,8 @@ type Stream struct {
 // clone shares them.
 func newStream(conn net.Conn, cfg *config) *Stream {
 	s := &Stream{cfg: cfg, server: cfg.server, raw: conn}
-	conn = &phaseConn{Conn: conn, t: &s.ph}
 	s.trace = newStreamTrace(cfg)
-	conn = s.trace.wrap(s, conn) // records handshake messages when tracing
+	conn = newWireConn(s, conn) // phases, plaintext alerts, trace (tracewire.go)
 	if cfg.server {
 		s.conn = tls.Server(conn, serverTLSConfig(func() *config { return cfg }, s))
 	} else {

@@ -6,47 +6,70 @@ import (
 	"strconv"
 )
 
-// traceConn reports the TLS records and handshake messages that cross the
-// connection until the handshake ends, like `openssl s_client -msg` at the
-// level of message names: plaintext handshake messages by name, records
-// that are encrypted by content type and length.
-type traceConn struct {
+// wireConn is the one wrapper between a stream's tls.Conn and the
+// connection it was given. Until the handshake ends it follows the TLS
+// record framing of both directions (wireParser), for two uses:
+//
+//   - phase.go: how many bytes the peer sent, so that a stalled handshake
+//     can say what it was waiting for, and a plaintext alert the peer sent
+//     during the handshake (an OpenSSL 3.0 TLS 1.3 client that rejects our
+//     certificate sends its alert unencrypted; crypto/tls, expecting
+//     handshake encryption by then, reports only "bad record MAC");
+//   - the trace feature: every record and handshake message by name, like
+//     `openssl s_client -msg` at the level of message names (plaintext
+//     handshake messages by name, encrypted records by content type and
+//     length).
+//
+// After the handshake it only passes bytes through.
+type wireConn struct {
 	net.Conn
 	s       *Stream
-	t       *streamTrace
 	in, out wireParser
 }
 
-// wrap returns conn itself when t is nil, else a tracing connection.
-func (t *streamTrace) wrap(s *Stream, conn net.Conn) net.Conn {
-	if t == nil {
-		return conn
-	}
-	return &traceConn{Conn: conn, s: s, t: t, in: wireParser{dir: "received"}, out: wireParser{dir: "sent"}}
+// newWireConn wraps conn for stream s.
+func newWireConn(s *Stream, conn net.Conn) *wireConn {
+	return &wireConn{Conn: conn, s: s, in: wireParser{dir: "received"}, out: wireParser{dir: "sent"}}
 }
 
-func (c *traceConn) Read(p []byte) (int, error) {
+func (c *wireConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	if n > 0 && !c.t.ended.Load() {
-		c.in.feed(p[:n], c.emit)
+	if n > 0 && c.s.ph.phase.Load() != phaseDone {
+		c.s.ph.read.Add(int64(n))
+		c.in.feed(p[:n], c.emit(), c.plainAlert)
 	}
 	return n, err
 }
 
-func (c *traceConn) Write(p []byte) (int, error) {
-	if !c.t.ended.Load() {
-		c.out.feed(p, c.emit)
+func (c *wireConn) Write(p []byte) (int, error) {
+	if emit := c.emit(); emit != nil {
+		c.out.feed(p, emit, nil)
 	}
 	return c.Conn.Write(p)
 }
 
-func (c *traceConn) emit(dir, what string, length int) {
-	c.t.begin(c.s)
-	c.t.record(c.s, "message", slog.String("dir", dir), slog.String("type", what), slog.Int("length", length))
+// emit returns the trace's message callback, nil when the stream is not
+// traced or its trace has ended.
+func (c *wireConn) emit() func(dir, what string, length int) {
+	if c.s.trace == nil || c.s.trace.ended.Load() {
+		return nil
+	}
+	return c.traceMessage
 }
 
+func (c *wireConn) traceMessage(dir, what string, length int) {
+	c.s.trace.begin(c.s)
+	c.s.trace.record(c.s, "message", slog.String("dir", dir), slog.String("type", what), slog.Int("length", length))
+}
+
+// plainAlert records the description of a plaintext alert the peer sent.
+func (c *wireConn) plainAlert(desc byte) { c.s.ph.plainAlert.Store(int32(desc) + 1) }
+
 // wireParser follows one direction's records and, inside plaintext
-// handshake records, the handshake messages (which may span records).
+// handshake records, the handshake messages (which may span records). It
+// reports each record or message to emit and each 2-byte alert record (a
+// plaintext alert: encrypted alerts travel as application data in TLS 1.3
+// and are longer in TLS 1.2) to alert; either may be nil.
 type wireParser struct {
 	dir       string
 	hdr       []byte // partial record header
@@ -55,6 +78,8 @@ type wireParser struct {
 	encrypted bool   // after ChangeCipherSpec, or TLS 1.3 after ServerHello/ClientHello pair
 	hs        []byte // partial handshake message header
 	hsLeft    int    // handshake body bytes still to come
+	inAlert   bool   // the current record is a 2-byte alert
+	alert     []byte // its bytes so far
 }
 
 var contentTypes = map[byte]string{20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData"}
@@ -74,8 +99,12 @@ func name(m map[byte]string, b byte, what string) string {
 }
 
 // feed consumes bytes of this direction and emits one event per record
-// (non-handshake or encrypted) or per plaintext handshake message.
-func (w *wireParser) feed(p []byte, emit func(dir, what string, length int)) {
+// (non-handshake or encrypted) or per plaintext handshake message, and
+// each plaintext alert's description.
+func (w *wireParser) feed(p []byte, emit func(dir, what string, length int), alert func(desc byte)) {
+	if emit == nil {
+		emit = func(string, string, int) {}
+	}
 	for len(p) > 0 {
 		if w.left == 0 {
 			var full bool
@@ -85,6 +114,8 @@ func (w *wireParser) feed(p []byte, emit func(dir, what string, length int)) {
 			w.typ = w.hdr[0]
 			w.left = int(w.hdr[3])<<8 | int(w.hdr[4])
 			w.hdr = w.hdr[:0]
+			w.inAlert = w.typ == 21 && w.left == 2
+			w.alert = w.alert[:0]
 			switch {
 			case w.typ == 20:
 				emit(w.dir, "ChangeCipherSpec", w.left)
@@ -106,6 +137,12 @@ func (w *wireParser) feed(p []byte, emit func(dir, what string, length int)) {
 		body := p[:n]
 		p = p[n:]
 		w.left -= n
+		if w.inAlert {
+			w.alert = append(w.alert, body...)
+			if len(w.alert) == 2 && alert != nil {
+				alert(w.alert[1])
+			}
+		}
 		if w.typ == 22 && !w.encrypted {
 			w.feedHandshake(body, emit)
 		}
