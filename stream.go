@@ -65,7 +65,7 @@ type Stream struct {
 func newStream(conn net.Conn, cfg *config) *Stream {
 	s := &Stream{cfg: cfg, server: cfg.server, raw: conn}
 	s.trace = newStreamTrace(cfg)
-	conn = newWireConn(s, conn) // phases, plaintext alerts, trace (tracewire.go)
+	conn = newWireConn(s, conn) // phases, plaintext alerts, trace (wire.go)
 	if cfg.server {
 		s.conn = tls.Server(conn, serverTLSConfig(func() *config { return cfg }, s))
 	} else {
