@@ -269,6 +269,7 @@ func TestClientVerifyCodesMatchSClient(t *testing.T) {
 			args = append(args, "--ca-file", tc.caFile)
 		} else {
 			oargs = append(oargs, "-no-CAfile")
+			args = append(args, "--no-ca-default")
 		}
 		if tc.serverName != "" {
 			oargs = append(oargs, "-verify_hostname", tc.serverName, "-servername", tc.serverName)
