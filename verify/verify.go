@@ -81,6 +81,9 @@ type Options struct {
 	CRLs []CRLSource
 	// CRLCheck selects the certificates checked against CRLs.
 	CRLCheck CRLMode
+	// CRLPolicy relaxes what CRLCheck does about missing, expired and not
+	// yet valid CRLs; the zero value is OpenSSL's behaviour.
+	CRLPolicy CRLPolicy
 	// MaxDepth is OpenSSL's verify depth: the most intermediate CA
 	// certificates allowed between the leaf and the trust anchor. A chain
 	// that needs more fails with code 22 at depth MaxDepth+1. Negative
