@@ -128,7 +128,7 @@ func serverHello(version, suite uint16, randomTail string) []byte {
 	random := make([]byte, 32)
 	copy(random[24:], randomTail)
 	body = append(body, random...)
-	body = append(body, 0)                                // empty session ID
+	body = append(body, 0)                              // empty session ID
 	body = append(body, byte(suite>>8), byte(suite), 0) // suite, no compression
 	return record(22, handshakeMsg(2, body))
 }
