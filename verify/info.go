@@ -2,7 +2,8 @@ package verify
 
 import (
 	"bytes"
-	"crypto/dsa" //nolint:staticcheck // OpenSSL verifies DSA signatures; so must we.
+	//lint:ignore SA1019 OpenSSL verifies DSA signatures; so must we.
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -88,28 +89,27 @@ type certInfo struct {
 	kuPresent bool
 	ku        x509.KeyUsage
 
-	ekuPresent                    bool
-	ekuServer, ekuClient, ekuSGC  bool
-	nsPresent                     bool
-	ns                            byte
-	unhandledCritical             bool
-	proxy                         bool
-	akidPresent, akidCritical     bool
-	akidKeyID                     []byte
-	akidKeyIDPresent              bool
-	akidIssuer                    []generalName
-	akidSerial                    *big.Int
-	skidPresent, skidCritical     bool
-	sanPresent, sanCritical       bool
-	sans                          []generalName
-	nc                            *nameConstraints
-	ncInvalid, ncCritical         bool
-	pcPresent, pcCritical         bool
-	ekuCritical, ekuAny           bool
-	crldp                         []distPoint
-	extCount                      int
-	pubKeyOK                      bool // a key Go could parse
-	policyConstraintsOrMapInvalid bool
+	ekuPresent                   bool
+	ekuServer, ekuClient, ekuSGC bool
+	nsPresent                    bool
+	ns                           byte
+	unhandledCritical            bool
+	proxy                        bool
+	akidPresent, akidCritical    bool
+	akidKeyID                    []byte
+	akidKeyIDPresent             bool
+	akidIssuer                   []generalName
+	akidSerial                   *big.Int
+	skidPresent, skidCritical    bool
+	sanPresent, sanCritical      bool
+	sans                         []generalName
+	nc                           *nameConstraints
+	ncInvalid, ncCritical        bool
+	pcPresent, pcCritical        bool
+	ekuCritical, ekuAny          bool
+	crldp                        []distPoint
+	extCount                     int
+	pubKeyOK                     bool // a key Go could parse
 }
 
 // supportedCritical lists the extensions OpenSSL 3.0 handles when they are

@@ -106,18 +106,20 @@ func sourceName(s any) string {
 	return "trust store"
 }
 
-// sigCacheMax bounds the signature cache of a Pool.
+// sigCacheMax bounds each of a Pool's signature caches.
 const sigCacheMax = 4096
 
 // sigCache remembers the outcome of signature checks. The outcome is a pure
-// function of the issuer's key and the signed certificate's bytes, which
-// form the key, so a hit is as good as a new check. A TLS client verifying
-// the same server chain on every connection skips the public-key work after
-// the first time. Safe for concurrent use.
+// function of the issuer's key and the signed bytes, which form the key, so
+// a hit is as good as a new check. A TLS client verifying the same server
+// chain on every connection skips the public-key work after the first time;
+// without the CRL half every handshake that checks revocation would verify
+// the CRL's signature again. Safe for concurrent use; a nil *sigCache
+// remembers nothing.
 type sigCache struct {
-	mu   sync.Mutex
-	m    map[[32]byte]bool
-	crls map[crlSigKey]bool
+	mu    sync.Mutex
+	certs map[[32]byte]bool // by sigKey(issuer, subject)
+	crls  map[crlSigKey]bool
 }
 
 // crlSigKey names a CRL signature check: the CRL object (immutable once
@@ -128,30 +130,45 @@ type crlSigKey struct {
 	spki [32]byte
 }
 
-// checkCRL returns whether c's signature verifies under issuer's key,
-// computing it with fn on a miss. Without it every handshake that checks
-// revocation would verify the CRL's signature again.
+// check returns whether subject's signature verifies under issuer's key,
+// computing it with fn on a miss.
+func (c *sigCache) check(issuer, subject *x509.Certificate, fn func() bool) bool {
+	if c == nil {
+		return fn()
+	}
+	return remember(c, &c.certs, sigKey(issuer, subject), fn)
+}
+
+// checkCRL returns whether l's signature verifies under issuer's key,
+// computing it with fn on a miss.
 func (c *sigCache) checkCRL(issuer *x509.Certificate, l *crl.CRL, fn func() bool) bool {
 	if c == nil {
 		return fn()
 	}
-	k := crlSigKey{crl: l, spki: sha256.Sum256(issuer.RawSubjectPublicKeyInfo)}
+	return remember(c, &c.crls, crlSigKey{crl: l, spki: sha256.Sum256(issuer.RawSubjectPublicKeyInfo)}, fn)
+}
+
+// remember looks k up in *m under c's lock, else computes fn (unlocked)
+// and stores it, starting a new map when *m is full.
+func remember[K comparable](c *sigCache, m *map[K]bool, k K, fn func() bool) bool {
 	c.mu.Lock()
-	ok, hit := c.crls[k]
+	ok, hit := (*m)[k]
 	c.mu.Unlock()
 	if hit {
 		return ok
 	}
 	ok = fn()
 	c.mu.Lock()
-	if c.crls == nil || len(c.crls) >= sigCacheMax {
-		c.crls = make(map[crlSigKey]bool)
+	if *m == nil || len(*m) >= sigCacheMax {
+		*m = make(map[K]bool)
 	}
-	c.crls[k] = ok
+	(*m)[k] = ok
 	c.mu.Unlock()
 	return ok
 }
 
+// sigKey hashes the issuer's key (length-prefixed) and the signed
+// certificate.
 func sigKey(issuer, subject *x509.Certificate) [32]byte {
 	h := sha256.New()
 	var n [8]byte
@@ -162,27 +179,4 @@ func sigKey(issuer, subject *x509.Certificate) [32]byte {
 	var k [32]byte
 	h.Sum(k[:0])
 	return k
-}
-
-// check returns whether subject's signature verifies under issuer's key,
-// computing it with fn on a miss.
-func (c *sigCache) check(issuer, subject *x509.Certificate, fn func() bool) bool {
-	if c == nil {
-		return fn()
-	}
-	k := sigKey(issuer, subject)
-	c.mu.Lock()
-	ok, hit := c.m[k]
-	c.mu.Unlock()
-	if hit {
-		return ok
-	}
-	ok = fn()
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= sigCacheMax {
-		c.m = make(map[[32]byte]bool)
-	}
-	c.m[k] = ok
-	c.mu.Unlock()
-	return ok
 }
