@@ -17,18 +17,20 @@ type IssuerSource interface {
 }
 
 // Pool is an immutable set of trust anchors (the certificates of a ca-file)
-// indexed by canonical subject name, as OpenSSL's X509_STORE indexes them.
-// It is safe for concurrent use.
+// indexed by subject name under OpenSSL's name comparison, as OpenSSL's
+// X509_STORE indexes them. It is safe for concurrent use.
 type Pool struct {
-	sigs    *sigCache
-	name    string
-	bySubj  map[string][]*x509.Certificate
-	certs   []*x509.Certificate
-	byRawDN map[string]bool
-	// byRaw maps each certificate's raw subject to its canonical bucket,
-	// so that the usual lookup (issuer name bytes equal to the subject
-	// bytes) skips canonicalisation.
-	byRaw map[string]string
+	sigs  *sigCache
+	name  string
+	certs []*x509.Certificate
+	// bySubj holds the certificates by dn.CanonicalHash of their subject;
+	// a bucket may hold other names too, so lookups compare names.
+	bySubj map[uint64][]*x509.Certificate
+	// byRawOdd holds, by raw subject, the certificates whose subject has
+	// no canonical form: found only by the same bytes.
+	byRawOdd map[string][]*x509.Certificate
+	// infos are the certificates' flags, computed once for every Verify.
+	infos map[*x509.Certificate]*certInfo
 }
 
 // NewPool returns a Pool holding certs (nil entries are skipped, exact
@@ -40,28 +42,26 @@ func NewPool(certs []*x509.Certificate) *Pool {
 // NewNamedPool is NewPool with the name Result.TrustSource reports for
 // anchors found in this pool (for example "ca-file /etc/ssl/ca.pem").
 func NewNamedPool(name string, certs []*x509.Certificate) *Pool {
-	p := &Pool{sigs: &sigCache{}, name: name, bySubj: make(map[string][]*x509.Certificate), byRawDN: make(map[string]bool), byRaw: make(map[string]string)}
+	p := &Pool{sigs: &sigCache{}, name: name, bySubj: make(map[uint64][]*x509.Certificate),
+		infos: make(map[*x509.Certificate]*certInfo, len(certs))}
+	seen := make(map[string]bool, len(certs))
 	for _, c := range certs {
-		if c == nil || p.byRawDN[string(c.Raw)] {
+		if c == nil || seen[string(c.Raw)] {
 			continue
 		}
-		p.byRawDN[string(c.Raw)] = true
+		seen[string(c.Raw)] = true
 		p.certs = append(p.certs, c)
-		key, ok := p.byRaw[string(c.RawSubject)]
-		if !ok {
-			key = canonKey(c.RawSubject)
-			p.byRaw[string(c.RawSubject)] = key
+		if k, err := dn.CanonicalHash(c.RawSubject); err == nil {
+			p.bySubj[k] = append(p.bySubj[k], c)
+		} else {
+			if p.byRawOdd == nil {
+				p.byRawOdd = make(map[string][]*x509.Certificate)
+			}
+			p.byRawOdd[string(c.RawSubject)] = append(p.byRawOdd[string(c.RawSubject)], c)
 		}
-		p.bySubj[key] = append(p.bySubj[key], c)
+		p.infos[c] = newCertInfo(c)
 	}
 	return p
-}
-
-func canonKey(raw []byte) string {
-	if c, err := dn.Canonical(raw); err == nil {
-		return "c" + string(c)
-	}
-	return "r" + string(raw)
 }
 
 // Issuers returns the certificates of the pool whose subject equals
@@ -70,10 +70,24 @@ func (p *Pool) Issuers(rawSubject []byte) ([]*x509.Certificate, error) {
 	if p == nil {
 		return nil, nil
 	}
-	if key, ok := p.byRaw[string(rawSubject)]; ok {
-		return p.bySubj[key], nil
+	k, err := dn.CanonicalHash(rawSubject)
+	if err != nil {
+		return p.byRawOdd[string(rawSubject)], nil
 	}
-	return p.bySubj[canonKey(rawSubject)], nil
+	bucket := p.bySubj[k]
+	for i, c := range bucket {
+		if !dn.Equal(c.RawSubject, rawSubject) {
+			// Rare: a hash collision or a name without canonical form.
+			out := append([]*x509.Certificate(nil), bucket[:i]...)
+			for _, c := range bucket[i+1:] {
+				if dn.Equal(c.RawSubject, rawSubject) {
+					out = append(out, c)
+				}
+			}
+			return out, nil
+		}
+	}
+	return bucket, nil
 }
 
 // Certificates returns the pool's certificates in the order given.
@@ -94,6 +108,32 @@ func (p *Pool) Len() int {
 
 // Name returns the pool's trust source name.
 func (p *Pool) Name() string { return p.name }
+
+// anchorSources remembers which trust source first offered each candidate
+// anchor of one verification (a handful: a slice beats a map).
+type anchorSources []anchorSource
+
+type anchorSource struct {
+	c   *x509.Certificate
+	src IssuerSource
+}
+
+// note records src for c unless c already has a source.
+func (a *anchorSources) note(c *x509.Certificate, src IssuerSource) {
+	if _, ok := a.of(c); !ok {
+		*a = append(*a, anchorSource{c, src})
+	}
+}
+
+// of returns the source recorded for c.
+func (a anchorSources) of(c *x509.Certificate) (IssuerSource, bool) {
+	for _, s := range a {
+		if s.c == c {
+			return s.src, true
+		}
+	}
+	return nil, false
+}
 
 // sourceName names a trust or CRL source for the report.
 func sourceName(s any) string {

@@ -239,7 +239,7 @@ type engine struct {
 	maxDepth     int
 	problems     []Problem
 	trustSource  string
-	anchorSrc    map[*x509.Certificate]IssuerSource
+	anchorSrc    anchorSources
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
 }
@@ -282,7 +282,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 		res.Hint = "no certificate to verify"
 		return res
 	}
-	e := &engine{opts: opts, info: newInfoCache(), anchorSrc: make(map[*x509.Certificate]IssuerSource, 2)}
+	e := &engine{opts: opts, info: newInfoCache(opts.Trust)}
 	e.now = opts.Time
 	if e.now.IsZero() {
 		e.now = time.Now()
@@ -303,6 +303,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	e.run(leaf)
 
 	res.all = e.problems
+	res.Chain = make([]*x509.Certificate, 0, len(e.chain))
 	for _, ci := range e.chain {
 		res.Chain = append(res.Chain, ci.c)
 	}
@@ -365,9 +366,7 @@ func (e *engine) trustedIssuer(x *certInfo) *certInfo {
 			if c == nil {
 				continue
 			}
-			if _, ok := e.anchorSrc[c]; !ok {
-				e.anchorSrc[c] = src
-			}
+			e.anchorSrc.note(c, src)
 			ci := e.info.get(c)
 			if !checkIssued(x, ci) {
 				continue
@@ -395,9 +394,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 		}
 		for _, c := range cands {
 			if c != nil && bytes.Equal(c.Raw, x.c.Raw) {
-				if _, ok := e.anchorSrc[c]; !ok {
-					e.anchorSrc[c] = src
-				}
+				e.anchorSrc.note(c, src)
 				return e.info.get(c)
 			}
 		}
@@ -409,7 +406,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 // match, the authority key identifier fits and the signature algorithm
 // suits the issuer's key. The signature itself is checked later.
 func checkIssued(subject, issuer *certInfo) bool {
-	if !subject.issuerOK || !issuer.subjectOK || !bytes.Equal(subject.canonIssuer, issuer.canonSubject) {
+	if !dn.Equal(subject.c.RawIssuer, issuer.c.RawSubject) {
 		return false
 	}
 	if checkAKID(issuer, subject) != OK {
@@ -501,7 +498,7 @@ func (e *engine) checkTrust(n int) int {
 
 func (e *engine) noteAnchor(ci *certInfo) {
 	if e.trustSource == "" {
-		if src, ok := e.anchorSrc[ci.c]; ok {
+		if src, ok := e.anchorSrc.of(ci.c); ok {
 			e.trustSource = sourceName(src)
 		}
 	}
@@ -723,6 +720,11 @@ func (e *engine) checkID() {
 // around IPv6 allowed), nil when s is not one.
 func parseIPLiteral(s string) []byte {
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':') {
+			return nil // a host name: spare ParseIP's error
+		}
+	}
 	ip := net.ParseIP(s)
 	if ip == nil {
 		return nil
