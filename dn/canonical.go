@@ -239,7 +239,7 @@ func HashOld(der []byte) (uint32, error) {
 // canonicalised equals nothing, not even itself.
 func Equal(a, b []byte) bool {
 	if bytes.Equal(a, b) {
-		return valid(a)
+		return Valid(a)
 	}
 	if eq, multi := equalFast(a, b); !multi {
 		return eq

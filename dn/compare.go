@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"unicode/utf8"
 
-	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
@@ -18,14 +17,55 @@ import (
 // entry is one AttributeTypeAndValue: the type's DER element, the value's
 // tag and DER element, and the value's content octets.
 type entry struct {
-	oid, elem, content cryptobyte.String
-	tag                cbasn1.Tag
+	oid, elem, content []byte
+	tag                byte
 	isString           bool
+}
+
+// tlv parses the DER element that starts at b[pos] and must end by end, as
+// cryptobyte's ReadAnyASN1 does (one-byte tags, minimal definite lengths of
+// at most four octets). It works on offsets: walking a name this way writes
+// no pointers, which keeps the garbage collector's write barrier out of the
+// loop.
+func tlv(b []byte, pos, end int) (tag byte, cstart, cend int, ok bool) {
+	if end-pos < 2 {
+		return 0, 0, 0, false
+	}
+	tag, l := b[pos], b[pos+1]
+	if tag&0x1f == 0x1f {
+		return 0, 0, 0, false
+	}
+	if l&0x80 == 0 {
+		cstart = pos + 2
+		cend = cstart + int(l)
+	} else {
+		n := int(l & 0x7f)
+		if n == 0 || n > 4 || end-pos < 2+n {
+			return 0, 0, 0, false
+		}
+		var v uint32
+		for i := 0; i < n; i++ {
+			v = v<<8 | uint32(b[pos+2+i])
+		}
+		if v < 128 || v>>((n-1)*8) == 0 {
+			return 0, 0, 0, false
+		}
+		cstart = pos + 2 + n
+		if int64(cstart)+int64(v) > int64(end) {
+			return 0, 0, 0, false
+		}
+		cend = cstart + int(v)
+	}
+	if cend > end {
+		return 0, 0, 0, false
+	}
+	return tag, cstart, cend, true
 }
 
 // rdnWalker yields the attributes of a Name whose RDNs are single-valued.
 type rdnWalker struct {
-	seq cryptobyte.String
+	b        []byte
+	pos, end int // the RDNs still to read
 }
 
 // walk step results.
@@ -37,43 +77,46 @@ const (
 )
 
 func newWalker(der []byte) (rdnWalker, bool) {
-	in := cryptobyte.String(der)
-	var seq cryptobyte.String
-	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+	tag, cs, ce, ok := tlv(der, 0, len(der))
+	if !ok || tag != 0x30 || ce != len(der) {
 		return rdnWalker{}, false
 	}
-	return rdnWalker{seq: seq}, true
+	return rdnWalker{b: der, pos: cs, end: ce}, true
 }
 
 // next returns the next attribute, skipping empty RDNs (which have no
 // canonical form).
 func (w *rdnWalker) next() (entry, int) {
-	for !w.seq.Empty() {
-		var set cryptobyte.String
-		if !w.seq.ReadASN1(&set, cbasn1.SET) {
+	b := w.b
+	for w.pos < w.end {
+		tag, ss, se, ok := tlv(b, w.pos, w.end)
+		if !ok || tag != 0x31 {
 			return entry{}, walkBad
 		}
-		if set.Empty() {
+		w.pos = se
+		if ss == se {
 			continue
 		}
-		var atv cryptobyte.String
-		var e entry
-		if !set.ReadASN1(&atv, cbasn1.SEQUENCE) ||
-			!atv.ReadASN1Element(&e.oid, cbasn1.OBJECT_IDENTIFIER) ||
-			!atv.ReadAnyASN1Element(&e.elem, &e.tag) || !atv.Empty() {
+		tag, as, ae, ok := tlv(b, ss, se)
+		if !ok || tag != 0x30 {
 			return entry{}, walkBad
 		}
-		if !set.Empty() {
+		otag, _, oe, ok := tlv(b, as, ae)
+		if !ok || otag != 0x06 {
+			return entry{}, walkBad
+		}
+		vtag, vs, ve, ok := tlv(b, oe, ae)
+		if !ok || ve != ae {
+			return entry{}, walkBad
+		}
+		if ae != se {
 			return entry{}, walkMulti
 		}
-		switch e.tag {
+		e := entry{oid: b[as:oe], elem: b[oe:ve], content: b[vs:ve], tag: vtag}
+		switch cbasn1.Tag(vtag) {
 		case tagUTF8, tagPrintable, tagT61, tagIA5, tagVisible, tagUniversal, tagBMP:
-			v := e.elem
-			if !v.ReadASN1(&e.content, e.tag) {
-				return entry{}, walkBad
-			}
 			e.isString = true
-			if (e.tag == tagBMP && len(e.content)%2 != 0) || (e.tag == tagUniversal && len(e.content)%4 != 0) {
+			if (vtag == tagBMP && len(e.content)%2 != 0) || (vtag == tagUniversal && len(e.content)%4 != 0) {
 				return entry{}, walkBad
 			}
 		}
@@ -87,8 +130,9 @@ func (w *rdnWalker) next() (entry, int) {
 // as one space, A-Z folded to lower case (as Canonical's toUTF8 and
 // foldSpaceCase).
 type folder struct {
-	tag     cbasn1.Tag
+	tag     byte
 	b       []byte
+	pos     int // the next character's offset in b
 	pending [utf8.UTFMax]byte
 	np, ip  int  // pending[ip:np] are still to be returned
 	started bool // a character was returned
@@ -98,38 +142,42 @@ type folder struct {
 
 // rune decodes the next character of f.b.
 func (f *folder) rune() (rune, bool) {
-	if len(f.b) == 0 {
+	b, i := f.b, f.pos
+	if i >= len(b) {
 		return 0, false
 	}
 	switch f.tag {
 	case tagUTF8:
-		r, n := utf8.DecodeRune(f.b)
+		if c := b[i]; c < utf8.RuneSelf {
+			f.pos++
+			return rune(c), true
+		}
+		r, n := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && n <= 1 {
 			f.bad = true
 			return 0, false
 		}
-		f.b = f.b[n:]
+		f.pos += n
 		return r, true
 	case tagBMP:
-		r := uint32(f.b[0])<<8 | uint32(f.b[1])
-		f.b = f.b[2:]
+		r := uint32(b[i])<<8 | uint32(b[i+1])
+		f.pos += 2
 		if !validRune(r) {
 			f.bad = true
 			return 0, false
 		}
 		return rune(r), true
 	case tagUniversal:
-		r := binary.BigEndian.Uint32(f.b)
-		f.b = f.b[4:]
+		r := binary.BigEndian.Uint32(b[i:])
+		f.pos += 4
 		if !validRune(r) {
 			f.bad = true
 			return 0, false
 		}
 		return rune(r), true
 	default: // Latin-1
-		r := rune(f.b[0])
-		f.b = f.b[1:]
-		return r, true
+		f.pos++
+		return rune(b[i]), true
 	}
 }
 
@@ -146,12 +194,22 @@ func (f *folder) next() (byte, bool) {
 		if !ok {
 			return 0, false // a trailing run of white space is dropped
 		}
-		if r < utf8.RuneSelf && isSpace(byte(r)) {
-			f.space = f.started
-			continue
-		}
-		if r >= 'A' && r <= 'Z' {
-			r += 'a' - 'A'
+		if r < utf8.RuneSelf {
+			c := byte(r)
+			if isSpace(c) {
+				f.space = f.started
+				continue
+			}
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			f.started = true
+			if f.space {
+				f.space = false
+				f.pending[0], f.ip, f.np = c, 0, 1
+				return ' ', true
+			}
+			return c, true
 		}
 		f.np = utf8.EncodeRune(f.pending[:], r)
 		f.ip = 0
@@ -214,9 +272,10 @@ func equalFast(a, b []byte) (equal, multi bool) {
 	}
 }
 
-// valid reports whether Canonical accepts der, without building the
-// canonical form for names without multi-valued RDNs.
-func valid(der []byte) bool {
+// Valid reports whether der has a canonical form (Canonical would not
+// fail), without building it for names without multi-valued RDNs. A name
+// that is not Valid is Equal to nothing.
+func Valid(der []byte) bool {
 	w, ok := newWalker(der)
 	if !ok {
 		return false
@@ -232,18 +291,32 @@ func valid(der []byte) bool {
 			_, err := Canonical(der)
 			return err == nil
 		}
-		if e.isString {
-			f := folder{tag: e.tag, b: e.content}
-			for {
-				if _, ok := f.next(); !ok {
-					break
-				}
+		if e.isString && !validContent(e.tag, e.content) {
+			return false
+		}
+	}
+}
+
+// validContent reports whether a string value converts to UTF-8 (toUTF8
+// succeeds); its length was checked by the walker.
+func validContent(tag byte, b []byte) bool {
+	switch tag {
+	case tagUTF8:
+		return utf8.Valid(b)
+	case tagBMP:
+		for i := 0; i+1 < len(b); i += 2 {
+			if !validRune(uint32(b[i])<<8 | uint32(b[i+1])) {
+				return false
 			}
-			if f.bad {
+		}
+	case tagUniversal:
+		for i := 0; i+3 < len(b); i += 4 {
+			if !validRune(binary.BigEndian.Uint32(b[i:])) {
 				return false
 			}
 		}
 	}
+	return true // one byte per character: always valid
 }
 
 // CanonicalHash returns a 64-bit hash of der's Canonical encoding, computed

@@ -17,6 +17,9 @@ func checkAgainstCanonical(t *testing.T, a, b []byte) {
 	if got := Equal(a, b); got != want {
 		t.Fatalf("Equal(%x, %x) = %v, canonical forms say %v (%v, %v)", a, b, got, want, erra, errb)
 	}
+	if Valid(a) != (erra == nil) || Valid(b) != (errb == nil) {
+		t.Fatalf("Valid(%x) = %v, Valid(%x) = %v; Canonical errors %v, %v", a, Valid(a), b, Valid(b), erra, errb)
+	}
 	ha, herra := CanonicalHash(a)
 	hb, herrb := CanonicalHash(b)
 	if (herra == nil) != (erra == nil) || (herrb == nil) != (errb == nil) {

@@ -76,6 +76,10 @@ const allReasons uint32 = 0x807f
 type certInfo struct {
 	c *x509.Certificate
 
+	// subjectValid, issuerValid: the names have a canonical form (compare
+	// equal to something under OpenSSL's rules), found once per certificate.
+	subjectValid, issuerValid bool
+
 	selfIssued bool // EXFLAG_SI
 	selfSigned bool // EXFLAG_SS
 	invalid    bool // EXFLAG_INVALID: an extension OpenSSL could not decode
@@ -200,6 +204,11 @@ func supportedCritical(kind int) bool {
 // newCertInfo computes the flags of c.
 func newCertInfo(c *x509.Certificate) *certInfo {
 	ci := &certInfo{c: c, pathLen: -1}
+	ci.subjectValid = dn.Valid(c.RawSubject)
+	ci.issuerValid = ci.subjectValid
+	if !bytes.Equal(c.RawIssuer, c.RawSubject) {
+		ci.issuerValid = dn.Valid(c.RawIssuer)
+	}
 	switch c.PublicKey.(type) {
 	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, *dsa.PublicKey:
 		ci.pubKeyOK = true
@@ -278,7 +287,7 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 		}
 	}
 	// EXFLAG_SI / EXFLAG_SS.
-	if dn.Equal(c.RawSubject, c.RawIssuer) {
+	if sameName(c.RawSubject, ci.subjectValid, c.RawIssuer, ci.issuerValid) {
 		ci.selfIssued = true
 		if checkAKID(ci, ci) == OK && sigAlgMatches(c, c) {
 			ci.selfSigned = true
@@ -614,6 +623,15 @@ func sigAlgInconsistent(c *x509.Certificate) bool {
 		return false
 	}
 	return !bytes.Equal(inner, outer)
+}
+
+// sameName is dn.Equal(a, b) for names whose validity (dn.Valid) is known:
+// equal bytes need no further look.
+func sameName(a []byte, aValid bool, b []byte, bValid bool) bool {
+	if bytes.Equal(a, b) {
+		return aValid && bValid
+	}
+	return aValid && bValid && dn.Equal(a, b)
 }
 
 // infoCache holds the certInfo of every certificate one Verify call sees.

@@ -26,6 +26,12 @@ type Pool struct {
 	// bySubj holds the certificates by dn.CanonicalHash of their subject;
 	// a bucket may hold other names too, so lookups compare names.
 	bySubj map[uint64][]*x509.Certificate
+	// byRaw maps each indexed subject's bytes to its bucket, so that the
+	// usual lookup (issuer bytes equal to the subject bytes) is one map
+	// access; mixed marks the buckets whose names are not all equal (a
+	// hash collision), which lookups must filter.
+	byRaw map[string]uint64
+	mixed map[uint64]bool
 	// byRawOdd holds, by raw subject, the certificates whose subject has
 	// no canonical form: found only by the same bytes.
 	byRawOdd map[string][]*x509.Certificate
@@ -43,6 +49,7 @@ func NewPool(certs []*x509.Certificate) *Pool {
 // anchors found in this pool (for example "ca-file /etc/ssl/ca.pem").
 func NewNamedPool(name string, certs []*x509.Certificate) *Pool {
 	p := &Pool{sigs: &sigCache{}, name: name, bySubj: make(map[uint64][]*x509.Certificate),
+		byRaw: make(map[string]uint64), mixed: make(map[uint64]bool),
 		infos: make(map[*x509.Certificate]*certInfo, len(certs))}
 	seen := make(map[string]bool, len(certs))
 	for _, c := range certs {
@@ -52,7 +59,11 @@ func NewNamedPool(name string, certs []*x509.Certificate) *Pool {
 		seen[string(c.Raw)] = true
 		p.certs = append(p.certs, c)
 		if k, err := dn.CanonicalHash(c.RawSubject); err == nil {
+			if b := p.bySubj[k]; len(b) > 0 && !dn.Equal(b[0].RawSubject, c.RawSubject) {
+				p.mixed[k] = true
+			}
 			p.bySubj[k] = append(p.bySubj[k], c)
+			p.byRaw[string(c.RawSubject)] = k
 		} else {
 			if p.byRawOdd == nil {
 				p.byRawOdd = make(map[string][]*x509.Certificate)
@@ -70,11 +81,23 @@ func (p *Pool) Issuers(rawSubject []byte) ([]*x509.Certificate, error) {
 	if p == nil {
 		return nil, nil
 	}
+	if k, ok := p.byRaw[string(rawSubject)]; ok && !p.mixed[k] {
+		return p.bySubj[k], nil
+	}
 	k, err := dn.CanonicalHash(rawSubject)
 	if err != nil {
 		return p.byRawOdd[string(rawSubject)], nil
 	}
 	bucket := p.bySubj[k]
+	if len(bucket) == 0 {
+		return nil, nil
+	}
+	if !p.mixed[k] {
+		if dn.Equal(bucket[0].RawSubject, rawSubject) {
+			return bucket, nil
+		}
+		return nil, nil
+	}
 	for i, c := range bucket {
 		if !dn.Equal(c.RawSubject, rawSubject) {
 			// Rare: a hash collision or a name without canonical form.

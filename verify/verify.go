@@ -406,7 +406,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 // match, the authority key identifier fits and the signature algorithm
 // suits the issuer's key. The signature itself is checked later.
 func checkIssued(subject, issuer *certInfo) bool {
-	if !dn.Equal(subject.c.RawIssuer, issuer.c.RawSubject) {
+	if !sameName(subject.c.RawIssuer, subject.issuerValid, issuer.c.RawSubject, issuer.subjectValid) {
 		return false
 	}
 	if checkAKID(issuer, subject) != OK {
