@@ -203,7 +203,14 @@ func supportedCritical(kind int) bool {
 
 // newCertInfo computes the flags of c.
 func newCertInfo(c *x509.Certificate) *certInfo {
-	ci := &certInfo{c: c, pathLen: -1}
+	ci := new(certInfo)
+	fillCertInfo(ci, c)
+	return ci
+}
+
+// fillCertInfo computes the flags of c into the zero certInfo ci.
+func fillCertInfo(ci *certInfo, c *x509.Certificate) {
+	ci.c, ci.pathLen = c, -1
 	ci.subjectValid = dn.Valid(c.RawSubject)
 	ci.issuerValid = ci.subjectValid
 	if !bytes.Equal(c.RawIssuer, c.RawSubject) {
@@ -293,7 +300,6 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 			ci.selfSigned = true
 		}
 	}
-	return ci
 }
 
 func (ci *certInfo) parseBC(v []byte) bool {
@@ -636,24 +642,39 @@ func sameName(a []byte, aValid bool, b []byte, bValid bool) bool {
 
 // infoCache holds the certInfo of every certificate one Verify call sees.
 // The certInfo of a Pool's certificates is computed once, when the Pool is
-// made, and shared.
+// made, and shared. The first few live in the cache itself (part of the
+// engine's one allocation); a long list of intermediates spills into a map.
 type infoCache struct {
-	pools []*Pool
-	certs map[*x509.Certificate]*certInfo
+	pools   []*Pool
+	poolBuf [2]*Pool
+	small   [4]infoEntry
+	nsmall  int
+	more    map[*x509.Certificate]*certInfo
+	slab    [2]certInfo // the first certInfos computed
+	nslab   int
 }
 
-func newInfoCache(trust []IssuerSource) *infoCache {
-	m := &infoCache{certs: make(map[*x509.Certificate]*certInfo, 4)}
+type infoEntry struct {
+	c  *x509.Certificate
+	ci *certInfo
+}
+
+func (m *infoCache) init(trust []IssuerSource) {
+	m.pools = m.poolBuf[:0]
 	for _, src := range trust {
 		if p, ok := src.(*Pool); ok && p != nil {
 			m.pools = append(m.pools, p)
 		}
 	}
-	return m
 }
 
 func (m *infoCache) get(c *x509.Certificate) *certInfo {
-	if ci, ok := m.certs[c]; ok {
+	for _, e := range m.small[:m.nsmall] {
+		if e.c == c {
+			return e.ci
+		}
+	}
+	if ci, ok := m.more[c]; ok {
 		return ci
 	}
 	for _, p := range m.pools {
@@ -661,8 +682,23 @@ func (m *infoCache) get(c *x509.Certificate) *certInfo {
 			return ci
 		}
 	}
-	ci := newCertInfo(c)
-	m.certs[c] = ci
+	var ci *certInfo
+	if m.nslab < len(m.slab) {
+		ci = &m.slab[m.nslab]
+		m.nslab++
+		fillCertInfo(ci, c)
+	} else {
+		ci = newCertInfo(c)
+	}
+	if m.nsmall < len(m.small) {
+		m.small[m.nsmall] = infoEntry{c, ci}
+		m.nsmall++
+		return ci
+	}
+	if m.more == nil {
+		m.more = make(map[*x509.Certificate]*certInfo)
+	}
+	m.more[c] = ci
 	return ci
 }
 

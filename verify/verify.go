@@ -242,6 +242,11 @@ type engine struct {
 	anchorSrc    anchorSources
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
+
+	// Storage for the usual short chain, so that one allocation holds
+	// the state of a whole verification.
+	infoStore infoCache
+	chainBuf  [4]*certInfo
 }
 
 // report records a problem at depth (with the certificate concerned) and
@@ -282,7 +287,9 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 		res.Hint = "no certificate to verify"
 		return res
 	}
-	e := &engine{opts: opts, info: newInfoCache(opts.Trust)}
+	e := &engine{opts: opts}
+	e.info = &e.infoStore
+	e.info.init(opts.Trust)
 	e.now = opts.Time
 	if e.now.IsZero() {
 		e.now = time.Now()
@@ -298,12 +305,16 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
 	}
-	res.Sent = append([]*x509.Certificate{leaf}, opts.Intermediates...)
+	// Sent and Chain share one array.
+	certs := make([]*x509.Certificate, 0, 2*(1+len(opts.Intermediates))+1)
+	res.Sent = append(certs, leaf)
+	res.Sent = append(res.Sent, opts.Intermediates...)
+	res.Sent = res.Sent[:len(res.Sent):len(res.Sent)]
 
 	e.run(leaf)
 
 	res.all = e.problems
-	res.Chain = make([]*x509.Certificate, 0, len(e.chain))
+	res.Chain = certs[len(res.Sent):len(res.Sent)]
 	for _, ci := range e.chain {
 		res.Chain = append(res.Chain, ci.c)
 	}
@@ -330,7 +341,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 // run is X509_verify_cert's verify_chain with a callback that continues
 // past every error.
 func (e *engine) run(leaf *x509.Certificate) {
-	e.chain = []*certInfo{e.info.get(leaf)}
+	e.chain = append(e.chainBuf[:0], e.info.get(leaf))
 	e.numUntrusted = 1
 	if !e.keyLevelOK(e.chain[0]) {
 		e.report(EEKeyTooSmall, 0, e.chain[0])
