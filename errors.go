@@ -285,7 +285,7 @@ var messageReasons = []struct {
 	{"client offered only unsupported versions", reasonUnsupportedProtocol},
 	{"no supported versions satisfy MinVersion and MaxVersion", reasonNoProtocolsAvailable},
 	{"server chose an unconfigured cipher suite", reasonWrongCipherReturned},
-	{"no ECDHE curve supported by both client and server", reasonNoSharedGroups},
+	{"no key exchanges supported by both client and server", reasonNoSharedGroups},
 	{"server selected unsupported curve", reasonWrongCurve},
 	{"signature algorithms", reasonNoSuitableSigAlg},
 	{"received unexpected handshake message", reasonUnexpectedMessage},

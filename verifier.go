@@ -30,6 +30,7 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		Intermediates: certs[1:],
 		CRLs:          c.trust.crls,
 		CRLCheck:      c.trust.crlCheck,
+		CRLPolicy:     c.feat.crl,
 		MaxDepth:      c.maxDepth,
 		Strict:        c.trust.strict,
 		// As libssl: the chain is held to the context's security level
@@ -45,7 +46,6 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		opts.Hostname = c.serverName
 	}
 	r := verify.Verify(certs[0], opts)
-	r = c.feat.crl.apply(r, c.trust.crls, opts.Time) // crlpolicy.go
 	o := &verifyOutcome{present: true, result: r, reported: r.Code}
 	if c.verify == VerifyNone {
 		o.reported = r.FinalCode

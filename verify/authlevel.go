@@ -1,7 +1,8 @@
 package verify
 
 import (
-	"crypto/dsa" //nolint:staticcheck // DSA key strength is rated as OpenSSL rates it.
+	//lint:ignore SA1019 DSA key strength is rated as OpenSSL rates it.
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"

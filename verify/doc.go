@@ -48,7 +48,9 @@
 //     identifier, scope, times; newest first) from Options.CRLs: 3 no CRL,
 //     35 issuer lacks cRLSign, 44 different scope, 11 / 12 CRL not yet
 //     valid / expired, 8 CRL signature failure, 36 unhandled critical CRL
-//     extension, 23 revoked.
+//     extension, 23 revoked. Options.CRLPolicy may let 3, 11 and 12 pass
+//     (allowed, or within a grace period, or for the trust anchor); an
+//     allowed problem is not recorded at all.
 //  6. Signatures and times (internal_verify), from the top of the chain
 //     down: 21 unable to verify the first certificate (a lone untrusted
 //     leaf, reached only when continuing past 20), 32 issuer keyUsage

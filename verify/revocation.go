@@ -119,7 +119,9 @@ func (e *engine) checkCertCRL(i int) {
 		lastReasons := reasons
 		best := e.getCRL(i, reasons)
 		if best == nil {
-			e.report(UnableToGetCRL, i, x)
+			if !e.crlAllowed(UnableToGetCRL, i, nil) {
+				e.report(UnableToGetCRL, i, x)
+			}
 			return
 		}
 		e.noteCRL(best.c)
@@ -127,7 +129,9 @@ func (e *engine) checkCertCRL(i int) {
 		e.checkCRL(i, best)
 		e.certCRL(i, best)
 		if lastReasons == reasons {
-			e.report(UnableToGetCRL, i, x)
+			if !e.crlAllowed(UnableToGetCRL, i, nil) {
+				e.report(UnableToGetCRL, i, x)
+			}
 			return
 		}
 	}
@@ -362,7 +366,9 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 	}
 	if cand.score&scoreTime == 0 {
 		for _, code := range e.crlTimeCodes(cand.c) {
-			e.report(code, i, x)
+			if !e.crlAllowed(code, i, cand.c) {
+				e.report(code, i, x)
+			}
 		}
 	}
 	if !issuer.pubKeyOK {

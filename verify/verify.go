@@ -81,6 +81,9 @@ type Options struct {
 	CRLs []CRLSource
 	// CRLCheck selects the certificates checked against CRLs.
 	CRLCheck CRLMode
+	// CRLPolicy relaxes what CRLCheck does about missing, expired and not
+	// yet valid CRLs; the zero value is OpenSSL's behaviour.
+	CRLPolicy CRLPolicy
 	// MaxDepth is OpenSSL's verify depth: the most intermediate CA
 	// certificates allowed between the leaf and the trust anchor. A chain
 	// that needs more fails with code 22 at depth MaxDepth+1. Negative
@@ -236,9 +239,14 @@ type engine struct {
 	maxDepth     int
 	problems     []Problem
 	trustSource  string
-	anchorSrc    map[*x509.Certificate]IssuerSource
+	anchorSrc    anchorSources
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
+
+	// Storage for the usual short chain, so that one allocation holds
+	// the state of a whole verification.
+	infoStore infoCache
+	chainBuf  [4]*certInfo
 }
 
 // report records a problem at depth (with the certificate concerned) and
@@ -279,7 +287,9 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 		res.Hint = "no certificate to verify"
 		return res
 	}
-	e := &engine{opts: opts, info: newInfoCache(), anchorSrc: make(map[*x509.Certificate]IssuerSource, 2)}
+	e := &engine{opts: opts}
+	e.info = &e.infoStore
+	e.info.init(opts.Trust)
 	e.now = opts.Time
 	if e.now.IsZero() {
 		e.now = time.Now()
@@ -295,11 +305,16 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
 	}
-	res.Sent = append([]*x509.Certificate{leaf}, opts.Intermediates...)
+	// Sent and Chain share one array.
+	certs := make([]*x509.Certificate, 0, 2*(1+len(opts.Intermediates))+1)
+	res.Sent = append(certs, leaf)
+	res.Sent = append(res.Sent, opts.Intermediates...)
+	res.Sent = res.Sent[:len(res.Sent):len(res.Sent)]
 
 	e.run(leaf)
 
 	res.all = e.problems
+	res.Chain = certs[len(res.Sent):len(res.Sent)]
 	for _, ci := range e.chain {
 		res.Chain = append(res.Chain, ci.c)
 	}
@@ -326,7 +341,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 // run is X509_verify_cert's verify_chain with a callback that continues
 // past every error.
 func (e *engine) run(leaf *x509.Certificate) {
-	e.chain = []*certInfo{e.info.get(leaf)}
+	e.chain = append(e.chainBuf[:0], e.info.get(leaf))
 	e.numUntrusted = 1
 	if !e.keyLevelOK(e.chain[0]) {
 		e.report(EEKeyTooSmall, 0, e.chain[0])
@@ -362,9 +377,7 @@ func (e *engine) trustedIssuer(x *certInfo) *certInfo {
 			if c == nil {
 				continue
 			}
-			if _, ok := e.anchorSrc[c]; !ok {
-				e.anchorSrc[c] = src
-			}
+			e.anchorSrc.note(c, src)
 			ci := e.info.get(c)
 			if !checkIssued(x, ci) {
 				continue
@@ -392,9 +405,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 		}
 		for _, c := range cands {
 			if c != nil && bytes.Equal(c.Raw, x.c.Raw) {
-				if _, ok := e.anchorSrc[c]; !ok {
-					e.anchorSrc[c] = src
-				}
+				e.anchorSrc.note(c, src)
 				return e.info.get(c)
 			}
 		}
@@ -406,7 +417,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 // match, the authority key identifier fits and the signature algorithm
 // suits the issuer's key. The signature itself is checked later.
 func checkIssued(subject, issuer *certInfo) bool {
-	if !subject.issuerOK || !issuer.subjectOK || !bytes.Equal(subject.canonIssuer, issuer.canonSubject) {
+	if !sameName(subject.c.RawIssuer, subject.issuerValid, issuer.c.RawSubject, issuer.subjectValid) {
 		return false
 	}
 	if checkAKID(issuer, subject) != OK {
@@ -498,7 +509,7 @@ func (e *engine) checkTrust(n int) int {
 
 func (e *engine) noteAnchor(ci *certInfo) {
 	if e.trustSource == "" {
-		if src, ok := e.anchorSrc[ci.c]; ok {
+		if src, ok := e.anchorSrc.of(ci.c); ok {
 			e.trustSource = sourceName(src)
 		}
 	}
@@ -720,6 +731,11 @@ func (e *engine) checkID() {
 // around IPv6 allowed), nil when s is not one.
 func parseIPLiteral(s string) []byte {
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':') {
+			return nil // a host name: spare ParseIP's error
+		}
+	}
 	ip := net.ParseIP(s)
 	if ip == nil {
 		return nil
