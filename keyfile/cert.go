@@ -101,6 +101,14 @@ func trustedFromPEMBlocks(blocks []pemBlock, name string, caFile bool) ([]Truste
 			if err != nil {
 				return nil, newErr(name, nil, err, fmt.Sprintf("%q block at line %d", b.Type, b.Line))
 			}
+		} else {
+			// OpenSSL's d2i_X509 reads the certificate and ignores what
+			// follows it in the block.
+			s := cryptobyte.String(der)
+			var elem cryptobyte.String
+			if s.ReadASN1Element(&elem, cbasn1.SEQUENCE) {
+				der = elem
+			}
 		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {

@@ -18,7 +18,10 @@ import (
 // Alias and KeyID are informational.
 type TrustSettings struct {
 	// Trusted are the uses the certificate is trusted for (-addtrust),
-	// extended key usage OIDs such as serverAuth or anyExtendedKeyUsage.
+	// extended key usage OIDs such as serverAuth or anyExtendedKeyUsage;
+	// nil when the list is absent. A list that is present, even empty,
+	// means "trusted for these uses only" (OpenSSL then rejects the
+	// others).
 	Trusted []asn1.ObjectIdentifier
 	// Rejected are the uses the certificate must not be trusted for
 	// (-addreject); a rejection wins over a trust for the same use.
@@ -214,19 +217,19 @@ func ParseTrustedCertificates(data []byte, name string) ([]TrustedCertificate, e
 }
 
 // Marshal encodes the settings as OpenSSL's X509_CERT_AUX (the bytes a
-// TRUSTED CERTIFICATE block holds after the certificate). Empty lists are
-// left out, as OpenSSL leaves them out.
+// TRUSTED CERTIFICATE block holds after the certificate). Nil lists are
+// left out; empty ones are written empty.
 func (s *TrustSettings) Marshal() ([]byte, error) {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		if len(s.Trusted) > 0 {
+		if s.Trusted != nil {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				for _, o := range s.Trusted {
 					b.AddASN1ObjectIdentifier(o)
 				}
 			})
 		}
-		if len(s.Rejected) > 0 {
+		if s.Rejected != nil {
 			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 				for _, o := range s.Rejected {
 					b.AddASN1ObjectIdentifier(o)

@@ -120,6 +120,19 @@ func TestTrustSettingsMalformedRejectedAsOpenSSL(t *testing.T) {
 	if out, err := exec.Command("openssl", "verify", "-no-CApath", "-CAfile", f, "-purpose", "sslserver", cert).CombinedOutput(); err != nil {
 		t.Errorf("trailing bytes: openssl refused: %v\n%s", err, out)
 	}
+	// A CERTIFICATE block is read as d2i_X509 reads it: what follows the
+	// certificate, even trust settings, is ignored.
+	for name, extra := range map[string][]byte{"garbage": {0x05, 0x00}, "settings": good} {
+		f := filepath.Join(dir, "plain-"+name+".pem")
+		writeFile(t, f, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: append(slices.Clone(blk.Bytes), extra...)}))
+		got, err := LoadTrustedCertificates(f)
+		if err != nil || len(got) != 1 || got[0].Trust != nil {
+			t.Errorf("CERTIFICATE with trailing %s: %v, %+v", name, err, got)
+		}
+		if out, err := exec.Command("openssl", "verify", "-no-CApath", "-CAfile", f, cert).CombinedOutput(); err != nil {
+			t.Errorf("CERTIFICATE with trailing %s: openssl refused: %v\n%s", name, err, out)
+		}
+	}
 }
 
 func TestParseTrustSettingsFields(t *testing.T) {
@@ -168,6 +181,7 @@ func TestParseTrustSettingsFields(t *testing.T) {
 func FuzzParseTrustSettings(f *testing.F) {
 	for _, ts := range []*TrustSettings{
 		{},
+		{Trusted: []asn1.ObjectIdentifier{}},
 		{Trusted: []asn1.ObjectIdentifier{oidServerAuth}},
 		{Rejected: []asn1.ObjectIdentifier{oidClientAuth}, Alias: "x"},
 		{Trusted: []asn1.ObjectIdentifier{oidAnyEKU}, Rejected: []asn1.ObjectIdentifier{oidEmail}, Alias: "root", KeyID: []byte{9}},
@@ -193,17 +207,7 @@ func FuzzParseTrustSettings(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded settings do not parse: %v", err)
 		}
-		norm := func(s *TrustSettings) *TrustSettings {
-			c := *s
-			if len(c.Trusted) == 0 {
-				c.Trusted = nil
-			}
-			if len(c.Rejected) == 0 {
-				c.Rejected = nil
-			}
-			return &c
-		}
-		if diff := cmp.Diff(norm(ts), norm(again)); diff != "" {
+		if diff := cmp.Diff(ts, again); diff != "" {
 			t.Fatalf("round trip differs:\n%s", diff)
 		}
 	})
