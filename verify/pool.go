@@ -8,6 +8,7 @@ import (
 
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/keyfile"
 )
 
 // IssuerSource answers which trusted certificates have a given subject name.
@@ -29,6 +30,9 @@ type Pool struct {
 	// so that the usual lookup (issuer name bytes equal to the subject
 	// bytes) skips canonicalisation.
 	byRaw map[string]string
+	// trust holds the trust settings of the certificates that have some
+	// (NewTrustedPool).
+	trust map[*x509.Certificate]*keyfile.TrustSettings
 }
 
 // NewPool returns a Pool holding certs (nil entries are skipped, exact
