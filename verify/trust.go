@@ -29,9 +29,9 @@ const (
 type trustKind int
 
 const (
-	trustDefault trustKind = iota // no purpose, or "any": anyExtendedKeyUsage
-	trustCompat                   // crlsign, ocsphelper: self-signed only
-	trustOneOIDAny                // the purpose's OID, or anyExtendedKeyUsage
+	trustDefault   trustKind = iota // no purpose, or "any": anyExtendedKeyUsage
+	trustCompat                     // crlsign, ocsphelper: self-signed only
+	trustOneOIDAny                  // the purpose's OID, or anyExtendedKeyUsage
 )
 
 var (
