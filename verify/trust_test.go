@@ -283,3 +283,59 @@ func TestTrustSettingsDifferential(t *testing.T) {
 	}
 	t.Logf("%d differential cases", n)
 }
+
+// TestTrustSettingsFinalCodeMatchesSClient: past a rejected anchor (28)
+// s_client's callback continues, and the chain stays untrusted; FinalCode
+// must be what s_client reports.
+func TestTrustSettingsFinalCodeMatchesSClient(t *testing.T) {
+	needOpenSSL(t)
+	f := newFactory()
+	cases := map[string]struct {
+		args  []string
+		inter bool // the intermediate is the anchor
+		sent  bool // the root is sent too
+	}{
+		"root rejects serverAuth":              {args: []string{"-addreject", "serverAuth"}},
+		"root trusted for clientAuth":          {args: []string{"-addtrust", "clientAuth"}},
+		"root rejected, sent by the peer":      {args: []string{"-addreject", "serverAuth"}, sent: true},
+		"intermediate rejects serverAuth":      {args: []string{"-addreject", "serverAuth"}, inter: true},
+		"intermediate trusted for serverAuth":  {args: []string{"-addtrust", "serverAuth"}, inter: true},
+		"root trusted for anyExtendedKeyUsage": {args: []string{"-addtrust", "anyExtendedKeyUsage"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := newPKI(t, f, "leaf.example.com", nil, nil, nil)
+			dir := t.TempDir()
+			a := p.root.Cert
+			if tc.inter {
+				a = p.inter.Cert
+			}
+			plain := filepath.Join(dir, "anchor.pem")
+			if err := os.WriteFile(plain, pemOf(a), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ca := filepath.Join(dir, "ca.pem")
+			opensslOut(t, append([]string{"x509", "-in", plain, "-trustout", "-out", ca}, tc.args...)...)
+			chain := []*minipki.Cert{p.leaf, p.inter}
+			if tc.sent {
+				chain = append(chain, p.root)
+			}
+			want := sClientFinalCode(t, chain, nil, "-CAfile", ca)
+			t.Logf("s_client verify return code %d", want)
+			certs, err := keyfile.LoadTrustedCertificates(ca)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var inter []*x509.Certificate
+			for _, c := range chain[1:] {
+				inter = append(inter, c.Cert)
+			}
+			res := Verify(p.leaf.Cert, &Options{Trust: []IssuerSource{NewTrustedPool("ca-file", certs)}, Intermediates: inter,
+				MaxDepth: -1, Time: baseTime, Purpose: PurposeSSLServer})
+			if res.FinalCode != want {
+				t.Errorf("FinalCode = %d, s_client says %d (all problems %v)", res.FinalCode, want, res.AllProblems())
+			}
+		})
+	}
+}
