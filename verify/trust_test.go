@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"os"
@@ -338,4 +339,54 @@ func TestTrustSettingsFinalCodeMatchesSClient(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzVerifyTrust verifies a leaf against one anchor carrying random trust
+// settings, for every purpose: Verify must not panic, and a rejection (28)
+// only comes from settings that reject or restrict.
+func FuzzVerifyTrust(f *testing.F) {
+	leaf, inter, root, _ := fuzzSeeds(f)
+	for _, ts := range []*keyfile.TrustSettings{
+		{Trusted: []asn1.ObjectIdentifier{oidServerAuth}},
+		{Rejected: []asn1.ObjectIdentifier{oidAnyEKU}},
+		{Trusted: []asn1.ObjectIdentifier{}, Alias: "x"},
+	} {
+		aux, err := ts.Marshal()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(leaf, inter, root, aux, uint8(1), uint8(0))
+		f.Add(leaf, inter, inter, aux, uint8(2), uint8(8))
+		f.Add(leaf, inter, leaf, aux, uint8(7), uint8(8))
+	}
+	f.Fuzz(func(t *testing.T, a, b, c, aux []byte, purpose, flags uint8) {
+		la, err := x509.ParseCertificate(a)
+		if err != nil {
+			return
+		}
+		anchor, err := x509.ParseCertificate(c)
+		if err != nil {
+			return
+		}
+		ts, err := keyfile.ParseTrustSettings(aux)
+		if err != nil {
+			ts = nil
+		}
+		var inters []*x509.Certificate
+		if x, err := x509.ParseCertificate(b); err == nil {
+			inters = append(inters, x)
+		}
+		opts := &Options{MaxDepth: -1, Time: baseTime, Purpose: Purpose(int(purpose) % (len(purposeNames) + 1)),
+			PartialChain: flags&8 != 0, Strict: flags&16 != 0, Intermediates: inters,
+			Trust: []IssuerSource{NewTrustedPool("fuzz", []keyfile.TrustedCertificate{{Cert: anchor, Trust: ts}})}}
+		res := verify(la, opts)
+		if res.OK() != (res.Code == 0) || (res.Code != 0 && len(res.Problems) == 0) {
+			t.Fatalf("inconsistent result: code %d problems %v", res.Code, res.Problems)
+		}
+		for _, p := range res.AllProblems() {
+			if p.Code == CertRejected && (ts == nil || ts.Trusted == nil && len(ts.Rejected) == 0) {
+				t.Fatalf("28 without rejecting trust settings: %v", res.AllProblems())
+			}
+		}
+	})
 }
