@@ -20,10 +20,15 @@
 //     must have the issuer's name (canonical comparison), fit the subject's
 //     authority key identifier and have a key of the signature algorithm's
 //     type; among several, the first valid at the verification time wins,
-//     else the one expiring last. A self-signed untrusted certificate is
-//     replaced by an identical trusted one. The chain is trusted once a
-//     self-signed trusted certificate is reached (or any trusted one with
-//     PartialChain). Errors: 22 chain too long (at depth MaxDepth+1), 18
+//     else the one expiring last (no other candidate is tried when a later
+//     check fails, as in OpenSSL 3.0). A self-signed untrusted certificate
+//     is replaced by an identical trusted one. The chain is trusted once a
+//     trusted certificate passes X509_check_trust for the purpose: a
+//     self-signed one without trust settings, or any one whose trust
+//     settings (TRUSTED CERTIFICATE, TrustSettingsSource) trust it for the
+//     purpose's use (or any trusted one with PartialChain). One whose
+//     settings reject the use, or trust it for other uses only, is 28
+//     certificate rejected. Errors: 22 chain too long (at depth MaxDepth+1), 18
 //     self-signed leaf, 19 self-signed certificate in chain, 20 unable to
 //     get local issuer, 2 unable to get issuer (a trusted certificate
 //     whose issuer is missing).
@@ -32,11 +37,15 @@
 //     invalid CA (an issuer that is not a CA by basicConstraints, or whose
 //     keyUsage lacks keyCertSign; the trust anchor may also be a v1 root),
 //     the strict checks (below), 26 purpose (Options.Purpose: extended key
-//     usage, Netscape cert type and key usage as OpenSSL's sslserver and
-//     sslclient purposes), 25 path length.
+//     usage, Netscape cert type and key usage as OpenSSL 3.0's nine
+//     purposes check them; a trusted certificate's explicit trust for the
+//     purpose passes, its explicit rejection fails), 25 path length.
 //  3. Authentication level (check_auth_level), when Options.AuthLevel is
-//     set: issuer keys too weak (67), signature digests below the trust
-//     anchor too weak (68). The leaf's key (66) is checked before step 1.
+//     set: issuer keys too weak (67, the trust anchor's included),
+//     signature digests below the trust anchor too weak (68). The leaf's
+//     key (66) is checked before step 1. RSA keys are rated by NIST SP
+//     800-56B's estimate as OpenSSL 3.0 rates them (a 2000-bit key reaches
+//     112 bits).
 //  4. Identity (check_id): 62 host name mismatch or 64 IP address mismatch
 //     for Options.Hostname, with OpenSSL's rules: DNS subjectAltNames, a
 //     wildcard only as the whole or the start/end of the first label of a

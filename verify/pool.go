@@ -8,6 +8,7 @@ import (
 
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/keyfile"
 )
 
 // IssuerSource answers which trusted certificates have a given subject name.
@@ -37,6 +38,9 @@ type Pool struct {
 	byRawOdd map[string][]*x509.Certificate
 	// infos are the certificates' flags, computed once for every Verify.
 	infos map[*x509.Certificate]*certInfo
+	// trust holds the trust settings of the certificates that have some
+	// (NewTrustedPool).
+	trust map[*x509.Certificate]*keyfile.TrustSettings
 }
 
 // NewPool returns a Pool holding certs (nil entries are skipped, exact

@@ -22,17 +22,31 @@ const (
 	PurposeSSLServer
 	// PurposeSSLClient is OpenSSL's "sslclient": a TLS client certificate.
 	PurposeSSLClient
+	// PurposeNSSSLServer is OpenSSL's "nssslserver": sslserver, and a
+	// leaf whose keyUsage allows key encipherment.
+	PurposeNSSSLServer
+	// PurposeSMIMESign is OpenSSL's "smimesign": an S/MIME signing
+	// certificate (emailProtection; digitalSignature or nonRepudiation).
+	PurposeSMIMESign
+	// PurposeSMIMEEncrypt is OpenSSL's "smimeencrypt": an S/MIME
+	// encryption certificate (emailProtection; keyEncipherment).
+	PurposeSMIMEEncrypt
+	// PurposeCRLSign is OpenSSL's "crlsign": a CRL signer (cRLSign).
+	PurposeCRLSign
+	// PurposeOCSPHelper is OpenSSL's "ocsphelper": the CAs must be CAs,
+	// the leaf is not checked.
+	PurposeOCSPHelper
+	// PurposeTimestampSign is OpenSSL's "timestampsign": a time stamping
+	// authority (only a critical timeStamping extended key usage).
+	PurposeTimestampSign
 )
 
 // String returns OpenSSL's name of the purpose ("any" for PurposeAny).
 func (p Purpose) String() string {
-	switch p {
-	case PurposeSSLServer:
-		return "sslserver"
-	case PurposeSSLClient:
-		return "sslclient"
-	case PurposeAny:
-		return "any"
+	for _, n := range purposeNames {
+		if n.p == p {
+			return n.name
+		}
 	}
 	return fmt.Sprintf("Purpose(%d)", int(p))
 }
@@ -95,7 +109,9 @@ type Options struct {
 	// Hostname is checked against the leaf (code 62); an IP literal is
 	// checked against its IP addresses instead (code 64). "" checks nothing.
 	Hostname string
-	// Purpose is checked on every certificate of the chain (code 26).
+	// Purpose is checked on every certificate of the chain (code 26), and
+	// selects the use the trust settings of the anchors are consulted for
+	// (code 28), as OpenSSL's -purpose does.
 	Purpose Purpose
 	// PartialChain accepts a trusted certificate that is not self-signed as
 	// the end of the chain (X509_V_FLAG_PARTIAL_CHAIN).
@@ -474,19 +490,21 @@ func (e *engine) untrustedIssuer(pool []*x509.Certificate, x *certInfo) int {
 	return best
 }
 
-const (
-	trustUntrusted = iota
-	trustTrusted
-)
-
 // checkTrust is OpenSSL's check_trust: is the chain anchored at or above
-// position n?
+// position n? A trusted certificate anchors it when X509_check_trust says
+// so (a self-signed one without trust settings, or one explicitly trusted
+// for the purpose); an explicitly rejected one is reported (28) and, the
+// callback continuing, leaves the chain untrusted.
 func (e *engine) checkTrust(n int) int {
 	num := len(e.chain)
 	for i := n; i < num; i++ {
-		if e.chain[i].selfSigned {
+		switch e.checkTrustOf(e.chain[i], false) {
+		case trustTrusted:
 			e.noteAnchor(e.chain[i])
 			return trustTrusted
+		case trustRejected:
+			e.report(CertRejected, i, e.chain[i])
+			return trustUntrusted
 		}
 	}
 	if n < num {
@@ -498,6 +516,10 @@ func (e *engine) checkTrust(n int) int {
 	}
 	if n == num && e.opts.PartialChain {
 		if m := e.exactTrusted(e.chain[0]); m != nil {
+			if e.checkTrustOf(m, false) == trustRejected {
+				e.report(CertRejected, 0, e.chain[0])
+				return trustUntrusted
+			}
 			e.chain[0] = m
 			e.numUntrusted = 0
 			e.noteAnchor(m)
@@ -626,41 +648,6 @@ func checkCA(ci *certInfo) int {
 	return 0
 }
 
-// checkPurpose is X509_check_purpose for the SSL purposes.
-func checkPurpose(ci *certInfo, p Purpose, requireCA bool) bool {
-	switch p {
-	case PurposeSSLServer:
-		if ci.ekuPresent && !ci.ekuServer && !ci.ekuSGC {
-			return false
-		}
-		if requireCA {
-			return checkSSLCA(ci)
-		}
-		if ci.nsPresent && ci.ns&nsSSLServer == 0 {
-			return false
-		}
-		if ci.kuPresent && ci.ku&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment|x509.KeyUsageKeyAgreement) == 0 {
-			return false
-		}
-		return true
-	case PurposeSSLClient:
-		if ci.ekuPresent && !ci.ekuClient {
-			return false
-		}
-		if requireCA {
-			return checkSSLCA(ci)
-		}
-		if ci.nsPresent && ci.ns&nsSSLClient == 0 {
-			return false
-		}
-		if ci.kuPresent && ci.ku&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyAgreement) == 0 {
-			return false
-		}
-		return true
-	}
-	return true
-}
-
 func checkSSLCA(ci *certInfo) bool {
 	r := checkCA(ci)
 	if r == 0 {
@@ -696,7 +683,7 @@ func (e *engine) checkExtensions() {
 		if strict && num > 1 {
 			e.strictChecks(i, x)
 		}
-		if e.opts.Purpose != PurposeAny && !checkPurpose(x, e.opts.Purpose, mustBeCA > 0) {
+		if e.opts.Purpose != PurposeAny && !e.purposeOK(i, x, mustBeCA > 0) {
 			e.report(InvalidPurpose, i, x)
 		}
 		if i > 1 && x.pathLen != -1 && plen > x.pathLen {
