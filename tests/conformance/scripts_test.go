@@ -93,7 +93,9 @@ func scripts() []script {
 		// Suites.
 		{name: "TLS 1.3 only, CCM only", bytes: hello(with(m(), func(h *rawtls.Hello) { h.SupportedVersions, h.CipherSuites = []uint16{tls.VersionTLS13}, []uint16{ccm} }))},
 		{name: "TLS 1.3+1.2, CCM and a TLS 1.2 suite", bytes: hello(with(m(), func(h *rawtls.Hello) { h.CipherSuites = []uint16{ccm, ecdsa12} }))},
-		{name: "TLS 1.3 only, AES-256-GCM only", bytes: hello(with(m(), func(h *rawtls.Hello) { h.SupportedVersions, h.CipherSuites = []uint16{tls.VersionTLS13}, []uint16{tls.TLS_AES_256_GCM_SHA384} }))},
+		{name: "TLS 1.3 only, AES-256-GCM only", bytes: hello(with(m(), func(h *rawtls.Hello) {
+			h.SupportedVersions, h.CipherSuites = []uint16{tls.VersionTLS13}, []uint16{tls.TLS_AES_256_GCM_SHA384}
+		}))},
 		{name: "TLS 1.2, RSA-key suites only (ECDSA certificate)", bytes: hello(with(lg(0x0303), func(h *rawtls.Hello) {
 			h.CipherSuites = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_RSA_WITH_AES_128_GCM_SHA256}
 		}))},
@@ -109,7 +111,9 @@ func scripts() []script {
 		{name: "non-empty renegotiation_info", bytes: hello(with(lg(0x0303), func(h *rawtls.Hello) { h.RenegotiationInfo = []byte{1, 2, 3} }))},
 		{name: "TLS 1.3 without supported_groups and key_share", bytes: hello(with(m(), func(h *rawtls.Hello) { h.Groups, h.KeyShares = nil, nil }))},
 		{name: "TLS 1.3 key share missing (HelloRetryRequest)", bytes: hello(with(m(), func(h *rawtls.Hello) { h.KeyShares = nil }))},
-		{name: "TLS 1.3 P-256 key share only", bytes: hello(with(m(), func(h *rawtls.Hello) { h.Groups, h.KeyShares = []tls.CurveID{tls.CurveP256}, []tls.CurveID{tls.CurveP256} }))},
+		{name: "TLS 1.3 P-256 key share only", bytes: hello(with(m(), func(h *rawtls.Hello) {
+			h.Groups, h.KeyShares = []tls.CurveID{tls.CurveP256}, []tls.CurveID{tls.CurveP256}
+		}))},
 		{name: "TLS 1.3 unknown groups only", bytes: hello(with(m(), func(h *rawtls.Hello) { h.Groups, h.KeyShares = []tls.CurveID{0x0a0a, 0x7777}, nil }))},
 		{name: "TLS 1.3 without signature_algorithms", bytes: hello(with(m(), func(h *rawtls.Hello) { h.SigAlgs = nil }))},
 		{name: "TLS 1.2 without signature_algorithms", bytes: hello(with(lg(0x0303), func(h *rawtls.Hello) { h.SigAlgs = nil }))},
