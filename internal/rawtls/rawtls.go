@@ -314,8 +314,15 @@ var hrrRandom = []byte{0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1
 
 // ReadReply reads what the server sends on conn until it closes, sends
 // something that is no TLS record, or window passes without a byte (then
-// End is "open"), at most until the overall deadline of 10 windows.
-func ReadReply(conn net.Conn, window time.Duration) Reply {
+// End is "open"), at most until the overall deadline of 10 windows. A
+// TLS 1.2 server's flight ends at its ServerHelloDone: End is "open" then.
+func ReadReply(conn net.Conn, window time.Duration) Reply { return readReply(conn, window, false) }
+
+// ReadServerHello is ReadReply that stops (End "hello") as soon as a
+// ServerHello or HelloRetryRequest has arrived.
+func ReadServerHello(conn net.Conn, window time.Duration) Reply { return readReply(conn, window, true) }
+
+func readReply(conn net.Conn, window time.Duration, stopAtHello bool) Reply {
 	r := Reply{Alert: -1, AlertLevel: -1}
 	var buf []byte
 	var hs []byte // plaintext handshake bytes
@@ -350,6 +357,10 @@ func ReadReply(conn net.Conn, window time.Duration) Reply {
 			case Handshake:
 				hs = append(hs, data...)
 				r.parseServerHello(hs)
+				if stopAtHello && (r.ServerHello || r.HRR) {
+					r.End = "hello"
+					return r
+				}
 				if helloDone(hs) {
 					// A TLS 1.2 server's flight is complete: it waits
 					// for the client now.
