@@ -90,6 +90,7 @@ type pair struct {
 	suites      []uint16
 	min, max    uint16
 	ctx         *sslstream.ServerContext
+	plainCfg    *tls.Config
 }
 
 var (
@@ -151,7 +152,7 @@ func servePairOrder(tb testing.TB, preferServer bool) *pair {
 		tb.Fatal(err)
 	}
 	servers = append(servers, plain)
-	pr := &pair{ours: ours.Addr(), plain: plain.Addr(), suites: suites, min: lo, max: hi, ctx: ctx}
+	pr := &pair{ours: ours.Addr(), plain: plain.Addr(), suites: suites, min: lo, max: hi, ctx: ctx, plainCfg: plainCfg}
 	pairs[preferServer] = pr
 	return pr
 }
