@@ -473,3 +473,24 @@ func OfferedSuites(data []byte) []uint16 {
 	}
 	return out
 }
+
+// ParseReply is ReadReply over bytes already received (End is "eof" when
+// they run out).
+func ParseReply(b []byte) Reply { return readReply(&bytesConn{b: b}, time.Second, false) }
+
+// bytesConn is a net.Conn that reads b and then io.EOF.
+type bytesConn struct {
+	net.Conn // nil: only Read and SetReadDeadline are used
+	b        []byte
+}
+
+func (c *bytesConn) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.b)
+	c.b = c.b[n:]
+	return n, nil
+}
+
+func (c *bytesConn) SetReadDeadline(time.Time) error { return nil }

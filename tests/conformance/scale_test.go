@@ -43,10 +43,10 @@ const childEnv = "SSLSTREAM_SCALE_CHILD"
 
 // Stall kinds, one in four stalled connections each.
 const (
-	stallNothing  = iota // connects and sends nothing
-	stallTrickle         // one byte of a ClientHello a second
-	stallPartial         // half a ClientHello, then nothing
-	stallAfterCH         // a whole ClientHello, then nothing
+	stallNothing = iota // connects and sends nothing
+	stallTrickle        // one byte of a ClientHello a second
+	stallPartial        // half a ClientHello, then nothing
+	stallAfterCH        // a whole ClientHello, then nothing
 	stallKinds
 )
 
