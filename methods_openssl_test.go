@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/cipherlist"
-	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/internal/testnet"
 )
 
 // Handshake tests of issue 5 against openssl s_server / s_client: every

@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/internal/testnet"
 )
 
 var fixtureDir string
