@@ -189,3 +189,88 @@ func TestAlertTableAgainstOpenSSL(t *testing.T) {
 		})
 	}
 }
+
+// serverSeenAlert starts openssl s_server with args, runs connect against
+// it, and returns the alert number s_server reports receiving (-1 if none
+// within 5 s) and its output.
+func serverSeenAlert(t *testing.T, args []string, connect func(addr string)) (int, string) {
+	t.Helper()
+	testproc.Require(t, "openssl")
+	p := testproc.Start(t, exec.Command("openssl", append([]string{"s_server", "-accept", "127.0.0.1:0"}, args...)...), nil, false)
+	m, ok := p.WaitForLine(acceptLine, 10*time.Second)
+	if !ok {
+		t.Fatalf("openssl s_server did not start accepting:\n%s", p)
+	}
+	connect(m[1])
+	got, ok := p.WaitFor(alertNumberRE, 5*time.Second)
+	if !ok {
+		return -1, p.String()
+	}
+	n, _ := strconv.Atoi(got[1])
+	return n, p.String()
+}
+
+// TestClientAlertTableAgainstOpenSSL: each refusal our client makes of a
+// server's certificate, the alert openssl s_server sees from us, and the
+// one it sees from openssl s_client with the same settings
+// (-verify_return_error -CAfile -verify_hostname). crypto/tls fixes ours
+// at bad_certificate (42) for any VerifyConnection error; OpenSSL sends 42
+// too for a name mismatch, unknown_ca (48) and certificate_expired (45)
+// for the others.
+func TestClientAlertTableAgainstOpenSSL(t *testing.T) {
+	testproc.Require(t, "openssl")
+	p := pki(t)
+	type row struct {
+		name                  string
+		cert, key, serverName string
+		wantOurs, wantOpenSSL int
+	}
+	rows := []row{
+		{"server certificate from an unknown CA", p.untrustedCert, p.untrustedKey, "untrusted.example", 42, 48},
+		{"server certificate for another name", p.certFile, p.key, "other.example", 42, 42},
+		{"expired server certificate", p.expiredCert, p.expiredKey, "expired.example", 42, 45},
+	}
+	for _, v := range []struct{ method, flag string }{{"tlsv1.3", "-tls1_3"}, {"tlsv1.2", "-tls1_2"}} {
+		for _, r := range rows {
+			t.Run(r.name+" ("+v.method+")", func(t *testing.T) {
+				sargs := []string{"-cert", r.cert, "-key", r.key, v.flag}
+				cli, err := sslstream.NewClientContext(sslstream.Settings{CAFile: p.caFile, Verify: sslstream.VerifyRequired, ServerName: r.serverName, Method: v.method})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var herr error
+				got, out := serverSeenAlert(t, sargs, func(addr string) {
+					c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+					if err != nil {
+						t.Fatal(err)
+					}
+					st, err := cli.Client(c, nil)
+					if err != nil {
+						c.Close()
+						t.Fatal(err)
+					}
+					defer st.Close()
+					_ = st.SetDeadline(time.Now().Add(10 * time.Second))
+					herr = st.Handshake()
+				})
+				ref, refOut := serverSeenAlert(t, sargs, func(addr string) {
+					_, _ = sClientAlert(t, addr, "-verify_return_error", "-CAfile", p.caFile, "-verify_hostname", r.serverName, v.flag)
+				})
+				if herr == nil {
+					t.Errorf("our client accepted the server's certificate")
+				}
+				if ref != r.wantOpenSSL {
+					t.Errorf("openssl s_client: s_server saw alert %d, the table says %d\n%s", ref, r.wantOpenSSL, refOut)
+				}
+				if got != r.wantOurs {
+					t.Errorf("our client: s_server saw alert %d, the table says %d\n%s", got, r.wantOurs, out)
+				}
+				note := "same as OpenSSL"
+				if r.wantOurs != r.wantOpenSSL {
+					note = "differs: " + fixedVerify
+				}
+				t.Logf("ours %d, openssl %d (%s); our error: %v", got, ref, note, herr)
+			})
+		}
+	}
+}
