@@ -313,8 +313,9 @@ var hrrRandom = []byte{0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1
 	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C}
 
 // ReadReply reads what the server sends on conn until it closes, sends
-// something that is no TLS record, or window passes without a byte (then
-// End is "open"), at most until the overall deadline of 10 windows. A
+// something that is no TLS record, or window passes without a byte after
+// the first (5 windows before it; then End is "open"), at most until the
+// overall deadline of 10 windows. A
 // TLS 1.2 server's flight ends at its ServerHelloDone: End is "open" then.
 func ReadReply(conn net.Conn, window time.Duration) Reply { return readReply(conn, window, false) }
 
@@ -330,7 +331,13 @@ func readReply(conn net.Conn, window time.Duration, stopAtHello bool) Reply {
 	end := time.Now().Add(10 * window)
 	chunk := make([]byte, 4096)
 	for {
-		d := time.Now().Add(window)
+		wait := window
+		if r.Bytes == 0 {
+			// A loaded machine may take a while to compute the first
+			// answer: waiting for it is not the same as idling after it.
+			wait = 5 * window
+		}
+		d := time.Now().Add(wait)
 		if d.After(end) {
 			d = end
 		}
