@@ -30,7 +30,8 @@ type config struct {
 	server       bool
 	method       Method
 	ciphers      string
-	cipherIDs    []uint16 // TLS <= 1.2 suites in the configured order
+	cipherIDs    []uint16          // TLS <= 1.2 suites in the configured order
+	held         []SuiteNotOffered // selected but not offered (wiresuites.go)
 	secLevel     int
 	ciphersuites string
 	suites13     []uint16
@@ -183,6 +184,7 @@ func (c *config) setCiphers(ciphers, ciphersuites string) error {
 	c.ciphers, c.ciphersuites = ciphers, ciphersuites
 	c.secLevel = list.SecLevel
 	c.cipherIDs = list.IDs()
+	c.held = heldBackIDs(list, ciphers)
 	c.suites13 = c.suites13[:0:0]
 	for _, s := range suites {
 		if s.Go {
@@ -201,7 +203,7 @@ func (c *config) apply() error {
 	}
 	var ids []uint16
 	for _, id := range c.cipherIDs {
-		if info, ok := goSuites[id]; ok && info.usable(lo, hi) {
+		if info, ok := goSuites[id]; ok && info.usable(lo, hi) && !c.isHeld(id) {
 			ids = append(ids, id)
 		}
 	}
@@ -213,6 +215,9 @@ func (c *config) apply() error {
 		also := ""
 		if hi == tls.VersionTLS13 {
 			also = "; for TLS 1.3 alone, set method tlsv1.3"
+		}
+		if len(c.held) > 0 {
+			also += "; it selects only suites not offered by default (" + reasonNoLucky13 + ")"
 		}
 		return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s%s", c.ciphers, ProtocolName(lo), ProtocolName(min(hi, tls.VersionTLS12)), also), reasonNoCipherMatch)
 	}
