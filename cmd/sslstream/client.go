@@ -267,6 +267,9 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	}
 	fmt.Fprintf(&b, "Protocol: %s\n", sslstream.ProtocolName(cs.Version))
 	fmt.Fprintf(&b, "Cipher: %s\n", cipherName(cs.CipherSuite))
+	if l := notOfferedLine(st.SuitesNotOffered()); l != "" {
+		b.WriteString(l + "\n")
+	}
 	if len(chain) > 0 {
 		fmt.Fprintf(&b, "Server certificate subject: %s\n", chain[0].SubjectString())
 		fmt.Fprintf(&b, "Server certificate issuer: %s\n", chain[0].IssuerString())
@@ -418,13 +421,16 @@ type clientJSON struct {
 	Sent               []certJSON    `json:"sent"`
 	TrustSource        string        `json:"trust_source"`
 	CRLsUsed           []string      `json:"crls_used"`
+	// CiphersNotOffered are suites the ciphers setting selects that were
+	// not offered on the wire, with the reason.
+	CiphersNotOffered []notOfferedJSON `json:"ciphers_not_offered"`
 }
 
 // printClientJSON prints one connection's summary as a line of JSON on
 // stderr; herr is the handshake's error, if it failed.
 func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) {
 	out := clientJSON{Address: o.addr, Connection: o.conn, OK: herr == nil, Errors: []problemJSON{},
-		Chain: []certJSON{}, Sent: []certJSON{}, CRLsUsed: []string{}}
+		Chain: []certJSON{}, Sent: []certJSON{}, CRLsUsed: []string{}, CiphersNotOffered: notOfferedList(st.SuitesNotOffered())}
 	code, text := st.VerifyResult()
 	if herr != nil {
 		out.Error = herr.Error()
