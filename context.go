@@ -35,6 +35,7 @@ type config struct {
 	secLevel     int
 	ciphersuites string
 	suites13     []uint16
+	groups       []tls.CurveID // nil = crypto/tls's default (groups.go)
 	verify       VerifyMode
 	maxDepth     int
 	preferServer bool
@@ -107,6 +108,10 @@ func newConfig(s Settings, server bool) (*config, error) {
 	if err := c.setCiphers(s.Ciphers, s.Ciphersuites); err != nil {
 		return nil, err
 	}
+	if err := checkGroups(s.Groups); err != nil {
+		return nil, settingsError("settings", err)
+	}
+	c.groups = append([]tls.CurveID(nil), s.Groups...)
 
 	var certs []tls.Certificate
 	switch {
@@ -223,6 +228,7 @@ func (c *config) apply() error {
 	}
 	c.tls.MinVersion, c.tls.MaxVersion = lo, hi
 	c.tls.CipherSuites = ids
+	c.tls.CurvePreferences = c.groups
 	if c.server {
 		switch c.verify {
 		case VerifyNone:
@@ -291,6 +297,11 @@ func (c *config) with(o *Overrides) (*config, error) {
 	}
 	if o.ALPN != "" {
 		if err := n.overrideALPN(o.ALPN); err != nil {
+			return nil, err
+		}
+	}
+	if o.Groups != "" {
+		if err := n.overrideGroups(o.Groups); err != nil {
 			return nil, err
 		}
 	}

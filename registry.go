@@ -100,6 +100,17 @@ var registry = []setting{
 		Doc: "colon list of TLS 1.3 suites"},
 		func(s *Settings, v string) error { return setCiphersuites(&s.Ciphersuites, v) },
 		func(o *Overrides, v string) error { return setCiphersuites(&o.Ciphersuites, v) }},
+	{SettingInfo{Name: "groups", Arg: "LIST", Overridable: true,
+		Values:  "colon list of `X25519MLKEM768`, `X25519`/`x25519`, `P-256`/`prime256v1`/`secp256r1`, `P-384`/`secp384r1`, `P-521`/`secp521r1`, `SecP256r1MLKEM768`, `SecP384r1MLKEM1024`",
+		Default: "crypto/tls's: X25519MLKEM768:SecP256r1MLKEM768:SecP384r1MLKEM1024:X25519:P-256:P-384:P-521", Doc: "key exchange groups allowed, colon-separated (openssl -groups/-curves; crypto/tls applies its own order)"},
+		func(s *Settings, v string) error { return parseInto(&s.Groups, ParseGroups, v) },
+		func(o *Overrides, v string) error {
+			if _, err := ParseGroups(v); err != nil {
+				return err
+			}
+			o.Groups = v
+			return nil
+		}},
 	{SettingInfo{Name: "prefer-server-cipher-order", Bool: true, Overridable: true, Values: "boolean", Default: "true for servers",
 		Doc: "the server's cipher order wins (TLS <= 1.2)"},
 		func(s *Settings, v string) error {
