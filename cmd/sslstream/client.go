@@ -270,6 +270,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	if l := notOfferedLine(st.SuitesNotOffered()); l != "" {
 		b.WriteString(l + "\n")
 	}
+	b.WriteString(groupLines(cs))
 	if len(chain) > 0 {
 		fmt.Fprintf(&b, "Server certificate subject: %s\n", chain[0].SubjectString())
 		fmt.Fprintf(&b, "Server certificate issuer: %s\n", chain[0].IssuerString())
@@ -424,6 +425,11 @@ type clientJSON struct {
 	// CiphersNotOffered are suites the ciphers setting selects that were
 	// not offered on the wire, with the reason.
 	CiphersNotOffered []notOfferedJSON `json:"ciphers_not_offered"`
+	// Group is the key exchange group ("X25519MLKEM768", "P-256"; "" for
+	// RSA key exchange); HelloRetryRequest says the server asked for
+	// another key share.
+	Group             string `json:"group"`
+	HelloRetryRequest bool   `json:"hello_retry_request"`
 }
 
 // printClientJSON prints one connection's summary as a line of JSON on
@@ -442,6 +448,7 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		cs := st.ConnectionState()
 		out.Protocol, out.Cipher = sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite)
 		out.ALPN, out.Resumed = cs.NegotiatedProtocol, st.Resumed()
+		out.Group, out.HelloRetryRequest = st.Group(), st.HelloRetryRequest()
 	}
 	out.VerifyResult, out.VerifyResultString = code, text
 	if r := st.VerifyReport(); r != nil {

@@ -86,3 +86,53 @@ func TestClientSummaryNamesSuitesNotOffered(t *testing.T) {
 		t.Errorf("DEFAULT: %+v", c.CiphersNotOffered)
 	}
 }
+
+// --groups: our client prints the key exchange as s_client does for the
+// same server; our server's line names the group and a retry.
+func TestGroupsFlagSummaries(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	for _, tc := range []struct{ server, client, want string }{
+		{"P-384", "P-384:X25519", "ECDH, secp384r1, 384 bits"},
+		{"x25519", "", "X25519, 253 bits"},
+	} {
+		_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www", "-groups", tc.server)
+		addr := "127.0.0.1:" + port
+		args := []string{"client", addr, "--ca-file", "ca.pem", "--server-name", "server.example"}
+		if tc.client != "" {
+			args = append(args, "--groups", tc.client)
+		}
+		r := sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), args...)
+		wantCode(t, r, 0)
+		o := opensslIn(t, p.dir, "", "s_client", "-connect", addr, "-CAfile", "ca.pem")
+		if want := "Server Temp Key: " + tc.want; !strings.Contains(o.stdout+o.stderr, want+"\n") || summary(r.stderr)["Server Temp Key"] != tc.want {
+			t.Errorf("s_server -groups %s: want %q from s_client and us:\n%s\n%s", tc.server, want, o, r)
+		}
+	}
+
+	srv, port := startOurServer(t, "--certificate", p.path("server-all.pem"), "--echo", "--groups", "X25519:P-384")
+	addr := "127.0.0.1:" + port
+	r := opensslInSlow(t, p.dir, "hi\n", "s_client", "-connect", addr, "-CAfile", "ca.pem", "-groups", "P-256:X25519", "-no_ign_eof")
+	wantContains(t, "s_client", r.stdout, "Server Temp Key: X25519, 253 bits")
+	waitFor(t, srv, ", Group: X25519, HelloRetryRequest: yes")
+	r = opensslInSlow(t, p.dir, "hi\n", "s_client", "-connect", addr, "-CAfile", "ca.pem", "-groups", "P-521", "-no_ign_eof")
+	wantContains(t, "s_client", r.stdout+r.stderr, "handshake failure")
+	waitFor(t, srv, "handshake failed")
+
+	// Our client against it: HelloRetryRequest line and --json fields.
+	// (crypto/tls sends its key share for P-256, before P-384 in its order.)
+	r = sslstreamIn(t, p.dir, strings.NewReader("x"), "client", addr, "--ca-file", "ca.pem", "--server-name", "server.example", "--groups", "P-256:P-384")
+	wantCode(t, r, 0)
+	wantSummary(t, r, map[string]string{"Server Temp Key": "ECDH, secp384r1, 384 bits", "HelloRetryRequest": "yes"})
+	r = sslstreamIn(t, p.dir, strings.NewReader("x"), "client", addr, "--ca-file", "ca.pem", "--server-name", "server.example", "--json")
+	var c clientJSON
+	if err := json.Unmarshal([]byte(strings.TrimSpace(r.stderr)), &c); err != nil {
+		t.Fatalf("%v\n%s", err, r)
+	}
+	if c.Group != "X25519" || c.HelloRetryRequest {
+		t.Errorf("--json: group %q hrr %v", c.Group, c.HelloRetryRequest)
+	}
+	r = sslstreamIn(t, p.dir, nil, "client", addr, "--groups", "x448")
+	wantCode(t, r, 1)
+	wantContains(t, "stderr", r.stderr, "P-256/prime256v1/secp256r1")
+}

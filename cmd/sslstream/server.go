@@ -333,6 +333,7 @@ func serverSummary(st *sslstream.Stream, alpn bool) string {
 	if st.Resumed() {
 		line += ", Session: reused"
 	}
+	line += groupSummary(st)
 	return line
 }
 
