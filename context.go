@@ -36,6 +36,7 @@ type config struct {
 	ciphersuites string
 	suites13     []uint16
 	groups       []tls.CurveID // nil = crypto/tls's default (groups.go)
+	reneg        Renegotiation // renegotiation.go
 	verify       VerifyMode
 	maxDepth     int
 	preferServer bool
@@ -112,6 +113,9 @@ func newConfig(s Settings, server bool) (*config, error) {
 		return nil, settingsError("settings", err)
 	}
 	c.groups = append([]tls.CurveID(nil), s.Groups...)
+	if err := c.setRenegotiation(s.Renegotiation); err != nil {
+		return nil, err
+	}
 
 	var certs []tls.Certificate
 	switch {
@@ -229,6 +233,7 @@ func (c *config) apply() error {
 	c.tls.MinVersion, c.tls.MaxVersion = lo, hi
 	c.tls.CipherSuites = ids
 	c.tls.CurvePreferences = c.groups
+	c.tls.Renegotiation, _ = c.reneg.tlsRenegotiation(c.server) // checked by setRenegotiation
 	if c.server {
 		switch c.verify {
 		case VerifyNone:
@@ -297,6 +302,11 @@ func (c *config) with(o *Overrides) (*config, error) {
 	}
 	if o.ALPN != "" {
 		if err := n.overrideALPN(o.ALPN); err != nil {
+			return nil, err
+		}
+	}
+	if o.Renegotiation != nil {
+		if err := n.setRenegotiation(*o.Renegotiation); err != nil {
 			return nil, err
 		}
 	}

@@ -111,6 +111,11 @@ var registry = []setting{
 			o.Groups = v
 			return nil
 		}},
+	{SettingInfo{Name: "renegotiation", Arg: "WHEN", Overridable: true,
+		Values:  "`never`, `once`, `freely` (clients; servers always refuse)",
+		Default: "never", Doc: "follow a TLS 1.2 server's renegotiation: never, once or freely (client only; servers refuse renegotiation)"},
+		func(s *Settings, v string) error { return parseInto(&s.Renegotiation, ParseRenegotiation, v) },
+		func(o *Overrides, v string) error { return parseIntoPtr(&o.Renegotiation, ParseRenegotiation, v) }},
 	{SettingInfo{Name: "prefer-server-cipher-order", Bool: true, Overridable: true, Values: "boolean", Default: "true for servers",
 		Doc: "the server's cipher order wins (TLS <= 1.2)"},
 		func(s *Settings, v string) error {

@@ -137,6 +137,11 @@ type Settings struct {
 	// group the client sent a key share for, and otherwise asks for one
 	// (HelloRetryRequest, Stream.HelloRetryRequest).
 	Groups []tls.CurveID
+	// Renegotiation says whether a client follows a TLS 1.2 server's
+	// request to renegotiate (setting "renegotiation": never, once,
+	// freely; see Renegotiation). Servers accept only RenegotiateNever:
+	// they never renegotiate and refuse a client's renegotiation.
+	Renegotiation Renegotiation
 	// PreferServerCipherOrder makes the server's cipher order win (TLS ≤
 	// 1.2); nil = true for servers. Meaningful for servers only.
 	PreferServerCipherOrder *bool
@@ -246,6 +251,9 @@ type Overrides struct {
 	// Groups replaces the context's key exchange groups when not "": a
 	// colon list as for the groups setting ("P-256:X25519").
 	Groups string
+	// Renegotiation replaces the context's renegotiation setting when
+	// not nil (clients only).
+	Renegotiation *Renegotiation
 }
 
 func (o *Overrides) empty() bool {

@@ -143,7 +143,7 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	} else if !o.quiet {
 		printClientSummary(e, st, o)
 	}
-	err = pump(e, st)
+	err = renegotiationOutcome(e, st, o, pump(e, st))
 	st.Close()
 	if err != nil || !o.reconnect || e.ctx.Err() != nil {
 		return err
@@ -271,6 +271,9 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 		b.WriteString(l + "\n")
 	}
 	b.WriteString(groupLines(cs))
+	if r := st.Renegotiation(); r != sslstream.RenegotiateNever {
+		fmt.Fprintf(&b, "Renegotiation: %s (when the server asks)\n", r)
+	}
 	if len(chain) > 0 {
 		fmt.Fprintf(&b, "Server certificate subject: %s\n", chain[0].SubjectString())
 		fmt.Fprintf(&b, "Server certificate issuer: %s\n", chain[0].IssuerString())
@@ -430,6 +433,8 @@ type clientJSON struct {
 	// another key share.
 	Group             string `json:"group"`
 	HelloRetryRequest bool   `json:"hello_retry_request"`
+	// Renegotiation is the renegotiation setting: never, once, freely.
+	Renegotiation string `json:"renegotiation"`
 }
 
 // printClientJSON prints one connection's summary as a line of JSON on
@@ -449,6 +454,7 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		out.Protocol, out.Cipher = sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite)
 		out.ALPN, out.Resumed = cs.NegotiatedProtocol, st.Resumed()
 		out.Group, out.HelloRetryRequest = st.Group(), st.HelloRetryRequest()
+		out.Renegotiation = st.Renegotiation().String()
 	}
 	out.VerifyResult, out.VerifyResultString = code, text
 	if r := st.VerifyReport(); r != nil {

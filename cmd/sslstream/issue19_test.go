@@ -2,10 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream/internal/testproc"
 )
 
 // `ciphers` lists what the string selects, as `openssl ciphers`; --json
@@ -135,4 +139,44 @@ func TestGroupsFlagSummaries(t *testing.T) {
 	r = sslstreamIn(t, p.dir, nil, "client", addr, "--groups", "x448")
 	wantCode(t, r, 1)
 	wantContains(t, "stderr", r.stderr, "P-256/prime256v1/secp256r1")
+}
+
+// --renegotiation once: openssl s_server -tls1_2 asks for our certificate
+// by renegotiating ("R" on its input) and the session goes on; under the
+// default the session ends with a hint.
+func TestRenegotiationFlagAgainstSServer(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	for _, once := range []bool{true, false} {
+		srv, port := startOpenSSLServer(t, p.dir, "-tls1_2", "-cert", "server.pem", "-key", "server.key", "-naccept", "1")
+		args := []string{"client", "127.0.0.1:" + port, "--ca-file", "ca.pem", "--server-name", "server.example",
+			"--certificate", p.path("client.pem"), "--key", p.path("client.key")}
+		if once {
+			args = append(args, "--renegotiation", "once")
+		}
+		cmd := exec.Command(binPath, args...)
+		cmd.Dir = p.dir
+		cli := testproc.Start(t, cmd, []byte("before\n"), false)
+		waitFor(t, srv, "before")
+		if once && !strings.Contains(cli.Stderr.String(), "Renegotiation: once (when the server asks)") {
+			t.Errorf("no renegotiation line in the summary:\n%s", cli)
+		}
+		io.WriteString(srv.Stdin(), "R\n")
+		if !once {
+			if code := exitCode(t, cli); code != 1 || !strings.Contains(cli.Stderr.String(), "--renegotiation once") {
+				t.Errorf("default: exit %d, want 1 with a hint:\n%s", code, cli)
+			}
+			continue
+		}
+		waitFor(t, srv, "SSL_do_handshake -> 1")
+		wantContains(t, "s_server", srv.Output.String(), "CN = client.example")
+		io.WriteString(srv.Stdin(), "after\n")
+		if !cli.WaitForText("after", 10*time.Second) {
+			t.Fatalf("no data after the renegotiation:\n%s\n%s", cli, srv)
+		}
+		cli.Stdin().Close()
+		if code := exitCode(t, cli); code != 0 || !strings.Contains(cli.Stderr.String(), "Renegotiated: yes\nVerify return code: 0 (ok)") {
+			t.Errorf("once: exit %d:\n%s", code, cli)
+		}
+	}
 }
