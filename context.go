@@ -167,6 +167,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 		// Verification is ours (VerifyConnection), never crypto/tls's.
 		t.InsecureSkipVerify = true
 	}
+	c.setClientCAs(s, t) // clientca.go
 	if err := c.setFeatures(s, t); err != nil {
 		return nil, err
 	}

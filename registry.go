@@ -116,6 +116,11 @@ var registry = []setting{
 		Default: "never", Doc: "follow a TLS 1.2 server's renegotiation: never, once or freely (client only; servers refuse renegotiation)"},
 		func(s *Settings, v string) error { return parseInto(&s.Renegotiation, ParseRenegotiation, v) },
 		func(o *Overrides, v string) error { return parseIntoPtr(&o.Renegotiation, ParseRenegotiation, v) }},
+	{SettingInfo{Name: "client-ca-names", Bool: true, Values: "boolean: a server lists its ca-file subjects in the CertificateRequest", Default: "true",
+		Doc: "a server asking for a client certificate names the CAs of --ca-file (as s_server -CAfile); a ca-directory adds none"},
+		func(s *Settings, v string) error {
+			return parseIntoPtr(&s.ClientCANames, boolParser("client-ca-names"), v)
+		}, nil},
 	{SettingInfo{Name: "prefer-server-cipher-order", Bool: true, Overridable: true, Values: "boolean", Default: "true for servers",
 		Doc: "the server's cipher order wins (TLS <= 1.2)"},
 		func(s *Settings, v string) error {

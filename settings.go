@@ -137,6 +137,12 @@ type Settings struct {
 	// group the client sent a key share for, and otherwise asks for one
 	// (HelloRetryRequest, Stream.HelloRetryRequest).
 	Groups []tls.CurveID
+	// ClientCANames makes a server that asks for a client certificate
+	// list the subjects of its CAFile certificates in the request, as
+	// openssl s_server does from -CAfile (setting "client-ca-names"; nil
+	// = true). A CADirectory or the default trust store adds no names.
+	// The names only guide the client; verification is unchanged.
+	ClientCANames *bool
 	// Renegotiation says whether a client follows a TLS 1.2 server's
 	// request to renegotiate (setting "renegotiation": never, once,
 	// freely; see Renegotiation). Servers accept only RenegotiateNever:

@@ -55,6 +55,7 @@ type Stream struct {
 	trace *streamTrace // trace.go; nil unless the trace feature is on
 
 	firstUnique atomic.Pointer[[]byte] // tls-unique of the first handshake (renegotiation.go)
+	caNames     caNames                // client: the server's CertificateRequest (clientca.go)
 }
 
 // newStream binds a connection to cfg. The verification outcome belongs to
