@@ -271,6 +271,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 		b.WriteString(l + "\n")
 	}
 	b.WriteString(groupLines(cs))
+	b.WriteString(caNamesLines(st))
 	if r := st.Renegotiation(); r != sslstream.RenegotiateNever {
 		fmt.Fprintf(&b, "Renegotiation: %s (when the server asks)\n", r)
 	}
@@ -435,6 +436,11 @@ type clientJSON struct {
 	HelloRetryRequest bool   `json:"hello_retry_request"`
 	// Renegotiation is the renegotiation setting: never, once, freely.
 	Renegotiation string `json:"renegotiation"`
+	// CertificateRequested says the server asked for a client
+	// certificate, listing AcceptableCANames (s_client's "Acceptable
+	// client certificate CA names").
+	CertificateRequested bool     `json:"certificate_requested"`
+	AcceptableCANames    []string `json:"acceptable_ca_names"`
 }
 
 // printClientJSON prints one connection's summary as a line of JSON on
@@ -455,6 +461,7 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		out.ALPN, out.Resumed = cs.NegotiatedProtocol, st.Resumed()
 		out.Group, out.HelloRetryRequest = st.Group(), st.HelloRetryRequest()
 		out.Renegotiation = st.Renegotiation().String()
+		out.CertificateRequested, out.AcceptableCANames = st.CertificateRequested(), st.AcceptableCANames()
 	}
 	out.VerifyResult, out.VerifyResultString = code, text
 	if r := st.VerifyReport(); r != nil {

@@ -180,3 +180,33 @@ func TestRenegotiationFlagAgainstSServer(t *testing.T) {
 		}
 	}
 }
+
+// The client prints the CA names a server sends as s_client does; our
+// server sends its --ca-file's unless --client-ca-names=false.
+func TestClientCANamesInSummaries(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "Acceptable client certificate CA names\nCN = Client CA\n"},
+		{[]string{"--client-ca-names=false"}, "No client certificate CA names sent\n"},
+	} {
+		_, port := startOurServer(t, append([]string{"--certificate", p.path("server-all.pem"), "--echo", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, tc.flags...)...)
+		addr := "127.0.0.1:" + port
+		r := sslstreamIn(t, p.dir, strings.NewReader("x"), "client", addr, "--ca-file", "ca.pem", "--server-name", "server.example")
+		wantCode(t, r, 0)
+		wantContains(t, "our client", r.stderr, tc.want)
+		o := opensslIn(t, p.dir, "", "s_client", "-connect", addr, "-CAfile", "ca.pem")
+		wantContains(t, "s_client", o.stdout, tc.want)
+		r = sslstreamIn(t, p.dir, strings.NewReader("x"), "client", addr, "--ca-file", "ca.pem", "--server-name", "server.example", "--json")
+		var c clientJSON
+		if err := json.Unmarshal([]byte(strings.TrimSpace(r.stderr)), &c); err != nil {
+			t.Fatalf("%v\n%s", err, r)
+		}
+		if !c.CertificateRequested || (tc.flags == nil) != (len(c.AcceptableCANames) == 1 && c.AcceptableCANames[0] == "CN = Client CA") {
+			t.Errorf("--json %v: requested %v names %q", tc.flags, c.CertificateRequested, c.AcceptableCANames)
+		}
+	}
+}
