@@ -30,10 +30,13 @@ type config struct {
 	server       bool
 	method       Method
 	ciphers      string
-	cipherIDs    []uint16 // TLS <= 1.2 suites in the configured order
+	cipherIDs    []uint16          // TLS <= 1.2 suites in the configured order
+	held         []SuiteNotOffered // selected but not offered (wiresuites.go)
 	secLevel     int
 	ciphersuites string
 	suites13     []uint16
+	groups       []tls.CurveID // nil = crypto/tls's default (groups.go)
+	reneg        Renegotiation // renegotiation.go
 	verify       VerifyMode
 	maxDepth     int
 	preferServer bool
@@ -106,6 +109,13 @@ func newConfig(s Settings, server bool) (*config, error) {
 	if err := c.setCiphers(s.Ciphers, s.Ciphersuites); err != nil {
 		return nil, err
 	}
+	if err := checkGroups(s.Groups); err != nil {
+		return nil, settingsError("settings", err)
+	}
+	c.groups = append([]tls.CurveID(nil), s.Groups...)
+	if err := c.setRenegotiation(s.Renegotiation); err != nil {
+		return nil, err
+	}
 
 	var certs []tls.Certificate
 	switch {
@@ -157,6 +167,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 		// Verification is ours (VerifyConnection), never crypto/tls's.
 		t.InsecureSkipVerify = true
 	}
+	c.setClientCAs(s, t) // clientca.go
 	if err := c.setFeatures(s, t); err != nil {
 		return nil, err
 	}
@@ -183,6 +194,7 @@ func (c *config) setCiphers(ciphers, ciphersuites string) error {
 	c.ciphers, c.ciphersuites = ciphers, ciphersuites
 	c.secLevel = list.SecLevel
 	c.cipherIDs = list.IDs()
+	c.held = heldBackIDs(list, ciphers)
 	c.suites13 = c.suites13[:0:0]
 	for _, s := range suites {
 		if s.Go {
@@ -201,7 +213,7 @@ func (c *config) apply() error {
 	}
 	var ids []uint16
 	for _, id := range c.cipherIDs {
-		if info, ok := goSuites[id]; ok && info.usable(lo, hi) {
+		if info, ok := goSuites[id]; ok && info.usable(lo, hi) && !c.isHeld(id) {
 			ids = append(ids, id)
 		}
 	}
@@ -214,10 +226,15 @@ func (c *config) apply() error {
 		if hi == tls.VersionTLS13 {
 			also = "; for TLS 1.3 alone, set method tlsv1.3"
 		}
+		if len(c.held) > 0 {
+			also += "; it selects only suites not offered by default (" + reasonNoLucky13 + ")"
+		}
 		return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s%s", c.ciphers, ProtocolName(lo), ProtocolName(min(hi, tls.VersionTLS12)), also), reasonNoCipherMatch)
 	}
 	c.tls.MinVersion, c.tls.MaxVersion = lo, hi
 	c.tls.CipherSuites = ids
+	c.tls.CurvePreferences = c.groups
+	c.tls.Renegotiation, _ = c.reneg.tlsRenegotiation(c.server) // checked by setRenegotiation
 	if c.server {
 		switch c.verify {
 		case VerifyNone:
@@ -286,6 +303,16 @@ func (c *config) with(o *Overrides) (*config, error) {
 	}
 	if o.ALPN != "" {
 		if err := n.overrideALPN(o.ALPN); err != nil {
+			return nil, err
+		}
+	}
+	if o.Renegotiation != nil {
+		if err := n.setRenegotiation(*o.Renegotiation); err != nil {
+			return nil, err
+		}
+	}
+	if o.Groups != "" {
+		if err := n.overrideGroups(o.Groups); err != nil {
 			return nil, err
 		}
 	}

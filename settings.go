@@ -1,6 +1,7 @@
 package sslstream
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -126,6 +127,27 @@ type Settings struct {
 	Ciphers string
 	// Ciphersuites is a colon list of TLS 1.3 suites; "" = all three.
 	Ciphersuites string
+	// Groups are the key exchange groups allowed (setting "groups",
+	// OpenSSL's -groups/-curves: "X25519MLKEM768:X25519:P-256"; see
+	// ParseGroups); nil = crypto/tls's default. Unlike OpenSSL, the order
+	// is not a preference: crypto/tls orders them itself (X25519MLKEM768,
+	// SecP256r1MLKEM768, SecP384r1MLKEM1024, X25519, P-256, P-384, P-521).
+	// A client sends a key share for the first of its groups in that order
+	// (with a hybrid, also one for its classic half); a server prefers a
+	// group the client sent a key share for, and otherwise asks for one
+	// (HelloRetryRequest, Stream.HelloRetryRequest).
+	Groups []tls.CurveID
+	// ClientCANames makes a server that asks for a client certificate
+	// list the subjects of its CAFile certificates in the request, as
+	// openssl s_server does from -CAfile (setting "client-ca-names"; nil
+	// = true). A CADirectory or the default trust store adds no names.
+	// The names only guide the client; verification is unchanged.
+	ClientCANames *bool
+	// Renegotiation says whether a client follows a TLS 1.2 server's
+	// request to renegotiate (setting "renegotiation": never, once,
+	// freely; see Renegotiation). Servers accept only RenegotiateNever:
+	// they never renegotiate and refuse a client's renegotiation.
+	Renegotiation Renegotiation
 	// PreferServerCipherOrder makes the server's cipher order win (TLS ≤
 	// 1.2); nil = true for servers. Meaningful for servers only.
 	PreferServerCipherOrder *bool
@@ -232,6 +254,12 @@ type Overrides struct {
 	// ALPN replaces the context's ALPN protocols when not "": a comma
 	// list as for the alpn setting ("h2,http/1.1"); "none" offers none.
 	ALPN string
+	// Groups replaces the context's key exchange groups when not "": a
+	// colon list as for the groups setting ("P-256:X25519").
+	Groups string
+	// Renegotiation replaces the context's renegotiation setting when
+	// not nil (clients only).
+	Renegotiation *Renegotiation
 }
 
 func (o *Overrides) empty() bool {

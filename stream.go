@@ -54,6 +54,9 @@ type Stream struct {
 	hsActive atomic.Int32
 
 	trace *streamTrace // trace.go; nil unless the trace feature is on
+
+	firstUnique atomic.Pointer[[]byte] // tls-unique of the first handshake (renegotiation.go)
+	caNames     caNames                // client: the server's CertificateRequest (clientca.go)
 }
 
 // newStream binds a connection to cfg. The verification outcome belongs to
@@ -90,6 +93,7 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 	s.hsActive.Add(-1)
 	if err == nil {
 		s.ph.phase.Store(phaseDone)
+		s.noteFirstHandshake()
 		s.trace.end(s, nil)
 		return nil
 	}

@@ -25,6 +25,9 @@ type trust struct {
 
 	// store is the default trust store in use, nil when none is.
 	store *TrustStore
+	// caFileCerts are the ca-file's certificates, whose subjects a server
+	// sends as client CA names (clientca.go).
+	caFileCerts []*x509.Certificate
 
 	// roots is the crypto/x509 form of the anchors, made on first use by
 	// an exported client config (handshake_client.go).
@@ -153,6 +156,7 @@ func loadTrust(s Settings, server bool) (*trust, error) {
 			return nil, settingsError("load ca-file", err)
 		}
 		t.anchors = append(t.anchors, verify.NewNamedPool("ca-file "+s.CAFile, certs))
+		t.caFileCerts = certs
 	}
 	if s.CRLFile != "" {
 		crls, err := crl.Load(s.CRLFile)

@@ -30,6 +30,7 @@ A string that is invalid or selects nothing usable is an error (exit 1).`,
 			verbose := fs.Bool("v", false, "verbose: one suite per line with protocol, Kx, Au, Enc and Mac")
 			veryVerbose := fs.Bool("V", false, "as -v, with the two-byte suite id first (as 'openssl ciphers -V')")
 			stdname := fs.Bool("stdname", false, "with -v/-V, show the IANA (RFC) name too")
+			asJSON := fs.Bool("json", false, "print one JSON object: the suites selected, and those selected but not offered on the wire with the reason")
 			return func(e *env, args []string) error {
 				if len(args) > 1 {
 					return usagef("one cipher string expected, got %d arguments (quote strings with spaces)", len(args))
@@ -52,6 +53,9 @@ A string that is invalid or selects nothing usable is an error (exit 1).`,
 				suites := l.Negotiable()
 				if len(suites) == 0 {
 					return fmt.Errorf("cipher string %q selects no suite sslstream can negotiate%s", s, methodNote(*method))
+				}
+				if *asJSON {
+					return printCiphersJSON(e, s, suites)
 				}
 				if !*verbose && !*veryVerbose {
 					names := make([]string, len(suites))

@@ -143,7 +143,7 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	} else if !o.quiet {
 		printClientSummary(e, st, o)
 	}
-	err = pump(e, st)
+	err = renegotiationOutcome(e, st, o, pump(e, st))
 	st.Close()
 	if err != nil || !o.reconnect || e.ctx.Err() != nil {
 		return err
@@ -267,6 +267,14 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	}
 	fmt.Fprintf(&b, "Protocol: %s\n", sslstream.ProtocolName(cs.Version))
 	fmt.Fprintf(&b, "Cipher: %s\n", cipherName(cs.CipherSuite))
+	if l := notOfferedLine(st.SuitesNotOffered()); l != "" {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString(groupLines(cs))
+	b.WriteString(caNamesLines(st))
+	if r := st.Renegotiation(); r != sslstream.RenegotiateNever {
+		fmt.Fprintf(&b, "Renegotiation: %s (when the server asks)\n", r)
+	}
 	if len(chain) > 0 {
 		fmt.Fprintf(&b, "Server certificate subject: %s\n", chain[0].SubjectString())
 		fmt.Fprintf(&b, "Server certificate issuer: %s\n", chain[0].IssuerString())
@@ -418,13 +426,28 @@ type clientJSON struct {
 	Sent               []certJSON    `json:"sent"`
 	TrustSource        string        `json:"trust_source"`
 	CRLsUsed           []string      `json:"crls_used"`
+	// CiphersNotOffered are suites the ciphers setting selects that were
+	// not offered on the wire, with the reason.
+	CiphersNotOffered []notOfferedJSON `json:"ciphers_not_offered"`
+	// Group is the key exchange group ("X25519MLKEM768", "P-256"; "" for
+	// RSA key exchange); HelloRetryRequest says the server asked for
+	// another key share.
+	Group             string `json:"group"`
+	HelloRetryRequest bool   `json:"hello_retry_request"`
+	// Renegotiation is the renegotiation setting: never, once, freely.
+	Renegotiation string `json:"renegotiation"`
+	// CertificateRequested says the server asked for a client
+	// certificate, listing AcceptableCANames (s_client's "Acceptable
+	// client certificate CA names").
+	CertificateRequested bool     `json:"certificate_requested"`
+	AcceptableCANames    []string `json:"acceptable_ca_names"`
 }
 
 // printClientJSON prints one connection's summary as a line of JSON on
 // stderr; herr is the handshake's error, if it failed.
 func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) {
 	out := clientJSON{Address: o.addr, Connection: o.conn, OK: herr == nil, Errors: []problemJSON{},
-		Chain: []certJSON{}, Sent: []certJSON{}, CRLsUsed: []string{}}
+		Chain: []certJSON{}, Sent: []certJSON{}, CRLsUsed: []string{}, CiphersNotOffered: notOfferedList(st.SuitesNotOffered())}
 	code, text := st.VerifyResult()
 	if herr != nil {
 		out.Error = herr.Error()
@@ -436,6 +459,9 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		cs := st.ConnectionState()
 		out.Protocol, out.Cipher = sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite)
 		out.ALPN, out.Resumed = cs.NegotiatedProtocol, st.Resumed()
+		out.Group, out.HelloRetryRequest = st.Group(), st.HelloRetryRequest()
+		out.Renegotiation = st.Renegotiation().String()
+		out.CertificateRequested, out.AcceptableCANames = st.CertificateRequested(), st.AcceptableCANames()
 	}
 	out.VerifyResult, out.VerifyResultString = code, text
 	if r := st.VerifyReport(); r != nil {

@@ -95,6 +95,9 @@ open connections with close_notify, and exits 0.`,
 				if note := sctx.MethodNote(); note != "" {
 					fmt.Fprintf(e.stderr, "note: %s\n", note)
 				}
+				if l := notOfferedLine(sctx.SuitesNotOffered()); l != "" {
+					fmt.Fprintf(e.stderr, "note: %s\n", l)
+				}
 				ln, err := (&net.ListenConfig{}).Listen(e.ctx, "tcp", *listen)
 				if err != nil {
 					return fmt.Errorf("listen on %s: %w", *listen, err)
@@ -330,6 +333,7 @@ func serverSummary(st *sslstream.Stream, alpn bool) string {
 	if st.Resumed() {
 		line += ", Session: reused"
 	}
+	line += groupSummary(st)
 	return line
 }
 
