@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,6 +80,38 @@ func FuzzParseMySQLHandshake(f *testing.F) {
 		hs, err := parseMySQLHandshake(p)
 		if err == nil && hs.errMsg == "" && (len(p) == 0 || p[0] != 10) {
 			t.Fatalf("accepted a packet of protocol %v", p[:1])
+		}
+	})
+}
+
+// FuzzReadNumericReply feeds arbitrary server bytes to the SMTP/LMTP/FTP
+// reply reader: no panic, never a read past the reply's last line, and a
+// reply that came back whole has its code on every line.
+func FuzzReadNumericReply(f *testing.F) {
+	for _, s := range []string{
+		"220 ready\r\n", "220-a\r\n220-b\r\n220 c\r\n", "250-x\n250 STARTTLS\n", "2\r\n", "",
+		"554 no\r\nEXTRA", "220", "220-\r\n", "234 AUTH TLS OK\r\n\x16\x03\x01",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		d := &dialog{conn: &scriptedConn{r: r}, proto: "smtp"}
+		rep, err := d.readNumericReply("test")
+		if err != nil {
+			return
+		}
+		if len(rep.code) != 3 || len(rep.lines) == 0 {
+			t.Fatalf("readNumericReply(%q) = %+v", data, rep)
+		}
+		for _, l := range rep.lines {
+			if !strings.HasPrefix(l, rep.code) {
+				t.Fatalf("readNumericReply(%q): line %q lacks code %s", data, l, rep.code)
+			}
+		}
+		consumed := len(data) - r.Len()
+		if i := bytes.LastIndexByte(data[:consumed], '\n'); i != consumed-1 {
+			t.Fatalf("readNumericReply(%q) read past the end of the reply (consumed %d)", data, consumed)
 		}
 	})
 }

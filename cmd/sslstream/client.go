@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/starttls"
 )
 
 func clientCommand() *command {
@@ -72,8 +74,11 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
 			cf := fs.addConnFlags()
-			starttls := &choice{allowed: []string{"smtp", "imap", "ftp", "postgres"}}
-			fs.Var(starttls, "starttls", "upgrade a plaintext session first; `PROTOCOL` is smtp, imap, ftp or postgres")
+			starttlsProto := &choice{allowed: starttls.Protocols()}
+			fs.Var(starttlsProto, "starttls", "upgrade a plaintext session first; `PROTOCOL` is "+strings.Join(starttls.Protocols(), ", "))
+			starttlsName := fs.String("starttls-name", "", "the `HOST` name announced in SMTP's EHLO, LMTP's LHLO (default mail.example.com) and XMPP's to= (default the server's host)")
+			brief := fs.Bool("brief", false, "print only OpenSSL's brief summary (CONNECTION ESTABLISHED, Protocol version, Ciphersuite, Peer certificate, Verification) on stderr")
+			ignEOF := fs.Bool("ign-eof", false, "at the end of stdin keep the session open and exit when the server closes (openssl -ign_eof)")
 			showCerts := fs.Bool("showcerts", false, "print the server's certificate chain as PEM (on stderr)")
 			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this `DURATION`")
 			quiet := fs.Bool("quiet", false, "print no summary (errors are still printed)")
@@ -108,7 +113,8 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 				if note := cctx.MethodNote(); note != "" && !*quiet && !*asJSON {
 					fmt.Fprintf(e.stderr, "note: %s\n", note)
 				}
-				return runClient(e, cctx, addr, clientOptions{starttls: starttls.value, showCerts: *showCerts, timeout: *timeout, quiet: *quiet,
+				return runClient(e, cctx, addr, clientOptions{starttls: starttlsProto.value, starttlsName: *starttlsName, host: host,
+					showCerts: *showCerts, timeout: *timeout, quiet: *quiet || *brief, brief: *brief, ignEOF: *ignEOF,
 					reconnect: *reconnect, alpn: len(settings.ALPN) > 0, json: *asJSON, addr: addr})
 			}
 		},
@@ -116,7 +122,12 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 }
 
 type clientOptions struct {
-	starttls  string
+	starttls string
+	// starttlsName is --starttls-name, host the server's host name.
+	starttlsName, host string
+	// brief prints OpenSSL's brief summary (--brief); ignEOF keeps the
+	// session open at the end of stdin (--ign-eof).
+	brief, ignEOF bool
 	showCerts bool
 	timeout   time.Duration
 	quiet     bool
@@ -138,12 +149,15 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	if err != nil {
 		return err
 	}
-	if o.json {
+	switch {
+	case o.json:
 		printClientJSON(e, st, o, nil)
-	} else if !o.quiet {
+	case o.brief:
+		printBrief(e, st)
+	case !o.quiet:
 		printClientSummary(e, st, o)
 	}
-	err = pump(e, st)
+	err = pumpWith(e, st, o.ignEOF)
 	st.Close()
 	if err != nil || !o.reconnect || e.ctx.Err() != nil {
 		return err
@@ -161,9 +175,12 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 		return err
 	}
 	defer st.Close()
-	if o.json {
+	switch {
+	case o.json:
 		printClientJSON(e, st, o, nil)
-	} else if !o.quiet {
+	case o.brief:
+		printBrief(e, st)
+	case !o.quiet:
 		fmt.Fprintln(e.stderr, sessionLine(st))
 		code, text := st.VerifyResult()
 		fmt.Fprintf(e.stderr, "Verify return code: %d (%s)\n", code, text)
@@ -197,14 +214,10 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
 	if o.starttls != "" {
-		if dl, ok := dctx.Deadline(); ok {
-			_ = raw.SetDeadline(dl)
-		}
-		if err := startTLS(raw, o.starttls); err != nil {
+		if err := startTLS(dctx, raw, o.starttls, o.host, o.starttlsName); err != nil {
 			raw.Close()
-			return nil, fmt.Errorf("starttls %s with %s: %w", o.starttls, addr, err)
+			return nil, fmt.Errorf("%w (server %s)", err, addr)
 		}
-		_ = raw.SetDeadline(time.Time{})
 	}
 	st, err := cctx.Client(raw, pumpOverrides())
 	if err != nil {
@@ -213,13 +226,18 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 	}
 	if err := st.HandshakeContext(dctx); err != nil {
 		defer st.Close()
+		var se *sslstream.Error
+		errors.As(err, &se)
+		exit := exitError
+		if isVerifyFailure(se) {
+			exit = exitVerifyFail
+		}
 		if o.json {
 			printClientJSON(e, st, o, err)
-			return nil, &silentError{code: exitError}
+			return nil, &silentError{code: exit}
 		}
 		code, text := st.VerifyResult()
-		var se *sslstream.Error
-		if errors.As(err, &se) && se.VerifyResultString != "" {
+		if se != nil && se.VerifyResultString != "" {
 			code, text = se.VerifyResult, se.VerifyResultString
 		}
 		fmt.Fprintf(e.stderr, "sslstream client: handshake with %s failed: %v\n", addr, err)
@@ -232,7 +250,7 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 		if h := st.VerifyHint(); h != "" && code != 0 && isVerifyFailure(se) {
 			fmt.Fprintf(e.stderr, "Hint: %s\n", h)
 		}
-		return nil, &silentError{code: exitError}
+		return nil, &silentError{code: exit}
 	}
 	return st, nil
 }
@@ -295,7 +313,11 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 // pump copies stdin to the stream and the stream to stdout. At the end of
 // stdin it sends close_notify and keeps reading until the peer closes; when
 // the peer closes first it returns at once. An interrupt closes the stream.
-func pump(e *env, st *sslstream.Stream) error {
+func pump(e *env, st *sslstream.Stream) error { return pumpWith(e, st, false) }
+
+// pumpWith is pump; with ignEOF the end of stdin leaves the session open
+// (no close_notify) until the peer closes, as openssl -ign_eof.
+func pumpWith(e *env, st *sslstream.Stream, ignEOF bool) error {
 	sendErr := make(chan error, 1)
 	go func() {
 		buf := make([]byte, 32<<10)
@@ -312,6 +334,10 @@ func pump(e *env, st *sslstream.Stream) error {
 				}
 			}
 			if err == io.EOF {
+				if ignEOF {
+					sendErr <- nil
+					return
+				}
 				sendErr <- st.CloseWrite()
 				return
 			}
@@ -457,4 +483,54 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		return
 	}
 	e.stderr.Write(append(b, '\n'))
+}
+
+// printBrief prints s_client -brief's summary on stderr: the verification
+// errors met ("depth=N SUBJECT", "verify error:num=N:TEXT"), then
+// CONNECTION ESTABLISHED, Protocol version, Ciphersuite, Peer certificate,
+// Verification and Server Temp Key. crypto/tls does not say which
+// signature scheme the server used, so s_client's "Hash used" and
+// "Signature type" lines are left out.
+func printBrief(e *env, st *sslstream.Stream) {
+	var b strings.Builder
+	if r := st.VerifyReport(); r != nil {
+		for _, p := range r.Problems {
+			fmt.Fprintf(&b, "depth=%d %s\nverify error:num=%d:%s\n", p.Depth, p.Subject, p.Code, p.Text)
+		}
+	}
+	cs := st.ConnectionState()
+	b.WriteString("CONNECTION ESTABLISHED\n")
+	fmt.Fprintf(&b, "Protocol version: %s\n", sslstream.ProtocolName(cs.Version))
+	fmt.Fprintf(&b, "Ciphersuite: %s\n", cipherName(cs.CipherSuite))
+	if c, err := st.PeerCertificate(); err == nil && c != nil {
+		fmt.Fprintf(&b, "Peer certificate: %s\n", c.SubjectString())
+	} else {
+		b.WriteString("No peer certificate\n")
+	}
+	if code, text := st.VerifyResult(); code == 0 {
+		b.WriteString("Verification: OK\n")
+	} else {
+		fmt.Fprintf(&b, "Verification error: %s\n", text)
+	}
+	if k := tempKey(cs.CurveID); k != "" {
+		fmt.Fprintf(&b, "Server Temp Key: %s\n", k)
+	}
+	io.WriteString(e.stderr, b.String())
+}
+
+// tempKey is s_client's description of the key exchange group.
+func tempKey(id tls.CurveID) string {
+	switch id {
+	case 0:
+		return ""
+	case tls.X25519:
+		return "X25519, 253 bits"
+	case tls.CurveP256:
+		return "ECDH, prime256v1, 256 bits"
+	case tls.CurveP384:
+		return "ECDH, secp384r1, 384 bits"
+	case tls.CurveP521:
+		return "ECDH, secp521r1, 521 bits"
+	}
+	return id.String()
 }

@@ -256,6 +256,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 	if c.about != "" {
 		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(c.about))
 	}
+	aliases := aliasesFor(c.name, fs)
 	var any bool
 	fs.VisitAll(func(*flag.Flag) { any = true })
 	if any {
@@ -278,11 +279,15 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 			if d := f.DefValue; d != "" && d != "false" && d != "0" && !strings.Contains(usage, "(default") {
 				usage += " (default " + d + ")"
 			}
+			if o := aliasOf(aliases, f.Name); o != "" {
+				usage += " (openssl: " + o + ")"
+			}
 			fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 		})
 		fmt.Fprintln(w, "  --help\n      show this help")
 		fmt.Fprintln(w)
 	}
+	printOpenSSLSpellings(w, aliases)
 	if len(c.examples) > 0 {
 		fmt.Fprintln(w, "Examples:")
 		for _, ex := range c.examples {

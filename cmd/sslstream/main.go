@@ -89,7 +89,7 @@ func run(e *env, args []string) int {
 	switch name {
 	case "help", "--help", "-help", "-h":
 		if len(args) > 1 && name == "help" {
-			if c := findCommand(args[1]); c != nil {
+			if c := findCommand(commandAlias(args[1])); c != nil {
 				fs := newFlagSet(c)
 				c.setup(fs)
 				printCommandHelp(e.stdout, c, fs)
@@ -104,20 +104,30 @@ func run(e *env, args []string) int {
 	case "--version", "-version":
 		name = "version"
 	}
-	c := findCommand(name)
+	c := findCommand(commandAlias(name))
 	if c == nil {
 		fmt.Fprintf(e.stderr, "sslstream: unknown command %q\nRun 'sslstream help' for the list of commands.\n", name)
 		return exitError
 	}
 	fs := newFlagSet(c)
 	runFn := c.setup(fs)
-	pos, err := fs.parse(args[1:])
+	rest, err := translateOpenSSL(c.name, args[1:], fs)
+	if err != nil {
+		return report(e, c, err)
+	}
+	pos, err := fs.parse(rest)
 	if errors.Is(err, errHelp) {
 		printCommandHelp(e.stdout, c, fs)
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "sslstream %s: %s\nRun 'sslstream %s --help' for usage.\n", c.name, flagErrorText(err), c.name)
+		msg := flagErrorText(err)
+		if unknown, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			if s := suggestFlag(unknown, c.name, fs); s != "" {
+				msg += "; did you mean " + s + "?"
+			}
+		}
+		fmt.Fprintf(e.stderr, "sslstream %s: %s\nRun 'sslstream %s --help' for usage.\n", c.name, msg, c.name)
 		return exitError
 	}
 	err = runFn(e, pos)
