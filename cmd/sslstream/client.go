@@ -128,9 +128,9 @@ type clientOptions struct {
 	// brief prints OpenSSL's brief summary (--brief); ignEOF keeps the
 	// session open at the end of stdin (--ign-eof).
 	brief, ignEOF bool
-	showCerts bool
-	timeout   time.Duration
-	quiet     bool
+	showCerts     bool
+	timeout       time.Duration
+	quiet         bool
 	// reconnect connects a second time after the session (--reconnect).
 	reconnect bool
 	// alpn is true when protocols are offered: the summary says which one
