@@ -163,7 +163,7 @@ func TestClientStartTLSRefused(t *testing.T) {
 			}
 			c.Write([]byte{'N'})
 			return false, nil
-		}, "refused SSL"},
+		}, "does not accept SSL"},
 		{"ftp", func(c net.Conn, r *bufio.Reader) (bool, error) {
 			io.WriteString(c, "220 FTP ready\r\n")
 			if err := expectLine(r, "AUTH TLS"); err != nil {
