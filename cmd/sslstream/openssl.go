@@ -84,9 +84,12 @@ func opensslAliases() []opensslAlias {
 		// meanings; a value that is not a number is sslstream's --verify MODE.
 		{name: "verify", commands: "client", arg: "N", apply: func(st *aliasState, v string) error {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
+			if err != nil {
 				st.emit("verify", v) // --verify none|optional|required
 				return nil
+			}
+			if n <= 0 {
+				return fmt.Errorf("-verify %q: want a depth, a number 1 or more (as openssl)", v)
 			}
 			st.depth, st.verifyAsked = v, "depth"
 			return nil
@@ -97,16 +100,19 @@ func opensslAliases() []opensslAlias {
 		}, means: "--verify required: a verification failure ends the handshake"},
 		{name: "verify", commands: "server", arg: "N", apply: func(st *aliasState, v string) error {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
+			if err != nil {
 				st.emit("verify", v)
 				return nil
+			}
+			if n <= 0 {
+				return fmt.Errorf("-verify %q: want a depth, a number 1 or more (as openssl)", v)
 			}
 			st.depth, st.verifyAsked = v, "optional"
 			return nil
 		}, means: "--verify optional --max-depth N: ask for a client certificate"},
 		{name: "Verify", commands: "server", arg: "N", apply: func(st *aliasState, v string) error {
-			if n, err := strconv.Atoi(v); err != nil || n < 0 {
-				return fmt.Errorf("-Verify %q: want a depth, a number 0 or more", v)
+			if n, err := strconv.Atoi(v); err != nil || n <= 0 {
+				return fmt.Errorf("-Verify %q: want a depth, a number 1 or more (as openssl)", v)
 			}
 			st.depth, st.verifyAsked = v, "required"
 			return nil
@@ -140,8 +146,14 @@ func opensslAliases() []opensslAlias {
 			st.ignEOF = "true"
 			return nil
 		}, means: "--quiet --ign-eof (unless -no_ign_eof follows)"},
-		{name: "ign_eof", commands: "client", flag: "ign-eof", value: "true"},
-		{name: "no_ign_eof", commands: "client", flag: "ign-eof", value: "false"},
+		{name: "ign_eof", commands: "client", apply: func(st *aliasState, _ string) error {
+			st.ignEOF = "true"
+			return nil
+		}, means: "--ign-eof"},
+		{name: "no_ign_eof", commands: "client", apply: func(st *aliasState, _ string) error {
+			st.ignEOF = "false"
+			return nil
+		}, means: "--ign-eof=false (the default; undoes -quiet's -ign_eof)"},
 	}
 }
 
@@ -361,7 +373,8 @@ func (st *aliasState) apply(al opensslAlias, v string) error {
 func aliasOf(aliases []opensslAlias, name string) string {
 	var names []string
 	for _, a := range aliases {
-		if a.apply == nil && a.flag == name && a.name != name {
+		// Synonyms only: -noservername is not a spelling of --server-name.
+		if a.apply == nil && a.flag == name && a.name != name && (a.arg != "" || a.value == "true") {
 			names = append(names, "-"+a.name)
 		}
 	}
