@@ -96,6 +96,9 @@ An invalid string, or one that leaves no suite, is an error (exit 1).`,
 					if err != nil {
 						return err
 					}
+					if *supported {
+						t13 = (&cipherlist.List{Suites: t13}).ForSecLevel(l.SecLevel).Suites
+					}
 					suites = append(suites, t13...)
 				}
 				suites = append(suites, l.Negotiable()...)

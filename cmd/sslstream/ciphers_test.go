@@ -34,7 +34,7 @@ func TestCiphersAgainstOpenSSL(t *testing.T) {
 	needOpenSSL(t)
 	for _, s := range cipherStrings {
 		oargs := []string{"ciphers"} // TLS 1.3 suites first, as ours
-		if s != "" { // sslstream: "" means DEFAULT as in the library; openssl rejects it
+		if s != "" {                 // sslstream: "" means DEFAULT as in the library; openssl rejects it
 			oargs = append(oargs, s)
 		}
 		want := openssl(t, "", oargs...)
