@@ -42,8 +42,10 @@ Give --server-name= (empty) to send no name and check none. Under
 --verify none the handshake succeeds whatever the server sends and the
 verify result is still printed.
 
---starttls upgrades a plaintext protocol first: smtp (EHLO, STARTTLS), imap
-(CAPABILITY, STARTTLS), ftp (AUTH TLS) or postgres (SSLRequest).
+--starttls upgrades a plaintext protocol first, with the dialogue of openssl
+s_client -starttls: ftp, imap, irc, ldap, lmtp, mysql, nntp, pop3, postgres,
+sieve, smtp, telnet, xmpp or xmpp-server (--starttls-name sets the EHLO/LHLO
+name and XMPP's to=); a refusal names the step and quotes the server.
 --showcerts prints the chain the server sent as PEM, on stderr with the
 summary (stdout carries only the connection's data).
 
@@ -60,8 +62,19 @@ session secrets for Wireshark; --trace
 logs each handshake step on stderr. The --crl-* policy flags relax
 --crl-check (docs/FEATURES.md).
 
-Exit status: 0 after a successful session, 1 when connecting or the
-handshake fails (the error, the verify code and text and a hint on stderr).`,
+--brief prints s_client -brief's lines instead of the summary (CONNECTION
+ESTABLISHED, Protocol version, Ciphersuite, Peer certificate, Verification,
+Server Temp Key). --ign-eof keeps the session open at the end of stdin
+until the server closes.
+
+OpenSSL's spellings work too (see below): 'sslstream s_client -connect
+HOST:PORT -CAfile ca.pem -servername HOST -verify_return_error'.
+
+Exit status: 0 after a successful session (also under --verify none when
+the certificate did not verify: the result is printed); 2 when the
+handshake fails because the server's certificate did not verify; 1 when
+connecting or the handshake fails otherwise (the error, the verify code and
+text and a hint on stderr).`,
 		examples: []string{
 			"sslstream client example.com:443 --ca-file /etc/ssl/certs/ca-certificates.crt --verify required < /dev/null",
 			"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sslstream client localhost:8443 --ca-file ca.pem --verify=required",
@@ -71,6 +84,8 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 			"head -c 100M /dev/zero | sslstream client localhost:4433 --verify none | wc -c",
 			"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sslstream client example.com:443 --alpn h2,http/1.1 --reconnect --keylog keys.log",
 			"sslstream client localhost:4433 --crl-check all --crl-file crls.pem --crl-expired grace --crl-grace 36h --trace </dev/null",
+			"sslstream s_client -connect example.com:443 -CAfile ca.pem -servername example.com -verify_return_error -brief </dev/null",
+			"sslstream s_client -connect ldap.example.com:389 -starttls ldap -CApath /etc/ssl/certs -verify_return_error",
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
 			cf := fs.addConnFlags()

@@ -295,7 +295,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "Exit status: 0 success, 1 usage or runtime error, 2 verification failure.")
+	fmt.Fprintln(w, "Exit status (every command): 0 success, 1 usage or runtime error, 2 verification failure.")
 }
 
 func argName(flagName string) string {
@@ -324,7 +324,9 @@ func printMainHelp(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  %-8s %s\n", "help", "show help for a command: sslstream help COMMAND")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value.")
+	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value;")
+	fmt.Fprintln(w, "OpenSSL's spellings work too: sslstream s_client -connect HOST:PORT -CAfile ca.pem.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 usage or runtime error, 2 verification failure.")
 	fmt.Fprintln(w, "Run 'sslstream COMMAND --help' for a command's flags and examples.")
 	fmt.Fprintln(w, "First time? Try 'sslstream demo'.")
 }

@@ -6,13 +6,17 @@
 //
 //	sslstream COMMAND [flags] [args]
 //
-// Commands: client, server, verify, ciphers, rehash, demo, version, help.
-// Every command takes --help. Flags may be written --flag value or
-// --flag=value, before or after the positional arguments; boolean flags take
-// --flag, --flag=true, --flag=false, --flag true or --flag false.
+// Commands: client (also s_client), server (also s_server), verify,
+// ciphers, rehash, demo, version, help. Every command takes --help. Flags
+// may be written --flag value or --flag=value, before or after the
+// positional arguments; boolean flags take --flag, --flag=true,
+// --flag=false, --flag true or --flag false. OpenSSL's spellings of the
+// flags (-CAfile FILE, -servername HOST, -verify_return_error, ...) are
+// accepted with OpenSSL's meaning: see openssl.go.
 //
-// Exit status: 0 on success, 1 on a usage or runtime error, 2 when a
-// certificate failed verification (as `openssl verify`).
+// Exit status, for every command: 0 on success, 1 on a usage or runtime
+// error, 2 when a certificate failed verification (verify: a file failed;
+// client: the handshake failed over the server's certificate).
 package main
 
 import (
