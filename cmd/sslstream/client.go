@@ -62,6 +62,12 @@ session secrets for Wireshark; --trace
 logs each handshake step on stderr. The --crl-* policy flags relax
 --crl-check (docs/FEATURES.md).
 
+--sess-out FILE saves the session at its end (ticket and secrets, mode
+0600) and --sess-in FILE offers it again: the summary then says "Reused,
+TLSv1.3, Cipher is ..." or "New, ..." (as s_client -sess_out/-sess_in; the
+file format is sslstream's own, as crypto/tls resumes only sessions it
+encoded).
+
 --brief prints s_client -brief's lines instead of the summary (CONNECTION
 ESTABLISHED, Protocol version, Ciphersuite, Peer certificate, Verification,
 Server Temp Key). --ign-eof keeps the session open at the end of stdin
@@ -98,6 +104,8 @@ text and a hint on stderr).`,
 			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this `DURATION`")
 			quiet := fs.Bool("quiet", false, "print no summary (errors are still printed)")
 			asJSON := fs.Bool("json", false, "print the summary of each connection as one JSON object on stderr (stdout carries the data)")
+			sessOut := fs.String("sess-out", "", "at the end of the session write it (ticket and secrets) to `FILE`, for --sess-in (openssl -sess_out; the formats differ)")
+			sessIn := fs.String("sess-in", "", "offer the session saved in `FILE` by --sess-out; the summary says Reused or New (openssl -sess_in)")
 			reconnect := fs.Bool("reconnect", false, "after the session ends, connect once more with the same context and session tickets on, and print New or Reused for each connection (as openssl s_client -reconnect)")
 			return func(e *env, args []string) error {
 				if len(args) != 1 {
@@ -114,8 +122,18 @@ text and a hint on stderr).`,
 				if _, ok := cf.settings.get("server-name"); !ok {
 					cf.settings.list = append([]setting{{"server-name", host}}, cf.settings.list...)
 				}
-				if _, ok := cf.settings.get("session-tickets"); *reconnect && !ok {
+				tickets, ticketsSet := cf.settings.get("session-tickets")
+				if (*sessIn != "" || *sessOut != "") && ticketsSet && tickets == "false" {
+					return usagef("--sess-in and --sess-out need sessions: drop --session-tickets=false")
+				}
+				if (*reconnect || *sessIn != "" || *sessOut != "") && !ticketsSet {
 					cf.settings.list = append(cf.settings.list, setting{"session-tickets", "true"})
+				}
+				var saved *tls.ClientSessionState
+				if *sessIn != "" {
+					if saved, err = decodeSession(*sessIn); err != nil {
+						return err
+					}
 				}
 				settings, err := cf.build(e.stderr)
 				if err != nil {
@@ -128,7 +146,9 @@ text and a hint on stderr).`,
 				if note := cctx.MethodNote(); note != "" && !*quiet && !*asJSON {
 					fmt.Fprintf(e.stderr, "note: %s\n", note)
 				}
+				sn, _ := cf.settings.get("server-name")
 				return runClient(e, cctx, addr, clientOptions{starttls: starttlsProto.value, starttlsName: *starttlsName, host: host,
+					sessIn: saved, sessOut: *sessOut, serverName: sn,
 					showCerts: *showCerts, timeout: *timeout, quiet: *quiet || *brief, brief: *brief, ignEOF: *ignEOF,
 					reconnect: *reconnect, alpn: len(settings.ALPN) > 0, json: *asJSON, addr: addr})
 			}
@@ -140,6 +160,12 @@ type clientOptions struct {
 	starttls string
 	// starttlsName is --starttls-name, host the server's host name.
 	starttlsName, host string
+	// sessIn is the session --sess-in offers, sessOut the --sess-out
+	// file; serverName is the server-name setting (the session cache's
+	// key, or the address when empty).
+	sessIn     *tls.ClientSessionState
+	sessOut    string
+	serverName string
 	// brief prints OpenSSL's brief summary (--brief); ignEOF keeps the
 	// session open at the end of stdin (--ign-eof).
 	brief, ignEOF bool
@@ -174,6 +200,12 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	}
 	err = pumpWith(e, st, o.ignEOF)
 	st.Close()
+	if o.sessOut != "" && err == nil {
+		if werr := writeSession(cctx.TLSConfig().ClientSessionCache, sessionKey(o, st), o.sessOut); werr != nil {
+			fmt.Fprintf(e.stderr, "sslstream client: %v\n", werr)
+			return &silentError{code: exitError}
+		}
+	}
 	if err != nil || !o.reconnect || e.ctx.Err() != nil {
 		return err
 	}
@@ -233,6 +265,14 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 			raw.Close()
 			return nil, fmt.Errorf("%w (server %s)", err, addr)
 		}
+	}
+	if o.sessIn != nil {
+		cache := cctx.TLSConfig().ClientSessionCache
+		if cache == nil {
+			raw.Close()
+			return nil, errors.New("--sess-in: the client context has no session cache")
+		}
+		cache.Put(sessionKeyFor(o, raw.RemoteAddr()), o.sessIn)
 	}
 	st, err := cctx.Client(raw, pumpOverrides())
 	if err != nil {
@@ -311,7 +351,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	} else if o.alpn {
 		b.WriteString("No ALPN negotiated\n")
 	}
-	if o.reconnect {
+	if o.reconnect || o.sessIn != nil || o.sessOut != "" {
 		b.WriteString(sessionLine(st) + "\n")
 	}
 	code, text := st.VerifyResult()
@@ -548,4 +588,17 @@ func tempKey(id tls.CurveID) string {
 		return "ECDH, secp521r1, 521 bits"
 	}
 	return id.String()
+}
+
+// sessionKey is the key crypto/tls files the stream's session under in
+// the client session cache: the server name, or the address without one.
+func sessionKey(o clientOptions, st *sslstream.Stream) string {
+	return sessionKeyFor(o, st.RemoteAddr())
+}
+
+func sessionKeyFor(o clientOptions, remote net.Addr) string {
+	if o.serverName != "" {
+		return o.serverName
+	}
+	return remote.String()
 }

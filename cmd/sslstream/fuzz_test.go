@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -24,6 +26,23 @@ func FuzzFlagParse(f *testing.F) {
 		}
 		if len(pos) > len(args) {
 			t.Fatalf("parse(%q) returned %d positionals from %d args", args, len(pos), len(args))
+		}
+	})
+}
+
+// FuzzDecodeSession: any --sess-in file is decoded or refused cleanly.
+func FuzzDecodeSession(f *testing.F) {
+	f.Add([]byte("-----BEGIN SSLSTREAM TLS SESSION-----\nServer: x\n\nAAAAAQE=\n-----END SSLSTREAM TLS SESSION-----\n"))
+	f.Add([]byte("-----BEGIN SSL SESSION PARAMETERS-----\nMAA=\n-----END SSL SESSION PARAMETERS-----\n"))
+	f.Add([]byte("-----BEGIN SSLSTREAM TLS SESSION-----\n/////w==\n-----END SSLSTREAM TLS SESSION-----\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "s.pem")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if cs, err := decodeSession(path); err == nil && cs == nil {
+			t.Fatal("nil session without error")
 		}
 	})
 }

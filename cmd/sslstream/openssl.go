@@ -139,6 +139,8 @@ func opensslAliases() []opensslAlias {
 		{name: "servername", commands: "client", arg: "HOST", flag: "server-name"},
 		{name: "noservername", commands: "client", flag: "server-name", value: ""},
 		{name: "keylogfile", commands: "client server", arg: "FILE", flag: "keylog"},
+		{name: "sess_out", commands: "client", arg: "FILE", flag: "sess-out"},
+		{name: "sess_in", commands: "client", arg: "FILE", flag: "sess-in"},
 		{name: "name", commands: "client", arg: "HOST", flag: "starttls-name"},
 		{name: "xmpphost", commands: "client", arg: "HOST", flag: "starttls-name"},
 		{name: "quiet", commands: "client", apply: func(st *aliasState, _ string) error {

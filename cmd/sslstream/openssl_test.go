@@ -327,3 +327,42 @@ func TestClientIgnEOFKeepsSession(t *testing.T) {
 		t.Fatalf("-ign_eof: the client ended with stdin:\n%s", proc)
 	}
 }
+
+// TestSessOutIn: -sess_out saves the session, -sess_in resumes it
+// ("Reused"), with TLS 1.3 and TLS 1.2, against openssl s_server; files
+// of openssl's own -sess_out are refused with the reason.
+func TestSessOutIn(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	req := "GET / HTTP/1.0\r\n\r\n"
+	dir := t.TempDir()
+	for _, v := range []string{"-tls1_3", "-tls1_2"} {
+		file := dir + "/sess" + v + ".pem"
+		base := []string{"s_client", "-connect", "127.0.0.1:" + port, "-CAfile", "ca.pem", "-servername", "server.example", "-verify_return_error", v}
+		r := sslstreamIn(t, p.dir, strings.NewReader(req), append(base, "-sess_out", file)...)
+		wantCode(t, r, 0)
+		wantContains(t, v+" first", r.stderr, "New, TLSv1.")
+		data, err := os.ReadFile(file)
+		if err != nil || !strings.HasPrefix(string(data), "-----BEGIN SSLSTREAM TLS SESSION-----\nServer: server.example\n") {
+			t.Fatalf("%s: session file %q, %v", v, data, err)
+		}
+		if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: session file mode %v, %v", v, st.Mode(), err)
+		}
+		r = sslstreamIn(t, p.dir, strings.NewReader(req), append(base, "-sess_in", file)...)
+		wantCode(t, r, 0)
+		wantContains(t, v+" resumed", r.stderr, "Reused, TLSv1.")
+		wantContains(t, v+" resumed", r.stderr, "Verify return code: 0 (ok)")
+		wantContains(t, v+" resumed", r.stdout, "HTTP/1.0 200 ok")
+	}
+	// openssl's format cannot be resumed by crypto/tls: a clear error.
+	theirs := dir + "/openssl-sess.pem"
+	opensslIn(t, p.dir, "", "s_client", "-connect", "127.0.0.1:"+port, "-CAfile", "ca.pem", "-sess_out", theirs, "-no-CApath", "-no-CAstore")
+	r := sslstreamIn(t, p.dir, nil, "s_client", "-connect", "127.0.0.1:"+port, "-sess_in", theirs)
+	wantCode(t, r, exitError)
+	wantContains(t, "openssl session file", r.stderr, "files written by openssl -sess_out cannot be read")
+	r = sslstreamIn(t, p.dir, nil, "client", "127.0.0.1:"+port, "--sess-out", dir+"/x", "--session-tickets=false")
+	wantCode(t, r, exitError)
+	wantContains(t, "tickets off", r.stderr, "--sess-in and --sess-out need sessions")
+}
