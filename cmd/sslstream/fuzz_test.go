@@ -46,3 +46,26 @@ func FuzzDecodeSession(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTranslateOpenSSL: any argument list is translated or refused
+// cleanly for each command, and what comes out parses or fails cleanly.
+func FuzzTranslateOpenSSL(f *testing.F) {
+	f.Add(uint8(0), "-connect\x00h:1\x00-CAfile\x00ca.pem\x00-verify\x002\x00-verify_return_error")
+	f.Add(uint8(1), "-accept\x00*:4433\x00-Verify\x001\x00-naccept\x001")
+	f.Add(uint8(2), "-CAfile\x00ca.pem\x00-crl_check_all\x00leaf.pem")
+	f.Add(uint8(3), "-s\x00-tls1_2\x00-V\x00ALL")
+	f.Add(uint8(0), "-no_tls1_2\x00-no_tls1\x00--\x00-quiet")
+	cmds := []string{"client", "server", "verify", "ciphers", "rehash"}
+	f.Fuzz(func(t *testing.T, which uint8, joined string) {
+		name := cmds[int(which)%len(cmds)]
+		c := findCommand(name)
+		fs := newFlagSet(c)
+		c.setup(fs)
+		args := strings.Split(joined, "\x00")
+		out, err := translateOpenSSL(name, args, fs)
+		if err != nil {
+			return
+		}
+		_, _ = fs.parse(out)
+	})
+}

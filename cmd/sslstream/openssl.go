@@ -308,7 +308,8 @@ func hasWordIn(list, w string) bool {
 
 // translateOpenSSL rewrites the OpenSSL spellings in args into sslstream
 // flags for command cmd. A one-dash argument that names an alias is
-// OpenSSL's; the values of sslstream's own flags and everything after "--"
+// OpenSSL's, and so is a two-dash one unless sslstream has a flag of that
+// name; the values of sslstream's own flags and everything after "--"
 // are left alone.
 func translateOpenSSL(cmd string, args []string, fs *flagSet) ([]string, error) {
 	aliases := aliasesFor(cmd, fs)
@@ -326,8 +327,18 @@ func translateOpenSSL(cmd string, args []string, fs *flagSet) ([]string, error) 
 		if a == "-s" {
 			st.supported = true
 		}
+		// -CAfile; also --CAfile, as openssl accepts two dashes too,
+		// unless sslstream has a flag of that name (--accept, --verify).
+		name, isAlias := "", false
 		if len(a) > 1 && a[0] == '-' && a[1] != '-' {
-			if al, ok := byName[a[1:]]; ok {
+			name = a[1:]
+			_, isAlias = byName[name]
+		} else if len(a) > 2 && strings.HasPrefix(a, "--") && fs.Lookup(a[2:]) == nil {
+			name = a[2:]
+			_, isAlias = byName[name]
+		}
+		if isAlias {
+			if al, ok := byName[name]; ok {
 				v := ""
 				if al.arg != "" {
 					if i+1 >= len(args) {

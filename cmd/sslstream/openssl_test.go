@@ -89,6 +89,9 @@ func TestTranslateOpenSSL(t *testing.T) {
 		{"client", []string{"-starttls", "xmpp", "-xmpphost", "example.org"}, []string{"-starttls", "xmpp", "--starttls-name=example.org"}, ""},
 		{"client", []string{"-CAfile"}, nil, "flag -CAfile needs a value (FILE)"},
 		{"client", []string{"--", "-CAfile", "x"}, []string{"--", "-CAfile", "x"}, ""},
+		// Two dashes, as openssl also accepts: the issue's --connect.
+		{"client", []string{"--connect", "h:443", "--CAfile", "ca.pem", "--verify", "optional"}, []string{"--ca-file=ca.pem", "--verify", "optional", "h:443"}, ""},
+		{"server", []string{"--accept", "3", "--naccept", "2"}, []string{"--accept", "3", "--accept=2"}, ""},
 		{"server", []string{"-accept", "4433"}, []string{"--listen=:4433"}, ""},
 		{"server", []string{"-accept", "*:4433"}, []string{"--listen=:4433"}, ""},
 		{"server", []string{"-port", "4433"}, []string{"--listen=:4433"}, ""},
