@@ -79,6 +79,12 @@ func opensslAliases() []opensslAlias {
 		{name: "x509_strict", commands: "client server verify", flag: "x509-strict", value: "true"},
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
 		{name: "verify_hostname", commands: "verify", arg: "HOST", flag: "server-name"},
+		{name: "verify_ip", commands: "verify", arg: "IP", flag: "server-name"},
+		{name: "no-CApath", commands: "verify", flag: "no-default-ca", value: "true"},
+		{name: "no-CAfile", commands: "verify", apply: func(*aliasState, string) error { return nil },
+			means: "accepted; sslstream verify loads no default CA file"},
+		{name: "no-CAstore", commands: "verify", apply: func(*aliasState, string) error { return nil },
+			means: "accepted; sslstream has no default CA store"},
 
 		// Verification modes: s_client and s_server give -verify different
 		// meanings; a value that is not a number is sslstream's --verify MODE.

@@ -369,3 +369,23 @@ func TestSessOutIn(t *testing.T) {
 	wantCode(t, r, exitError)
 	wantContains(t, "tickets off", r.stderr, "--sess-in and --sess-out need sessions")
 }
+
+// TestVerifyOpenSSLSpellingsAgainstOpenSSL runs each verify case's openssl
+// command line (-CAfile, -untrusted, -CRLfile, -crl_check, -verify_depth,
+// -verify_hostname, -purpose, -attime, -partial_chain, -no-CApath, ...)
+// unchanged through openssl and through sslstream: same stdout, stderr and
+// exit status.
+func TestVerifyOpenSSLSpellingsAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getVerifyPKI(t)
+	for _, vc := range verifyCases(p) {
+		oargs := append(opensslVerifyArgs(t, vc.args), vc.files...)
+		want := openssl(t, p.dir, oargs...)
+		want.stderr = dropErrorQueue(want.stderr)
+		got := sslstreamIn(t, p.dir, nil, oargs...)
+		if want.stdout != got.stdout || want.stderr != got.stderr || want.code != got.code {
+			t.Errorf("%s: %q\nopenssl: %s\nsslstream: %s", vc.name, oargs, want, got)
+		}
+	}
+}
