@@ -287,7 +287,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 		fmt.Fprintln(w, "  --help\n      show this help")
 		fmt.Fprintln(w)
 	}
-	printOpenSSLSpellings(w, aliases)
+	printOpenSSLSpellings(w, c.name, aliases)
 	if len(c.examples) > 0 {
 		fmt.Fprintln(w, "Examples:")
 		for _, ex := range c.examples {

@@ -165,6 +165,25 @@ func opensslAliases() []opensslAlias {
 	}
 }
 
+// sameNames are the OpenSSL flags each command has under OpenSSL's own
+// name and meaning (the flag package takes one dash too): no alias needed,
+// listed in the help so that both spellings show.
+func sameNames(cmd string) []string {
+	switch cmd {
+	case "client":
+		return []string{"key", "alpn", "ciphersuites", "showcerts", "starttls", "brief"}
+	case "server":
+		return []string{"key", "alpn", "ciphersuites"}
+	case "verify":
+		return []string{"untrusted", "purpose", "attime"}
+	case "ciphers":
+		return []string{"v", "V", "s", "stdname", "ciphersuites", "convert"}
+	case "rehash":
+		return []string{"v", "n", "old", "compat"}
+	}
+	return nil
+}
+
 // version is the apply of -tls1_2 and its kin.
 func version(m string) func(st *aliasState, v string) error {
 	return func(st *aliasState, _ string) error {
@@ -400,12 +419,17 @@ func aliasOf(aliases []opensslAlias, name string) string {
 	return strings.Join(names, ", ")
 }
 
-// printOpenSSLSpellings prints the help section listing the aliases.
-func printOpenSSLSpellings(w io.Writer, aliases []opensslAlias) {
-	if len(aliases) == 0 {
+// printOpenSSLSpellings prints the help section listing the aliases and
+// the flags OpenSSL spells as sslstream does.
+func printOpenSSLSpellings(w io.Writer, cmd string, aliases []opensslAlias) {
+	same := sameNames(cmd)
+	if len(aliases) == 0 && len(same) == 0 {
 		return
 	}
 	fmt.Fprintln(w, "OpenSSL spellings (one dash, value as the next argument):")
+	if len(same) > 0 {
+		fmt.Fprintf(w, "  as in OpenSSL: -%s\n", strings.Join(same, ", -"))
+	}
 	for _, a := range aliases {
 		left := "  -" + a.name
 		if a.arg != "" {

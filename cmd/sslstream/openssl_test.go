@@ -56,7 +56,24 @@ func TestOpenSSLAliasesAgainstOpenSSLHelp(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d OpenSSL spellings (%d command/spelling pairs)", len(opensslAliases()), count)
+	same := 0
+	for cmd, sub := range map[string]string{"client": "s_client", "server": "s_server", "verify": "verify", "ciphers": "ciphers", "rehash": "rehash"} {
+		fs := flagSetOf(t, cmd)
+		if sub == "rehash" {
+			out, _ := exec.Command(bin, "rehash", "-help").CombinedOutput()
+			help[sub] = string(out)
+		}
+		for _, n := range sameNames(cmd) {
+			same++
+			if !regexp.MustCompile(`(?m)^ -` + regexp.QuoteMeta(n) + `(\s|$)`).MatchString(help[sub]) {
+				t.Errorf("-%s is not in `openssl %s -help`", n, sub)
+			}
+			if fs.Lookup(n) == nil {
+				t.Errorf("%s has no flag -%s", cmd, n)
+			}
+		}
+	}
+	t.Logf("%d OpenSSL spellings (%d command/spelling pairs) + %d flags spelled as in OpenSSL", len(opensslAliases()), count, same)
 }
 
 func TestTranslateOpenSSL(t *testing.T) {
@@ -140,7 +157,7 @@ func TestSubcommandAliasesAndHelp(t *testing.T) {
 	for _, want := range []string{
 		"PEM bundle of trusted CAs (openssl: -CAfile)", "OpenSSL spellings (one dash, value as the next argument):",
 		"  -connect HOST:PORT", "= the HOST:PORT argument", "  -verify_return_error", "= --method tlsv1.2",
-		"--certificate FILE", "(openssl: -cert)", "(openssl: -servername)",
+		"--certificate FILE", "(openssl: -cert)", "(openssl: -servername)", "  as in OpenSSL: -key, -alpn,",
 	} {
 		wantContains(t, "client --help", client, want)
 	}
