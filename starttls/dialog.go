@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"time"
 )
 
 // maxLine bounds one line of a text protocol's reply, maxReply a whole
@@ -21,6 +22,8 @@ type dialog struct {
 	conn  net.Conn
 	proto string
 	opts  Options
+	// deadline is the context's deadline (zero: none).
+	deadline time.Time
 }
 
 // fail builds the *Error of a step; reply is what the server answered.

@@ -18,7 +18,8 @@
 // answer and returns an *Error quoting it (a refused SMTP STARTTLS, "454 TLS
 // not available", is reported as such rather than as a TLS record error); and
 // where s_client reads one chunk of data and hopes it holds the whole reply,
-// Negotiate reads whole lines, packets or elements.
+// Negotiate reads whole lines, packets or elements. An IRC server's lines
+// without a numeric (NOTICE, PING) are skipped, where s_client gives up.
 package starttls
 
 import (
@@ -130,11 +131,12 @@ func Negotiate(ctx context.Context, conn net.Conn, proto string, opts Options) (
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Protocol: proto, Step: "start", Err: err}
 	}
+	d := &dialog{conn: conn, proto: proto, opts: opts}
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
+		d.deadline = dl
 	}
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	d := &dialog{conn: conn, proto: proto, opts: opts}
 	err := run(d)
 	if !stop() || ctx.Err() != nil {
 		// Cancelled: the deadline in the past may have caused err.

@@ -698,3 +698,25 @@ func TestNegotiateContext(t *testing.T) {
 		t.Errorf("unknown protocol: %v", err)
 	}
 }
+
+// TestNegotiateIRCSkipsNotices: a real IRC server talks before answering
+// (hostname lookup notices, PING); those lines are skipped (s_client
+// would give up at the first).
+func TestNegotiateIRCSkipsNotices(t *testing.T) {
+	t.Parallel()
+	addr, sessions := fakeServer(t, func(c net.Conn, r *bufio.Reader) error {
+		if err := write(c, ":irc.example.net NOTICE * :*** Looking up your hostname...\r\nPING :4F1A2B3C\r\n"); err != nil {
+			return err
+		}
+		if err := expect(r, "STARTTLS\r\n"); err != nil {
+			return err
+		}
+		return write(c, ":irc.example.net NOTICE * :*** Found your hostname\r\n:irc.example.net 670 * :STARTTLS successful, proceed with TLS handshake\r\n")
+	})
+	if err := negotiateAndHandshake(t, addr, "irc", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if ses := <-sessions; ses.err != nil || !ses.tlsOK {
+		t.Fatalf("server: %v", ses.err)
+	}
+}

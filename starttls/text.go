@@ -279,7 +279,11 @@ func ircDialogue(d *dialog) error {
 	if wait <= 0 {
 		wait = 8 * time.Second
 	}
-	_ = d.conn.SetReadDeadline(time.Now().Add(wait))
+	until := time.Now().Add(wait)
+	if !d.deadline.IsZero() && d.deadline.Before(until) {
+		until = d.deadline
+	}
+	_ = d.conn.SetReadDeadline(until)
 	var seen []string
 	total := 0
 	for {
@@ -301,7 +305,7 @@ func ircDialogue(d *dialog) error {
 		seen = append(seen, line)
 		switch n := ircNumeric(line); {
 		case n == 670:
-			_ = d.conn.SetReadDeadline(time.Time{})
+			_ = d.conn.SetReadDeadline(d.deadline)
 			return nil
 		case n == 691:
 			return d.refused("STARTTLS", []string{line}, "ERR_STARTTLS (691)")
