@@ -127,6 +127,12 @@ func run(e *env, args []string) int {
 	if err != nil {
 		msg := flagErrorText(err)
 		if unknown, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			// Say it as typed: -CAfil stays one-dash.
+			for _, a := range rest {
+				if a == unknown || strings.HasPrefix(a, unknown+"=") {
+					msg = "unknown flag " + unknown
+				}
+			}
 			if s := suggestFlag(unknown, c.name, fs); s != "" {
 				msg += "; did you mean " + s + "?"
 			}

@@ -174,8 +174,8 @@ func TestUnknownFlagSuggestion(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"client", "-CAfil", "ca.pem", "h:1"}, "did you mean --ca-file (openssl: -CAfile)?"},
-		{[]string{"client", "--ca-fil", "ca.pem", "h:1"}, "did you mean --ca-file (openssl: -CAfile)?"},
+		{[]string{"client", "-CAfil", "ca.pem", "h:1"}, "unknown flag -CAfil; did you mean --ca-file (openssl: -CAfile)?"},
+		{[]string{"client", "--ca-fil", "ca.pem", "h:1"}, "unknown flag --ca-fil; did you mean --ca-file (openssl: -CAfile)?"},
 		{[]string{"client", "--servrname", "x", "h:1"}, "did you mean --server-name (openssl: -servername)?"},
 		{[]string{"s_client", "-verify_return_eror", "h:1"}, "did you mean -verify_return_error (= --verify required"},
 		{[]string{"s_server", "-Verfy", "1"}, "did you mean -Verify (= --verify required --max-depth N"},
