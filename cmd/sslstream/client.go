@@ -217,6 +217,7 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	}
 	o.showCerts = false
 	o.conn = 2
+	o.sessIn = nil // the cache now holds what the first connection left
 	st, err = connect(e, cctx, addr, o)
 	if err != nil {
 		return err
