@@ -128,6 +128,9 @@ func Negotiate(ctx context.Context, conn net.Conn, proto string, opts Options) (
 	if !ok {
 		return nil, fmt.Errorf("starttls: unknown protocol %q (known: %s)", proto, strings.Join(Protocols(), ", "))
 	}
+	if conn == nil {
+		return nil, &Error{Protocol: proto, Step: "start", Err: errors.New("no connection")}
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Protocol: proto, Step: "start", Err: err}
 	}

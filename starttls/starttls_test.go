@@ -694,6 +694,9 @@ func TestNegotiateContext(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	<-sessions
+	if _, err := Negotiate(context.Background(), nil, "smtp", Options{}); err == nil || !strings.Contains(err.Error(), "no connection") {
+		t.Errorf("nil conn: %v", err)
+	}
 	if _, err := Negotiate(context.Background(), nil, "gopher", Options{}); err == nil || !strings.Contains(err.Error(), `unknown protocol "gopher"`) || !strings.Contains(err.Error(), "smtp") {
 		t.Errorf("unknown protocol: %v", err)
 	}
