@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/binary"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
@@ -113,11 +114,26 @@ const sigCacheMax = 4096
 // function of the issuer's key and the signed certificate's bytes, which
 // form the key, so a hit is as good as a new check. A TLS client verifying
 // the same server chain on every connection skips the public-key work after
-// the first time. Safe for concurrent use.
+// the first time. Safe for concurrent use, and without a lock on a hit: a
+// server verifying client certificates looks here twice per handshake from
+// every connection at once (with a mutex, 10,000 concurrent handshakes
+// queued on it for tens of milliseconds each: issue 18).
 type sigCache struct {
-	mu   sync.Mutex
-	m    map[[32]byte]bool
-	crls map[crlSigKey]bool
+	m     sync.Map // [32]byte -> bool
+	n     atomic.Int64
+	crls  sync.Map // crlSigKey -> bool
+	ncrls atomic.Int64
+}
+
+// remember stores k -> ok in m, emptying m first when it holds
+// sigCacheMax entries (n counts them, roughly under races: a bound, not a
+// count anyone reads).
+func remember(m *sync.Map, n *atomic.Int64, k any, ok bool) {
+	if n.Add(1) > sigCacheMax {
+		m.Clear()
+		n.Store(1)
+	}
+	m.Store(k, ok)
 }
 
 // crlSigKey names a CRL signature check: the CRL object (immutable once
@@ -136,19 +152,11 @@ func (c *sigCache) checkCRL(issuer *x509.Certificate, l *crl.CRL, fn func() bool
 		return fn()
 	}
 	k := crlSigKey{crl: l, spki: sha256.Sum256(issuer.RawSubjectPublicKeyInfo)}
-	c.mu.Lock()
-	ok, hit := c.crls[k]
-	c.mu.Unlock()
-	if hit {
-		return ok
+	if v, hit := c.crls.Load(k); hit {
+		return v.(bool)
 	}
-	ok = fn()
-	c.mu.Lock()
-	if c.crls == nil || len(c.crls) >= sigCacheMax {
-		c.crls = make(map[crlSigKey]bool)
-	}
-	c.crls[k] = ok
-	c.mu.Unlock()
+	ok := fn()
+	remember(&c.crls, &c.ncrls, k, ok)
 	return ok
 }
 
@@ -171,18 +179,10 @@ func (c *sigCache) check(issuer, subject *x509.Certificate, fn func() bool) bool
 		return fn()
 	}
 	k := sigKey(issuer, subject)
-	c.mu.Lock()
-	ok, hit := c.m[k]
-	c.mu.Unlock()
-	if hit {
-		return ok
+	if v, hit := c.m.Load(k); hit {
+		return v.(bool)
 	}
-	ok = fn()
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= sigCacheMax {
-		c.m = make(map[[32]byte]bool)
-	}
-	c.m[k] = ok
-	c.mu.Unlock()
+	ok := fn()
+	remember(&c.m, &c.n, k, ok)
 	return ok
 }

@@ -88,6 +88,9 @@ func writePKI(args []string) error {
 		return errors.New("pki DIR")
 	}
 	dir := args[0]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	f := minipki.New()
 	root, err := f.Root("Load Root CA")
 	if err != nil {
@@ -154,6 +157,7 @@ func plainServer(args []string) error {
 	dir := fs.String("dir", "", "PKI directory")
 	loop := fs.String("loop", "copy", "echo loop: copy (32 KiB buffer) or small (one-byte Read, pooled buffer)")
 	verify := fs.Bool("verify", false, "require and verify client certificates")
+	hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this long")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -183,41 +187,57 @@ func plainServer(args []string) error {
 	fmt.Fprintf(os.Stderr, "Listening on %s\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	var conns sync.Map
-	var wg sync.WaitGroup
-	pool := sync.Pool{New: func() any { return new([16 << 10]byte) }}
+	ps := &plain{cfg: cfg, hsTimeout: *hsTimeout, small: *loop == "small", pool: sync.Pool{New: func() any { return new([16 << 10]byte) }}}
 	go func() {
 		<-ctx.Done()
 		ln.Close()
-		conns.Range(func(k, _ any) bool { k.(net.Conn).Close(); return true })
+		ps.conns.Range(func(k, _ any) bool { k.(net.Conn).Close(); return true })
 	}()
+	ps.accept(ln)
+	ps.wg.Wait()
+	stopProf()
+	return nil
+}
+
+// plain is the baseline server's state.
+type plain struct {
+	cfg       *tls.Config
+	hsTimeout time.Duration
+	small     bool
+	pool      sync.Pool
+	conns     sync.Map
+	wg        sync.WaitGroup
+}
+
+// accept is the baseline's accept loop (named for the profiles).
+func (ps *plain) accept(ln net.Listener) {
 	for {
 		c, err := ln.Accept()
 		if err != nil {
-			break
+			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := tls.Server(c, cfg)
-			conns.Store(t, struct{}{})
-			defer conns.Delete(t)
-			defer t.Close()
-			t.SetDeadline(time.Now().Add(30 * time.Second))
-			if err := t.Handshake(); err != nil {
-				return
-			}
-			t.SetDeadline(time.Time{})
-			if *loop == "copy" {
-				io.CopyBuffer(t, struct{ io.Reader }{t}, make([]byte, 32<<10))
-				return
-			}
-			smallEcho(t, &pool)
-		}()
+		ps.wg.Add(1)
+		go ps.handle(c)
 	}
-	wg.Wait()
-	stopProf()
-	return nil
+}
+
+// handle is the baseline's connection (named for the profiles).
+func (ps *plain) handle(c net.Conn) {
+	defer ps.wg.Done()
+	t := tls.Server(c, ps.cfg)
+	ps.conns.Store(t, struct{}{})
+	defer ps.conns.Delete(t)
+	defer t.Close()
+	t.SetDeadline(time.Now().Add(ps.hsTimeout))
+	if err := t.Handshake(); err != nil {
+		return
+	}
+	t.SetDeadline(time.Time{})
+	if !ps.small {
+		io.CopyBuffer(t, struct{ io.Reader }{t}, make([]byte, 32<<10))
+		return
+	}
+	smallEcho(t, &ps.pool)
 }
 
 // smallEcho is the echo loop of `sslstream server --echo`: block on a
@@ -351,7 +371,8 @@ func handshakes(args []string) error {
 	var d dialer
 	var wg sync.WaitGroup
 	var failed atomic.Int64
-	var firstErr atomic.Value
+	var errMu sync.Mutex
+	var firstErr error
 	start := make(chan struct{})
 	for range *n {
 		wg.Add(1)
@@ -365,7 +386,11 @@ func handshakes(args []string) error {
 			}
 			if err != nil {
 				failed.Add(1)
-				firstErr.CompareAndSwap(nil, err)
+				errMu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				errMu.Unlock()
 			}
 		}()
 	}
@@ -374,7 +399,7 @@ func handshakes(args []string) error {
 	wg.Wait()
 	el := time.Since(t0)
 	if f := failed.Load(); f > 0 {
-		return fmt.Errorf("%d of %d connections failed, first: %v", f, *n, firstErr.Load())
+		return fmt.Errorf("%d of %d connections failed, first: %v", f, *n, firstErr)
 	}
 	fmt.Printf("handshakes %d seconds %.3f\n", *n, el.Seconds())
 	return nil
