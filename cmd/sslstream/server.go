@@ -299,9 +299,12 @@ func (s *server) acceptLoop() error {
 // handshake too): a context derived from the shared signal context for
 // every connection made all handshakes queue on that context's lock.
 func (s *server) handle(st *sslstream.Stream) {
-	defer s.wg.Done()
-	defer s.track(st, false)
-	defer st.Close()
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			s.end(st)
+		}
+	}()
 	peer := st.RemoteAddr()
 	err := s.handshake(st)
 	if err != nil {
@@ -310,9 +313,17 @@ func (s *server) handle(st *sslstream.Stream) {
 	}
 	s.logf("Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
 	if s.echo {
-		if err := s.echoLoop(st); err != nil && !s.stopping.Load() {
-			s.logf("Connection from %s: %v\n", peer, err)
-		}
+		// A fresh goroutine for the rest of the connection's life: this
+		// one's stack grew in the handshake (certificate parsing,
+		// signatures) and goes back to the runtime with it, rather than
+		// sitting under every idle connection's blocked Read.
+		handedOff = true
+		go func() {
+			defer s.end(st)
+			if err := s.echoLoop(st); err != nil && !s.stopping.Load() {
+				s.logf("Connection from %s: %v\n", peer, err)
+			}
+		}()
 		return
 	}
 	if s.piping.Swap(true) {
@@ -320,6 +331,13 @@ func (s *server) handle(st *sslstream.Stream) {
 		return
 	}
 	s.piped <- pump(s.e, st)
+}
+
+// end closes st and forgets it: the end of a connection's goroutine.
+func (s *server) end(st *sslstream.Stream) {
+	st.Close()
+	s.track(st, false)
+	s.wg.Done()
 }
 
 // handshake runs st's handshake within the --handshake-timeout deadline.
