@@ -15,8 +15,9 @@
 //	serverload handshakes --dir DIR --addr ADDR --conns N
 //	    N connections at once, each a mutual-TLS handshake, 4 bytes echoed,
 //	    closed; prints "handshakes N seconds S".
-//	serverload idle --dir DIR --addr ADDR --conns N --pid PID [--settle D]
-//	    opens N connections (each echoes 4 bytes, then idles), waits D and
+//	serverload idle --dir DIR --addr ADDR --conns N --pid PID [--settle D] [--probe echo|http]
+//	    opens N connections (each echoes 4 bytes, or makes one keep-alive
+//	    HTTP request, then idles), waits D and
 //	    prints the growth of PID's resident memory per connection:
 //	    "rss-before B rss-after B rss-per-conn B conns N".
 //	serverload profile FILE [--per N] [--focus REGEXP]
@@ -138,7 +139,7 @@ func raiseFileLimit(want uint64) error {
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
 		return err
 	}
-	if rl.Cur < want {
+	if rl.Cur < want && rl.Cur < rl.Max {
 		rl.Cur = min(want, rl.Max)
 		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
 			return err
@@ -176,9 +177,9 @@ func plainServer(args []string) error {
 		}
 		cfg.ClientCAs, cfg.ClientAuth = roots, tls.RequireAndVerifyClientCert
 	}
-	if err := raiseFileLimit(12000); err != nil {
-		fmt.Fprintln(os.Stderr, "serverload:", err)
-	}
+	// As many files as the hard limit allows: the clients say when that
+	// is too few for them.
+	_ = raiseFileLimit(1 << 20)
 	stopProf := startProfiles()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -340,6 +341,27 @@ func pingPong(t *tls.Conn) error {
 	return nil
 }
 
+// httpGet sends one keep-alive GET and reads the response up to its body
+// "ok\n" (the nginx configuration of scripts/bench).
+func httpGet(t *tls.Conn) error {
+	if _, err := io.WriteString(t, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
+		return err
+	}
+	var got []byte
+	b := make([]byte, 512)
+	for !strings.HasSuffix(string(got), "\r\n\r\nok\n") {
+		n, err := t.Read(b)
+		got = append(got, b[:n]...)
+		if err != nil {
+			return fmt.Errorf("http response %q: %w", got, err)
+		}
+		if len(got) > 4096 {
+			return fmt.Errorf("http response %q...: no \"ok\"", got[:200])
+		}
+	}
+	return nil
+}
+
 func clientConfig(dir string) (*tls.Config, error) {
 	roots, err := loadRoots(dir)
 	if err != nil {
@@ -427,6 +449,7 @@ func idle(args []string) error {
 	n := fs.Int("conns", 10000, "connections held open")
 	pid := fs.Int("pid", 0, "the server's process id")
 	settle := fs.Duration("settle", 3*time.Second, "wait this long once all are open")
+	probe := fs.String("probe", "echo", "what each connection exchanges: echo (4 bytes echoed) or http (GET /, a keep-alive response ending in \"ok\\n\", for nginx)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -458,7 +481,12 @@ func idle(args []string) error {
 			defer func() { <-sem }()
 			t, err := d.dial(*addr, cfg)
 			if err == nil {
-				if err = pingPong(t); err != nil {
+				if *probe == "http" {
+					err = httpGet(t)
+				} else {
+					err = pingPong(t)
+				}
+				if err != nil {
 					t.Close()
 				} else {
 					conns[i] = t

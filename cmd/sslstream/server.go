@@ -276,6 +276,9 @@ func (s *server) acceptLoop() error {
 			continue
 		}
 		tempDelay = 0
+		if !s.echo {
+			conn = newReadAheadConn(conn) // the one piped session
+		}
 		st, err := s.ctx.Server(conn, s.overrides)
 		if err != nil {
 			conn.Close()
