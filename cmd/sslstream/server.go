@@ -143,7 +143,7 @@ type server struct {
 	nopen    atomic.Int64
 	stopping atomic.Bool // set once SIGINT/SIGTERM arrived; read on every connection
 	wg       sync.WaitGroup
-	bufs     sync.Pool  // *[echoBufSize]byte, lent to echo while data flows
+	bufs     echoBuffers // lent to echo while data flows
 	piped    chan error // non-echo mode: the result of the piped session
 	piping   atomic.Bool
 }
@@ -385,6 +385,26 @@ func serverSummary(st *sslstream.Stream, alpn bool) string {
 // record's plaintext, the most one Read returns.
 const echoBufSize = 16 << 10
 
+// echoBuffers lends echo its buffers: recycled through a sync.Pool,
+// counted so that a test can see that idle connections hold none.
+type echoBuffers struct {
+	pool sync.Pool
+	lent atomic.Int64
+}
+
+func (b *echoBuffers) get() *[echoBufSize]byte {
+	b.lent.Add(1)
+	if p, ok := b.pool.Get().(*[echoBufSize]byte); ok {
+		return p
+	}
+	return new([echoBufSize]byte)
+}
+
+func (b *echoBuffers) put(p *[echoBufSize]byte) {
+	b.pool.Put(p)
+	b.lent.Add(-1)
+}
+
 // aLongTimeAgo is a deadline already past: a Read with it returns what
 // the stream already holds, or a timeout at once, without waiting.
 var aLongTimeAgo = time.Unix(1, 0)
@@ -412,11 +432,8 @@ func (s *server) echoLoop(st *sslstream.Stream) error {
 
 // echoAvailable sends back b and what st can give without waiting.
 func (s *server) echoAvailable(st *sslstream.Stream, b byte) error {
-	bp, _ := s.bufs.Get().(*[echoBufSize]byte)
-	if bp == nil {
-		bp = new([echoBufSize]byte)
-	}
-	defer s.bufs.Put(bp)
+	bp := s.bufs.get()
+	defer s.bufs.put(bp)
 	buf := bp[:]
 	buf[0] = b
 	n := 1
