@@ -144,7 +144,7 @@ type server struct {
 	stopping atomic.Bool // set once SIGINT/SIGTERM arrived; read on every connection
 	wg       sync.WaitGroup
 	bufs     echoBuffers // lent to echo while data flows
-	piped    chan error // non-echo mode: the result of the piped session
+	piped    chan error  // non-echo mode: the result of the piped session
 	piping   atomic.Bool
 }
 
