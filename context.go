@@ -42,6 +42,7 @@ type config struct {
 	preferServer bool
 	serverName   string
 	unbuffered   bool
+	status       StatusPolicy // client: the OCSP staple policy (ocsp.go)
 	trust        *trust    // frozen settings: shared by every override
 	feat         *features // features.go: ALPN, key log, trace, CRL policy
 	tls          *tls.Config
@@ -141,6 +142,20 @@ func newConfig(s Settings, server bool) (*config, error) {
 		certs = append(certs, cert)
 	}
 
+	if s.StatusFile != "" {
+		if !server {
+			return nil, settingsError("settings", errors.New("status-file is for servers (a client asks with the status setting)"))
+		}
+		der, err := loadStatusFile(s.StatusFile, &certs[0])
+		if err != nil {
+			return nil, settingsError("load status-file", err)
+		}
+		certs[0].OCSPStaple = der
+	}
+	if s.Status < StatusNone || s.Status > StatusRequire {
+		return nil, settingsError("settings", fmt.Errorf("status %d: allowed values are StatusNone, StatusCheck, StatusRequire", int(s.Status)))
+	}
+	c.status = s.Status
 	if c.trust, err = loadTrust(s, server); err != nil {
 		return nil, err
 	}

@@ -219,6 +219,7 @@ func classify(op string, err error, vr *verifyOutcome) *Error {
 	var reasons []uint32
 	var vf *verifyFailure
 	var sf *suiteFailure
+	var of *ocspFailure
 	var rhe tls.RecordHeaderError
 	var opErr *net.OpError
 	msg := err.Error()
@@ -226,6 +227,8 @@ func classify(op string, err error, vr *verifyOutcome) *Error {
 	case errors.As(err, &vf):
 		reasons = []uint32{reasonCertificateVerifyFail}
 		e.VerifyResult, e.VerifyResultString = vf.code, vf.text
+	case errors.As(err, &of):
+		reasons = []uint32{reasonInvalidStatusResponse}
 	case errors.As(err, &sf):
 		if sf.server {
 			reasons = []uint32{reasonNoSharedCipher}

@@ -170,7 +170,7 @@ type fileStamp struct {
 
 func (l *live) watchedFiles() (files, dirs []string) {
 	s := l.currentSettings()
-	for _, f := range []string{s.Certificate, s.Key, s.CAFile, s.CRLFile} {
+	for _, f := range []string{s.Certificate, s.Key, s.CAFile, s.CRLFile, s.StatusFile} {
 		if f != "" {
 			files = append(files, f)
 		}

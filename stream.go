@@ -33,6 +33,7 @@ type Stream struct {
 	server bool
 
 	vr    atomic.Pointer[verifyOutcome]
+	ocsp  atomic.Pointer[OCSPStatus] // client: the server's staple (ocsp.go)
 	hsErr atomic.Pointer[Error]
 
 	wmu  sync.Mutex

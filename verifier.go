@@ -3,6 +3,7 @@ package sslstream
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 
 	"github.com/sslstream/sslstream/verify"
 )
@@ -67,6 +68,19 @@ func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error
 
 func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
 	o := c.verifyPeer(cs.PeerCertificates)
+	var stapleErr error
+	if !c.server && o.present {
+		// The server's OCSP staple, under the status setting (ocsp.go).
+		var st *OCSPStatus
+		st, stapleErr = c.stapleOutcome(cs, o)
+		var vf *verifyFailure
+		if errors.As(stapleErr, &vf) && c.verify != VerifyNone && o.result.Code == 0 {
+			o.reported = vf.code // revoked, as the staple says
+		}
+		if s != nil && st != nil {
+			s.ocsp.Store(st)
+		}
+	}
 	if s != nil {
 		s.vr.Store(o)
 		s.trace.verified(s, o)
@@ -76,6 +90,9 @@ func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, erro
 	}
 	if o.present && c.verify != VerifyNone && o.result.Code != 0 {
 		return o, &verifyFailure{code: o.result.Code, text: verify.Text(o.result.Code), hint: o.result.Hint}
+	}
+	if stapleErr != nil && c.verify != VerifyNone {
+		return o, stapleErr
 	}
 	return o, nil
 }

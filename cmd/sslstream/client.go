@@ -346,6 +346,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	}
 	b.WriteString(groupLines(cs))
 	b.WriteString(caNamesLines(st))
+	b.WriteString(ocspLines(st))
 	if r := st.Renegotiation(); r != sslstream.RenegotiateNever {
 		fmt.Fprintf(&b, "Renegotiation: %s (when the server asks)\n", r)
 	}

@@ -65,3 +65,35 @@ func TestClientDefaultTrustMatchesSClient(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyDefaultTrustMatchesOpenSSL: `sslstream verify` without a CA
+// flag uses OpenSSL's default verify paths as `openssl verify` does, from
+// SSL_CERT_FILE and SSL_CERT_DIR.
+func TestVerifyDefaultTrustMatchesOpenSSL(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	hashed := t.TempDir()
+	ca, err := os.ReadFile(p.path("ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(hashed, "root.pem"), ca, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := ss(t, "rehash", hashed); r.code != 0 {
+		t.Fatalf("rehash: %s", r)
+	}
+	empty := t.TempDir()
+	for _, env := range [][]string{
+		{"SSL_CERT_FILE=" + p.path("ca.pem"), "SSL_CERT_DIR=" + empty},
+		{"SSL_CERT_FILE=" + filepath.Join(empty, "none.pem"), "SSL_CERT_DIR=" + hashed},
+		{"SSL_CERT_FILE=" + p.path("client-ca.pem"), "SSL_CERT_DIR=" + empty},
+	} {
+		args := []string{"verify", "-untrusted", "inter.pem", "server.pem"}
+		want := runIn(t, p.dir, env, nil, 30*time.Second, "openssl", args...)
+		got := ssEnv(t, p.dir, env, nil, args...)
+		if got.code != want.code || got.stdout != want.stdout || got.stderr != want.stderr {
+			t.Errorf("env %v:\nopenssl exit %d\n%s%s\nours exit %d\n%s%s", env, want.code, want.stdout, want.stderr, got.code, got.stdout, got.stderr)
+		}
+	}
+}

@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/cadir"
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
@@ -41,8 +40,10 @@ Without CERT, or with CERT "-", the certificate is read from standard input
 (at most 16 MiB) and reported as "stdin"; a CERT that is a pipe is read too.
 
 Trust: --ca-file and --ca-directory (both repeatable). When neither is given,
-the system's OpenSSL CA directory is used as 'openssl verify' does
-($SSL_CERT_DIR, else /etc/ssl/certs); --no-default-ca turns that off.
+OpenSSL's default verify paths are used as 'openssl verify' does: the file
+and directories named by SSL_CERT_FILE and SSL_CERT_DIR, else the system's
+bundle and hashed directory; --no-default-ca (or --no-ca-default) turns
+that off.
 Unlike openssl, the system CAs are NOT added when a CA flag is given.
 --trusted (openssl -trusted) replaces them all: only its certificates are
 trusted, and it cannot be combined with --ca-file or --ca-directory.
@@ -89,7 +90,8 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
 			partial := fs.Bool("partial-chain", false, "accept a trusted intermediate as anchor (openssl -partial_chain)")
-			noDefault := fs.Bool("no-default-ca", false, "do not fall back to the system CA directory when no CA flag is given")
+			noDefault := fs.Bool("no-default-ca", false, "do not fall back to OpenSSL's default verify paths (SSL_CERT_FILE, SSL_CERT_DIR, the system's) when no CA flag is given")
+			fs.BoolVar(noDefault, "no-ca-default", false, "the same as --no-default-ca, as the client's and server's setting is named")
 			asJSON := fs.Bool("json", false, "print one JSON object per file instead of openssl's format")
 			return func(e *env, files []string) error {
 				if *maxDepth < 0 {
@@ -169,7 +171,15 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, un
 		opts.CRLs = append(opts.CRLs, dir)
 	}
 	if len(caFiles) == 0 && len(caDirs) == 0 && len(trustedFiles) == 0 && useDefault {
-		for _, d := range defaultCADirs() {
+		// OpenSSL's default verify paths, as the library's ca-default
+		// reads them: SSL_CERT_FILE and SSL_CERT_DIR, else the system's.
+		ts := sslstream.DefaultTrustStore()
+		if ts.File != "" {
+			if certs, err := keyfile.LoadTrustedCertificates(ts.File); err == nil {
+				opts.Trust = append(opts.Trust, verify.NewTrustedPool("ca-default file "+ts.File, certs))
+			}
+		}
+		for _, d := range ts.Dirs {
 			if dir, err := cadir.Open(d); err == nil {
 				opts.Trust = append(opts.Trust, dir)
 				opts.CRLs = append(opts.CRLs, dir)
@@ -193,23 +203,6 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, un
 			return fmt.Errorf("untrusted: %w", err)
 		}
 		opts.Intermediates = append(opts.Intermediates, certs...)
-	}
-	return nil
-}
-
-// defaultCADirs is where OpenSSL looks when told nothing: $SSL_CERT_DIR
-// (a list) or the distribution's hashed directory.
-func defaultCADirs() []string {
-	if v, ok := os.LookupEnv("SSL_CERT_DIR"); ok {
-		return filepath.SplitList(v)
-	}
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	for _, d := range []string{"/usr/lib/ssl/certs", "/etc/ssl/certs", "/etc/pki/tls/certs", "/usr/local/etc/openssl/certs"} {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return []string{d}
-		}
 	}
 	return nil
 }
