@@ -43,8 +43,8 @@ type config struct {
 	serverName   string
 	unbuffered   bool
 	status       StatusPolicy // client: the OCSP staple policy (ocsp.go)
-	trust        *trust    // frozen settings: shared by every override
-	feat         *features // features.go: ALPN, key log, trace, CRL policy
+	trust        *trust       // frozen settings: shared by every override
+	feat         *features    // features.go: ALPN, key log, trace, CRL policy
 	tls          *tls.Config
 	// wbufs recycles the write buffers of this context's streams (see
 	// writeBuffers in stream.go); shared by overrides of the context.
