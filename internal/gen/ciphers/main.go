@@ -51,7 +51,7 @@ func main() {
 var (
 	kxBits = map[string]string{"RSA": "kRSA", "DH": "kDHE", "ECDH": "kECDHE", "PSK": "kPSK", "RSAPSK": "kRSAPSK",
 		"ECDHEPSK": "kECDHEPSK", "DHEPSK": "kDHEPSK", "SRP": "kSRP"}
-	auBits = map[string]string{"RSA": "aRSA", "DSS": "aDSS", "None": "aNULL", "ECDSA": "aECDSA", "PSK": "aPSK", "SRP": "aSRP"}
+	auBits  = map[string]string{"RSA": "aRSA", "DSS": "aDSS", "None": "aNULL", "ECDSA": "aECDSA", "PSK": "aPSK", "SRP": "aSRP"}
 	encBits = map[string]string{"None": "encNULL", "3DES(168)": "enc3DES", "AES(128)": "encAES128", "AES(256)": "encAES256",
 		"AESGCM(128)": "encAES128GCM", "AESGCM(256)": "encAES256GCM", "AESCCM(128)": "encAES128CCM", "AESCCM(256)": "encAES256CCM",
 		"AESCCM8(128)": "encAES128CCM8", "AESCCM8(256)": "encAES256CCM8", "Camellia(128)": "encCAMELLIA128",
