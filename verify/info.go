@@ -133,6 +133,7 @@ const (
 	extIPAddrBlocks
 	extASIdentifiers
 	extOCSPNoCheck
+	extIssuingDistributionPoint // a CRL extension
 )
 
 // extKind names an extension by its OID without converting the OID to a
@@ -144,6 +145,8 @@ func extKind(id asn1.ObjectIdentifier) int {
 		switch id[3] {
 		case 14:
 			return extSubjectKeyID
+		case 28:
+			return extIssuingDistributionPoint
 		case 15:
 			return extKeyUsage
 		case 17:
@@ -195,7 +198,7 @@ var (
 // is "unhandled" (code 34). Every kind but extOther is one.
 func supportedCritical(kind int) bool {
 	switch kind {
-	case extOther, extSubjectKeyID, extAuthorityKeyID:
+	case extOther, extSubjectKeyID, extAuthorityKeyID, extIssuingDistributionPoint:
 		return false
 	}
 	return true

@@ -37,7 +37,7 @@ func parseIDP(l *x509.RevocationList) idpInfo {
 	var idp idpInfo
 	idp.reasons = allReasons
 	for _, ext := range l.Extensions {
-		if ext.Id.String() != "2.5.29.28" {
+		if extKind(ext.Id) != extIssuingDistributionPoint {
 			continue
 		}
 		idp.present = true
@@ -197,34 +197,11 @@ func (e *engine) crlTimeCodes(c *crl.CRL) []int {
 	return codes
 }
 
-// crlUnhandledCritical is OpenSSL's EXFLAG_CRITICAL for CRLs: a critical
-// CRL extension other than authority key identifier, issuing distribution
-// point and delta CRL indicator, or a critical entry extension other than
-// certificate issuer.
-func crlUnhandledCritical(c *crl.CRL) bool {
-	for _, ext := range c.List.Extensions {
-		if !ext.Critical {
-			continue
-		}
-		switch ext.Id.String() {
-		case "2.5.29.35", "2.5.29.28", "2.5.29.27":
-			continue
-		}
-		return true
-	}
-	for _, oid := range c.CriticalEntryExtensions() {
-		if oid.String() != "2.5.29.29" {
-			return true
-		}
-	}
-	return false
-}
-
 // crlAKID returns the CRL's authority key identifier as certInfo fields.
 func crlAKID(c *crl.CRL) *certInfo {
 	ci := &certInfo{}
 	for _, ext := range c.List.Extensions {
-		if ext.Id.String() == "2.5.29.35" {
+		if extKind(ext.Id) == extAuthorityKeyID {
 			ci.akidPresent = true
 			if !ci.parseAKID(ext.Value) {
 				ci.akidKeyIDPresent = false
@@ -248,7 +225,7 @@ func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 		return nil // RFC 5280 5.2.3: conforming CRLs carry a CRL number
 	}
 	score := scoreIssuerName
-	if !crlUnhandledCritical(c) {
+	if !c.UnhandledCriticalExtension() {
 		score |= scoreNoCritical
 	}
 	if len(e.crlTimeCodes(c)) == 0 {
@@ -386,7 +363,7 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 // certCRL is OpenSSL's cert_crl: is the certificate on the list?
 func (e *engine) certCRL(i int, cand *crlCandidate) {
 	x := e.chain[i]
-	if crlUnhandledCritical(cand.c) {
+	if cand.c.UnhandledCriticalExtension() {
 		e.report(UnhandledCriticalCRLExtension, i, x)
 	}
 	if entry, revoked := cand.c.Lookup(x.c.SerialNumber); revoked {
