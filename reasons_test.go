@@ -19,6 +19,8 @@ import (
 // pipeHandshake runs a crypto/tls client and server handshake over
 // net.Pipe and returns both errors, the server connection and the raw
 // ends (still open; the client's incoming data is discarded).
+//
+//lint:ignore ST1008 both ends' errors first, as the cases read them
 func pipeHandshake(t *testing.T, ccfg, scfg *tls.Config) (cerr, serr error, c, s *tls.Conn, craw, sraw net.Conn) {
 	t.Helper()
 	craw, sraw = net.Pipe()

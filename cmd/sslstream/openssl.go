@@ -219,9 +219,8 @@ func listenAddr(v string) string {
 // aliasState collects what the aliases of one command line said; finish
 // turns it into sslstream flags.
 type aliasState struct {
-	cmd  string
-	out  []string
-	flag func(name string) bool
+	cmd string
+	out []string
 	// positional are arguments an alias supplied (-connect).
 	positional []string
 	// crl is 1 for -crl_check, 2 for -crl_check_all.

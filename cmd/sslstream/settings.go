@@ -9,7 +9,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/cipherlist"
@@ -72,20 +71,6 @@ func (cf *connFlags) build(stderr io.Writer) (sslstream.Settings, error) {
 		s.TraceLogger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	return s, nil
-}
-
-// lockedWriter serializes writes to w: the trace handler and the command's
-// own lines share stderr.
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-// Write writes p to the underlying writer under the lock.
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // readPasswordFile returns the first line of path without its line ending.

@@ -257,18 +257,6 @@ func echoThenClose(addr string, v uint16) (string, error) {
 		tls.CipherSuiteName(tc.ConnectionState().CipherSuite), buf, endWord(err)), nil
 }
 
-// play runs sc against addr and returns the comparable outcome.
-func play(sc script, addr string) (string, error) {
-	if sc.run != nil {
-		return sc.run(addr)
-	}
-	data, err := sc.bytes()
-	if err != nil {
-		return "", err
-	}
-	return playBytes(sc, data, addr)
-}
-
 // playBytes sends data as sc says and returns the comparable outcome.
 func playBytes(sc script, data []byte, addr string) (string, error) {
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)

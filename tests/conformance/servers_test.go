@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
 	"sync"
@@ -199,19 +198,4 @@ func echoPlain(cfg *tls.Config, c net.Conn) {
 		return
 	}
 	echo(tc, nil)
-}
-
-// dial connects to addr on the loopback.
-func dial(tb testing.TB, addr string) net.Conn {
-	tb.Helper()
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
-}
-
-// isClosed reports whether err says the connection ended.
-func isClosed(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed)
 }
