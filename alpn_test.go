@@ -108,7 +108,7 @@ func TestALPNSetting(t *testing.T) {
 	if err := o.Set("alpn", "http/1.1"); err != nil || o.ALPN != "http/1.1" {
 		t.Errorf("override: %v %q", err, o.ALPN)
 	}
-	if _, err := NewClientContext(Settings{Features: Features{ALPN: []string{""}}}); err == nil {
+	if _, err := NewClientContext(Settings{ALPN: []string{""}}); err == nil {
 		t.Error("empty protocol name accepted")
 	}
 }
@@ -123,7 +123,7 @@ func TestALPNNegotiation(t *testing.T) {
 		t.Fatal(err)
 	}
 	cctx, err := NewClientContext(Settings{CAFile: p.caFile, ServerName: "localhost", Verify: VerifyRequired,
-		Features: Features{ALPN: []string{"http/1.1", "h2"}}})
+		ALPN: []string{"http/1.1", "h2"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestALPNMismatchFailsLikeOpenSSL(t *testing.T) {
 	t.Parallel()
 	p := pki(t)
 	srv := startSServer(t, "-cert", p.serverCert, "-cert_chain", p.interAsCAFile, "-key", p.serverKey, "-alpn", "h2", "-naccept", "1")
-	cctx, err := NewClientContext(Settings{CAFile: p.caFile, ServerName: "localhost", Features: Features{ALPN: []string{"spdy/3"}}})
+	cctx, err := NewClientContext(Settings{CAFile: p.caFile, ServerName: "localhost", ALPN: []string{"spdy/3"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,33 +261,41 @@ func TestALPNMismatchFailsLikeOpenSSL(t *testing.T) {
 	}
 }
 
-func TestFeatureSettingNames(t *testing.T) {
+func TestRegistrySettingsAndOverrides(t *testing.T) {
 	t.Parallel()
-	names := FeatureSettingNames()
-	if len(names) != 10 {
-		t.Fatalf("names %v", names)
+	infos := SettingsInfo()
+	if len(infos) != len(registry) {
+		t.Fatalf("SettingsInfo has %d entries, registry %d", len(infos), len(registry))
 	}
-	for _, n := range names {
+	seen := map[string]bool{}
+	for _, info := range infos {
+		if seen[info.Name] {
+			t.Errorf("setting %q listed twice", info.Name)
+		}
+		seen[info.Name] = true
 		var s Settings
 		// Every name is known to Settings.Set (a value may be rejected,
 		// but never as an unknown setting).
-		if err := s.Set(n, "x"); err != nil && strings.Contains(err.Error(), "unknown setting") {
-			t.Errorf("Settings.Set(%q): %v", n, err)
+		if err := s.Set(info.Name, "x"); err != nil && strings.Contains(err.Error(), "unknown setting") {
+			t.Errorf("Settings.Set(%q): %v", info.Name, err)
+		}
+		if info.Doc == "" || info.Values == "" || info.Default == "" {
+			t.Errorf("setting %q lacks its documentation: %+v", info.Name, info)
 		}
 		var o Overrides
-		err := o.Set(n, "h2")
-		if n == "alpn" {
-			if err != nil {
-				t.Errorf("Overrides.Set(alpn): %v", err)
+		err := o.Set(info.Name, "x")
+		if info.Overridable {
+			if err != nil && strings.Contains(err.Error(), "fixed by the context") {
+				t.Errorf("Overrides.Set(%q): %v, want it overridable", info.Name, err)
 			}
 			continue
 		}
 		if err == nil || !strings.Contains(err.Error(), "fixed by the context") {
-			t.Errorf("Overrides.Set(%q): %v, want fixed by the context", n, err)
+			t.Errorf("Overrides.Set(%q): %v, want fixed by the context", info.Name, err)
 		}
 	}
-	names[0] = "changed"
-	if FeatureSettingNames()[0] != "alpn" {
-		t.Error("FeatureSettingNames returns the package's own slice")
+	infos[0].Name = "changed"
+	if SettingsInfo()[0].Name != "method" {
+		t.Error("SettingsInfo returns the package's own slice")
 	}
 }

@@ -30,17 +30,21 @@ type config struct {
 	server       bool
 	method       Method
 	ciphers      string
-	cipherIDs    []uint16 // TLS <= 1.2 suites in the configured order
+	cipherIDs    []uint16          // TLS <= 1.2 suites in the configured order
+	held         []SuiteNotOffered // selected but not offered (wiresuites.go)
 	secLevel     int
 	ciphersuites string
 	suites13     []uint16
+	groups       []tls.CurveID // nil = crypto/tls's default (groups.go)
+	reneg        Renegotiation // renegotiation.go
 	verify       VerifyMode
 	maxDepth     int
 	preferServer bool
 	serverName   string
 	unbuffered   bool
-	trust        *trust    // frozen settings: shared by every override
-	feat         *features // features.go: ALPN, key log, trace, CRL policy
+	status       StatusPolicy // client: the OCSP staple policy (ocsp.go)
+	trust        *trust       // frozen settings: shared by every override
+	feat         *features    // features.go: ALPN, key log, trace, CRL policy
 	tls          *tls.Config
 	// wbufs recycles the write buffers of this context's streams (see
 	// writeBuffers in stream.go); shared by overrides of the context.
@@ -106,6 +110,13 @@ func newConfig(s Settings, server bool) (*config, error) {
 	if err := c.setCiphers(s.Ciphers, s.Ciphersuites); err != nil {
 		return nil, err
 	}
+	if err := checkGroups(s.Groups); err != nil {
+		return nil, settingsError("settings", err)
+	}
+	c.groups = append([]tls.CurveID(nil), s.Groups...)
+	if err := c.setRenegotiation(s.Renegotiation); err != nil {
+		return nil, err
+	}
 
 	var certs []tls.Certificate
 	switch {
@@ -131,7 +142,21 @@ func newConfig(s Settings, server bool) (*config, error) {
 		certs = append(certs, cert)
 	}
 
-	if c.trust, err = loadTrust(s); err != nil {
+	if s.StatusFile != "" {
+		if !server {
+			return nil, settingsError("settings", errors.New("status-file is for servers (a client asks with the status setting)"))
+		}
+		der, err := loadStatusFile(s.StatusFile, &certs[0])
+		if err != nil {
+			return nil, settingsError("load status-file", err)
+		}
+		certs[0].OCSPStaple = der
+	}
+	if s.Status < StatusNone || s.Status > StatusRequire {
+		return nil, settingsError("settings", fmt.Errorf("status %d: allowed values are StatusNone, StatusCheck, StatusRequire", int(s.Status)))
+	}
+	c.status = s.Status
+	if c.trust, err = loadTrust(s, server); err != nil {
 		return nil, err
 	}
 
@@ -157,6 +182,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 		// Verification is ours (VerifyConnection), never crypto/tls's.
 		t.InsecureSkipVerify = true
 	}
+	c.setClientCAs(s, t) // clientca.go
 	if err := c.setFeatures(s, t); err != nil {
 		return nil, err
 	}
@@ -165,24 +191,6 @@ func newConfig(s Settings, server bool) (*config, error) {
 		return nil, err
 	}
 	return c, nil
-}
-
-// openSSLClientCertificate chooses the client certificate the way OpenSSL
-// does: the configured one is sent whenever the server asks for a
-// certificate and one of the signature algorithms it accepts fits the key,
-// whatever CA names the server lists. (crypto/tls on its own sends nothing
-// when the issuer is not among those names, so the server would report
-// "certificate required" where OpenSSL's peers see the certificate and
-// report what is wrong with it, e.g. "unknown ca".)
-func openSSLClientCertificate(cert *tls.Certificate) func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
-	return func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-		anyCA := *cri
-		anyCA.AcceptableCAs = nil
-		if anyCA.SupportsCertificate(cert) != nil {
-			return new(tls.Certificate), nil // no usable signature algorithm: send none
-		}
-		return cert, nil
-	}
 }
 
 // reasonNoCertificateAssigned is OpenSSL's "no certificate assigned".
@@ -201,6 +209,7 @@ func (c *config) setCiphers(ciphers, ciphersuites string) error {
 	c.ciphers, c.ciphersuites = ciphers, ciphersuites
 	c.secLevel = list.SecLevel
 	c.cipherIDs = list.IDs()
+	c.held = heldBackIDs(list, ciphers)
 	c.suites13 = c.suites13[:0:0]
 	for _, s := range suites {
 		if s.Go {
@@ -219,12 +228,12 @@ func (c *config) apply() error {
 	}
 	var ids []uint16
 	for _, id := range c.cipherIDs {
-		if info, ok := goSuites[id]; ok && info.usable(lo, hi) {
+		if info, ok := goSuites[id]; ok && info.usable(lo, hi) && !c.isHeld(id) {
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 && lo < tls.VersionTLS13 {
-		// SPEC §3: a string that selects no suite this library can offer
+		// A string that selects no suite this library can offer
 		// is an error at creation, also when TLS 1.3 (whose suites the
 		// ciphers setting does not govern) would remain: silently
 		// dropping TLS 1.2 would hide the mistake.
@@ -232,10 +241,15 @@ func (c *config) apply() error {
 		if hi == tls.VersionTLS13 {
 			also = "; for TLS 1.3 alone, set method tlsv1.3"
 		}
+		if len(c.held) > 0 {
+			also += "; it selects only suites not offered by default (" + reasonNoLucky13 + ")"
+		}
 		return settingsError("settings", fmt.Errorf("ciphers %q selects no cipher suite this library can negotiate with %s–%s%s", c.ciphers, ProtocolName(lo), ProtocolName(min(hi, tls.VersionTLS12)), also), reasonNoCipherMatch)
 	}
 	c.tls.MinVersion, c.tls.MaxVersion = lo, hi
 	c.tls.CipherSuites = ids
+	c.tls.CurvePreferences = c.groups
+	c.tls.Renegotiation, _ = c.reneg.tlsRenegotiation(c.server) // checked by setRenegotiation
 	if c.server {
 		switch c.verify {
 		case VerifyNone:
@@ -307,6 +321,16 @@ func (c *config) with(o *Overrides) (*config, error) {
 			return nil, err
 		}
 	}
+	if o.Renegotiation != nil {
+		if err := n.setRenegotiation(*o.Renegotiation); err != nil {
+			return nil, err
+		}
+	}
+	if o.Groups != "" {
+		if err := n.overrideGroups(o.Groups); err != nil {
+			return nil, err
+		}
+	}
 	if err := n.apply(); err != nil {
 		return nil, err
 	}
@@ -354,47 +378,42 @@ func Server(conn net.Conn, s Settings) (*Stream, error) {
 }
 
 // TLSConfig returns a *tls.Config with the context's settings and
-// verification, for net/http, gRPC and other users of crypto/tls. The
-// verification outcome is not observable through it beyond the handshake
-// error (an *Error via errors.As where crypto/tls keeps the cause). Each
-// call returns a new Config. When the context has no server-name and the
-// user sets Config.ServerName (net/http does, from the URL's host), the
-// certificate is checked against the name sent as SNI (code 62 when it
-// does not match); an IP address is never sent as SNI, so it is checked
-// only when given as the context's server-name.
-func (c *ClientContext) TLSConfig() *tls.Config { return c.cfg().exportConfig() }
+// verification, for net/http, gRPC, tls.Dial and other users of
+// crypto/tls. Each call returns a new Config, a snapshot of the context
+// (a later Reload does not reach it).
+//
+// Verification is ours, with OpenSSL's rules, under the context's verify
+// mode; a failure our code decides surfaces as an *Error (errors.As) with
+// the verify result, where crypto/tls keeps the cause. When the context has
+// no server-name, the caller's Config.ServerName (net/http and gRPC set it
+// from the URL or target) is checked by crypto/tls itself, exactly as a
+// plain crypto/tls client checks it (DNS names, IPv4 and IPv6 literals),
+// with the context's trust anchors as RootCAs, and by our verification too
+// when it is sent as SNI (code 62): a chain must then satisfy crypto/x509
+// as well as OpenSSL's rules, and a name mismatch is crypto/x509's
+// HostnameError. With server-name set, our verification alone decides, as
+// on a stream.
+//
+// The caller may set ServerName, NextProtos (ALPN offers), Time, Rand,
+// ClientSessionCache, and MinVersion/MaxVersion within the context's
+// method. Changing RootCAs, InsecureSkipVerify, VerifyConnection,
+// CipherSuites or Certificates changes what this package's settings mean:
+// use the settings instead.
+func (c *ClientContext) TLSConfig() *tls.Config { return c.cfg().exportClientConfig() }
 
 // TLSConfig returns a *tls.Config with the server context's settings,
-// cipher preference emulation and client-certificate verification.
+// OpenSSL's cipher choice and our verification of client certificates,
+// for net/http, gRPC and other users of crypto/tls. Each handshake uses
+// the context's configuration current when its ClientHello arrives, so
+// Reload and Watch reach it.
+//
+// Set on the returned Config itself (before its first use) NextProtos,
+// merged with the alpn setting (http.Server adds "h2" and "http/1.1"
+// there, so it serves HTTP/2), and MinVersion or MaxVersion, which narrow
+// the context's versions. Changes made to a copy of it (Config.Clone, as
+// grpc's credentials.NewTLS makes) are not seen: give such users the alpn
+// setting instead ("h2" for gRPC). Every other field is the context's.
 func (c *ServerContext) TLSConfig() *tls.Config { return c.exportLive() }
-
-func (c *config) exportConfig() *tls.Config {
-	if c.server {
-		return &tls.Config{
-			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				return c.configForClient(hello, nil)
-			},
-			MinVersion: c.tls.MinVersion,
-			MaxVersion: c.tls.MaxVersion,
-		}
-	}
-	t := c.tls.Clone()
-	t.VerifyConnection = func(cs tls.ConnectionState) error {
-		v := c
-		if c.serverName == "" && cs.ServerName != "" {
-			// The user of the Config (net/http sets it from the URL)
-			// chose the name sent as SNI: check the certificate against
-			// it, as SPEC §3 ties the two ("sent as SNI, and the
-			// certificate is checked against it").
-			n := *c
-			n.serverName = cs.ServerName
-			v = &n
-		}
-		_, err := v.check(cs, nil)
-		return err
-	}
-	return t
-}
 
 // String describes the context's effective settings (never secrets).
 func (c *ClientContext) String() string { return c.cfg().describe() }

@@ -36,6 +36,8 @@ func writeCRLs(t *testing.T, path string, specs ...crlSpec) string {
 
 // crlHandshake connects a client with cs to a server with the fixture's
 // certificate and returns the client's handshake error and verify result.
+//
+//lint:ignore ST1008 the handshake error is what each case looks at first
 func crlHandshake(t *testing.T, cs Settings) (error, int, []string) {
 	t.Helper()
 	p := pki(t)
@@ -87,7 +89,7 @@ func TestCRLPolicy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cs := Settings{CAFile: p.caFile, ServerName: "localhost", Verify: VerifyRequired, CRLCheck: tc.check, CRLFile: tc.file,
-				Features: Features{CRLPolicy: tc.policy}}
+				CRLPolicy: tc.policy}
 			err, code, used := crlHandshake(t, cs)
 			if code != tc.wantCode {
 				t.Errorf("verify result %d, want %d (handshake error %v)", code, tc.wantCode, err)
@@ -166,7 +168,7 @@ func TestCRLPolicySettings(t *testing.T) {
 			t.Errorf("%s %s: error %v, want one naming the setting", kv[0], kv[1], err)
 		}
 	}
-	if _, err := NewClientContext(Settings{Features: Features{CRLPolicy: CRLPolicy{Expired: 7}}}); err == nil {
+	if _, err := NewClientContext(Settings{CRLPolicy: CRLPolicy{Expired: 7}}); err == nil {
 		t.Error("bad CRLAction accepted")
 	}
 }

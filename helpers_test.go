@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/internal/testmain"
 	"github.com/sslstream/sslstream/internal/testnet"
-	"github.com/sslstream/sslstream/internal/minipki"
 )
 
 func TestMain(m *testing.M) {

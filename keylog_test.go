@@ -153,7 +153,7 @@ func TestKeyLogMatchesHandshake(t *testing.T) {
 			var clientLog, serverLog testproc.Buffer
 			fileLog := filepath.Join(t.TempDir(), "keys.log")
 			cs := Settings{CAFile: p.caFile, ServerName: "localhost", Method: method,
-				Ciphersuites: "TLS_AES_128_GCM_SHA256", Features: Features{KeyLogWriter: &clientLog, KeyLog: fileLog}}
+				Ciphersuites: "TLS_AES_128_GCM_SHA256", KeyLogWriter: &clientLog, KeyLog: fileLog}
 			ss := p.serverSettings()
 			ss.KeyLogWriter = &serverLog
 			cc, sc := connPair(t, "tcp")
@@ -248,7 +248,7 @@ func TestKeyLogFromEnvIsOptIn(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "env-keys.log")
 	t.Setenv("SSLKEYLOGFILE", path)
 	for _, optIn := range []bool{false, true} {
-		cs := Settings{CAFile: p.caFile, ServerName: "localhost", Features: Features{KeyLogFromEnv: optIn}}
+		cs := Settings{CAFile: p.caFile, ServerName: "localhost", KeyLogFromEnv: optIn}
 		c, s := pairStreams(t, "tcp", cs, p.serverSettings())
 		cerr, serr := both(t, c.Handshake, s.Handshake)
 		if cerr != nil || serr != nil {
@@ -269,7 +269,7 @@ func TestKeyLogFromEnvIsOptIn(t *testing.T) {
 	if err := s.Set("keylog", path); err != nil || s.KeyLog != path {
 		t.Errorf("keylog: %v", err)
 	}
-	if _, err := NewClientContext(Settings{Features: Features{KeyLog: filepath.Join(t.TempDir(), "no", "such", "dir")}}); err == nil || !strings.Contains(err.Error(), "keylog") {
+	if _, err := NewClientContext(Settings{KeyLog: filepath.Join(t.TempDir(), "no", "such", "dir")}); err == nil || !strings.Contains(err.Error(), "keylog") {
 		t.Errorf("unwritable key log: %v", err)
 	}
 }
@@ -279,7 +279,7 @@ func TestHandshakeTrace(t *testing.T) {
 	p := pki(t)
 	var clog, slogBuf testproc.Buffer
 	cs := Settings{CAFile: p.caFile, ServerName: "localhost", Verify: VerifyRequired, Certificate: p.clientCert, Key: p.clientKey,
-		Features: Features{ALPN: []string{"h2"}, TraceLogger: slog.New(slog.NewJSONHandler(&clog, nil))}}
+		ALPN: []string{"h2"}, TraceLogger: slog.New(slog.NewJSONHandler(&clog, nil))}
 	ss := p.serverSettings()
 	ss.CAFile, ss.Verify, ss.ALPN = p.caFile, VerifyRequired, []string{"h2"}
 	ss.TraceLogger = slog.New(slog.NewJSONHandler(&slogBuf, nil))
@@ -369,7 +369,7 @@ func TestHandshakeTrace(t *testing.T) {
 
 	// TLS 1.2: every handshake message up to ChangeCipherSpec by name.
 	var l12 testproc.Buffer
-	cs12 := Settings{CAFile: p.caFile, ServerName: "localhost", Method: "tlsv1.2", Features: Features{TraceLogger: slog.New(slog.NewJSONHandler(&l12, nil))}}
+	cs12 := Settings{CAFile: p.caFile, ServerName: "localhost", Method: "tlsv1.2", TraceLogger: slog.New(slog.NewJSONHandler(&l12, nil))}
 	c12, s12 := pairStreams(t, "tcp", cs12, p.serverSettings())
 	if cerr, serr := both(t, c12.Handshake, s12.Handshake); cerr != nil || serr != nil {
 		t.Fatal(cerr, serr)
@@ -383,7 +383,7 @@ func TestHandshakeTrace(t *testing.T) {
 	// A failed handshake ends with a failure record.
 	var flog testproc.Buffer
 	cs2 := Settings{CAFile: p.otherCAFile, ServerName: "localhost", Verify: VerifyRequired,
-		Features: Features{TraceLogger: slog.New(slog.NewJSONHandler(&flog, nil))}}
+		TraceLogger: slog.New(slog.NewJSONHandler(&flog, nil))}
 	c2, s2 := pairStreams(t, "tcp", cs2, p.serverSettings())
 	both(t, c2.Handshake, s2.Handshake)
 	fr := parse(flog.String())

@@ -129,13 +129,7 @@ func (l *live) currentSettings() Settings {
 
 // exportLive is ServerContext.TLSConfig: each handshake uses the config
 // current when its ClientHello arrives.
-func (l *live) exportLive() *tls.Config {
-	t := l.cfg().exportConfig()
-	t.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-		return l.cfg().configForClient(hello, nil)
-	}
-	return t
-}
+func (l *live) exportLive() *tls.Config { return exportServerConfig(l.cfg) }
 
 // WatchOptions configures (*ServerContext).Watch and (*ClientContext).Watch.
 type WatchOptions struct {
@@ -176,7 +170,7 @@ type fileStamp struct {
 
 func (l *live) watchedFiles() (files, dirs []string) {
 	s := l.currentSettings()
-	for _, f := range []string{s.Certificate, s.Key, s.CAFile, s.CRLFile} {
+	for _, f := range []string{s.Certificate, s.Key, s.CAFile, s.CRLFile, s.StatusFile} {
 		if f != "" {
 			files = append(files, f)
 		}

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/internal/testnet"
 )
 
 // writeAtomic replaces path's content in one rename.

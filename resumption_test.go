@@ -27,7 +27,7 @@ func TestSessionResumption(t *testing.T) {
 			// server's root: the result (20) must be reported again
 			// when the session is resumed.
 			cctx, err := NewClientContext(Settings{CAFile: p.otherCAFile, ServerName: "localhost",
-				Certificate: p.clientCert, Key: p.clientKey, Features: Features{SessionTickets: new(true)}})
+				Certificate: p.clientCert, Key: p.clientKey, SessionTickets: new(true)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +91,7 @@ func TestSessionResumptionOff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cctx, err := NewClientContext(Settings{CAFile: p.caFile, ServerName: "localhost", Features: Features{SessionTickets: tc.client}})
+		cctx, err := NewClientContext(Settings{CAFile: p.caFile, ServerName: "localhost", SessionTickets: tc.client})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +207,7 @@ func TestResumptionAgainstOpenSSLServer(t *testing.T) {
 			t.Parallel()
 			srv := startSServer(t, "-cert", p.serverCert, "-cert_chain", p.interAsCAFile, "-key", p.serverKey, "-rev", "-naccept", "2", versionFlag(method))
 			// Trusting only the intermediate without partial chain: 2.
-			cctx, err := NewClientContext(Settings{CAFile: p.interAsCAFile, ServerName: "localhost", Features: Features{SessionTickets: new(true)}})
+			cctx, err := NewClientContext(Settings{CAFile: p.interAsCAFile, ServerName: "localhost", SessionTickets: new(true)})
 			if err != nil {
 				t.Fatal(err)
 			}

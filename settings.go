@@ -1,8 +1,10 @@
 package sslstream
 
 import (
+	"crypto/tls"
 	"fmt"
-	"strconv"
+	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/sslstream/sslstream/verify"
@@ -82,11 +84,17 @@ func ParseCRLCheck(s string) (CRLCheck, error) {
 // DefaultMaxDepth is the default max-depth, as in OpenSSL.
 const DefaultMaxDepth = 10
 
-// Settings holds every setting of a client or server (SPEC §3, the seed's
-// keyword arguments). The zero value is valid for a client: TLS 1.2–1.3 in
-// effect, OpenSSL's DEFAULT ciphers, verify none. A server needs
-// Certificate. Pointer fields distinguish "not set" from the zero value;
-// Go 1.26's new(expr) makes them easy to fill: MaxDepth: new(2).
+// Settings holds every setting of a client or server. The zero value is
+// valid for a client and means what OpenSSL's and Allegro CL's defaults
+// mean: TLS 1.2–1.3 in effect, OpenSSL's DEFAULT ciphers, and verify none
+// (the server's certificate is checked and the result reported, but the
+// handshake succeeds whatever it is). Set Verify to VerifyRequired for a
+// secure client. A server needs Certificate. Pointer fields distinguish
+// "not set" from the zero value; Go 1.26's new(expr) makes them easy to
+// fill: MaxDepth: new(2).
+//
+// Every field that has a name (SettingsInfo lists them) can also be set
+// with Set, for configuration files and command lines.
 type Settings struct {
 	// Method is the allowed protocol versions (see ParseMethod); "" = "tlsv1+".
 	Method string
@@ -106,10 +114,40 @@ type Settings struct {
 	CAFile string
 	// CADirectory is a hashed CA directory as made by `openssl rehash`.
 	CADirectory string
+	// CADefault selects the default trust store (setting "ca-default";
+	// "no-ca-default" sets it to false): the file and directory named by
+	// SSL_CERT_FILE and SSL_CERT_DIR when set, else the system's (see
+	// DefaultTrust). nil = automatic: a client that verifies (any verify
+	// mode) and has neither CAFile nor CADirectory uses it, as openssl
+	// s_client and Python's ssl.create_default_context do; a server never
+	// does, since that would accept any publicly issued client certificate.
+	// true = use it beside CAFile and CADirectory; false = never.
+	CADefault *bool
 	// Ciphers is an OpenSSL cipher-list string for TLS ≤ 1.2; "" = "DEFAULT".
 	Ciphers string
 	// Ciphersuites is a colon list of TLS 1.3 suites; "" = all three.
 	Ciphersuites string
+	// Groups are the key exchange groups allowed (setting "groups",
+	// OpenSSL's -groups/-curves: "X25519MLKEM768:X25519:P-256"; see
+	// ParseGroups); nil = crypto/tls's default. Unlike OpenSSL, the order
+	// is not a preference: crypto/tls orders them itself (X25519MLKEM768,
+	// SecP256r1MLKEM768, SecP384r1MLKEM1024, X25519, P-256, P-384, P-521).
+	// A client sends a key share for the first of its groups in that order
+	// (with a hybrid, also one for its classic half); a server prefers a
+	// group the client sent a key share for, and otherwise asks for one
+	// (HelloRetryRequest, Stream.HelloRetryRequest).
+	Groups []tls.CurveID
+	// ClientCANames makes a server that asks for a client certificate
+	// list the subjects of its CAFile certificates in the request, as
+	// openssl s_server does from -CAfile (setting "client-ca-names"; nil
+	// = true). A CADirectory or the default trust store adds no names.
+	// The names only guide the client; verification is unchanged.
+	ClientCANames *bool
+	// Renegotiation says whether a client follows a TLS 1.2 server's
+	// request to renegotiate (setting "renegotiation": never, once,
+	// freely; see Renegotiation). Servers accept only RenegotiateNever:
+	// they never renegotiate and refuse a client's renegotiation.
+	Renegotiation Renegotiation
 	// PreferServerCipherOrder makes the server's cipher order win (TLS ≤
 	// 1.2); nil = true for servers. Meaningful for servers only.
 	PreferServerCipherOrder *bool
@@ -126,14 +164,76 @@ type Settings struct {
 	// Unbuffered makes every Write reach the peer at once, as with
 	// tls.Conn, instead of buffering until Flush, Read or Close.
 	Unbuffered bool
+	// StatusFile is, for a server, a DER OCSP response for Certificate,
+	// stapled to every handshake that asks (openssl s_server -status_file;
+	// setting "status-file"). It is checked at load (a successful response
+	// for the certificate, signed by its issuer or the issuer's responder)
+	// and read again by Reload and Watch.
+	StatusFile string
+	// Status is, for a client, what to do with the server's stapled OCSP
+	// response (setting "status"; see StatusPolicy and Stream.OCSPStatus).
+	Status StatusPolicy
 	// ExtraCertificates are further certificates of a server, chosen by
 	// the name the client asks for (SNI); Certificate stays the default.
 	ExtraCertificates []CertificateFiles
 
-	// Features beyond OpenSSL's settings (see features.go and
-	// docs/FEATURES.md): ALPN, session resumption, key log, handshake
-	// trace, CRL policy.
-	Features
+	// The settings below go beyond OpenSSL's (docs/FEATURES.md has an
+	// example of each).
+
+	// ALPN lists the application protocols, most preferred first (setting
+	// "alpn", a comma list such as "h2,http/1.1"). A client offers them; a
+	// server picks the first of its own that the client offers and, when
+	// the client offers protocols and none matches, fails the handshake
+	// with alert no_application_protocol, as OpenSSL's s_server does (one
+	// exception, from crypto/tls: a client offering http/1.1 to a server
+	// with h2 but not http/1.1 gets no ALPN instead). Empty = no ALPN.
+	// Stream.NegotiatedProtocol reports the outcome.
+	ALPN []string
+
+	// SessionTickets turns session resumption on or off (setting
+	// "session-tickets"). A server issues session tickets unless it is
+	// false (nil = on, as in OpenSSL); its ticket key survives Reload. A
+	// client keeps a session cache per context only when it is true (nil
+	// = off: an OpenSSL client resumes only when the application hands it
+	// a saved session) and then offers the cached session on the next
+	// connection to the same server name (or address). A resumed
+	// handshake reports the same verify result as the original: the
+	// peer's chain, kept in the session, is verified again.
+	//
+	// With a client cache, a TLS 1.3 server sends its tickets after the
+	// client's Finished; over an unbuffered transport such as net.Pipe a
+	// client that writes before it reads then waits for the server, which
+	// waits to send the ticket. TCP sockets are unaffected.
+	SessionTickets *bool
+
+	// KeyLog is a file to which the TLS secrets of every connection are
+	// appended in the NSS key log format that Wireshark reads (setting
+	// "keylog"). It decrypts every recorded connection: for debugging
+	// only. The file is created with mode 0600 and opened for each line,
+	// so it may be rotated or deleted at any time.
+	KeyLog string
+	// KeyLogFromEnv uses the file named by the SSLKEYLOGFILE environment
+	// variable when KeyLog is "" (setting "keylog-from-env"). Off by
+	// default: a variable in the environment alone never makes this
+	// library write secrets.
+	KeyLogFromEnv bool
+	// KeyLogWriter receives the key log lines too (not settable by name).
+	// Writes are serialized per context.
+	KeyLogWriter io.Writer
+
+	// Trace logs a structured record of each handshake phase with its
+	// timing (setting "trace"): ClientHello sent or received, certificate
+	// chosen, peer certificate verified with the result, handshake done
+	// with version, suite, ALPN protocol and resumption, or failed. Records
+	// go to TraceLogger, or to slog.Default() when TraceLogger is nil.
+	Trace bool
+	// TraceLogger receives the trace records; setting it turns Trace on.
+	TraceLogger *slog.Logger
+
+	// CRLPolicy relaxes CRL checking (settings "crl-missing",
+	// "crl-expired", "crl-not-yet-valid", "crl-grace",
+	// "crl-skip-trust-anchor"; see CRLPolicy).
+	CRLPolicy CRLPolicy
 }
 
 // CertificateFiles names one certificate and its key for
@@ -142,121 +242,8 @@ type CertificateFiles struct {
 	Certificate, Key, CertificatePassword string
 }
 
-// settingNames lists every name accepted by Settings.Set, in SPEC order.
-var settingNames = []string{
-	"method", "certificate", "key", "certificate-password", "verify", "max-depth",
-	"ca-file", "ca-directory", "ciphers", "ciphersuites", "prefer-server-cipher-order",
-	"crl-check", "crl-file", "server-name", "x509-strict", "unbuffered",
-}
-
-// overridableNames are the settings a connection may override.
-var overridableNames = []string{
-	"method", "ciphers", "ciphersuites", "verify", "max-depth",
-	"prefer-server-cipher-order", "server-name", "unbuffered",
-}
-
-func normalizeName(name string) string {
-	n := strings.ToLower(strings.TrimSpace(name))
-	n = strings.TrimPrefix(n, ":") // Lisp keyword style
-	n = strings.TrimPrefix(n, "--")
-	return strings.ReplaceAll(n, "_", "-")
-}
-
-func parseDepth(value string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(value))
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("max-depth %q: want an integer >= 0", value)
-	}
-	return n, nil
-}
-
-func parseBool(name, value string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(value)) {
-	case "true", "yes", "on", "1", "t":
-		return true, nil
-	case "false", "no", "off", "0", "nil", "":
-		return false, nil
-	}
-	return false, fmt.Errorf("%s %q: want true or false", name, value)
-}
-
-// Set sets one setting by its SPEC name ("method", "ca-file", "max-depth",
-// ...), for command lines and configuration files. Values are parsed and
-// checked where that needs no file access; files are read when a context or
-// stream is created. Unknown names and bad values are errors naming the
-// setting, the value and what is allowed.
-func (s *Settings) Set(name, value string) error {
-	switch normalizeName(name) {
-	case "method":
-		if _, err := ParseMethod(value); err != nil {
-			return err
-		}
-		s.Method = value
-	case "certificate":
-		s.Certificate = value
-	case "key":
-		s.Key = value
-	case "certificate-password":
-		s.CertificatePassword = value
-	case "verify":
-		v, err := ParseVerifyMode(value)
-		if err != nil {
-			return err
-		}
-		s.Verify = v
-	case "max-depth":
-		n, err := parseDepth(value)
-		if err != nil {
-			return err
-		}
-		s.MaxDepth = &n
-	case "ca-file":
-		s.CAFile = value
-	case "ca-directory":
-		s.CADirectory = value
-	case "ciphers":
-		s.Ciphers = value
-	case "ciphersuites":
-		s.Ciphersuites = value
-	case "prefer-server-cipher-order":
-		b, err := parseBool("prefer-server-cipher-order", value)
-		if err != nil {
-			return err
-		}
-		s.PreferServerCipherOrder = &b
-	case "crl-check":
-		c, err := ParseCRLCheck(value)
-		if err != nil {
-			return err
-		}
-		s.CRLCheck = c
-	case "crl-file":
-		s.CRLFile = value
-	case "server-name":
-		s.ServerName = value
-	case "x509-strict":
-		b, err := parseBool("x509-strict", value)
-		if err != nil {
-			return err
-		}
-		s.X509Strict = b
-	case "unbuffered":
-		b, err := parseBool("unbuffered", value)
-		if err != nil {
-			return err
-		}
-		s.Unbuffered = b
-	default:
-		if handled, err := s.Features.set(normalizeName(name), value); handled {
-			return err
-		}
-		return fmt.Errorf("unknown setting %q (known: %s)", name, strings.Join(settingNames, ", "))
-	}
-	return nil
-}
-
 // Overrides are the settings one connection may change when it is made
-// from a context (SPEC §2). Zero fields keep the context's value. The
+// from a context. Zero fields keep the context's value. The
 // frozen settings (certificate, key, certificate-password, ca-file,
 // ca-directory, crl-file, crl-check) have no field here, so they cannot be
 // overridden by construction.
@@ -276,61 +263,12 @@ type Overrides struct {
 	// ALPN replaces the context's ALPN protocols when not "": a comma
 	// list as for the alpn setting ("h2,http/1.1"); "none" offers none.
 	ALPN string
-}
-
-// Set sets one overridable setting by its SPEC name. A frozen setting is
-// rejected with an error saying it is fixed by the context.
-func (o *Overrides) Set(name, value string) error {
-	switch n := normalizeName(name); n {
-	case "method":
-		if _, err := ParseMethod(value); err != nil {
-			return err
-		}
-		o.Method = value
-	case "ciphers":
-		o.Ciphers = value
-	case "ciphersuites":
-		o.Ciphersuites = value
-	case "verify":
-		v, err := ParseVerifyMode(value)
-		if err != nil {
-			return err
-		}
-		o.Verify = &v
-	case "max-depth":
-		d, err := parseDepth(value)
-		if err != nil {
-			return err
-		}
-		o.MaxDepth = &d
-	case "prefer-server-cipher-order":
-		b, err := parseBool("prefer-server-cipher-order", value)
-		if err != nil {
-			return err
-		}
-		o.PreferServerCipherOrder = &b
-	case "server-name":
-		o.ServerName = value
-	case "unbuffered":
-		b, err := parseBool("unbuffered", value)
-		if err != nil {
-			return err
-		}
-		o.Unbuffered = &b
-	case "alpn":
-		if _, err := parseALPN(value); err != nil {
-			return err
-		}
-		o.ALPN = value
-	default:
-		for _, f := range append(settingNames, featureSettingNames...) {
-			if f == n {
-				return fmt.Errorf("setting %q is fixed by the context and cannot be overridden per connection (overridable: %s)", n, strings.Join(overridableNames, ", "))
-			}
-		}
-		return fmt.Errorf("unknown setting %q (overridable per connection: %s)", name, strings.Join(overridableNames, ", "))
-	}
-	return nil
+	// Groups replaces the context's key exchange groups when not "": a
+	// colon list as for the groups setting ("P-256:X25519").
+	Groups string
+	// Renegotiation replaces the context's renegotiation setting when
+	// not nil (clients only).
+	Renegotiation *Renegotiation
 }
 
 func (o *Overrides) empty() bool {

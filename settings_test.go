@@ -95,9 +95,14 @@ func TestSettingsSet(t *testing.T) {
 	if d := cmp.Diff(want, s); d != "" {
 		t.Errorf("settings after Set (-want +got):\n%s", d)
 	}
-	for i, p := range pairs { // every SPEC setting, in SPEC order
-		if settingNames[i] != p[0] {
-			t.Errorf("setting %d is %q, want %q", i, settingNames[i], p[0])
+	// The settings above appear in the registry in this order.
+	pos := map[string]int{}
+	for i, info := range SettingsInfo() {
+		pos[info.Name] = i
+	}
+	for i := 1; i < len(pairs); i++ {
+		if pos[pairs[i-1][0]] >= pos[pairs[i][0]] {
+			t.Errorf("registry lists %q before %q", pairs[i][0], pairs[i-1][0])
 		}
 	}
 	// Alternative spellings of names.
@@ -329,4 +334,42 @@ func parseReasonTableForTest(data []byte) (map[uint32]string, error) {
 		out[reason] = f[2]
 	}
 	return out, nil
+}
+
+// TestSetValidatesAtOnce: Set checks the value when it is called, as its
+// doc promises, not later at context creation.
+func TestSetValidatesAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, bad := range [][3]string{
+		{"ciphers", "FOO", "FOO"},
+		{"ciphersuites", "TLS_NOPE", "TLS_NOPE"},
+		{"alpn", "h2,,x", "alpn"},
+		{"crl-missing", "grace", "crl-missing"},
+		{"crl-grace", "-1h", "crl-grace"},
+		{"ca-default", "sometimes", "auto, true or false"},
+	} {
+		var s Settings
+		if err := s.Set(bad[0], bad[1]); err == nil || !strings.Contains(err.Error(), bad[2]) {
+			t.Errorf("Settings.Set(%q, %q) = %v, want an error naming %q", bad[0], bad[1], err, bad[2])
+		}
+		if s.Ciphers != "" || s.Ciphersuites != "" || s.ALPN != nil || s.CADefault != nil {
+			t.Errorf("Settings.Set(%q, %q) changed the settings although it failed: %+v", bad[0], bad[1], s)
+		}
+	}
+	var o Overrides
+	if err := o.Set("ciphers", "FOO"); err == nil {
+		t.Error("Overrides.Set(ciphers, FOO) accepted a cipher string that selects nothing")
+	}
+	var s Settings
+	for _, p := range [][2]string{{"no-ca-default", "true"}} {
+		if err := s.Set(p[0], p[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.CADefault == nil || *s.CADefault {
+		t.Errorf("no-ca-default true: CADefault = %v, want false", s.CADefault)
+	}
+	if err := s.Set("ca-default", "auto"); err != nil || s.CADefault != nil {
+		t.Errorf("ca-default auto: %v, %v", err, s.CADefault)
+	}
 }

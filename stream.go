@@ -18,7 +18,7 @@ import (
 // of plaintext, so a full buffer becomes one record.
 const writeBufferSize = 16 << 10
 
-// Stream is a TLS stream over an already-connected net.Conn: the seed's
+// Stream is a TLS stream over an already-connected net.Conn: Allegro CL's
 // SSL socket stream. It implements net.Conn. The handshake runs on first
 // use (Read, a Write that reaches the socket, Flush, Close with pending
 // data, Handshake, PeerCertificate). Writes are buffered until the buffer
@@ -28,10 +28,12 @@ const writeBufferSize = 16 << 10
 // time; the rest of the methods are safe for concurrent use too.
 type Stream struct {
 	conn   *tls.Conn
+	raw    net.Conn // the connection wrapped, as given
 	cfg    *config
 	server bool
 
 	vr    atomic.Pointer[verifyOutcome]
+	ocsp  atomic.Pointer[OCSPStatus] // client: the server's staple (ocsp.go)
 	hsErr atomic.Pointer[Error]
 
 	wmu  sync.Mutex
@@ -53,41 +55,25 @@ type Stream struct {
 	hsActive atomic.Int32
 
 	trace *streamTrace // trace.go; nil unless the trace feature is on
+
+	firstUnique atomic.Pointer[[]byte] // tls-unique of the first handshake (renegotiation.go)
+	caNames     caNames                // client: the server's CertificateRequest (clientca.go)
 }
 
 // newStream binds a connection to cfg. The verification outcome belongs to
-// the stream, so the VerifyConnection callback must know it: a client
-// clones the context's tls.Config once per stream (a few hundred bytes,
-// small beside crypto/tls's own buffers); a server passes a tiny config
-// whose GetConfigForClient makes that clone per ClientHello, together with
-// the cipher choice. Session ticket keys are set explicitly on the
-// context's config, so every clone shares them.
+// the stream, so crypto/tls's callbacks are bound to it: the client's
+// config is cloned once per stream (handshake_client.go), the server's per
+// ClientHello together with the cipher choice (handshake_server.go).
+// Session ticket keys are set explicitly on the context's config, so every
+// clone shares them.
 func newStream(conn net.Conn, cfg *config) *Stream {
-	s := &Stream{cfg: cfg, server: cfg.server}
-	conn = &phaseConn{Conn: conn, t: &s.ph}
+	s := &Stream{cfg: cfg, server: cfg.server, raw: conn}
 	s.trace = newStreamTrace(cfg)
-	conn = s.trace.wrap(s, conn) // records handshake messages when tracing
+	conn = newWireConn(s, conn) // phases, plaintext alerts, trace (wire.go)
 	if cfg.server {
-		s.conn = tls.Server(conn, &tls.Config{
-			GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-				t, err := cfg.configForClient(hello, s)
-				if err != nil {
-					return nil, err
-				}
-				return s.trackClientHello(s.onClientHello(hello, t)), nil
-			},
-			// Used only if the handshake fails before the ClientHello.
-			MinVersion: cfg.tls.MinVersion,
-			MaxVersion: cfg.tls.MaxVersion,
-		})
+		s.conn = tls.Server(conn, serverTLSConfig(func() *config { return cfg }, s))
 	} else {
-		t := cfg.tls.Clone()
-		t.VerifyConnection = func(cs tls.ConnectionState) error {
-			s.ph.phase.Store(phaseFinished)
-			_, err := cfg.check(cs, s)
-			return err
-		}
-		s.conn = tls.Client(conn, t)
+		s.conn = tls.Client(conn, cfg.clientTLSConfig(s))
 	}
 	return s
 }
@@ -108,6 +94,7 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 	s.hsActive.Add(-1)
 	if err == nil {
 		s.ph.phase.Store(phaseDone)
+		s.noteFirstHandshake()
 		s.trace.end(s, nil)
 		return nil
 	}
@@ -122,11 +109,15 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 
 // Read reads decrypted data, running the handshake first if needed and
 // flushing buffered writes (unless another goroutine is writing).
-// It returns io.EOF once the peer has closed the connection. If sending
+// It returns io.EOF once the peer has closed the connection, and
+// net.ErrClosed after Close. If sending
 // the buffered writes fails, Read returns that error and the data is
 // dropped (nothing more can be sent); later Reads return what the peer
 // sent, such as the alert that says why it stopped accepting data.
 func (s *Stream) Read(p []byte) (int, error) {
+	if s.closed.Load() {
+		return 0, net.ErrClosed
+	}
 	if err := s.Handshake(); err != nil {
 		return 0, err
 	}
@@ -196,10 +187,13 @@ func (s *Stream) writeThrough(op string, p []byte) (int, error) {
 	return n, nil
 }
 
-// Flush sends buffered writes (the seed's force-output), running the
+// Flush sends buffered writes (Allegro CL's force-output), running the
 // handshake first if needed. With nothing buffered it still runs the
-// handshake.
+// handshake. After Close it returns net.ErrClosed, as Write does.
 func (s *Stream) Flush() error {
+	if s.closed.Load() {
+		return net.ErrClosed
+	}
 	if err := s.Handshake(); err != nil {
 		return err
 	}

@@ -67,6 +67,9 @@ func (t *streamTrace) begin(s *Stream) {
 		if len(cfg.tls.NextProtos) > 0 {
 			attrs = append(attrs, slog.Any("alpn_offered", cfg.tls.NextProtos))
 		}
+		if len(cfg.groups) > 0 {
+			attrs = append(attrs, slog.String("groups", groupList(cfg.groups)))
+		}
 		attrs = append(attrs, slog.Bool("session_cache", cfg.tls.ClientSessionCache != nil))
 		t.record(s, "handshake start", attrs...)
 	})
@@ -149,6 +152,9 @@ func (t *streamTrace) end(s *Stream, err *Error) {
 		slog.String("cipher", tls.CipherSuiteName(cs.CipherSuite)),
 		slog.Bool("resumed", cs.DidResume),
 		slog.Int("verify_result", code),
+	}
+	if g := GroupName(cs.CurveID); g != "" {
+		attrs = append(attrs, slog.String("group", g), slog.Bool("hello_retry_request", cs.HelloRetryRequest))
 	}
 	if cs.NegotiatedProtocol != "" {
 		attrs = append(attrs, slog.String("alpn", cs.NegotiatedProtocol))

@@ -3,49 +3,10 @@ package sslstream
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 
-	"github.com/sslstream/sslstream/cadir"
-	"github.com/sslstream/sslstream/crl"
-	"github.com/sslstream/sslstream/keyfile"
 	"github.com/sslstream/sslstream/verify"
 )
-
-// trust holds the frozen verification settings of a context: trust
-// anchors, CRLs and their options, loaded once at creation and shared
-// (read-only) by every connection.
-type trust struct {
-	anchors  []verify.IssuerSource
-	crls     []verify.CRLSource
-	crlCheck verify.CRLMode
-	strict   bool
-}
-
-func loadTrust(s Settings) (*trust, error) {
-	t := &trust{strict: s.X509Strict, crlCheck: s.CRLCheck}
-	if s.CAFile != "" {
-		certs, err := keyfile.LoadCertificates(s.CAFile)
-		if err != nil {
-			return nil, settingsError("load ca-file", err)
-		}
-		t.anchors = append(t.anchors, verify.NewNamedPool("ca-file "+s.CAFile, certs))
-	}
-	if s.CRLFile != "" {
-		crls, err := crl.Load(s.CRLFile)
-		if err != nil {
-			return nil, settingsError("load crl-file", err)
-		}
-		t.crls = append(t.crls, crl.NewStore(crls...))
-	}
-	if s.CADirectory != "" {
-		d, err := cadir.Open(s.CADirectory)
-		if err != nil {
-			return nil, settingsError("load ca-directory", err) // names the directory
-		}
-		t.anchors = append(t.anchors, d)
-		t.crls = append(t.crls, d)
-	}
-	return t, nil
-}
 
 // verifyOutcome is the verification of one peer chain, as a stream
 // reports it.
@@ -66,10 +27,11 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		return &verifyOutcome{}
 	}
 	opts := &verify.Options{
-		Trust:         c.trust.anchors,
+		Trust:         c.trust.sources(certs),
 		Intermediates: certs[1:],
 		CRLs:          c.trust.crls,
 		CRLCheck:      c.trust.crlCheck,
+		CRLPolicy:     c.feat.crl,
 		MaxDepth:      c.maxDepth,
 		Strict:        c.trust.strict,
 		// As libssl: the chain is held to the context's security level
@@ -85,7 +47,6 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		opts.Hostname = c.serverName
 	}
 	r := verify.Verify(certs[0], opts)
-	r = c.feat.crl.apply(r, c.trust.crls, opts.Time) // crlpolicy.go
 	o := &verifyOutcome{present: true, result: r, reported: r.Code}
 	if c.verify == VerifyNone {
 		o.reported = r.FinalCode
@@ -107,6 +68,19 @@ func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error
 
 func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
 	o := c.verifyPeer(cs.PeerCertificates)
+	var stapleErr error
+	if !c.server && o.present {
+		// The server's OCSP staple, under the status setting (ocsp.go).
+		var st *OCSPStatus
+		st, stapleErr = c.stapleOutcome(cs, o)
+		var vf *verifyFailure
+		if errors.As(stapleErr, &vf) && c.verify != VerifyNone && o.result.Code == 0 {
+			o.reported = vf.code // revoked, as the staple says
+		}
+		if s != nil && st != nil {
+			s.ocsp.Store(st)
+		}
+	}
 	if s != nil {
 		s.vr.Store(o)
 		s.trace.verified(s, o)
@@ -116,6 +90,9 @@ func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, erro
 	}
 	if o.present && c.verify != VerifyNone && o.result.Code != 0 {
 		return o, &verifyFailure{code: o.result.Code, text: verify.Text(o.result.Code), hint: o.result.Hint}
+	}
+	if stapleErr != nil && c.verify != VerifyNone {
+		return o, stapleErr
 	}
 	return o, nil
 }

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/internal/testnet"
 	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/internal/testnet"
 )
 
 // serverName is the name every server certificate is issued for.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/sslstream/sslstream"
 )
 
 // errHelp is returned by flagSet.parse for --help / -h.
@@ -190,63 +192,20 @@ func (v *settingValue) Set(s string) error {
 // IsBoolFlag lets --prefer-server-cipher-order stand alone.
 func (v *settingValue) IsBoolFlag() bool { return v.bool }
 
-// settingDoc describes the SPEC §3 settings, in the order help shows them.
-var settingDoc = []struct {
-	name, arg, usage string
-	bool             bool
-}{
-	{name: "method", arg: "METHOD", usage: "protocol versions: tlsv1.2, tlsv1.3, tlsv1.2+, tlsv1+, sslv23 or a comma list (default tlsv1+)"},
-	{name: "certificate", arg: "FILE", usage: "own certificate: PEM (chain, leaf first; may hold the key), DER or PKCS#12"},
-	{name: "key", arg: "FILE", usage: "private key (PEM or DER, possibly encrypted); default: read from --certificate"},
-	{name: "certificate-password", arg: "PASSWORD", usage: "password of an encrypted key or PKCS#12 file (visible to other local users in the process list: prefer --certificate-password-file)"},
-	{name: "verify", arg: "MODE", usage: "none, optional or required (default none)"},
-	{name: "max-depth", arg: "N", usage: "most intermediate CAs allowed between leaf and trust anchor (default 10)"},
-	{name: "ca-file", arg: "FILE", usage: "PEM bundle of trusted CAs"},
-	{name: "ca-directory", arg: "DIR", usage: "hashed CA directory (as made by sslstream rehash or openssl rehash)"},
-	{name: "ciphers", arg: "STRING", usage: "OpenSSL cipher string for TLS <= 1.2 (default DEFAULT)"},
-	{name: "ciphersuites", arg: "LIST", usage: "colon list of TLS 1.3 suites (default all three)"},
-	{name: "crl-check", arg: "MODE", usage: "none, peer or all (default none)"},
-	{name: "crl-file", arg: "FILE", usage: "PEM or DER file with CRLs"},
-	{name: "server-name", arg: "HOST", usage: "client: SNI and the name the certificate must match; server: the name answered for"},
-	{name: "prefer-server-cipher-order", arg: "", bool: true, usage: "the server's cipher order wins (TLS <= 1.2; default true for servers)"},
-	{name: "x509-strict", arg: "", bool: true, usage: "stricter checks of the peer's certificate: openssl -x509_strict's, then further RFC 5280 and CA/Browser Forum rules (see 'sslstream verify --help')"},
-	{name: "unbuffered", arg: "", bool: true, usage: "send every write at once (the command flushes after each read of stdin anyway)"},
-}
-
-// featureDoc describes the feature settings of docs/FEATURES.md
-// (sslstream.FeatureSettingNames) that client and server take as flags.
-var featureDoc = []struct {
-	name, arg, usage string
-	bool             bool
-}{
-	{name: "alpn", arg: "LIST", usage: "ALPN protocols, most preferred first, comma-separated (h2,http/1.1); the negotiated one is printed"},
-	{name: "session-tickets", arg: "", bool: true, usage: "session resumption: a server issues tickets unless =false; a client keeps a session cache with =true (default: server true, client false)"},
-	{name: "keylog", arg: "FILE", usage: "append the TLS secrets of each connection to FILE in NSS key log format (Wireshark); for debugging only"},
-	{name: "keylog-from-env", arg: "", bool: true, usage: "use the file named by SSLKEYLOGFILE when --keylog is not given"},
-	{name: "trace", arg: "", bool: true, usage: "log each handshake step with its timing on stderr (slog text format)"},
-	{name: "crl-missing", arg: "ACTION", usage: "no CRL for an issuer under --crl-check: fail or allow (default fail)"},
-	{name: "crl-expired", arg: "ACTION", usage: "expired CRL: fail, allow or grace (see --crl-grace) (default fail)"},
-	{name: "crl-not-yet-valid", arg: "ACTION", usage: "CRL not yet valid: fail, allow or grace (default fail)"},
-	{name: "crl-grace", arg: "DURATION", usage: "how long past nextUpdate (or before thisUpdate) a CRL is accepted under grace, e.g. 36h"},
-	{name: "crl-skip-trust-anchor", arg: "", bool: true, usage: "under --crl-check all, need no valid CRL about the trust anchor itself"},
-}
-
-// addSettings defines every SPEC §3 setting flag on fs.
+// addSettings defines a flag for every setting of the library's registry
+// (sslstream.SettingsInfo), in its order, so that every value goes through
+// Settings.Set in the order given.
 func (fs *flagSet) addSettings() *settingFlags {
 	sf := &settingFlags{}
 	fs.settings = sf
-	for _, d := range settingDoc {
-		fs.Var(&settingValue{sf: sf, name: d.name, bool: d.bool}, d.name, d.usage)
+	for _, d := range sslstream.SettingsInfo() {
+		usage := d.Doc
+		if d.Default != "" && d.Default != "none" && d.Default != "false" {
+			usage += " (default " + d.Default + ")"
+		}
+		fs.Var(&settingValue{sf: sf, name: d.Name, bool: d.Bool}, d.Name, usage)
 	}
 	return sf
-}
-
-// addFeatures defines the feature setting flags on fs, recorded in sf with
-// the SPEC settings so that they go through Settings.Set in order too.
-func (fs *flagSet) addFeatures(sf *settingFlags) {
-	for _, d := range featureDoc {
-		fs.Var(&settingValue{sf: sf, name: d.name, bool: d.bool}, d.name, d.usage)
-	}
 }
 
 // printCommandHelp prints a command's synopsis, description, flags and
@@ -256,6 +215,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 	if c.about != "" {
 		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(c.about))
 	}
+	aliases := aliasesFor(c.name, fs)
 	var any bool
 	fs.VisitAll(func(*flag.Flag) { any = true })
 	if any {
@@ -278,11 +238,15 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 			if d := f.DefValue; d != "" && d != "false" && d != "0" && !strings.Contains(usage, "(default") {
 				usage += " (default " + d + ")"
 			}
+			if o := aliasOf(aliases, f.Name); o != "" {
+				usage += " (openssl: " + o + ")"
+			}
 			fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 		})
 		fmt.Fprintln(w, "  --help\n      show this help")
 		fmt.Fprintln(w)
 	}
+	printOpenSSLSpellings(w, c.name, aliases)
 	if len(c.examples) > 0 {
 		fmt.Fprintln(w, "Examples:")
 		for _, ex := range c.examples {
@@ -290,18 +254,13 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "Exit status: 0 success, 1 usage or runtime error, 2 verification failure.")
+	fmt.Fprintln(w, "Exit status (every command): 0 success, 1 usage or runtime error, 2 verification failure.")
 }
 
 func argName(flagName string) string {
-	for _, d := range settingDoc {
-		if d.name == flagName {
-			return d.arg
-		}
-	}
-	for _, d := range featureDoc {
-		if d.name == flagName {
-			return d.arg
+	for _, d := range sslstream.SettingsInfo() {
+		if d.Name == flagName && d.Arg != "" {
+			return d.Arg
 		}
 	}
 	return "VALUE"
@@ -319,7 +278,9 @@ func printMainHelp(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  %-8s %s\n", "help", "show help for a command: sslstream help COMMAND")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value.")
+	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value;")
+	fmt.Fprintln(w, "OpenSSL's spellings work too: sslstream s_client -connect HOST:PORT -CAfile ca.pem.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 usage or runtime error, 2 verification failure.")
 	fmt.Fprintln(w, "Run 'sslstream COMMAND --help' for a command's flags and examples.")
 	fmt.Fprintln(w, "First time? Try 'sslstream demo'.")
 }

@@ -156,11 +156,11 @@ func TestSpecFlagNames(t *testing.T) {
 		"rehash":  {},
 		"demo":    {},
 	}
-	// Every feature setting of docs/FEATURES.md is a flag of client and
+	// Every setting of the library's registry is a flag of client and
 	// server under its setting name.
-	for _, name := range sslstream.FeatureSettingNames() {
-		want["client"] = append(want["client"], "--"+name)
-		want["server"] = append(want["server"], "--"+name)
+	for _, info := range sslstream.SettingsInfo() {
+		want["client"] = append(want["client"], "--"+info.Name)
+		want["server"] = append(want["server"], "--"+info.Name)
 	}
 	for cmd, flags := range want {
 		r := ss(t, cmd, "--help")
