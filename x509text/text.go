@@ -561,3 +561,30 @@ func PublicKeyInfo(c *x509.Certificate) (string, int) {
 	}
 	return oidText(oid), 0
 }
+
+// Modulus is what `openssl x509 -modulus` prints in hex: the modulus of an
+// RSA key or the public value of a DSA key; false for other keys.
+func Modulus(c *x509.Certificate) (*big.Int, bool) {
+	in := cryptobyte.String(c.RawSubjectPublicKeyInfo)
+	var seq, algElem cryptobyte.String
+	var bits asn1.BitString
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1Element(&algElem, cbasn1.SEQUENCE) ||
+		!seq.ReadASN1BitString(&bits) {
+		return nil, false
+	}
+	oid, _, _ := algorithm(algElem)
+	key := cryptobyte.String(bits.Bytes)
+	n := new(big.Int)
+	switch oid.String() {
+	case "1.2.840.113549.1.1.1":
+		var rsaSeq cryptobyte.String
+		if key.ReadASN1(&rsaSeq, cbasn1.SEQUENCE) && rsaSeq.ReadASN1Integer(n) {
+			return n, true
+		}
+	case "1.2.840.10040.4.1":
+		if key.ReadASN1Integer(n) {
+			return n, true
+		}
+	}
+	return nil, false
+}

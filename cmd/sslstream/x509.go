@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"crypto/dsa"
 	"crypto/md5"
-	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -465,12 +463,9 @@ func printX509(w *bytes.Buffer, stderr io.Writer, c *x509.Certificate, o *x509Op
 		case "pubkey":
 			pem.Encode(w, &pem.Block{Type: "PUBLIC KEY", Bytes: c.RawSubjectPublicKeyInfo})
 		case "modulus":
-			switch k := c.PublicKey.(type) {
-			case *rsa.PublicKey:
-				w.WriteString("Modulus=" + strings.ToUpper(k.N.Text(16)) + "\n")
-			case *dsa.PublicKey: // openssl prints the public value
-				w.WriteString("Modulus=" + strings.ToUpper(k.Y.Text(16)) + "\n")
-			default:
+			if n, ok := x509text.Modulus(c); ok {
+				w.WriteString("Modulus=" + strings.ToUpper(n.Text(16)) + "\n")
+			} else {
 				w.WriteString("Modulus=No modulus for this public key type\n")
 			}
 		case "email":
