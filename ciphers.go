@@ -78,18 +78,29 @@ func keyIsECDSA(cert *tls.Certificate) (ecdsaKey, rsaKey bool) {
 // apart, since crypto/tls fills it from legacy_version when the extension
 // is absent; ClientHelloInfo.Extensions says whether it was sent.
 func negotiatedVersion(hello *tls.ClientHelloInfo, lo, hi uint16) uint16 {
-	const extensionSupportedVersions = 43 // RFC 8446 §4.2
-	legacy := !slices.Contains(hello.Extensions, extensionSupportedVersions)
 	var best uint16
-	for _, v := range hello.SupportedVersions {
-		if legacy && v > tls.VersionTLS12 {
-			continue
-		}
+	for _, v := range clientVersions(hello) {
 		if v >= lo && v <= hi && v > best {
 			best = v
 		}
 	}
 	return best
+}
+
+// clientVersions returns the versions the client offers, as crypto/tls
+// reads them (see negotiatedVersion).
+func clientVersions(hello *tls.ClientHelloInfo) []uint16 {
+	const extensionSupportedVersions = 43 // RFC 8446 §4.2
+	if slices.Contains(hello.Extensions, extensionSupportedVersions) {
+		return hello.SupportedVersions
+	}
+	var out []uint16
+	for _, v := range hello.SupportedVersions {
+		if v <= tls.VersionTLS12 {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // chooseSuite emulates OpenSSL's cipher selection for TLS <= 1.2: among

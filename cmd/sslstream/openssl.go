@@ -76,6 +76,7 @@ func opensslAliases() []opensslAlias {
 			return nil
 		}, means: "--crl-check all (wins over -crl_check, as in OpenSSL)"},
 		{name: "verify_depth", commands: "client server verify", arg: "N", flag: "max-depth"},
+		{name: "auth_level", commands: "verify", arg: "N", flag: "auth-level"},
 		{name: "x509_strict", commands: "client server verify", flag: "x509-strict", value: "true"},
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
 		{name: "verify_hostname", commands: "verify", arg: "HOST", flag: "server-name"},
