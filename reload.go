@@ -59,6 +59,10 @@ func cloneSettings(s Settings) Settings {
 	}
 	s.ExtraCertificates = append([]CertificateFiles(nil), s.ExtraCertificates...)
 	s.ALPN = append([]string(nil), s.ALPN...)
+	s.Groups = append([]tls.CurveID(nil), s.Groups...)
+	if s.ClientCANames != nil {
+		s.ClientCANames = new(*s.ClientCANames)
+	}
 	return s
 }
 
