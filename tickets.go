@@ -289,3 +289,16 @@ func (c *config) setTickets(s Settings) error {
 	c.tickets = tk
 	return nil
 }
+
+// SessionTickets describes a server context's session tickets: the key
+// file ("" for the context's own rotating keys), how many keys it holds
+// now, and the lifetime of a session.
+func (c *ServerContext) SessionTickets() (keyFile string, keys int, lifetime time.Duration) {
+	cfg := c.cfg()
+	if cfg.tickets == nil {
+		return "", 0, 0
+	}
+	cfg.tickets.mu.Lock()
+	defer cfg.tickets.mu.Unlock()
+	return cfg.tickets.file, len(cfg.tickets.keys), cfg.ticketLifetime
+}
