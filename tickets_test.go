@@ -209,3 +209,21 @@ func TestSessionTicketRotationAndLifetime(t *testing.T) {
 		}
 	}
 }
+
+// Watch looks at the key file too.
+func TestSessionTicketKeysWatched(t *testing.T) {
+	t.Parallel()
+	file := writeTemp(t, "keys", []byte(randomKeyLine(t)+"\n"))
+	sctx := serverWithKeys(t, file, 0)
+	files, _ := sctx.watchedFiles()
+	found := false
+	for _, f := range files {
+		found = found || f == file
+	}
+	if !found {
+		t.Errorf("watched files %q lack the key file", files)
+	}
+	if f, n, life := sctx.SessionTickets(); f != file || n != 1 || life != DefaultSessionTicketLifetime {
+		t.Errorf("SessionTickets() = %q %d %v", f, n, life)
+	}
+}
