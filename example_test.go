@@ -191,7 +191,7 @@ func ExampleOverrides_Set() {
 	// Output:
 	// tlsv1.2+ required 4
 	// <nil>
-	// setting "ca-file" is fixed by the context and cannot be overridden per connection (overridable: method, verify, max-depth, ciphers, ciphersuites, prefer-server-cipher-order, server-name, unbuffered, alpn, groups, renegotiation)
+	// setting "ca-file" is fixed by the context and cannot be overridden per connection (overridable: method, verify, max-depth, ciphers, ciphersuites, prefer-server-cipher-order, server-name, unbuffered, alpn)
 }
 
 // loopback returns both ends of a TCP connection over 127.0.0.1.

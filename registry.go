@@ -100,6 +100,27 @@ var registry = []setting{
 		Doc: "colon list of TLS 1.3 suites"},
 		func(s *Settings, v string) error { return setCiphersuites(&s.Ciphersuites, v) },
 		func(o *Overrides, v string) error { return setCiphersuites(&o.Ciphersuites, v) }},
+	{SettingInfo{Name: "groups", Arg: "LIST", Overridable: true,
+		Values:  "colon list of `X25519MLKEM768`, `X25519`/`x25519`, `P-256`/`prime256v1`/`secp256r1`, `P-384`/`secp384r1`, `P-521`/`secp521r1`, `SecP256r1MLKEM768`, `SecP384r1MLKEM1024`",
+		Default: "crypto/tls's: X25519MLKEM768:SecP256r1MLKEM768:SecP384r1MLKEM1024:X25519:P-256:P-384:P-521", Doc: "key exchange groups allowed, colon-separated (openssl -groups/-curves; crypto/tls applies its own order)"},
+		func(s *Settings, v string) error { return parseInto(&s.Groups, ParseGroups, v) },
+		func(o *Overrides, v string) error {
+			if _, err := ParseGroups(v); err != nil {
+				return err
+			}
+			o.Groups = v
+			return nil
+		}},
+	{SettingInfo{Name: "renegotiation", Arg: "WHEN", Overridable: true,
+		Values:  "`never`, `once`, `freely` (clients; servers always refuse)",
+		Default: "never", Doc: "follow a TLS 1.2 server's renegotiation: never, once or freely (client only; servers refuse renegotiation)"},
+		func(s *Settings, v string) error { return parseInto(&s.Renegotiation, ParseRenegotiation, v) },
+		func(o *Overrides, v string) error { return parseIntoPtr(&o.Renegotiation, ParseRenegotiation, v) }},
+	{SettingInfo{Name: "client-ca-names", Bool: true, Values: "boolean: a server lists its ca-file subjects in the CertificateRequest", Default: "true",
+		Doc: "a server asking for a client certificate names the CAs of --ca-file (as s_server -CAfile); a ca-directory adds none"},
+		func(s *Settings, v string) error {
+			return parseIntoPtr(&s.ClientCANames, boolParser("client-ca-names"), v)
+		}, nil},
 	{SettingInfo{Name: "prefer-server-cipher-order", Bool: true, Overridable: true, Values: "boolean", Default: "true for servers",
 		Doc: "the server's cipher order wins (TLS <= 1.2)"},
 		func(s *Settings, v string) error {
@@ -135,27 +156,6 @@ var registry = []setting{
 			o.ALPN = v
 			return nil
 		}},
-	{SettingInfo{Name: "groups", Arg: "LIST", Overridable: true,
-		Values:  "colon list of `X25519MLKEM768`, `X25519`/`x25519`, `P-256`/`prime256v1`/`secp256r1`, `P-384`/`secp384r1`, `P-521`/`secp521r1`, `SecP256r1MLKEM768`, `SecP384r1MLKEM1024`",
-		Default: "crypto/tls's: X25519MLKEM768:SecP256r1MLKEM768:SecP384r1MLKEM1024:X25519:P-256:P-384:P-521", Doc: "key exchange groups allowed, colon-separated (openssl -groups/-curves; crypto/tls applies its own order)"},
-		func(s *Settings, v string) error { return parseInto(&s.Groups, ParseGroups, v) },
-		func(o *Overrides, v string) error {
-			if _, err := ParseGroups(v); err != nil {
-				return err
-			}
-			o.Groups = v
-			return nil
-		}},
-	{SettingInfo{Name: "renegotiation", Arg: "WHEN", Overridable: true,
-		Values:  "`never`, `once`, `freely` (clients; servers always refuse)",
-		Default: "never", Doc: "follow a TLS 1.2 server's renegotiation: never, once or freely (client only; servers refuse renegotiation)"},
-		func(s *Settings, v string) error { return parseInto(&s.Renegotiation, ParseRenegotiation, v) },
-		func(o *Overrides, v string) error { return parseIntoPtr(&o.Renegotiation, ParseRenegotiation, v) }},
-	{SettingInfo{Name: "client-ca-names", Bool: true, Values: "boolean: a server lists its ca-file subjects in the CertificateRequest", Default: "true",
-		Doc: "a server asking for a client certificate names the CAs of --ca-file (as s_server -CAfile); a ca-directory adds none"},
-		func(s *Settings, v string) error {
-			return parseIntoPtr(&s.ClientCANames, boolParser("client-ca-names"), v)
-		}, nil},
 	{SettingInfo{Name: "session-tickets", Bool: true, Values: "boolean", Default: "server true, client false",
 		Doc: "session resumption: a server issues tickets unless false; a client keeps a session cache when true"},
 		func(s *Settings, v string) error {
