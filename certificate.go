@@ -15,7 +15,7 @@ import (
 	"github.com/sslstream/sslstream/dn"
 )
 
-// Certificate is a read-only view of an X.509 certificate with the seed's
+// Certificate is a read-only view of an X.509 certificate with Allegro CL's
 // x509-certificate accessors. It is safe for concurrent use.
 type Certificate struct {
 	c       *x509.Certificate

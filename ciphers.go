@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/tls"
+	"slices"
 	"strings"
 )
 
@@ -69,9 +70,21 @@ func keyIsECDSA(cert *tls.Certificate) (ecdsaKey, rsaKey bool) {
 
 // negotiatedVersion predicts the version crypto/tls will pick for hello
 // within [lo, hi]: the highest version both sides support (0 if none).
+// Like crypto/tls (RFC 8446 §4.2.1, D.1), it takes the client's versions
+// from the supported_versions extension when the client sent one, and
+// otherwise from legacy_version capped at TLS 1.2: a legacy_version above
+// TLS 1.2 without supported_versions ((3,4), (4,1), (254,254)) negotiates
+// TLS 1.2. ClientHelloInfo.SupportedVersions alone cannot tell the two
+// apart, since crypto/tls fills it from legacy_version when the extension
+// is absent; ClientHelloInfo.Extensions says whether it was sent.
 func negotiatedVersion(hello *tls.ClientHelloInfo, lo, hi uint16) uint16 {
+	const extensionSupportedVersions = 43 // RFC 8446 §4.2
+	legacy := !slices.Contains(hello.Extensions, extensionSupportedVersions)
 	var best uint16
 	for _, v := range hello.SupportedVersions {
+		if legacy && v > tls.VersionTLS12 {
+			continue
+		}
 		if v >= lo && v <= hi && v > best {
 			best = v
 		}
@@ -155,23 +168,32 @@ func (c *config) serverConfigFor(hello *tls.ClientHelloInfo, s *Stream) *tls.Con
 	return t
 }
 
-// configForClient is the GetConfigForClient of a server: it refuses a
-// ClientHello at once when TLS 1.3 will be negotiated and the client offers
-// none of the ciphersuites setting's suites (as OpenSSL refuses before its
-// ServerHello, instead of after the client's Finished as the post-handshake
-// check must), and otherwise returns serverConfigFor.
+// configForClient is the GetConfigForClient of a server: serverConfigFor,
+// except when TLS 1.3 will be negotiated and the client offers none of the
+// ciphersuites setting's suites. OpenSSL refuses such a client before its
+// ServerHello with handshake_failure (40), also when the client could do
+// TLS 1.2. An error returned here would make crypto/tls send
+// internal_error (80) instead, so the configuration returned then makes
+// crypto/tls refuse by itself, with handshake_failure, right after its
+// TLS 1.3 cipher choice: TLS 1.3 only, and no key exchange group that any
+// client can share. The stream's handshake error (s may be nil for
+// TLSConfig users, who get crypto/tls's own error) still says why: OpenSSL's
+// "no shared cipher" and the suites allowed.
 func (c *config) configForClient(hello *tls.ClientHelloInfo, s *Stream) (*tls.Config, error) {
-	if negotiatedVersion(hello, c.tls.MinVersion, c.tls.MaxVersion) == tls.VersionTLS13 {
-		offered := false
-		for _, id := range hello.CipherSuites {
-			if c.allowed13(id) {
-				offered = true
-				break
-			}
+	if negotiatedVersion(hello, c.tls.MinVersion, c.tls.MaxVersion) == tls.VersionTLS13 &&
+		!slices.ContainsFunc(hello.CipherSuites, c.allowed13) {
+		t := c.serverConfigFor(hello, s)
+		t.MinVersion = tls.VersionTLS13
+		// crypto/tls keeps only the groups it implements that are also in
+		// CurvePreferences: none here, so it answers "no key exchanges
+		// supported by both client and server" with handshake_failure.
+		t.CurvePreferences = []tls.CurveID{0xffff}
+		if s != nil {
+			// Recorded first, so Handshake returns it rather than
+			// crypto/tls's text about key exchanges.
+			s.hsErr.CompareAndSwap(nil, classify("handshake", &suiteFailure{allowed: c.ciphersuitesString(), server: true, noneOffered: true}, nil))
 		}
-		if !offered {
-			return nil, &suiteFailure{allowed: c.ciphersuitesString(), server: true, noneOffered: true}
-		}
+		return t, nil
 	}
 	return c.serverConfigFor(hello, s), nil
 }

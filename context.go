@@ -42,8 +42,9 @@ type config struct {
 	preferServer bool
 	serverName   string
 	unbuffered   bool
-	trust        *trust    // frozen settings: shared by every override
-	feat         *features // features.go: ALPN, key log, trace, CRL policy
+	status       StatusPolicy // client: the OCSP staple policy (ocsp.go)
+	trust        *trust       // frozen settings: shared by every override
+	feat         *features    // features.go: ALPN, key log, trace, CRL policy
 	tls          *tls.Config
 	// wbufs recycles the write buffers of this context's streams (see
 	// writeBuffers in stream.go); shared by overrides of the context.
@@ -146,6 +147,20 @@ func newConfig(s Settings, server bool) (*config, error) {
 		certs = append(certs, cert)
 	}
 
+	if s.StatusFile != "" {
+		if !server {
+			return nil, settingsError("settings", errors.New("status-file is for servers (a client asks with the status setting)"))
+		}
+		der, err := loadStatusFile(s.StatusFile, &certs[0])
+		if err != nil {
+			return nil, settingsError("load status-file", err)
+		}
+		certs[0].OCSPStaple = der
+	}
+	if s.Status < StatusNone || s.Status > StatusRequire {
+		return nil, settingsError("settings", fmt.Errorf("status %d: allowed values are StatusNone, StatusCheck, StatusRequire", int(s.Status)))
+	}
+	c.status = s.Status
 	if c.trust, err = loadTrust(s, server); err != nil {
 		return nil, err
 	}
@@ -220,7 +235,7 @@ func (c *config) apply() error {
 		}
 	}
 	if len(ids) == 0 && lo < tls.VersionTLS13 {
-		// SPEC §3: a string that selects no suite this library can offer
+		// A string that selects no suite this library can offer
 		// is an error at creation, also when TLS 1.3 (whose suites the
 		// ciphers setting does not govern) would remain: silently
 		// dropping TLS 1.2 would hide the mistake.
@@ -365,18 +380,41 @@ func Server(conn net.Conn, s Settings) (*Stream, error) {
 }
 
 // TLSConfig returns a *tls.Config with the context's settings and
-// verification, for net/http, gRPC and other users of crypto/tls. The
-// verification outcome is not observable through it beyond the handshake
-// error (an *Error via errors.As where crypto/tls keeps the cause). Each
-// call returns a new Config. When the context has no server-name and the
-// user sets Config.ServerName (net/http does, from the URL's host), the
-// certificate is checked against the name sent as SNI (code 62 when it
-// does not match); an IP address is never sent as SNI, so it is checked
-// only when given as the context's server-name.
+// verification, for net/http, gRPC, tls.Dial and other users of
+// crypto/tls. Each call returns a new Config, a snapshot of the context
+// (a later Reload does not reach it).
+//
+// Verification is ours, with OpenSSL's rules, under the context's verify
+// mode; a failure our code decides surfaces as an *Error (errors.As) with
+// the verify result, where crypto/tls keeps the cause. When the context has
+// no server-name, the caller's Config.ServerName (net/http and gRPC set it
+// from the URL or target) is checked by crypto/tls itself, exactly as a
+// plain crypto/tls client checks it (DNS names, IPv4 and IPv6 literals),
+// with the context's trust anchors as RootCAs, and by our verification too
+// when it is sent as SNI (code 62): a chain must then satisfy crypto/x509
+// as well as OpenSSL's rules, and a name mismatch is crypto/x509's
+// HostnameError. With server-name set, our verification alone decides, as
+// on a stream.
+//
+// The caller may set ServerName, NextProtos (ALPN offers), Time, Rand,
+// ClientSessionCache, and MinVersion/MaxVersion within the context's
+// method. Changing RootCAs, InsecureSkipVerify, VerifyConnection,
+// CipherSuites or Certificates changes what this package's settings mean:
+// use the settings instead.
 func (c *ClientContext) TLSConfig() *tls.Config { return c.cfg().exportClientConfig() }
 
 // TLSConfig returns a *tls.Config with the server context's settings,
-// cipher preference emulation and client-certificate verification.
+// OpenSSL's cipher choice and our verification of client certificates,
+// for net/http, gRPC and other users of crypto/tls. Each handshake uses
+// the context's configuration current when its ClientHello arrives, so
+// Reload and Watch reach it.
+//
+// Set on the returned Config itself (before its first use) NextProtos,
+// merged with the alpn setting (http.Server adds "h2" and "http/1.1"
+// there, so it serves HTTP/2), and MinVersion or MaxVersion, which narrow
+// the context's versions. Changes made to a copy of it (Config.Clone, as
+// grpc's credentials.NewTLS makes) are not seen: give such users the alpn
+// setting instead ("h2" for gRPC). Every other field is the context's.
 func (c *ServerContext) TLSConfig() *tls.Config { return c.exportLive() }
 
 // String describes the context's effective settings (never secrets).

@@ -1,11 +1,34 @@
 // Package sslstream gives Go programs OpenSSL-style TLS over a socket they
 // already hold: STARTTLS in SMTP, IMAP, LDAP or PostgreSQL, proxies, custom
-// protocols. It is the Go counterpart of Allegro CL's make-ssl-client-stream
-// and make-ssl-server-stream (see docs/PORTING.md), configured the OpenSSL
-// way — cipher strings, CApath hashed directories, CRL files, encrypted PEM
-// keys, verify depth — and reporting OpenSSL 3.0's numeric verify results
-// and packed error codes. crypto/tls speaks the protocol; no cgo, no OpenSSL
-// at run time.
+// protocols. It speaks TLS with crypto/tls (no cgo, no OpenSSL at run time)
+// but is configured and reports the OpenSSL way: OpenSSL cipher strings,
+// CApath hashed directories, CRL files, encrypted PEM and PKCS#12 keys,
+// verify modes none/optional/required with a depth, OpenSSL 3.0's numeric
+// verify results (20 "unable to get local issuer certificate") and its
+// packed error codes (error:0A000086:SSL routines::certificate verify
+// failed). It is also the Go counterpart of Allegro CL's
+// make-ssl-client-stream and make-ssl-server-stream (docs/PORTING.md).
+//
+// Use crypto/tls directly when Go's defaults and its error messages suit
+// you. Use this package when settings arrive in OpenSSL's terms (from a
+// configuration file, from operators, from a port of C or Lisp code), when
+// you need OpenSSL's verdict on a chain (same first error, same depth), CRL
+// checking, hashed CA directories, or a handshake that starts on first use
+// over a connection you already talked plain text on.
+//
+// The secure client, checking the server against the system's trust store
+// (or SSL_CERT_FILE / SSL_CERT_DIR), as openssl s_client does:
+//
+//	s, err := sslstream.Client(conn, sslstream.Settings{Verify: sslstream.VerifyRequired, ServerName: "mail.example.com"})
+//
+// The zero Settings value is OpenSSL's and Allegro CL's default, verify
+// none: the server's certificate is checked and the result reported
+// (VerifyResult), but the handshake succeeds whatever it is.
+//
+// A server, one context for every connection:
+//
+//	ctx, err := sslstream.NewServerContext(sslstream.Settings{Certificate: "server.pem", Key: "server.key"})
+//	ln, err := ctx.Listen("tcp", ":8443") // or ctx.Server(conn, nil) per accepted conn
 //
 // # Streams
 //
@@ -18,7 +41,7 @@
 // reaches the socket, on Flush, on Close when data is pending, on
 // PeerCertificate, or at once with Handshake/HandshakeContext (a second call
 // returns the first result). Writes are buffered until the buffer (16 KiB)
-// fills or Flush is called — the seed's force-output; Read flushes pending
+// fills or Flush is called — Allegro CL's force-output; Read flushes pending
 // writes first, so request/response protocols never deadlock on a forgotten
 // Flush, and Close flushes too. Settings.Unbuffered makes every Write reach
 // the peer at once, as with tls.Conn.
@@ -31,7 +54,7 @@
 // bytes read or written behind its back corrupt the TLS session.
 //
 // Both ends of a connection in one goroutine deadlock: a handshake needs the
-// peer to answer at the same time, exactly as in the seed, where a single
+// peer to answer at the same time, exactly as in Allegro CL, where a single
 // Lisp process writing to its own client stream hangs. Run the client and
 // the server in different goroutines (or processes). Over a synchronous
 // net.Pipe even two goroutines can deadlock when a handshake fails: the
@@ -52,7 +75,8 @@
 // that arrive as strings. An override never changes the context.
 //
 // TLSConfig exports a *tls.Config with the same settings and verification
-// for net/http, gRPC and other users of crypto/tls.
+// for net/http, gRPC and other users of crypto/tls; Listen, NewListener,
+// Dial and DialContext give net.Listener and tls.Dial equivalents.
 //
 // # Verification
 //
@@ -110,5 +134,5 @@
 //     while reading" there.
 //   - Sessions: a server context keeps one session-ticket key for its life
 //     (as an OpenSSL SSL_CTX does), so tickets resume across its
-//     connections; clients do not cache sessions.
+//     connections; a client caches sessions only with session-tickets.
 package sslstream

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Error is the one error type for everything TLS-level (the seed's
+// Error is the one error type for everything TLS-level (Allegro CL's
 // ssl-error): failed handshakes, alerts received, records that do not
 // decrypt, and settings that cannot be applied. Use errors.As to get at it
 // and errors.Is/As on its Unwrap chain for the underlying Go error.
@@ -219,6 +219,7 @@ func classify(op string, err error, vr *verifyOutcome) *Error {
 	var reasons []uint32
 	var vf *verifyFailure
 	var sf *suiteFailure
+	var of *ocspFailure
 	var rhe tls.RecordHeaderError
 	var opErr *net.OpError
 	msg := err.Error()
@@ -226,6 +227,8 @@ func classify(op string, err error, vr *verifyOutcome) *Error {
 	case errors.As(err, &vf):
 		reasons = []uint32{reasonCertificateVerifyFail}
 		e.VerifyResult, e.VerifyResultString = vf.code, vf.text
+	case errors.As(err, &of):
+		reasons = []uint32{reasonInvalidStatusResponse}
 	case errors.As(err, &sf):
 		if sf.server {
 			reasons = []uint32{reasonNoSharedCipher}
@@ -285,7 +288,7 @@ var messageReasons = []struct {
 	{"client offered only unsupported versions", reasonUnsupportedProtocol},
 	{"no supported versions satisfy MinVersion and MaxVersion", reasonNoProtocolsAvailable},
 	{"server chose an unconfigured cipher suite", reasonWrongCipherReturned},
-	{"no ECDHE curve supported by both client and server", reasonNoSharedGroups},
+	{"no key exchanges supported by both client and server", reasonNoSharedGroups},
 	{"server selected unsupported curve", reasonWrongCurve},
 	{"signature algorithms", reasonNoSuitableSigAlg},
 	{"received unexpected handshake message", reasonUnexpectedMessage},

@@ -10,34 +10,20 @@ import (
 	"os"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/internal/minipki"
 )
 
-// exampleFiles writes a throwaway CA and a server certificate for
-// "localhost" to a temporary directory and returns the paths.
+// exampleFiles writes a throwaway CA, a server certificate for
+// "localhost" issued by it and a self-signed certificate to a temporary
+// directory and returns the paths (see writeExamplePKI).
 func exampleFiles() (dir, caFile, certFile, keyFile, selfCert, selfKey string) {
 	dir, err := os.MkdirTemp("", "sslstream-example-")
 	if err != nil {
 		log.Fatal(err)
 	}
-	f := minipki.New()
-	root, err := f.Root("Example Root CA")
+	caFile, certFile, keyFile, selfCert, selfKey, err = writeExamplePKI(dir)
 	if err != nil {
 		log.Fatal(err)
 	}
-	leaf, err := root.Leaf("localhost")
-	if err != nil {
-		log.Fatal(err)
-	}
-	self, err := f.SelfSigned("localhost")
-	if err != nil {
-		log.Fatal(err)
-	}
-	caFile, _ = minipki.WriteFile(dir, "ca.pem", root.CertPEM())
-	certFile, _ = minipki.WriteFile(dir, "server.pem", leaf.ChainPEM())
-	keyFile, _ = minipki.WriteFile(dir, "server.key", leaf.KeyPEM())
-	selfCert, _ = minipki.WriteFile(dir, "self.pem", self.CertPEM())
-	selfKey, _ = minipki.WriteFile(dir, "self.key", self.KeyPEM())
 	return
 }
 
@@ -100,7 +86,7 @@ func Example() {
 	// Output:
 	// you said: hello
 	// verify result: 0 ok
-	// server: CN = localhost [{DNS localhost}]
+	// server: CN = localhost [{DNS localhost} {IP Address 127.0.0.1}]
 }
 
 // Under verify none the handshake succeeds with a self-signed server, and
@@ -155,7 +141,8 @@ func ExampleError() {
 		s.Handshake()
 		s.Close()
 	}()
-	// No ca-file: the server's CA is unknown.
+	// No ca-file: the system's trust store is used, which does not hold
+	// the example's CA.
 	c, err := sslstream.Client(cconn, sslstream.Settings{Verify: sslstream.VerifyRequired})
 	if err != nil {
 		log.Fatal(err)
@@ -175,7 +162,8 @@ func ExampleError() {
 }
 
 // Settings that arrive as strings (command lines, configuration files) use
-// the SPEC names; a connection from a context may override only some.
+// the names of SettingsInfo; a connection from a context may override only
+// some.
 func ExampleOverrides_Set() {
 	var s sslstream.Settings
 	for _, kv := range [][2]string{{"method", "tlsv1.2+"}, {"verify", "required"}, {"max-depth", "4"}} {
@@ -191,7 +179,7 @@ func ExampleOverrides_Set() {
 	// Output:
 	// tlsv1.2+ required 4
 	// <nil>
-	// setting "ca-file" is fixed by the context and cannot be overridden per connection (overridable: method, verify, max-depth, ciphers, ciphersuites, prefer-server-cipher-order, server-name, unbuffered, alpn)
+	// setting "ca-file" is fixed by the context and cannot be overridden per connection (overridable: method, verify, max-depth, ciphers, ciphersuites, groups, renegotiation, prefer-server-cipher-order, server-name, unbuffered, alpn)
 }
 
 // loopback returns both ends of a TCP connection over 127.0.0.1.

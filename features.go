@@ -22,7 +22,7 @@ type features struct {
 // (the config's fresh tls.Config).
 func (c *config) setFeatures(s Settings, t *tls.Config) error {
 	f := &features{crl: s.CRLPolicy}
-	if err := f.crl.check(); err != nil {
+	if err := f.crl.Validate(); err != nil {
 		return settingsError("settings", err)
 	}
 	for _, p := range s.ALPN {

@@ -55,7 +55,7 @@ func FuzzWireParser(f *testing.F) {
 			return func(dir, what string, n int) { *out = append(*out, fmt.Sprint(dir, what, n)) }
 		}
 		w1 := wireParser{dir: "x"}
-		w1.feed(data, rec(&whole))
+		w1.feed(data, rec(&whole), nil)
 		if split < 0 {
 			split = -split
 		}
@@ -65,8 +65,8 @@ func FuzzWireParser(f *testing.F) {
 			split = 0
 		}
 		w2 := wireParser{dir: "x"}
-		w2.feed(data[:split], rec(&parts))
-		w2.feed(data[split:], rec(&parts))
+		w2.feed(data[:split], rec(&parts), nil)
+		w2.feed(data[split:], rec(&parts), nil)
 		if strings.Join(whole, "|") != strings.Join(parts, "|") {
 			t.Fatalf("split at %d: %v vs %v", split, parts, whole)
 		}

@@ -47,7 +47,7 @@ func rankOf(name string) int {
 	return -1
 }
 
-// ParseMethod parses a method setting (SPEC §3). The empty string is the
+// ParseMethod parses a method setting . The empty string is the
 // default, "tlsv1+". Single versions, "X+" forms, "sslv23" and lists of
 // contiguous single versions separated by commas, colons or spaces are
 // accepted. SSLv2 and SSLv3 cannot be offered: a method that needs them
@@ -68,7 +68,7 @@ func ParseMethod(s string) (Method, error) {
 	case strings.HasSuffix(name, "+") && !strings.ContainsAny(name, ",: \t"):
 		r := rankOf(strings.TrimSuffix(name, "+"))
 		if r < 0 || r == rankOf("sslv2") {
-			// There is no "sslv2+": SPEC §3 names sslv3+ to tlsv1.3+.
+			// There is no "sslv2+": the X+ names run from sslv3+ to tlsv1.3+.
 			return bad("unknown method")
 		}
 		lo, hi = r, len(versionNames)-1

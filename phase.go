@@ -27,68 +27,8 @@ type phaseTracker struct {
 	wantsCert atomic.Bool  // server: a client certificate was asked for
 
 	// plainAlert is 1 + the description of a plaintext alert record the
-	// peer sent during the handshake, 0 if none. sniff is only used by
-	// the goroutine reading the connection (crypto/tls serialises reads).
+	// peer sent during the handshake, 0 if none (see wireConn).
 	plainAlert atomic.Int32
-	sniff      recordSniffer
-}
-
-// recordSniffer follows the record framing of what the peer sends during
-// the handshake, to catch a plaintext alert. An OpenSSL 3.0 TLS 1.3 client
-// that rejects our certificate sends its alert (unknown_ca, bad_certificate
-// ...) unencrypted; crypto/tls, expecting handshake encryption by then,
-// reports only "bad record MAC". OpenSSL's own server reports the alert.
-type recordSniffer struct {
-	hdr     [5]byte
-	nhdr    int
-	remain  int
-	inAlert bool
-	alert   []byte
-}
-
-func (r *recordSniffer) feed(p []byte, found func(desc byte)) {
-	for len(p) > 0 {
-		if r.remain == 0 {
-			k := copy(r.hdr[r.nhdr:], p)
-			r.nhdr += k
-			p = p[k:]
-			if r.nhdr == len(r.hdr) {
-				r.nhdr = 0
-				r.remain = int(r.hdr[3])<<8 | int(r.hdr[4])
-				// Encrypted alerts travel as application data (TLS 1.3)
-				// or are longer than 2 bytes (TLS 1.2): a 2-byte alert
-				// record is a plaintext one.
-				r.inAlert = r.hdr[0] == 21 && r.remain == 2
-				r.alert = r.alert[:0]
-			}
-			continue
-		}
-		k := min(len(p), r.remain)
-		if r.inAlert {
-			r.alert = append(r.alert, p[:k]...)
-			if len(r.alert) == 2 {
-				found(r.alert[1])
-			}
-		}
-		r.remain -= k
-		p = p[k:]
-	}
-}
-
-// phaseConn counts the bytes read under a tls.Conn, so that a stalled
-// handshake can say whether the peer's first message had started.
-type phaseConn struct {
-	net.Conn
-	t *phaseTracker
-}
-
-func (c *phaseConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n > 0 && c.t.phase.Load() != phaseDone {
-		c.t.read.Add(int64(n))
-		c.t.sniff.feed(p[:n], func(desc byte) { c.t.plainAlert.Store(int32(desc) + 1) })
-	}
-	return n, err
 }
 
 // phaseDone marks a completed handshake (no more counting).
@@ -157,7 +97,7 @@ func isTransport(err error) bool {
 // "bad record MAC" into the alert the peer really sent in plaintext.
 func (s *Stream) handshakeError(err error) error {
 	if a := s.ph.plainAlert.Load(); a > 0 && strings.Contains(err.Error(), "bad record MAC") {
-		// The peer's alert, not a decryption failure (see recordSniffer).
+		// The peer's alert, not a decryption failure (see wireConn).
 		return &net.OpError{Op: "remote error", Err: tls.AlertError(a - 1)}
 	}
 	if isTransport(err) {

@@ -9,10 +9,10 @@ import (
 	"testing"
 )
 
-// sniffAll feeds data to a fresh recordSniffer in pieces cut at cuts and
-// returns the alert descriptions it reported.
+// sniffAll feeds data to a fresh wireParser in pieces cut at cuts and
+// returns the plaintext alert descriptions it reported.
 func sniffAll(data []byte, cuts []int) []byte {
-	var r recordSniffer
+	var r wireParser
 	var got []byte
 	found := func(d byte) { got = append(got, d) }
 	prev := 0
@@ -20,10 +20,10 @@ func sniffAll(data []byte, cuts []int) []byte {
 		if c <= prev || c >= len(data) {
 			continue
 		}
-		r.feed(data[prev:c], found)
+		r.feed(data[prev:c], nil, found)
 		prev = c
 	}
-	r.feed(data[prev:], found)
+	r.feed(data[prev:], nil, found)
 	return got
 }
 

@@ -145,6 +145,13 @@ var registry = []setting{
 		func(s *Settings, v string) error { return parseInto(&s.Unbuffered, boolParser("unbuffered"), v) },
 		func(o *Overrides, v string) error { return parseIntoPtr(&o.Unbuffered, boolParser("unbuffered"), v) }},
 
+	{SettingInfo{Name: "status-file", Arg: "FILE", Values: "DER OCSP response for the certificate (servers)", Default: "none",
+		Doc: "staple this DER OCSP response for the certificate to each handshake (openssl s_server -status_file)"},
+		func(s *Settings, v string) error { s.StatusFile = v; return nil }, nil},
+	{SettingInfo{Name: "status", Arg: "POLICY", Values: "`none`, `check`, `require` (clients)", Default: "none",
+		Doc: "the server's stapled OCSP response: none (report it), check (a revoked certificate or a bad response fails; must-staple honoured) or require (a valid staple is needed)"},
+		func(s *Settings, v string) error { return parseInto(&s.Status, ParseStatusPolicy, v) }, nil},
+
 	// Beyond OpenSSL.
 	{SettingInfo{Name: "alpn", Arg: "LIST", Overridable: true, Values: "comma list of protocols, or `none`", Default: "none",
 		Doc: "ALPN protocols, most preferred first, comma-separated (h2,http/1.1)"},

@@ -165,6 +165,15 @@ type Settings struct {
 	// Unbuffered makes every Write reach the peer at once, as with
 	// tls.Conn, instead of buffering until Flush, Read or Close.
 	Unbuffered bool
+	// StatusFile is, for a server, a DER OCSP response for Certificate,
+	// stapled to every handshake that asks (openssl s_server -status_file;
+	// setting "status-file"). It is checked at load (a successful response
+	// for the certificate, signed by its issuer or the issuer's responder)
+	// and read again by Reload and Watch.
+	StatusFile string
+	// Status is, for a client, what to do with the server's stapled OCSP
+	// response (setting "status"; see StatusPolicy and Stream.OCSPStatus).
+	Status StatusPolicy
 	// ExtraCertificates are further certificates of a server, chosen by
 	// the name the client asks for (SNI); Certificate stays the default.
 	ExtraCertificates []CertificateFiles

@@ -18,7 +18,7 @@ import (
 // of plaintext, so a full buffer becomes one record.
 const writeBufferSize = 16 << 10
 
-// Stream is a TLS stream over an already-connected net.Conn: the seed's
+// Stream is a TLS stream over an already-connected net.Conn: Allegro CL's
 // SSL socket stream. It implements net.Conn. The handshake runs on first
 // use (Read, a Write that reaches the socket, Flush, Close with pending
 // data, Handshake, PeerCertificate). Writes are buffered until the buffer
@@ -28,10 +28,12 @@ const writeBufferSize = 16 << 10
 // time; the rest of the methods are safe for concurrent use too.
 type Stream struct {
 	conn   *tls.Conn
+	raw    net.Conn // the connection wrapped, as given
 	cfg    *config
 	server bool
 
 	vr    atomic.Pointer[verifyOutcome]
+	ocsp  atomic.Pointer[OCSPStatus] // client: the server's staple (ocsp.go)
 	hsErr atomic.Pointer[Error]
 
 	wmu  sync.Mutex
@@ -65,10 +67,9 @@ type Stream struct {
 // Session ticket keys are set explicitly on the context's config, so every
 // clone shares them.
 func newStream(conn net.Conn, cfg *config) *Stream {
-	s := &Stream{cfg: cfg, server: cfg.server}
-	conn = &phaseConn{Conn: conn, t: &s.ph}
+	s := &Stream{cfg: cfg, server: cfg.server, raw: conn}
 	s.trace = newStreamTrace(cfg)
-	conn = s.trace.wrap(s, conn) // records handshake messages when tracing
+	conn = newWireConn(s, conn) // phases, plaintext alerts, trace (wire.go)
 	if cfg.server {
 		s.conn = tls.Server(conn, serverTLSConfig(func() *config { return cfg }, s))
 	} else {
@@ -108,11 +109,15 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 
 // Read reads decrypted data, running the handshake first if needed and
 // flushing buffered writes (unless another goroutine is writing).
-// It returns io.EOF once the peer has closed the connection. If sending
+// It returns io.EOF once the peer has closed the connection, and
+// net.ErrClosed after Close. If sending
 // the buffered writes fails, Read returns that error and the data is
 // dropped (nothing more can be sent); later Reads return what the peer
 // sent, such as the alert that says why it stopped accepting data.
 func (s *Stream) Read(p []byte) (int, error) {
+	if s.closed.Load() {
+		return 0, net.ErrClosed
+	}
 	if err := s.Handshake(); err != nil {
 		return 0, err
 	}
@@ -182,10 +187,13 @@ func (s *Stream) writeThrough(op string, p []byte) (int, error) {
 	return n, nil
 }
 
-// Flush sends buffered writes (the seed's force-output), running the
+// Flush sends buffered writes (Allegro CL's force-output), running the
 // handshake first if needed. With nothing buffered it still runs the
-// handshake.
+// handshake. After Close it returns net.ErrClosed, as Write does.
 func (s *Stream) Flush() error {
+	if s.closed.Load() {
+		return net.ErrClosed
+	}
 	if err := s.Handshake(); err != nil {
 		return err
 	}

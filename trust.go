@@ -181,14 +181,13 @@ func loadTrust(s Settings, server bool) (*trust, error) {
 	return t, nil
 }
 
-// loadDefault adds the default trust store. A store that the environment
-// names (SSL_CERT_FILE, SSL_CERT_DIR) or that was asked for explicitly
-// must load; the automatic default tolerates its absence, as OpenSSL does
-// (verification then fails with code 20).
+// loadDefault adds the default trust store. Asked for explicitly
+// (ca-default true), its file and directories must load; the automatic
+// default skips those that are missing, as OpenSSL does with its default
+// verify paths (verification then fails with code 20).
 func (t *trust) loadDefault(explicit bool) error {
 	ts := DefaultTrustStore()
 	t.store = &ts
-	named := os.Getenv("SSL_CERT_FILE") != "" || os.Getenv("SSL_CERT_DIR") != ""
 	if ts.System {
 		t.anchors = append(t.anchors, systemAnchors{})
 		return nil
@@ -200,7 +199,7 @@ func (t *trust) loadDefault(explicit bool) error {
 			// Parsed on first use: a context that never verifies a
 			// peer does not pay for the system's few hundred roots.
 			t.anchors = append(t.anchors, &lazyPool{path: ts.File})
-		case explicit || os.Getenv("SSL_CERT_FILE") != "":
+		case explicit:
 			if err == nil {
 				_, err = keyfile.LoadCertificates(ts.File) // its error names what is wrong
 			}
@@ -210,7 +209,7 @@ func (t *trust) loadDefault(explicit bool) error {
 	for _, dir := range ts.Dirs {
 		d, err := cadir.Open(dir)
 		if err != nil {
-			if explicit || named {
+			if explicit {
 				return settingsError("load ca-default", err)
 			}
 			continue

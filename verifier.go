@@ -3,6 +3,7 @@ package sslstream
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 
 	"github.com/sslstream/sslstream/verify"
 )
@@ -30,6 +31,7 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		Intermediates: certs[1:],
 		CRLs:          c.trust.crls,
 		CRLCheck:      c.trust.crlCheck,
+		CRLPolicy:     c.feat.crl,
 		MaxDepth:      c.maxDepth,
 		Strict:        c.trust.strict,
 		// As libssl: the chain is held to the context's security level
@@ -45,7 +47,6 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		opts.Hostname = c.serverName
 	}
 	r := verify.Verify(certs[0], opts)
-	r = c.feat.crl.apply(r, c.trust.crls, opts.Time) // crlpolicy.go
 	o := &verifyOutcome{present: true, result: r, reported: r.Code}
 	if c.verify == VerifyNone {
 		o.reported = r.FinalCode
@@ -67,6 +68,19 @@ func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error
 
 func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
 	o := c.verifyPeer(cs.PeerCertificates)
+	var stapleErr error
+	if !c.server && o.present {
+		// The server's OCSP staple, under the status setting (ocsp.go).
+		var st *OCSPStatus
+		st, stapleErr = c.stapleOutcome(cs, o)
+		var vf *verifyFailure
+		if errors.As(stapleErr, &vf) && c.verify != VerifyNone && o.result.Code == 0 {
+			o.reported = vf.code // revoked, as the staple says
+		}
+		if s != nil && st != nil {
+			s.ocsp.Store(st)
+		}
+	}
 	if s != nil {
 		s.vr.Store(o)
 		s.trace.verified(s, o)
@@ -76,6 +90,9 @@ func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, erro
 	}
 	if o.present && c.verify != VerifyNone && o.result.Code != 0 {
 		return o, &verifyFailure{code: o.result.Code, text: verify.Text(o.result.Code), hint: o.result.Hint}
+	}
+	if stapleErr != nil && c.verify != VerifyNone {
+		return o, stapleErr
 	}
 	return o, nil
 }

@@ -43,7 +43,9 @@ func (d *Dir) Certificates() ([]*x509.Certificate, error) {
 		if err != nil {
 			return out, err
 		}
-		out = append(out, certs...)
+		for _, tc := range certs {
+			out = append(out, tc.Cert)
+		}
 	}
 	return out, nil
 }

@@ -12,11 +12,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/keyfile"
 )
 
 // maxFileSize bounds what a lookup reads from one certificate file; CRL
@@ -31,6 +29,9 @@ type Dir struct {
 	mu    sync.Mutex
 	certs map[uint32]*certEntry
 	crls  map[uint32]*crlEntry
+	// trust holds the trust settings of the certificates read that have
+	// some (*x509.Certificate -> *keyfile.TrustSettings).
+	trust sync.Map
 
 	filesRead atomic.Int64 // files read so far (for tests and benchmarks)
 }
@@ -112,9 +113,13 @@ func (d *Dir) Issuers(rawSubject []byte) ([]*x509.Certificate, error) {
 		if err != nil {
 			return e.match(canon), err
 		}
-		for _, c := range certs {
+		for _, tc := range certs {
+			c := tc.Cert
 			if e.has(c) {
 				continue // the same certificate under two numbers: kept once, as OpenSSL's store does
+			}
+			if tc.Trust != nil {
+				d.trust.Store(c, tc.Trust)
 			}
 			cc, err := dn.Canonical(c.RawSubject)
 			if err != nil {
@@ -227,11 +232,25 @@ func isCertPEMType(t string) bool {
 	return t == "CERTIFICATE" || t == "X509 CERTIFICATE" || t == "TRUSTED CERTIFICATE"
 }
 
-// parsePEMCerts parses every certificate block of a PEM file (other blocks
-// are skipped; a TRUSTED CERTIFICATE's trust settings after the certificate
-// are ignored).
-func parsePEMCerts(data []byte, name string) ([]*x509.Certificate, error) {
-	var out []*x509.Certificate
+// TrustSettings returns the trust settings of c, a certificate Issuers
+// returned, nil when its file gave none. As OpenSSL's hashed-directory
+// lookup (PEM_read_bio_X509_AUX), trust settings after the certificate are
+// read in CERTIFICATE and X509 CERTIFICATE blocks too.
+func (d *Dir) TrustSettings(c *x509.Certificate) *keyfile.TrustSettings {
+	if d == nil {
+		return nil
+	}
+	if v, ok := d.trust.Load(c); ok {
+		return v.(*keyfile.TrustSettings)
+	}
+	return nil
+}
+
+// parsePEMCerts parses every certificate block of a PEM file with its trust
+// settings (other blocks are skipped). Trust settings that do not decode
+// make the file an error, as OpenSSL then skips it.
+func parsePEMCerts(data []byte, name string) ([]keyfile.TrustedCertificate, error) {
+	var out []keyfile.TrustedCertificate
 	rest := data
 	for {
 		var b *pem.Block
@@ -242,28 +261,20 @@ func parsePEMCerts(data []byte, name string) ([]*x509.Certificate, error) {
 		if !isCertPEMType(b.Type) {
 			continue
 		}
-		der := firstElement(b.Bytes)
+		der, trust, err := keyfile.SplitTrustedCertificate(b.Bytes)
+		if err != nil {
+			return out, fmt.Errorf("cadir: %s: certificate %d: %w", name, len(out)+1, err)
+		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
 			return out, fmt.Errorf("cadir: %s: certificate %d: %w", name, len(out)+1, err)
 		}
-		out = append(out, c)
+		out = append(out, keyfile.TrustedCertificate{Cert: c, Trust: trust})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("cadir: %s: no PEM certificate in the file (OpenSSL reads hashed directories as PEM)", name)
 	}
 	return out, nil
-}
-
-// firstElement returns the first DER element of b (b itself if it does not
-// start with one).
-func firstElement(b []byte) []byte {
-	s := cryptobyte.String(b)
-	var el cryptobyte.String
-	if s.ReadASN1Element(&el, cbasn1.SEQUENCE) {
-		return el
-	}
-	return b
 }
 
 // has reports whether the cache holds c already.

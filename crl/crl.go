@@ -26,7 +26,6 @@ import (
 const PEMType = "X509 CRL"
 
 var (
-	oidReasonCode        = asn1.ObjectIdentifier{2, 5, 29, 21}
 	oidCertificateIssuer = asn1.ObjectIdentifier{2, 5, 29, 29}
 )
 
@@ -571,6 +570,7 @@ func parseDER(der []byte) (*CRL, error) {
 	list.RawTBSRevocationList = tbsRaw
 	list.RawIssuer = issuer
 	list.RevokedCertificateEntries = nil
+	//lint:ignore SA1019 crypto/x509 still fills the deprecated field; drop it so the entries are not held twice.
 	list.RevokedCertificates = nil
 
 	c := &CRL{List: list, V1: !hasVersion, revoked: revoked, seed: maphash.MakeSeed()}

@@ -238,6 +238,17 @@ func HashOld(der []byte) (uint32, error) {
 // sees them: their Canonical encodings are identical. A name that cannot be
 // canonicalised equals nothing, not even itself.
 func Equal(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return Valid(a)
+	}
+	if eq, multi := equalFast(a, b); !multi {
+		return eq
+	}
+	return equalCanonical(a, b)
+}
+
+// equalCanonical is Equal by building both canonical encodings.
+func equalCanonical(a, b []byte) bool {
 	ca, err := Canonical(a)
 	if err != nil {
 		return false

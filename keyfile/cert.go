@@ -64,7 +64,21 @@ func ParseCertificates(data []byte, name string) ([]*x509.Certificate, error) {
 // otherwise (certificate chain files, read by OpenSSL with
 // PEM_read_bio_X509) they are skipped unread.
 func certsFromPEMBlocks(blocks []pemBlock, name string, caFile bool) ([]*x509.Certificate, error) {
-	var certs []*x509.Certificate
+	tcs, err := trustedFromPEMBlocks(blocks, name, caFile)
+	if err != nil {
+		return nil, err
+	}
+	certs := make([]*x509.Certificate, len(tcs))
+	for i, tc := range tcs {
+		certs[i] = tc.Cert
+	}
+	return certs, nil
+}
+
+// trustedFromPEMBlocks is certsFromPEMBlocks keeping the trust settings of
+// TRUSTED CERTIFICATE blocks.
+func trustedFromPEMBlocks(blocks []pemBlock, name string, caFile bool) ([]TrustedCertificate, error) {
+	var certs []TrustedCertificate
 	for _, b := range blocks {
 		if !isCertPEMType(b.Type) {
 			if reason := caFileBlockProblem(b); caFile && reason != "" {
@@ -78,22 +92,29 @@ func certsFromPEMBlocks(blocks []pemBlock, name string, caFile bool) ([]*x509.Ce
 			return nil, newErr(name, nil, nil, fmt.Sprintf("%q block at line %d: certificate with PEM headers", b.Type, b.Line))
 		}
 		der := b.Bytes
+		var trust *TrustSettings
 		if b.Type == pemCertTrusted {
 			// OpenSSL's X509_AUX form: the certificate followed by trust
-			// settings (X509_CERT_AUX). We keep the certificate and ignore
-			// the trust settings.
+			// settings (X509_CERT_AUX), which must decode.
+			var err error
+			der, trust, err = SplitTrustedCertificate(der)
+			if err != nil {
+				return nil, newErr(name, nil, err, fmt.Sprintf("%q block at line %d", b.Type, b.Line))
+			}
+		} else {
+			// OpenSSL's d2i_X509 reads the certificate and ignores what
+			// follows it in the block.
 			s := cryptobyte.String(der)
 			var elem cryptobyte.String
-			if !s.ReadASN1Element(&elem, cbasn1.SEQUENCE) {
-				return nil, newErr(name, nil, nil, fmt.Sprintf("%q block at line %d: malformed certificate", b.Type, b.Line))
+			if s.ReadASN1Element(&elem, cbasn1.SEQUENCE) {
+				der = elem
 			}
-			der = elem
 		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
 			return nil, newErr(name, nil, err, fmt.Sprintf("%q block at line %d: invalid certificate", b.Type, b.Line))
 		}
-		certs = append(certs, c)
+		certs = append(certs, TrustedCertificate{Cert: c, Trust: trust})
 	}
 	if len(certs) == 0 {
 		return nil, newErr(name, ErrNoCertificate, nil, fmt.Sprintf("no certificate found (PEM blocks: %s)", pemTypes(blocks)))

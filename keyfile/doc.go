@@ -34,8 +34,10 @@
 //
 // Certificate PEM blocks: CERTIFICATE, X509 CERTIFICATE (the old label) and
 // TRUSTED CERTIFICATE (OpenSSL's X509_AUX format: the certificate followed by
-// trust settings; the certificate is used and the trust settings are
-// ignored, so a root marked "rejected" for a purpose is still a root here).
+// trust settings, X509_CERT_AUX, which must decode as in OpenSSL).
+// LoadTrustedCertificates keeps the trust settings (trusted and rejected
+// uses, alias) alongside each certificate (TrustedCertificate), for the
+// verifier to honour as OpenSSL does; LoadCertificates drops them.
 // In a bundle (LoadCertificates), PEM blocks of other types are skipped as
 // OpenSSL's -CAfile reader (PEM_X509_INFO_read_bio) skips them: CRL and
 // unencrypted private-key blocks must still be well-formed DER (OpenSSL

@@ -40,7 +40,7 @@ func evpBytesToKey(password, salt []byte, size int) []byte {
 		h.Write(prev)
 		h.Write(password)
 		h.Write(salt)
-		prev = h.Sum(out[len(out):len(out)])
+		prev = h.Sum(out[len(out):])
 		out = out[:len(out)+md5.Size]
 	}
 	clear(out[size:cap(out)])

@@ -1,7 +1,8 @@
 package verify
 
 import (
-	"crypto/dsa" //nolint:staticcheck // DSA key strength is rated as OpenSSL rates it.
+	//lint:ignore SA1019 DSA key strength is rated as OpenSSL rates it.
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -46,36 +47,69 @@ func (e *engine) checkAuthLevel() {
 	}
 }
 
-// keySecurityBits approximates EVP_PKEY_get_security_bits: RSA and DSA by
-// modulus size (NIST SP 800-57 steps), elliptic curves by half the order
-// size.
+// keySecurityBits is EVP_PKEY_get_security_bits as OpenSSL 3.0 rates the
+// keys (see rsaSecurityBits, dsaSecurityBits), elliptic curves by half the
+// order size, Ed25519 128.
 func keySecurityBits(c *x509.Certificate) int {
-	ffc := func(n int) int {
-		switch {
-		case n >= 15360:
-			return 256
-		case n >= 7680:
-			return 192
-		case n >= 3072:
-			return 128
-		case n >= 2048:
-			return 112
-		case n >= 1024:
-			return 80
-		}
-		return 0
-	}
 	switch k := c.PublicKey.(type) {
 	case *rsa.PublicKey:
-		return ffc(k.N.BitLen())
+		return rsaSecurityBits(k.N.BitLen())
 	case *dsa.PublicKey:
-		return ffc(k.P.BitLen())
+		return dsaSecurityBits(k.P.BitLen(), k.Q.BitLen())
 	case *ecdsa.PublicKey:
 		return k.Curve.Params().N.BitLen() / 2
 	case ed25519.PublicKey:
 		return 128
 	}
 	return 0
+}
+
+// rsaSecurityBits rates an RSA modulus of n bits. OpenSSL 3.0 estimates
+// the strength with the formula of NIST SP 800-56B rev 2 appendix D (in
+// fixed-point arithmetic, rounded to a multiple of 8), so that for example
+// a 2000-bit key reaches level 2 and a 2800-bit key level 3. Only whether a
+// key reaches the levels' thresholds matters here; the smallest moduli that
+// reach them under openssl 3.0 were measured (TestAuthLevelRSABoundaries
+// checks them against openssl): 920, 1963, 2671, 6947 and 13914 bits.
+func rsaSecurityBits(n int) int {
+	switch {
+	case n >= 13914:
+		return 256
+	case n >= 6947:
+		return 192
+	case n >= 2671:
+		return 128
+	case n >= 1963:
+		return 112
+	case n >= 920:
+		return 80
+	}
+	return 0
+}
+
+// dsaSecurityBits is BN_security_bits(L, N), which OpenSSL 3.0 uses for
+// DSA: by the size of p in NIST SP 800-57 steps, at most half the size of
+// q.
+func dsaSecurityBits(l, n int) int {
+	var bits int
+	switch {
+	case l >= 15360:
+		bits = 256
+	case l >= 7680:
+		bits = 192
+	case l >= 3072:
+		bits = 128
+	case l >= 2048:
+		bits = 112
+	case l >= 1024:
+		bits = 80
+	default:
+		return 0
+	}
+	if n/2 < 80 {
+		return 0
+	}
+	return min(bits, n/2)
 }
 
 // sigSecurityBits is the strength X509_get_signature_info gives a

@@ -20,10 +20,15 @@
 //     must have the issuer's name (canonical comparison), fit the subject's
 //     authority key identifier and have a key of the signature algorithm's
 //     type; among several, the first valid at the verification time wins,
-//     else the one expiring last. A self-signed untrusted certificate is
-//     replaced by an identical trusted one. The chain is trusted once a
-//     self-signed trusted certificate is reached (or any trusted one with
-//     PartialChain). Errors: 22 chain too long (at depth MaxDepth+1), 18
+//     else the one expiring last (no other candidate is tried when a later
+//     check fails, as in OpenSSL 3.0). A self-signed untrusted certificate
+//     is replaced by an identical trusted one. The chain is trusted once a
+//     trusted certificate passes X509_check_trust for the purpose: a
+//     self-signed one without trust settings, or any one whose trust
+//     settings (TRUSTED CERTIFICATE, TrustSettingsSource) trust it for the
+//     purpose's use (or any trusted one with PartialChain). One whose
+//     settings reject the use, or trust it for other uses only, is 28
+//     certificate rejected. Errors: 22 chain too long (at depth MaxDepth+1), 18
 //     self-signed leaf, 19 self-signed certificate in chain, 20 unable to
 //     get local issuer, 2 unable to get issuer (a trusted certificate
 //     whose issuer is missing).
@@ -32,11 +37,15 @@
 //     invalid CA (an issuer that is not a CA by basicConstraints, or whose
 //     keyUsage lacks keyCertSign; the trust anchor may also be a v1 root),
 //     the strict checks (below), 26 purpose (Options.Purpose: extended key
-//     usage, Netscape cert type and key usage as OpenSSL's sslserver and
-//     sslclient purposes), 25 path length.
+//     usage, Netscape cert type and key usage as OpenSSL 3.0's nine
+//     purposes check them; a trusted certificate's explicit trust for the
+//     purpose passes, its explicit rejection fails), 25 path length.
 //  3. Authentication level (check_auth_level), when Options.AuthLevel is
-//     set: issuer keys too weak (67), signature digests below the trust
-//     anchor too weak (68). The leaf's key (66) is checked before step 1.
+//     set: issuer keys too weak (67, the trust anchor's included),
+//     signature digests below the trust anchor too weak (68). The leaf's
+//     key (66) is checked before step 1. RSA keys are rated by NIST SP
+//     800-56B's estimate as OpenSSL 3.0 rates them (a 2000-bit key reaches
+//     112 bits).
 //  4. Identity (check_id): 62 host name mismatch or 64 IP address mismatch
 //     for Options.Hostname, with OpenSSL's rules: DNS subjectAltNames, a
 //     wildcard only as the whole or the start/end of the first label of a
@@ -48,7 +57,9 @@
 //     identifier, scope, times; newest first) from Options.CRLs: 3 no CRL,
 //     35 issuer lacks cRLSign, 44 different scope, 11 / 12 CRL not yet
 //     valid / expired, 8 CRL signature failure, 36 unhandled critical CRL
-//     extension, 23 revoked.
+//     extension, 23 revoked. Options.CRLPolicy may let 3, 11 and 12 pass
+//     (allowed, or within a grace period, or for the trust anchor); an
+//     allowed problem is not recorded at all.
 //  6. Signatures and times (internal_verify), from the top of the chain
 //     down: 21 unable to verify the first certificate (a lone untrusted
 //     leaf, reached only when continuing past 20), 32 issuer keyUsage
@@ -103,9 +114,14 @@
 // A Pool remembers the outcome of the signature checks made while it was
 // the first trust source (keyed by a hash of the issuer key and the signed
 // certificate, so a hit is exact): a client that verifies the same server
-// chain on every connection does the public-key work once. The
-// benchmarks compare Verify with x509.Certificate.Verify on the same chain,
-// with and without that cache.
+// chain on every connection does the public-key work once. A Pool also
+// computes what the checks need to know about its anchors once, when it is
+// made, and names are compared as OpenSSL compares them without building
+// their canonical forms, so that a chain seen for the first time costs
+// about what crypto/x509 spends on it (the signature checks, the same for
+// both, are nearly all of it) and allocates less. The benchmarks compare
+// Verify with x509.Certificate.Verify on the same chain, with and without
+// that cache.
 //
 // Without Strict the behaviour is OpenSSL-compatible; the differential
 // tests compare it with the local `openssl verify` on generated chains.

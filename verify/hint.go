@@ -78,6 +78,8 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return fmt.Sprintf("%q has been revoked by its CA", subj)
 	case CertChainTooLong:
 		return fmt.Sprintf("the chain needs more intermediates than max-depth %d allows: raise max-depth", opts.MaxDepth)
+	case CertRejected:
+		return fmt.Sprintf("the trust settings of %q (a TRUSTED CERTIFICATE in the trust store) reject it for %s, or trust it only for other uses: rewrite it with openssl x509 -trustout -addtrust, or use a plain CERTIFICATE", subj, opts.Purpose)
 	case InvalidPurpose:
 		return fmt.Sprintf("%q is not allowed for %s (extended key usage)", subj, opts.Purpose)
 	case InvalidCA:

@@ -2,7 +2,8 @@ package verify
 
 import (
 	"bytes"
-	"crypto/dsa" //nolint:staticcheck // OpenSSL verifies DSA signatures; so must we.
+	//lint:ignore SA1019 OpenSSL verifies DSA signatures; so must we.
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -75,8 +76,9 @@ const allReasons uint32 = 0x807f
 type certInfo struct {
 	c *x509.Certificate
 
-	canonSubject, canonIssuer []byte
-	subjectOK, issuerOK       bool // canonical forms computed
+	// subjectValid, issuerValid: the names have a canonical form (compare
+	// equal to something under OpenSSL's rules), found once per certificate.
+	subjectValid, issuerValid bool
 
 	selfIssued bool // EXFLAG_SI
 	selfSigned bool // EXFLAG_SS
@@ -88,99 +90,157 @@ type certInfo struct {
 	kuPresent bool
 	ku        x509.KeyUsage
 
-	ekuPresent                    bool
-	ekuServer, ekuClient, ekuSGC  bool
-	nsPresent                     bool
-	ns                            byte
-	unhandledCritical             bool
-	proxy                         bool
-	akidPresent, akidCritical     bool
-	akidKeyID                     []byte
-	akidKeyIDPresent              bool
-	akidIssuer                    []generalName
-	akidSerial                    *big.Int
-	skidPresent, skidCritical     bool
-	sanPresent, sanCritical       bool
-	sans                          []generalName
-	nc                            *nameConstraints
-	ncInvalid, ncCritical         bool
-	pcPresent, pcCritical         bool
-	ekuCritical, ekuAny           bool
-	crldp                         []distPoint
-	extCount                      int
-	pubKeyOK                      bool // a key Go could parse
-	policyConstraintsOrMapInvalid bool
+	ekuPresent                   bool
+	ekuServer, ekuClient, ekuSGC bool
+	nsPresent                    bool
+	ns                           byte
+	unhandledCritical            bool
+	proxy                        bool
+	akidPresent, akidCritical    bool
+	akidKeyID                    []byte
+	akidKeyIDPresent             bool
+	akidIssuer                   []generalName
+	akidSerial                   *big.Int
+	skidPresent, skidCritical    bool
+	sanPresent, sanCritical      bool
+	sans                         []generalName
+	nc                           *nameConstraints
+	ncInvalid, ncCritical        bool
+	pcPresent, pcCritical        bool
+	ekuCritical, ekuAny          bool
+	crldp                        []distPoint
+	extCount                     int
+	pubKeyOK                     bool // a key Go could parse
 }
 
-// supportedCritical lists the extensions OpenSSL 3.0 handles when they are
-// critical (X509_supported_extension); any other critical extension is
-// "unhandled" (code 34).
-var supportedCritical = map[string]bool{
-	"2.16.840.1.113730.1.1": true, // nsCertType
-	"2.5.29.15":             true, // keyUsage
-	"2.5.29.17":             true, // subjectAltName
-	"2.5.29.19":             true, // basicConstraints
-	"2.5.29.32":             true, // certificatePolicies
-	"2.5.29.31":             true, // cRLDistributionPoints
-	"2.5.29.37":             true, // extKeyUsage
-	"1.3.6.1.5.5.7.1.7":     true, // sbgp-ipAddrBlock
-	"1.3.6.1.5.5.7.1.8":     true, // sbgp-autonomousSysNum
-	"1.3.6.1.5.5.7.48.1.5":  true, // id-pkix-ocsp-nocheck
-	"2.5.29.36":             true, // policyConstraints
-	"1.3.6.1.5.5.7.1.14":    true, // proxyCertInfo
-	"2.5.29.30":             true, // nameConstraints
-	"2.5.29.33":             true, // policyMappings
-	"2.5.29.54":             true, // inhibitAnyPolicy
+// Extensions newCertInfo looks at, by their place in extKind.
+const (
+	extOther = iota
+	extBasicConstraints
+	extKeyUsage
+	extPolicyConstraints
+	extExtKeyUsage
+	extNetscapeCertType
+	extProxyCertInfo
+	extAuthorityKeyID
+	extSubjectKeyID
+	extSubjectAltName
+	extNameConstraints
+	extCRLDistributionPoints
+	extCertificatePolicies
+	extPolicyMappings
+	extInhibitAnyPolicy
+	extIPAddrBlocks
+	extASIdentifiers
+	extOCSPNoCheck
+	extIssuingDistributionPoint // a CRL extension
+)
+
+// extKind names an extension by its OID without converting the OID to a
+// string: id-ce (2.5.29.x), id-pe (1.3.6.1.5.5.7.1.x), id-pkix-ocsp-nocheck
+// and Netscape's certificate type.
+func extKind(id asn1.ObjectIdentifier) int {
+	switch {
+	case len(id) == 4 && id[0] == 2 && id[1] == 5 && id[2] == 29:
+		switch id[3] {
+		case 14:
+			return extSubjectKeyID
+		case 28:
+			return extIssuingDistributionPoint
+		case 15:
+			return extKeyUsage
+		case 17:
+			return extSubjectAltName
+		case 19:
+			return extBasicConstraints
+		case 30:
+			return extNameConstraints
+		case 31:
+			return extCRLDistributionPoints
+		case 32:
+			return extCertificatePolicies
+		case 33:
+			return extPolicyMappings
+		case 35:
+			return extAuthorityKeyID
+		case 36:
+			return extPolicyConstraints
+		case 37:
+			return extExtKeyUsage
+		case 54:
+			return extInhibitAnyPolicy
+		}
+	case id.Equal(oidNetscapeCertType):
+		return extNetscapeCertType
+	case len(id) == 9 && id[:8].Equal(oidPE):
+		switch id[8] {
+		case 7:
+			return extIPAddrBlocks
+		case 8:
+			return extASIdentifiers
+		case 14:
+			return extProxyCertInfo
+		}
+	case id.Equal(oidOCSPNoCheck):
+		return extOCSPNoCheck
+	}
+	return extOther
+}
+
+var (
+	oidPE               = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1}
+	oidOCSPNoCheck      = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
+	oidNetscapeCertType = asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 1, 1}
+)
+
+// supportedCritical reports whether OpenSSL 3.0 handles the extension when
+// it is critical (X509_supported_extension); any other critical extension
+// is "unhandled" (code 34). Every kind but extOther is one.
+func supportedCritical(kind int) bool {
+	switch kind {
+	case extOther, extSubjectKeyID, extAuthorityKeyID, extIssuingDistributionPoint:
+		return false
+	}
+	return true
 }
 
 // newCertInfo computes the flags of c.
 func newCertInfo(c *x509.Certificate) *certInfo {
-	return newCertInfoCanon(c, nil)
+	ci := new(certInfo)
+	fillCertInfo(ci, c)
+	return ci
 }
 
-// newCertInfoCanon is newCertInfo with a cache of canonical names (raw DER
-// to canonical form; nil entries for names that cannot be canonicalised).
-func newCertInfoCanon(c *x509.Certificate, canon map[string][]byte) *certInfo {
-	ci := &certInfo{c: c, pathLen: -1}
-	canonical := func(raw []byte) ([]byte, bool) {
-		if canon != nil {
-			if v, ok := canon[string(raw)]; ok {
-				return v, v != nil
-			}
-		}
-		v, err := dn.Canonical(raw)
-		if err != nil {
-			v = nil
-		}
-		if canon != nil {
-			canon[string(raw)] = v
-		}
-		return v, v != nil
+// fillCertInfo computes the flags of c into the zero certInfo ci.
+func fillCertInfo(ci *certInfo, c *x509.Certificate) {
+	ci.c, ci.pathLen = c, -1
+	ci.subjectValid = dn.Valid(c.RawSubject)
+	ci.issuerValid = ci.subjectValid
+	if !bytes.Equal(c.RawIssuer, c.RawSubject) {
+		ci.issuerValid = dn.Valid(c.RawIssuer)
 	}
-	ci.canonSubject, ci.subjectOK = canonical(c.RawSubject)
-	ci.canonIssuer, ci.issuerOK = canonical(c.RawIssuer)
 	switch c.PublicKey.(type) {
 	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, *dsa.PublicKey:
 		ci.pubKeyOK = true
 	}
 	ci.extCount = len(c.Extensions)
 	for _, e := range c.Extensions {
-		id := e.Id.String()
-		if e.Critical && !supportedCritical[id] {
+		kind := extKind(e.Id)
+		if e.Critical && !supportedCritical(kind) {
 			ci.unhandledCritical = true
 		}
-		switch id {
-		case "2.5.29.19":
+		switch kind {
+		case extBasicConstraints:
 			ci.bcPresent, ci.bcCritical = true, e.Critical
 			if !ci.parseBC(e.Value) {
 				ci.invalid = true
 			}
-		case "2.5.29.15":
+		case extKeyUsage:
 			ci.kuPresent = true
 			ci.ku = c.KeyUsage
-		case "2.5.29.36":
+		case extPolicyConstraints:
 			ci.pcPresent, ci.pcCritical = true, e.Critical
-		case "2.5.29.37":
+		case extExtKeyUsage:
 			ci.ekuPresent, ci.ekuCritical = true, e.Critical
 			for _, u := range c.ExtKeyUsage {
 				switch u {
@@ -194,7 +254,7 @@ func newCertInfoCanon(c *x509.Certificate, canon map[string][]byte) *certInfo {
 					ci.ekuSGC = true
 				}
 			}
-		case "2.16.840.1.113730.1.1":
+		case extNetscapeCertType:
 			ci.nsPresent = true
 			var bs asn1.BitString
 			if rest, err := asn1.Unmarshal(e.Value, &bs); err == nil && len(rest) == 0 {
@@ -204,23 +264,23 @@ func newCertInfoCanon(c *x509.Certificate, canon map[string][]byte) *certInfo {
 			} else {
 				ci.invalid = true
 			}
-		case "1.3.6.1.5.5.7.1.14":
+		case extProxyCertInfo:
 			ci.proxy = true
-		case "2.5.29.35":
+		case extAuthorityKeyID:
 			ci.akidPresent, ci.akidCritical = true, e.Critical
 			if !ci.parseAKID(e.Value) {
 				ci.invalid = true
 			}
-		case "2.5.29.14":
+		case extSubjectKeyID:
 			ci.skidPresent, ci.skidCritical = true, e.Critical
-		case "2.5.29.17":
+		case extSubjectAltName:
 			ci.sanPresent, ci.sanCritical = true, e.Critical
 			names, ok := parseGeneralNames(cryptobyte.String(e.Value), true)
 			if !ok {
 				ci.invalid = true
 			}
 			ci.sans = names
-		case "2.5.29.30":
+		case extNameConstraints:
 			ci.ncCritical = e.Critical
 			nc, ok := parseNameConstraints(e.Value)
 			if !ok {
@@ -228,7 +288,7 @@ func newCertInfoCanon(c *x509.Certificate, canon map[string][]byte) *certInfo {
 				ci.invalid = true
 			}
 			ci.nc = nc
-		case "2.5.29.31":
+		case extCRLDistributionPoints:
 			dps, ok := parseCRLDP(e.Value)
 			if !ok {
 				ci.invalid = true
@@ -237,13 +297,12 @@ func newCertInfoCanon(c *x509.Certificate, canon map[string][]byte) *certInfo {
 		}
 	}
 	// EXFLAG_SI / EXFLAG_SS.
-	if ci.subjectOK && ci.issuerOK && bytes.Equal(ci.canonSubject, ci.canonIssuer) {
+	if sameName(c.RawSubject, ci.subjectValid, c.RawIssuer, ci.issuerValid) {
 		ci.selfIssued = true
 		if checkAKID(ci, ci) == OK && sigAlgMatches(c, c) {
 			ci.selfSigned = true
 		}
 	}
-	return ci
 }
 
 func (ci *certInfo) parseBC(v []byte) bool {
@@ -260,18 +319,21 @@ func (ci *certInfo) parseBC(v []byte) bool {
 		ci.ca = b
 	}
 	if seq.PeekASN1Tag(cbasn1.INTEGER) {
+		whole := seq
+		var small int64
+		if seq.ReadASN1Integer(&small) {
+			if small < 0 {
+				return false
+			}
+			ci.pathLen = small
+			return seq.Empty()
+		}
+		seq = whole // beyond int64, or malformed
 		var n big.Int
-		if !seq.ReadASN1Integer(&n) {
+		if !seq.ReadASN1Integer(&n) || n.Sign() < 0 {
 			return false
 		}
-		if n.Sign() < 0 {
-			return false
-		}
-		if n.IsInt64() {
-			ci.pathLen = n.Int64()
-		} else {
-			ci.pathLen = 1 << 62
-		}
+		ci.pathLen = 1 << 62
 	}
 	return seq.Empty()
 }
@@ -572,23 +634,74 @@ func sigAlgInconsistent(c *x509.Certificate) bool {
 	return !bytes.Equal(inner, outer)
 }
 
-// infoCache holds the certInfo of every certificate one Verify call sees,
-// and the canonical forms of the names met.
-type infoCache struct {
-	certs map[*x509.Certificate]*certInfo
-	canon map[string][]byte
+// sameName is dn.Equal(a, b) for names whose validity (dn.Valid) is known:
+// equal bytes need no further look.
+func sameName(a []byte, aValid bool, b []byte, bValid bool) bool {
+	if bytes.Equal(a, b) {
+		return aValid && bValid
+	}
+	return aValid && bValid && dn.Equal(a, b)
 }
 
-func newInfoCache() *infoCache {
-	return &infoCache{certs: make(map[*x509.Certificate]*certInfo, 4), canon: make(map[string][]byte, 4)}
+// infoCache holds the certInfo of every certificate one Verify call sees.
+// The certInfo of a Pool's certificates is computed once, when the Pool is
+// made, and shared. The first few live in the cache itself (part of the
+// engine's one allocation); a long list of intermediates spills into a map.
+type infoCache struct {
+	pools   []*Pool
+	poolBuf [2]*Pool
+	small   [4]infoEntry
+	nsmall  int
+	more    map[*x509.Certificate]*certInfo
+	slab    [2]certInfo // the first certInfos computed
+	nslab   int
+}
+
+type infoEntry struct {
+	c  *x509.Certificate
+	ci *certInfo
+}
+
+func (m *infoCache) init(trust []IssuerSource) {
+	m.pools = m.poolBuf[:0]
+	for _, src := range trust {
+		if p, ok := src.(*Pool); ok && p != nil {
+			m.pools = append(m.pools, p)
+		}
+	}
 }
 
 func (m *infoCache) get(c *x509.Certificate) *certInfo {
-	if ci, ok := m.certs[c]; ok {
+	for _, e := range m.small[:m.nsmall] {
+		if e.c == c {
+			return e.ci
+		}
+	}
+	if ci, ok := m.more[c]; ok {
 		return ci
 	}
-	ci := newCertInfoCanon(c, m.canon)
-	m.certs[c] = ci
+	for _, p := range m.pools {
+		if ci, ok := p.infos[c]; ok {
+			return ci
+		}
+	}
+	var ci *certInfo
+	if m.nslab < len(m.slab) {
+		ci = &m.slab[m.nslab]
+		m.nslab++
+		fillCertInfo(ci, c)
+	} else {
+		ci = newCertInfo(c)
+	}
+	if m.nsmall < len(m.small) {
+		m.small[m.nsmall] = infoEntry{c, ci}
+		m.nsmall++
+		return ci
+	}
+	if m.more == nil {
+		m.more = make(map[*x509.Certificate]*certInfo)
+	}
+	m.more[c] = ci
 	return ci
 }
 

@@ -2,9 +2,13 @@ package verify
 
 import (
 	"bytes"
+	"encoding/asn1"
 
 	"github.com/sslstream/sslstream/dn"
 )
+
+// oidEmailAddress is PKCS #9's emailAddress name attribute.
+var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
 
 // nameCheckMax bounds names x constraints, as OpenSSL's NAME_CHECK_MAX.
 const nameCheckMax = 1 << 20
@@ -76,7 +80,7 @@ func ncCheck(x *certInfo, nc *nameConstraints) int {
 			return r
 		}
 		for _, a := range attrs {
-			if a.OID.String() != "1.2.840.113549.1.9.1" {
+			if !a.OID.Equal(oidEmailAddress) {
 				continue
 			}
 			if a.Tag != 22 { // IA5String

@@ -92,7 +92,7 @@ func randomCase(t *testing.T, f *minipki.Factory, r *rand.Rand) opensslCase {
 	}
 	if r.IntN(3) == 0 {
 		tc.crlMode = CRLMode(1 + r.IntN(2))
-		for i, c := range chain[:len(chain)] {
+		for i, c := range chain {
 			if r.IntN(4) == 0 {
 				continue
 			}

@@ -37,7 +37,7 @@ func parseIDP(l *x509.RevocationList) idpInfo {
 	var idp idpInfo
 	idp.reasons = allReasons
 	for _, ext := range l.Extensions {
-		if ext.Id.String() != "2.5.29.28" {
+		if extKind(ext.Id) != extIssuingDistributionPoint {
 			continue
 		}
 		idp.present = true
@@ -119,7 +119,9 @@ func (e *engine) checkCertCRL(i int) {
 		lastReasons := reasons
 		best := e.getCRL(i, reasons)
 		if best == nil {
-			e.report(UnableToGetCRL, i, x)
+			if !e.crlAllowed(UnableToGetCRL, i, nil) {
+				e.report(UnableToGetCRL, i, x)
+			}
 			return
 		}
 		e.noteCRL(best.c)
@@ -127,7 +129,9 @@ func (e *engine) checkCertCRL(i int) {
 		e.checkCRL(i, best)
 		e.certCRL(i, best)
 		if lastReasons == reasons {
-			e.report(UnableToGetCRL, i, x)
+			if !e.crlAllowed(UnableToGetCRL, i, nil) {
+				e.report(UnableToGetCRL, i, x)
+			}
 			return
 		}
 	}
@@ -193,34 +197,11 @@ func (e *engine) crlTimeCodes(c *crl.CRL) []int {
 	return codes
 }
 
-// crlUnhandledCritical is OpenSSL's EXFLAG_CRITICAL for CRLs: a critical
-// CRL extension other than authority key identifier, issuing distribution
-// point and delta CRL indicator, or a critical entry extension other than
-// certificate issuer.
-func crlUnhandledCritical(c *crl.CRL) bool {
-	for _, ext := range c.List.Extensions {
-		if !ext.Critical {
-			continue
-		}
-		switch ext.Id.String() {
-		case "2.5.29.35", "2.5.29.28", "2.5.29.27":
-			continue
-		}
-		return true
-	}
-	for _, oid := range c.CriticalEntryExtensions() {
-		if oid.String() != "2.5.29.29" {
-			return true
-		}
-	}
-	return false
-}
-
 // crlAKID returns the CRL's authority key identifier as certInfo fields.
 func crlAKID(c *crl.CRL) *certInfo {
 	ci := &certInfo{}
 	for _, ext := range c.List.Extensions {
-		if ext.Id.String() == "2.5.29.35" {
+		if extKind(ext.Id) == extAuthorityKeyID {
 			ci.akidPresent = true
 			if !ci.parseAKID(ext.Value) {
 				ci.akidKeyIDPresent = false
@@ -244,7 +225,7 @@ func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 		return nil // RFC 5280 5.2.3: conforming CRLs carry a CRL number
 	}
 	score := scoreIssuerName
-	if !crlUnhandledCritical(c) {
+	if !c.UnhandledCriticalExtension() {
 		score |= scoreNoCritical
 	}
 	if len(e.crlTimeCodes(c)) == 0 {
@@ -362,7 +343,9 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 	}
 	if cand.score&scoreTime == 0 {
 		for _, code := range e.crlTimeCodes(cand.c) {
-			e.report(code, i, x)
+			if !e.crlAllowed(code, i, cand.c) {
+				e.report(code, i, x)
+			}
 		}
 	}
 	if !issuer.pubKeyOK {
@@ -380,7 +363,7 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 // certCRL is OpenSSL's cert_crl: is the certificate on the list?
 func (e *engine) certCRL(i int, cand *crlCandidate) {
 	x := e.chain[i]
-	if crlUnhandledCritical(cand.c) {
+	if cand.c.UnhandledCriticalExtension() {
 		e.report(UnhandledCriticalCRLExtension, i, x)
 	}
 	if entry, revoked := cand.c.Lookup(x.c.SerialNumber); revoked {

@@ -81,10 +81,9 @@ func TestFinalCodeMatchesSClient(t *testing.T) {
 	needOpenSSL(t)
 	f := newFactory()
 	type tcase struct {
-		name    string
-		build   func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate)
-		host    string
-		wantAny bool
+		name  string
+		build func(t *testing.T) ([]*minipki.Cert, []*x509.Certificate)
+		host  string
 	}
 	p3 := func(t *testing.T, leafOpts ...minipki.Option) pki {
 		return newPKI(t, f, "leaf.example.com", nil, nil, leafOpts)

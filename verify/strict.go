@@ -2,7 +2,8 @@ package verify
 
 import (
 	"bytes"
-	"crypto/dsa" //nolint:staticcheck // DSA keys are refused in strict mode.
+	//lint:ignore SA1019 DSA keys are refused in strict mode.
+	"crypto/dsa"
 	"crypto/rsa"
 	"crypto/x509"
 	"net"

@@ -22,17 +22,31 @@ const (
 	PurposeSSLServer
 	// PurposeSSLClient is OpenSSL's "sslclient": a TLS client certificate.
 	PurposeSSLClient
+	// PurposeNSSSLServer is OpenSSL's "nssslserver": sslserver, and a
+	// leaf whose keyUsage allows key encipherment.
+	PurposeNSSSLServer
+	// PurposeSMIMESign is OpenSSL's "smimesign": an S/MIME signing
+	// certificate (emailProtection; digitalSignature or nonRepudiation).
+	PurposeSMIMESign
+	// PurposeSMIMEEncrypt is OpenSSL's "smimeencrypt": an S/MIME
+	// encryption certificate (emailProtection; keyEncipherment).
+	PurposeSMIMEEncrypt
+	// PurposeCRLSign is OpenSSL's "crlsign": a CRL signer (cRLSign).
+	PurposeCRLSign
+	// PurposeOCSPHelper is OpenSSL's "ocsphelper": the CAs must be CAs,
+	// the leaf is not checked.
+	PurposeOCSPHelper
+	// PurposeTimestampSign is OpenSSL's "timestampsign": a time stamping
+	// authority (only a critical timeStamping extended key usage).
+	PurposeTimestampSign
 )
 
 // String returns OpenSSL's name of the purpose ("any" for PurposeAny).
 func (p Purpose) String() string {
-	switch p {
-	case PurposeSSLServer:
-		return "sslserver"
-	case PurposeSSLClient:
-		return "sslclient"
-	case PurposeAny:
-		return "any"
+	for _, n := range purposeNames {
+		if n.p == p {
+			return n.name
+		}
 	}
 	return fmt.Sprintf("Purpose(%d)", int(p))
 }
@@ -81,6 +95,9 @@ type Options struct {
 	CRLs []CRLSource
 	// CRLCheck selects the certificates checked against CRLs.
 	CRLCheck CRLMode
+	// CRLPolicy relaxes what CRLCheck does about missing, expired and not
+	// yet valid CRLs; the zero value is OpenSSL's behaviour.
+	CRLPolicy CRLPolicy
 	// MaxDepth is OpenSSL's verify depth: the most intermediate CA
 	// certificates allowed between the leaf and the trust anchor. A chain
 	// that needs more fails with code 22 at depth MaxDepth+1. Negative
@@ -92,7 +109,9 @@ type Options struct {
 	// Hostname is checked against the leaf (code 62); an IP literal is
 	// checked against its IP addresses instead (code 64). "" checks nothing.
 	Hostname string
-	// Purpose is checked on every certificate of the chain (code 26).
+	// Purpose is checked on every certificate of the chain (code 26), and
+	// selects the use the trust settings of the anchors are consulted for
+	// (code 28), as OpenSSL's -purpose does.
 	Purpose Purpose
 	// PartialChain accepts a trusted certificate that is not self-signed as
 	// the end of the chain (X509_V_FLAG_PARTIAL_CHAIN).
@@ -236,9 +255,14 @@ type engine struct {
 	maxDepth     int
 	problems     []Problem
 	trustSource  string
-	anchorSrc    map[*x509.Certificate]IssuerSource
+	anchorSrc    anchorSources
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
+
+	// Storage for the usual short chain, so that one allocation holds
+	// the state of a whole verification.
+	infoStore infoCache
+	chainBuf  [4]*certInfo
 }
 
 // report records a problem at depth (with the certificate concerned) and
@@ -279,7 +303,9 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 		res.Hint = "no certificate to verify"
 		return res
 	}
-	e := &engine{opts: opts, info: newInfoCache(), anchorSrc: make(map[*x509.Certificate]IssuerSource, 2)}
+	e := &engine{opts: opts}
+	e.info = &e.infoStore
+	e.info.init(opts.Trust)
 	e.now = opts.Time
 	if e.now.IsZero() {
 		e.now = time.Now()
@@ -295,11 +321,16 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
 	}
-	res.Sent = append([]*x509.Certificate{leaf}, opts.Intermediates...)
+	// Sent and Chain share one array.
+	certs := make([]*x509.Certificate, 0, 2*(1+len(opts.Intermediates))+1)
+	res.Sent = append(certs, leaf)
+	res.Sent = append(res.Sent, opts.Intermediates...)
+	res.Sent = res.Sent[:len(res.Sent):len(res.Sent)]
 
 	e.run(leaf)
 
 	res.all = e.problems
+	res.Chain = certs[len(res.Sent):len(res.Sent)]
 	for _, ci := range e.chain {
 		res.Chain = append(res.Chain, ci.c)
 	}
@@ -326,7 +357,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 // run is X509_verify_cert's verify_chain with a callback that continues
 // past every error.
 func (e *engine) run(leaf *x509.Certificate) {
-	e.chain = []*certInfo{e.info.get(leaf)}
+	e.chain = append(e.chainBuf[:0], e.info.get(leaf))
 	e.numUntrusted = 1
 	if !e.keyLevelOK(e.chain[0]) {
 		e.report(EEKeyTooSmall, 0, e.chain[0])
@@ -362,9 +393,7 @@ func (e *engine) trustedIssuer(x *certInfo) *certInfo {
 			if c == nil {
 				continue
 			}
-			if _, ok := e.anchorSrc[c]; !ok {
-				e.anchorSrc[c] = src
-			}
+			e.anchorSrc.note(c, src)
 			ci := e.info.get(c)
 			if !checkIssued(x, ci) {
 				continue
@@ -392,9 +421,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 		}
 		for _, c := range cands {
 			if c != nil && bytes.Equal(c.Raw, x.c.Raw) {
-				if _, ok := e.anchorSrc[c]; !ok {
-					e.anchorSrc[c] = src
-				}
+				e.anchorSrc.note(c, src)
 				return e.info.get(c)
 			}
 		}
@@ -406,7 +433,7 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 // match, the authority key identifier fits and the signature algorithm
 // suits the issuer's key. The signature itself is checked later.
 func checkIssued(subject, issuer *certInfo) bool {
-	if !subject.issuerOK || !issuer.subjectOK || !bytes.Equal(subject.canonIssuer, issuer.canonSubject) {
+	if !sameName(subject.c.RawIssuer, subject.issuerValid, issuer.c.RawSubject, issuer.subjectValid) {
 		return false
 	}
 	if checkAKID(issuer, subject) != OK {
@@ -463,19 +490,21 @@ func (e *engine) untrustedIssuer(pool []*x509.Certificate, x *certInfo) int {
 	return best
 }
 
-const (
-	trustUntrusted = iota
-	trustTrusted
-)
-
 // checkTrust is OpenSSL's check_trust: is the chain anchored at or above
-// position n?
+// position n? A trusted certificate anchors it when X509_check_trust says
+// so (a self-signed one without trust settings, or one explicitly trusted
+// for the purpose); an explicitly rejected one is reported (28) and, the
+// callback continuing, leaves the chain untrusted.
 func (e *engine) checkTrust(n int) int {
 	num := len(e.chain)
 	for i := n; i < num; i++ {
-		if e.chain[i].selfSigned {
+		switch e.checkTrustOf(e.chain[i], false) {
+		case trustTrusted:
 			e.noteAnchor(e.chain[i])
 			return trustTrusted
+		case trustRejected:
+			e.report(CertRejected, i, e.chain[i])
+			return trustUntrusted
 		}
 	}
 	if n < num {
@@ -487,6 +516,10 @@ func (e *engine) checkTrust(n int) int {
 	}
 	if n == num && e.opts.PartialChain {
 		if m := e.exactTrusted(e.chain[0]); m != nil {
+			if e.checkTrustOf(m, false) == trustRejected {
+				e.report(CertRejected, 0, e.chain[0])
+				return trustUntrusted
+			}
 			e.chain[0] = m
 			e.numUntrusted = 0
 			e.noteAnchor(m)
@@ -498,7 +531,7 @@ func (e *engine) checkTrust(n int) int {
 
 func (e *engine) noteAnchor(ci *certInfo) {
 	if e.trustSource == "" {
-		if src, ok := e.anchorSrc[ci.c]; ok {
+		if src, ok := e.anchorSrc.of(ci.c); ok {
 			e.trustSource = sourceName(src)
 		}
 	}
@@ -615,41 +648,6 @@ func checkCA(ci *certInfo) int {
 	return 0
 }
 
-// checkPurpose is X509_check_purpose for the SSL purposes.
-func checkPurpose(ci *certInfo, p Purpose, requireCA bool) bool {
-	switch p {
-	case PurposeSSLServer:
-		if ci.ekuPresent && !ci.ekuServer && !ci.ekuSGC {
-			return false
-		}
-		if requireCA {
-			return checkSSLCA(ci)
-		}
-		if ci.nsPresent && ci.ns&nsSSLServer == 0 {
-			return false
-		}
-		if ci.kuPresent && ci.ku&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment|x509.KeyUsageKeyAgreement) == 0 {
-			return false
-		}
-		return true
-	case PurposeSSLClient:
-		if ci.ekuPresent && !ci.ekuClient {
-			return false
-		}
-		if requireCA {
-			return checkSSLCA(ci)
-		}
-		if ci.nsPresent && ci.ns&nsSSLClient == 0 {
-			return false
-		}
-		if ci.kuPresent && ci.ku&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyAgreement) == 0 {
-			return false
-		}
-		return true
-	}
-	return true
-}
-
 func checkSSLCA(ci *certInfo) bool {
 	r := checkCA(ci)
 	if r == 0 {
@@ -685,7 +683,7 @@ func (e *engine) checkExtensions() {
 		if strict && num > 1 {
 			e.strictChecks(i, x)
 		}
-		if e.opts.Purpose != PurposeAny && !checkPurpose(x, e.opts.Purpose, mustBeCA > 0) {
+		if e.opts.Purpose != PurposeAny && !e.purposeOK(i, x, mustBeCA > 0) {
 			e.report(InvalidPurpose, i, x)
 		}
 		if i > 1 && x.pathLen != -1 && plen > x.pathLen {
@@ -720,6 +718,11 @@ func (e *engine) checkID() {
 // around IPv6 allowed), nil when s is not one.
 func parseIPLiteral(s string) []byte {
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':') {
+			return nil // a host name: spare ParseIP's error
+		}
+	}
 	ip := net.ParseIP(s)
 	if ip == nil {
 		return nil

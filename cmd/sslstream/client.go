@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/starttls"
 )
 
 func clientCommand() *command {
@@ -40,8 +42,10 @@ Give --server-name= (empty) to send no name and check none. Under
 --verify none the handshake succeeds whatever the server sends and the
 verify result is still printed.
 
---starttls upgrades a plaintext protocol first: smtp (EHLO, STARTTLS), imap
-(CAPABILITY, STARTTLS), ftp (AUTH TLS) or postgres (SSLRequest).
+--starttls upgrades a plaintext protocol first, with the dialogue of openssl
+s_client -starttls: ftp, imap, irc, ldap, lmtp, mysql, nntp, pop3, postgres,
+sieve, smtp, telnet, xmpp or xmpp-server (--starttls-name sets the EHLO/LHLO
+name and XMPP's to=); a refusal names the step and quotes the server.
 --showcerts prints the chain the server sent as PEM, on stderr with the
 summary (stdout carries only the connection's data).
 
@@ -58,8 +62,25 @@ session secrets for Wireshark; --trace
 logs each handshake step on stderr. The --crl-* policy flags relax
 --crl-check (docs/FEATURES.md).
 
-Exit status: 0 after a successful session, 1 when connecting or the
-handshake fails (the error, the verify code and text and a hint on stderr).`,
+--sess-out FILE saves the session at its end (ticket and secrets, mode
+0600) and --sess-in FILE offers it again: the summary then says "Reused,
+TLSv1.3, Cipher is ..." or "New, ..." (as s_client -sess_out/-sess_in; the
+file format is sslstream's own, as crypto/tls resumes only sessions it
+encoded).
+
+--brief prints s_client -brief's lines instead of the summary (CONNECTION
+ESTABLISHED, Protocol version, Ciphersuite, Peer certificate, Verification,
+Server Temp Key). --ign-eof keeps the session open at the end of stdin
+until the server closes.
+
+OpenSSL's spellings work too (see below): 'sslstream s_client -connect
+HOST:PORT -CAfile ca.pem -servername HOST -verify_return_error'.
+
+Exit status: 0 after a successful session (also under --verify none when
+the certificate did not verify: the result is printed); 2 when the
+handshake fails because the server's certificate did not verify; 1 when
+connecting or the handshake fails otherwise (the error, the verify code and
+text and a hint on stderr).`,
 		examples: []string{
 			"sslstream client example.com:443 --ca-file /etc/ssl/certs/ca-certificates.crt --verify required < /dev/null",
 			"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sslstream client localhost:8443 --ca-file ca.pem --verify=required",
@@ -69,15 +90,22 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 			"head -c 100M /dev/zero | sslstream client localhost:4433 --verify none | wc -c",
 			"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | sslstream client example.com:443 --alpn h2,http/1.1 --reconnect --keylog keys.log",
 			"sslstream client localhost:4433 --crl-check all --crl-file crls.pem --crl-expired grace --crl-grace 36h --trace </dev/null",
+			"sslstream s_client -connect example.com:443 -CAfile ca.pem -servername example.com -verify_return_error -brief </dev/null",
+			"sslstream s_client -connect ldap.example.com:389 -starttls ldap -CApath /etc/ssl/certs -verify_return_error",
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
 			cf := fs.addConnFlags()
-			starttls := &choice{allowed: []string{"smtp", "imap", "ftp", "postgres"}}
-			fs.Var(starttls, "starttls", "upgrade a plaintext session first; `PROTOCOL` is smtp, imap, ftp or postgres")
+			starttlsProto := &choice{allowed: starttls.Protocols()}
+			fs.Var(starttlsProto, "starttls", "upgrade a plaintext session first; `PROTOCOL` is "+strings.Join(starttls.Protocols(), ", "))
+			starttlsName := fs.String("starttls-name", "", "the `HOST` name announced in SMTP's EHLO, LMTP's LHLO (default mail.example.com) and XMPP's to= (default the server's host)")
+			brief := fs.Bool("brief", false, "print only OpenSSL's brief summary (CONNECTION ESTABLISHED, Protocol version, Ciphersuite, Peer certificate, Verification) on stderr")
+			ignEOF := fs.Bool("ign-eof", false, "at the end of stdin keep the session open and exit when the server closes (openssl -ign_eof)")
 			showCerts := fs.Bool("showcerts", false, "print the server's certificate chain as PEM (on stderr)")
 			timeout := fs.Duration("connect-timeout", 30*time.Second, "give up connecting and handshaking after this `DURATION`")
 			quiet := fs.Bool("quiet", false, "print no summary (errors are still printed)")
 			asJSON := fs.Bool("json", false, "print the summary of each connection as one JSON object on stderr (stdout carries the data)")
+			sessOut := fs.String("sess-out", "", "at the end of the session write it (ticket and secrets) to `FILE`, for --sess-in (openssl -sess_out; the formats differ)")
+			sessIn := fs.String("sess-in", "", "offer the session saved in `FILE` by --sess-out; the summary says Reused or New (openssl -sess_in)")
 			reconnect := fs.Bool("reconnect", false, "after the session ends, connect once more with the same context and session tickets on, and print New or Reused for each connection (as openssl s_client -reconnect)")
 			return func(e *env, args []string) error {
 				if len(args) != 1 {
@@ -94,8 +122,18 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 				if _, ok := cf.settings.get("server-name"); !ok {
 					cf.settings.list = append([]setting{{"server-name", host}}, cf.settings.list...)
 				}
-				if _, ok := cf.settings.get("session-tickets"); *reconnect && !ok {
+				tickets, ticketsSet := cf.settings.get("session-tickets")
+				if (*sessIn != "" || *sessOut != "") && ticketsSet && tickets == "false" {
+					return usagef("--sess-in and --sess-out need sessions: drop --session-tickets=false")
+				}
+				if (*reconnect || *sessIn != "" || *sessOut != "") && !ticketsSet {
 					cf.settings.list = append(cf.settings.list, setting{"session-tickets", "true"})
+				}
+				var saved *tls.ClientSessionState
+				if *sessIn != "" {
+					if saved, err = decodeSession(*sessIn); err != nil {
+						return err
+					}
 				}
 				settings, err := cf.build(e.stderr)
 				if err != nil {
@@ -108,7 +146,10 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 				if note := cctx.MethodNote(); note != "" && !*quiet && !*asJSON {
 					fmt.Fprintf(e.stderr, "note: %s\n", note)
 				}
-				return runClient(e, cctx, addr, clientOptions{starttls: starttls.value, showCerts: *showCerts, timeout: *timeout, quiet: *quiet,
+				sn, _ := cf.settings.get("server-name")
+				return runClient(e, cctx, addr, clientOptions{starttls: starttlsProto.value, starttlsName: *starttlsName, host: host,
+					sessIn: saved, sessOut: *sessOut, serverName: sn,
+					showCerts: *showCerts, timeout: *timeout, quiet: *quiet || *brief, brief: *brief, ignEOF: *ignEOF,
 					reconnect: *reconnect, alpn: len(settings.ALPN) > 0, json: *asJSON, addr: addr})
 			}
 		},
@@ -116,10 +157,21 @@ handshake fails (the error, the verify code and text and a hint on stderr).`,
 }
 
 type clientOptions struct {
-	starttls  string
-	showCerts bool
-	timeout   time.Duration
-	quiet     bool
+	starttls string
+	// starttlsName is --starttls-name, host the server's host name.
+	starttlsName, host string
+	// sessIn is the session --sess-in offers, sessOut the --sess-out
+	// file; serverName is the server-name setting (the session cache's
+	// key, or the address when empty).
+	sessIn     *tls.ClientSessionState
+	sessOut    string
+	serverName string
+	// brief prints OpenSSL's brief summary (--brief); ignEOF keeps the
+	// session open at the end of stdin (--ign-eof).
+	brief, ignEOF bool
+	showCerts     bool
+	timeout       time.Duration
+	quiet         bool
 	// reconnect connects a second time after the session (--reconnect).
 	reconnect bool
 	// alpn is true when protocols are offered: the summary says which one
@@ -138,13 +190,22 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	if err != nil {
 		return err
 	}
-	if o.json {
+	switch {
+	case o.json:
 		printClientJSON(e, st, o, nil)
-	} else if !o.quiet {
+	case o.brief:
+		printBrief(e, st)
+	case !o.quiet:
 		printClientSummary(e, st, o)
 	}
-	err = renegotiationOutcome(e, st, o, pump(e, st))
+	err = renegotiationOutcome(e, st, o, pumpWith(e, st, o.ignEOF))
 	st.Close()
+	if o.sessOut != "" && err == nil {
+		if werr := writeSession(cctx.TLSConfig().ClientSessionCache, sessionKey(o, st), o.sessOut); werr != nil {
+			fmt.Fprintf(e.stderr, "sslstream client: %v\n", werr)
+			return &silentError{code: exitError}
+		}
+	}
 	if err != nil || !o.reconnect || e.ctx.Err() != nil {
 		return err
 	}
@@ -156,14 +217,18 @@ func runClient(e *env, cctx *sslstream.ClientContext, addr string, o clientOptio
 	}
 	o.showCerts = false
 	o.conn = 2
+	o.sessIn = nil // the cache now holds what the first connection left
 	st, err = connect(e, cctx, addr, o)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if o.json {
+	switch {
+	case o.json:
 		printClientJSON(e, st, o, nil)
-	} else if !o.quiet {
+	case o.brief:
+		printBrief(e, st)
+	case !o.quiet:
 		fmt.Fprintln(e.stderr, sessionLine(st))
 		code, text := st.VerifyResult()
 		fmt.Fprintf(e.stderr, "Verify return code: %d (%s)\n", code, text)
@@ -197,14 +262,18 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 		return nil, fmt.Errorf("connect to %s: %w", addr, err)
 	}
 	if o.starttls != "" {
-		if dl, ok := dctx.Deadline(); ok {
-			_ = raw.SetDeadline(dl)
-		}
-		if err := startTLS(raw, o.starttls); err != nil {
+		if err := startTLS(dctx, raw, o.starttls, o.host, o.starttlsName); err != nil {
 			raw.Close()
-			return nil, fmt.Errorf("starttls %s with %s: %w", o.starttls, addr, err)
+			return nil, fmt.Errorf("%w (server %s)", err, addr)
 		}
-		_ = raw.SetDeadline(time.Time{})
+	}
+	if o.sessIn != nil {
+		cache := cctx.TLSConfig().ClientSessionCache
+		if cache == nil {
+			raw.Close()
+			return nil, errors.New("--sess-in: the client context has no session cache")
+		}
+		cache.Put(sessionKeyFor(o, raw.RemoteAddr()), o.sessIn)
 	}
 	st, err := cctx.Client(raw, pumpOverrides())
 	if err != nil {
@@ -213,13 +282,18 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 	}
 	if err := st.HandshakeContext(dctx); err != nil {
 		defer st.Close()
+		var se *sslstream.Error
+		errors.As(err, &se)
+		exit := exitError
+		if isVerifyFailure(se) {
+			exit = exitVerifyFail
+		}
 		if o.json {
 			printClientJSON(e, st, o, err)
-			return nil, &silentError{code: exitError}
+			return nil, &silentError{code: exit}
 		}
 		code, text := st.VerifyResult()
-		var se *sslstream.Error
-		if errors.As(err, &se) && se.VerifyResultString != "" {
+		if se != nil && se.VerifyResultString != "" {
 			code, text = se.VerifyResult, se.VerifyResultString
 		}
 		fmt.Fprintf(e.stderr, "sslstream client: handshake with %s failed: %v\n", addr, err)
@@ -232,7 +306,7 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 		if h := st.VerifyHint(); h != "" && code != 0 && isVerifyFailure(se) {
 			fmt.Fprintf(e.stderr, "Hint: %s\n", h)
 		}
-		return nil, &silentError{code: exitError}
+		return nil, &silentError{code: exit}
 	}
 	return st, nil
 }
@@ -272,6 +346,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	}
 	b.WriteString(groupLines(cs))
 	b.WriteString(caNamesLines(st))
+	b.WriteString(ocspLines(st))
 	if r := st.Renegotiation(); r != sslstream.RenegotiateNever {
 		fmt.Fprintf(&b, "Renegotiation: %s (when the server asks)\n", r)
 	}
@@ -286,7 +361,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	} else if o.alpn {
 		b.WriteString("No ALPN negotiated\n")
 	}
-	if o.reconnect {
+	if o.reconnect || o.sessIn != nil || o.sessOut != "" {
 		b.WriteString(sessionLine(st) + "\n")
 	}
 	code, text := st.VerifyResult()
@@ -303,7 +378,11 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 // pump copies stdin to the stream and the stream to stdout. At the end of
 // stdin it sends close_notify and keeps reading until the peer closes; when
 // the peer closes first it returns at once. An interrupt closes the stream.
-func pump(e *env, st *sslstream.Stream) error {
+func pump(e *env, st *sslstream.Stream) error { return pumpWith(e, st, false) }
+
+// pumpWith is pump; with ignEOF the end of stdin leaves the session open
+// (no close_notify) until the peer closes, as openssl -ign_eof.
+func pumpWith(e *env, st *sslstream.Stream, ignEOF bool) error {
 	sendErr := make(chan error, 1)
 	go func() {
 		buf := make([]byte, 32<<10)
@@ -320,6 +399,10 @@ func pump(e *env, st *sslstream.Stream) error {
 				}
 			}
 			if err == io.EOF {
+				if ignEOF {
+					sendErr <- nil
+					return
+				}
 				sendErr <- st.CloseWrite()
 				return
 			}
@@ -483,4 +566,67 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		return
 	}
 	e.stderr.Write(append(b, '\n'))
+}
+
+// printBrief prints s_client -brief's summary on stderr: the verification
+// errors met ("depth=N SUBJECT", "verify error:num=N:TEXT"), then
+// CONNECTION ESTABLISHED, Protocol version, Ciphersuite, Peer certificate,
+// Verification and Server Temp Key. crypto/tls does not say which
+// signature scheme the server used, so s_client's "Hash used" and
+// "Signature type" lines are left out.
+func printBrief(e *env, st *sslstream.Stream) {
+	var b strings.Builder
+	if r := st.VerifyReport(); r != nil {
+		for _, p := range r.Problems {
+			fmt.Fprintf(&b, "depth=%d %s\nverify error:num=%d:%s\n", p.Depth, p.Subject, p.Code, p.Text)
+		}
+	}
+	cs := st.ConnectionState()
+	b.WriteString("CONNECTION ESTABLISHED\n")
+	fmt.Fprintf(&b, "Protocol version: %s\n", sslstream.ProtocolName(cs.Version))
+	fmt.Fprintf(&b, "Ciphersuite: %s\n", cipherName(cs.CipherSuite))
+	if c, err := st.PeerCertificate(); err == nil && c != nil {
+		fmt.Fprintf(&b, "Peer certificate: %s\n", c.SubjectString())
+	} else {
+		b.WriteString("No peer certificate\n")
+	}
+	if code, text := st.VerifyResult(); code == 0 {
+		b.WriteString("Verification: OK\n")
+	} else {
+		fmt.Fprintf(&b, "Verification error: %s\n", text)
+	}
+	if k := tempKey(cs.CurveID); k != "" {
+		fmt.Fprintf(&b, "Server Temp Key: %s\n", k)
+	}
+	io.WriteString(e.stderr, b.String())
+}
+
+// tempKey is s_client's description of the key exchange group.
+func tempKey(id tls.CurveID) string {
+	switch id {
+	case 0:
+		return ""
+	case tls.X25519:
+		return "X25519, 253 bits"
+	case tls.CurveP256:
+		return "ECDH, prime256v1, 256 bits"
+	case tls.CurveP384:
+		return "ECDH, secp384r1, 384 bits"
+	case tls.CurveP521:
+		return "ECDH, secp521r1, 521 bits"
+	}
+	return id.String()
+}
+
+// sessionKey is the key crypto/tls files the stream's session under in
+// the client session cache: the server name, or the address without one.
+func sessionKey(o clientOptions, st *sslstream.Stream) string {
+	return sessionKeyFor(o, st.RemoteAddr())
+}
+
+func sessionKeyFor(o clientOptions, remote net.Addr) string {
+	if o.serverName != "" {
+		return o.serverName
+	}
+	return remote.String()
 }

@@ -288,15 +288,15 @@ func TestCRLPolicyFlags(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--crl-check", "peer"}, 1, "Verify return code: 3 (unable to get certificate CRL)"},
+		{[]string{"--crl-check", "peer"}, exitVerifyFail, "Verify return code: 3 (unable to get certificate CRL)"},
 		{[]string{"--crl-check", "peer", "--crl-missing", "allow"}, 0, "Verify return code: 0 (ok)"},
-		{[]string{"--crl-check", "all", "--crl-file", "inter.crl"}, 1, "Verify return code: 3 (unable to get certificate CRL)"},
+		{[]string{"--crl-check", "all", "--crl-file", "inter.crl"}, exitVerifyFail, "Verify return code: 3 (unable to get certificate CRL)"},
 		{[]string{"--crl-check", "all", "--crl-file", "inter.crl", "--crl-missing", "allow"}, 0, "Verify return code: 0 (ok)"},
-		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl"}, 1, "Verify return code: 12 (CRL has expired)"},
+		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl"}, exitVerifyFail, "Verify return code: 12 (CRL has expired)"},
 		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl", "--crl-expired", "allow"}, 0, "Verify return code: 0 (ok)"},
 		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl", "--crl-expired", "grace", "--crl-grace", "3h"}, 0, "Verify return code: 0 (ok)"},
-		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl", "--crl-expired", "grace", "--crl-grace", "1h"}, 1, "Verify return code: 12 (CRL has expired)"},
-		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl", "--crl-not-yet-valid", "allow"}, 1, "Verify return code: 12 (CRL has expired)"},
+		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl", "--crl-expired", "grace", "--crl-grace", "1h"}, exitVerifyFail, "Verify return code: 12 (CRL has expired)"},
+		{[]string{"--crl-check", "peer", "--crl-file", "inter-expired.crl", "--crl-not-yet-valid", "allow"}, exitVerifyFail, "Verify return code: 12 (CRL has expired)"},
 	} {
 		r := sslstreamIn(t, p.dir, strings.NewReader(req), append(base, tc.args...)...)
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
@@ -421,7 +421,7 @@ func TestClientJSON(t *testing.T) {
 	}
 	// A failed verification: ok false, the error, the code and a hint.
 	r = sslstreamIn(t, p.dir, strings.NewReader("data"), "client", addr, "--json", "--verify", "required", "--server-name", "server.example")
-	wantCode(t, r, 1)
+	wantCode(t, r, exitVerifyFail)
 	got = decode(r)
 	if len(got) != 1 {
 		t.Fatalf("%d JSON objects, want 1\n%s", len(got), r)

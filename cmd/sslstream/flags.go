@@ -215,6 +215,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 	if c.about != "" {
 		fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(c.about))
 	}
+	aliases := aliasesFor(c.name, fs)
 	var any bool
 	fs.VisitAll(func(*flag.Flag) { any = true })
 	if any {
@@ -237,11 +238,15 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 			if d := f.DefValue; d != "" && d != "false" && d != "0" && !strings.Contains(usage, "(default") {
 				usage += " (default " + d + ")"
 			}
+			if o := aliasOf(aliases, f.Name); o != "" {
+				usage += " (openssl: " + o + ")"
+			}
 			fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 		})
 		fmt.Fprintln(w, "  --help\n      show this help")
 		fmt.Fprintln(w)
 	}
+	printOpenSSLSpellings(w, c.name, aliases)
 	if len(c.examples) > 0 {
 		fmt.Fprintln(w, "Examples:")
 		for _, ex := range c.examples {
@@ -249,7 +254,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "Exit status: 0 success, 1 usage or runtime error, 2 verification failure.")
+	fmt.Fprintln(w, "Exit status (every command): 0 success, 1 usage or runtime error, 2 verification failure.")
 }
 
 func argName(flagName string) string {
@@ -273,7 +278,9 @@ func printMainHelp(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  %-8s %s\n", "help", "show help for a command: sslstream help COMMAND")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value.")
+	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value;")
+	fmt.Fprintln(w, "OpenSSL's spellings work too: sslstream s_client -connect HOST:PORT -CAfile ca.pem.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 usage or runtime error, 2 verification failure.")
 	fmt.Fprintln(w, "Run 'sslstream COMMAND --help' for a command's flags and examples.")
 	fmt.Fprintln(w, "First time? Try 'sslstream demo'.")
 }

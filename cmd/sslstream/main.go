@@ -6,13 +6,17 @@
 //
 //	sslstream COMMAND [flags] [args]
 //
-// Commands: client, server, verify, ciphers, rehash, demo, version, help.
-// Every command takes --help. Flags may be written --flag value or
-// --flag=value, before or after the positional arguments; boolean flags take
-// --flag, --flag=true, --flag=false, --flag true or --flag false.
+// Commands: client (also s_client), server (also s_server), verify,
+// ciphers, rehash, x509, demo, version, help. Every command takes --help. Flags
+// may be written --flag value or --flag=value, before or after the
+// positional arguments; boolean flags take --flag, --flag=true,
+// --flag=false, --flag true or --flag false. OpenSSL's spellings of the
+// flags (-CAfile FILE, -servername HOST, -verify_return_error, ...) are
+// accepted with OpenSSL's meaning: see openssl.go.
 //
-// Exit status: 0 on success, 1 on a usage or runtime error, 2 when a
-// certificate failed verification (as `openssl verify`).
+// Exit status, for every command: 0 on success, 1 on a usage or runtime
+// error, 2 when a certificate failed verification (verify: a file failed;
+// client: the handshake failed over the server's certificate).
 package main
 
 import (
@@ -66,6 +70,7 @@ func commands() []*command {
 		verifyCommand(),
 		ciphersCommand(),
 		rehashCommand(),
+		x509Command(),
 		demoCommand(),
 		versionCommand(),
 	}
@@ -89,7 +94,7 @@ func run(e *env, args []string) int {
 	switch name {
 	case "help", "--help", "-help", "-h":
 		if len(args) > 1 && name == "help" {
-			if c := findCommand(args[1]); c != nil {
+			if c := findCommand(commandAlias(args[1])); c != nil {
 				fs := newFlagSet(c)
 				c.setup(fs)
 				printCommandHelp(e.stdout, c, fs)
@@ -104,20 +109,36 @@ func run(e *env, args []string) int {
 	case "--version", "-version":
 		name = "version"
 	}
-	c := findCommand(name)
+	c := findCommand(commandAlias(name))
 	if c == nil {
 		fmt.Fprintf(e.stderr, "sslstream: unknown command %q\nRun 'sslstream help' for the list of commands.\n", name)
 		return exitError
 	}
 	fs := newFlagSet(c)
 	runFn := c.setup(fs)
-	pos, err := fs.parse(args[1:])
+	rest, err := translateOpenSSL(c.name, args[1:], fs)
+	if err != nil {
+		return report(e, c, err)
+	}
+	pos, err := fs.parse(rest)
 	if errors.Is(err, errHelp) {
 		printCommandHelp(e.stdout, c, fs)
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "sslstream %s: %s\nRun 'sslstream %s --help' for usage.\n", c.name, flagErrorText(err), c.name)
+		msg := flagErrorText(err)
+		if unknown, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			// Say it as typed: -CAfil stays one-dash.
+			for _, a := range rest {
+				if a == unknown || strings.HasPrefix(a, unknown+"=") {
+					msg = "unknown flag " + unknown
+				}
+			}
+			if s := suggestFlag(unknown, c.name, fs); s != "" {
+				msg += "; did you mean " + s + "?"
+			}
+		}
+		fmt.Fprintf(e.stderr, "sslstream %s: %s\nRun 'sslstream %s --help' for usage.\n", c.name, msg, c.name)
 		return exitError
 	}
 	err = runFn(e, pos)

@@ -269,6 +269,7 @@ func TestClientVerifyCodesMatchSClient(t *testing.T) {
 			args = append(args, "--ca-file", tc.caFile)
 		} else {
 			oargs = append(oargs, "-no-CAfile")
+			args = append(args, "--no-ca-default")
 		}
 		if tc.serverName != "" {
 			oargs = append(oargs, "-verify_hostname", tc.serverName, "-servername", tc.serverName)
@@ -301,7 +302,7 @@ func TestClientVerifyFailure(t *testing.T) {
 	p := getNetPKI(t)
 	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
 	r := sslstreamIn(t, p.dir, nil, "client", "127.0.0.1:"+port, "--verify", "required", "--ca-file", "client-ca.pem")
-	wantCode(t, r, 1)
+	wantCode(t, r, exitVerifyFail) // SPEC §6: 2 on verification failure
 	wantContains(t, "stderr", r.stderr, "error:0A000086:SSL routines::certificate verify failed")
 	wantContains(t, "stderr", r.stderr, "Verify return code: 20 (unable to get local issuer certificate)")
 	wantContains(t, "stderr", r.stderr, "Hint: ")
@@ -309,7 +310,7 @@ func TestClientVerifyFailure(t *testing.T) {
 		t.Errorf("stdout %q", r.stdout)
 	}
 	r = sslstreamIn(t, p.dir, nil, "client", "127.0.0.1:"+port, "--verify", "required", "--ca-file", "ca.pem", "--server-name", "wrong.example")
-	wantCode(t, r, 1)
+	wantCode(t, r, exitVerifyFail)
 	wantContains(t, "stderr", r.stderr, "Verify return code: 62 (hostname mismatch)")
 }
 
@@ -606,7 +607,7 @@ func TestClientSettingFlags(t *testing.T) {
 
 	// max-depth: one intermediate needs max-depth >= 1.
 	r := sslstreamIn(t, p.dir, get(req), "client", addr, "--ca-file", "ca.pem", "--verify", "required", "--max-depth", "0")
-	wantCode(t, r, 1)
+	wantCode(t, r, exitVerifyFail)
 	wantContains(t, "stderr", r.stderr, "Verify return code: 22 (certificate chain too long)")
 	r = sslstreamIn(t, p.dir, get(req), "client", addr, "--ca-file", "ca.pem", "--verify", "required", "--max-depth", "1")
 	wantCode(t, r, 0)
@@ -644,13 +645,13 @@ func TestClientSettingFlags(t *testing.T) {
 	// crl-check/crl-file: a revoked server certificate.
 	_, portRev := startOpenSSLServer(t, p.dir, "-cert", "revoked.pem", "-key", "revoked.key", "-cert_chain", "inter.pem", "-www")
 	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "required", "--crl-check", "peer", "--crl-file", "inter.crl")
-	wantCode(t, r, 1)
+	wantCode(t, r, exitVerifyFail)
 	wantContains(t, "stderr", r.stderr, "Verify return code: 23 (certificate revoked)")
 	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "required", "--crl-check", "all", "--crl-file", "inter.crl")
-	wantCode(t, r, 1)
+	wantCode(t, r, exitVerifyFail)
 	wantContains(t, "stderr", r.stderr, "Verify return code: 23 (certificate revoked)")
 	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "required", "--crl-check", "peer")
-	wantCode(t, r, 1)
+	wantCode(t, r, exitVerifyFail)
 	wantContains(t, "stderr", r.stderr, "Verify return code: 3 (unable to get certificate CRL)")
 	r = sslstreamIn(t, p.dir, get(req), "client", "127.0.0.1:"+portRev, "--ca-file", "ca.pem", "--verify", "optional", "--crl-check", "none")
 	wantCode(t, r, 0)

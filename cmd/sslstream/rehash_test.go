@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -213,4 +214,43 @@ func TestRehashErrors(t *testing.T) {
 	r = ss(t, "rehash", "--old", "--compat", dir)
 	wantCode(t, r, 1)
 	wantContains(t, "stderr", r.stderr, "mutually exclusive")
+}
+
+// TestRehashJSON: --json reports the links openssl rehash makes, one
+// object per directory; a missing directory is ok false with the error and
+// exit 1.
+func TestRehashJSON(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	src := rehashSource(t)
+	a, b := copyDir(t, src), copyDir(t, src)
+	openssl(t, "", "rehash", a)
+	missing := filepath.Join(t.TempDir(), "missing")
+	r := ss(t, "rehash", "--json", b, missing)
+	wantCode(t, r, 1)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSON lines:\n%s", r)
+	}
+	var got, bad rehashJSON
+	if err := json.Unmarshal([]byte(lines[0]), &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &bad); err != nil {
+		t.Fatal(err)
+	}
+	var gotLinks []string
+	for _, l := range got.Links {
+		gotLinks = append(gotLinks, l.Name+" -> "+l.Target)
+	}
+	sort.Strings(gotLinks)
+	if diff := cmp.Diff(links(t, a), gotLinks); diff != "" || !got.OK || got.Dir != b {
+		t.Errorf("dir %s ok %v; links differ from openssl's (-openssl +json):\n%s", got.Dir, got.OK, diff)
+	}
+	if len(got.Warnings) == 0 {
+		t.Errorf("no warnings for the duplicate and the junk file: %+v", got)
+	}
+	if bad.OK || bad.Dir != missing || !strings.Contains(bad.Error, "missing") {
+		t.Errorf("missing directory: %+v", bad)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sslstream/sslstream"
@@ -60,7 +61,7 @@ open connections with close_notify, and exits 0.`,
 			listen := fs.String("listen", "", "`ADDR` to listen on, host:port; port 0 picks a free one (required)")
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
 			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
-			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION`")
+			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION` (0: no limit)")
 			reload := fs.Duration("reload-interval", 0, "look at the certificate, key, CA and CRL files every `DURATION` (e.g. 2s) and reload them when they change; reloads and failed reloads are logged on stderr (default 0: never)")
 			return func(e *env, args []string) error {
 				if len(args) > 0 {
@@ -76,11 +77,19 @@ open connections with close_notify, and exits 0.`,
 					return usagef("--reload-interval %v: must be 0 or more", *reload)
 				}
 				// The trace handler, the reload messages and the
-				// per-connection lines share stderr.
-				var logMu sync.Mutex
+				// per-connection lines share stderr: whole lines, through
+				// one writer goroutine, so that no connection waits for
+				// another's write (lineWriter).
+				lw := newLineWriter(e.stderr)
+				defer lw.Close()
 				le := *e
-				le.stderr = lockedWriter{mu: &logMu, w: e.stderr}
+				le.stderr = lw
 				e = &le
+				stopProfiles, err := startProfiles(e.stderr)
+				if err != nil {
+					return err
+				}
+				defer stopProfiles()
 				settings, err := cf.build(e.stderr)
 				if err != nil {
 					return err
@@ -105,7 +114,8 @@ open connections with close_notify, and exits 0.`,
 				if err != nil {
 					return fmt.Errorf("listen on %s: %w", *listen, err)
 				}
-				srv := &server{e: e, ctx: sctx, ln: ln, echo: *echo, limit: *accept, hsTimeout: *hsTimeout, alpn: len(settings.ALPN) > 0}
+				srv := newServer(e, sctx, ln)
+				srv.echo, srv.limit, srv.hsTimeout, srv.alpn = *echo, *accept, *hsTimeout, len(settings.ALPN) > 0
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -117,6 +127,11 @@ open connections with close_notify, and exits 0.`,
 }
 
 // server is one running `sslstream server`.
+//
+// Nothing a connection does on its way through the handshake takes a lock
+// another connection holds for long (issue 18): the handshake deadline is
+// the connection's own, log lines go through a lineWriter, and the open
+// connections are a sync.Map with an atomic count.
 type server struct {
 	e         *env
 	ctx       *sslstream.ServerContext
@@ -127,14 +142,21 @@ type server struct {
 	// alpn is true when the server has protocols: its lines say which one
 	// each connection negotiated.
 	alpn bool
+	// overrides is what every stream is made with (pumpOverrides).
+	overrides *sslstream.Overrides
 
-	mu     sync.Mutex
-	open   map[*sslstream.Stream]struct{}
-	wg     sync.WaitGroup
-	logMu  sync.Mutex
-	piped  chan error // non-echo mode: the result of the piped session
-	pipeMu sync.Mutex
-	piping bool
+	open     sync.Map // *sslstream.Stream -> struct{}: the connections to close on stop
+	nopen    atomic.Int64
+	stopping atomic.Bool // set once SIGINT/SIGTERM arrived; read on every connection
+	wg       sync.WaitGroup
+	bufs     echoBuffers // lent to echo while data flows
+	piped    chan error  // non-echo mode: the result of the piped session
+	piping   atomic.Bool
+}
+
+// newServer makes the server of sctx on ln.
+func newServer(e *env, sctx *sslstream.ServerContext, ln net.Listener) *server {
+	return &server{e: e, ctx: sctx, ln: ln, overrides: pumpOverrides(), piped: make(chan error, 1)}
 }
 
 // watch runs the context's Watch every interval until the returned
@@ -161,22 +183,21 @@ func (s *server) watch(interval time.Duration) (stop func()) {
 	}
 }
 
+// logf prints one line on stderr: formatted first, then written in one
+// call to the lineWriter, which never waits for the terminal or pipe.
 func (s *server) logf(format string, a ...any) {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
 	fmt.Fprintf(s.e.stderr, format, a...)
 }
 
 func (s *server) serve() error {
-	s.open = make(map[*sslstream.Stream]struct{})
-	s.piped = make(chan error, 1)
 	s.logf("Listening on %s\n", s.ln.Addr())
 	// On SIGINT/SIGTERM: stop accepting, close open connections with
 	// close_notify, and let serve return once the handlers are done.
 	stopped := make(chan struct{})
 	stop := context.AfterFunc(s.e.ctx, func() {
 		defer close(stopped)
-		s.logf("Stopping: closing %d open connection(s)\n", s.count())
+		s.stopping.Store(true)
+		s.logf("Stopping: closing %d open connection(s)\n", s.nopen.Load())
 		s.ln.Close()
 		s.closeAll()
 	})
@@ -193,6 +214,7 @@ func (s *server) serve() error {
 		// The piped session is over: so is the server.
 		s.ln.Close()
 		<-accepted
+		s.stopping.Store(true)
 		s.closeAll()
 	}
 	s.wg.Wait()
@@ -209,37 +231,29 @@ func (s *server) serve() error {
 	return result
 }
 
-func (s *server) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.open)
-}
-
 // closeAll sends close_notify to every open connection and closes it.
+// Connections tracked after stopping was set close themselves (track).
 func (s *server) closeAll() {
-	s.mu.Lock()
-	open := make([]*sslstream.Stream, 0, len(s.open))
-	for st := range s.open {
-		open = append(open, st)
-	}
-	s.mu.Unlock()
-	for _, st := range open {
-		st.Close()
-	}
+	s.open.Range(func(k, _ any) bool {
+		k.(*sslstream.Stream).Close()
+		return true
+	})
 }
 
+// track adds st to the open connections, or removes it. It takes no lock
+// another connection holds across anything but a map update.
 func (s *server) track(st *sslstream.Stream, add bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if add {
-		if s.e.ctx.Err() != nil {
-			// Stopping: too late for this one.
-			go st.Close()
-			return
-		}
-		s.open[st] = struct{}{}
-	} else {
-		delete(s.open, st)
+	if !add {
+		s.open.Delete(st)
+		s.nopen.Add(-1)
+		return
+	}
+	s.open.Store(st, struct{}{})
+	s.nopen.Add(1)
+	// Stored before stopping is looked at: a stop that began earlier
+	// closes it here, one that begins later finds it in the map.
+	if s.stopping.Load() {
+		st.Close()
 	}
 }
 
@@ -250,7 +264,7 @@ func (s *server) acceptLoop() error {
 	for {
 		conn, err := s.ln.Accept()
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) || s.e.ctx.Err() != nil {
+			if errors.Is(err, net.ErrClosed) || s.stopping.Load() {
 				return nil
 			}
 			var ne net.Error
@@ -268,7 +282,10 @@ func (s *server) acceptLoop() error {
 			continue
 		}
 		tempDelay = 0
-		st, err := s.ctx.Server(conn, pumpOverrides())
+		if !s.echo {
+			conn = newReadAheadConn(conn) // the one piped session
+		}
+		st, err := s.ctx.Server(conn, s.overrides)
 		if err != nil {
 			conn.Close()
 			s.logf("Connection from %s: %v\n", conn.RemoteAddr(), err)
@@ -286,35 +303,66 @@ func (s *server) acceptLoop() error {
 }
 
 // handle runs the handshake, prints the summary line and then echoes or
-// pipes the connection.
+// pipes the connection. The handshake's time limit is a deadline on the
+// connection itself (a stop closes the connection, which ends the
+// handshake too): a context derived from the shared signal context for
+// every connection made all handshakes queue on that context's lock.
 func (s *server) handle(st *sslstream.Stream) {
-	defer s.wg.Done()
-	defer s.track(st, false)
-	defer st.Close()
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			s.end(st)
+		}
+	}()
 	peer := st.RemoteAddr()
-	hctx, cancel := context.WithTimeout(s.e.ctx, s.hsTimeout)
-	err := st.HandshakeContext(hctx)
-	cancel()
+	err := s.handshake(st)
 	if err != nil {
 		s.logf("Connection from %s: handshake failed: %v\n", peer, err)
 		return
 	}
 	s.logf("Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
 	if s.echo {
-		if err := echo(st); err != nil && s.e.ctx.Err() == nil {
-			s.logf("Connection from %s: %v\n", peer, err)
-		}
+		// A fresh goroutine for the rest of the connection's life: this
+		// one's stack grew in the handshake (certificate parsing,
+		// signatures) and goes back to the runtime with it, rather than
+		// sitting under every idle connection's blocked Read.
+		handedOff = true
+		go func() {
+			defer s.end(st)
+			if err := s.echoLoop(st); err != nil && !s.stopping.Load() {
+				s.logf("Connection from %s: %v\n", peer, err)
+			}
+		}()
 		return
 	}
-	s.pipeMu.Lock()
-	busy := s.piping
-	s.piping = true
-	s.pipeMu.Unlock()
-	if busy {
+	if s.piping.Swap(true) {
 		s.logf("Connection from %s: closed, already piping another connection (use --echo to serve many)\n", peer)
 		return
 	}
 	s.piped <- pump(s.e, st)
+}
+
+// end closes st and forgets it: the end of a connection's goroutine.
+func (s *server) end(st *sslstream.Stream) {
+	st.Close()
+	s.track(st, false)
+	s.wg.Done()
+}
+
+// handshake runs st's handshake within the --handshake-timeout deadline.
+func (s *server) handshake(st *sslstream.Stream) error {
+	if s.hsTimeout > 0 {
+		if err := st.SetDeadline(time.Now().Add(s.hsTimeout)); err != nil {
+			return err
+		}
+	}
+	if err := st.Handshake(); err != nil {
+		return err
+	}
+	if s.hsTimeout > 0 {
+		return st.SetDeadline(time.Time{})
+	}
+	return nil
 }
 
 // serverSummary is the per-connection line's content; with alpn it says
@@ -340,28 +388,94 @@ func serverSummary(st *sslstream.Stream, alpn bool) string {
 	return line
 }
 
-// echo sends back everything the client sends until it closes, then
-// closes too (close_notify).
-func echo(st *sslstream.Stream) error {
-	buf := make([]byte, 32<<10)
+// echoBufSize is the buffer echo borrows while data flows: one TLS
+// record's plaintext, the most one Read returns.
+const echoBufSize = 16 << 10
+
+// echoBuffers lends echo its buffers: recycled through a sync.Pool,
+// counted so that a test can see that idle connections hold none.
+type echoBuffers struct {
+	pool sync.Pool
+	lent atomic.Int64
+}
+
+func (b *echoBuffers) get() *[echoBufSize]byte {
+	b.lent.Add(1)
+	if p, ok := b.pool.Get().(*[echoBufSize]byte); ok {
+		return p
+	}
+	return new([echoBufSize]byte)
+}
+
+func (b *echoBuffers) put(p *[echoBufSize]byte) {
+	b.pool.Put(p)
+	b.lent.Add(-1)
+}
+
+// aLongTimeAgo is a deadline already past: a Read with it returns what
+// the stream already holds, or a timeout at once, without waiting.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// echoLoop sends back everything the client sends until it closes, then
+// closes too (close_notify). An idle connection holds no buffer of ours:
+// the blocking Read is of one byte (into a slice of one byte); once it
+// returns, a pooled record-sized buffer takes what else the stream has
+// without waiting (a read deadline already past), each chunk is sent back,
+// and the buffer goes back to the pool before the next blocking Read.
+func (s *server) echoLoop(st *sslstream.Stream) error {
+	first := make([]byte, 1)
 	for {
-		n, err := st.Read(buf)
+		n, err := st.Read(first)
 		if n > 0 {
-			if _, werr := st.Write(buf[:n]); werr != nil {
-				return fmt.Errorf("echo: %w", werr)
+			if derr := s.echoAvailable(st, first[0]); derr != nil {
+				return echoError(derr)
 			}
-			if ferr := st.Flush(); ferr != nil {
-				return fmt.Errorf("echo: %w", ferr)
-			}
-		}
-		if err == io.EOF {
-			return nil
 		}
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset") {
-				return nil
-			}
-			return fmt.Errorf("echo: %w", err)
+			return echoError(err)
 		}
 	}
+}
+
+// echoAvailable sends back b and what st can give without waiting.
+func (s *server) echoAvailable(st *sslstream.Stream, b byte) error {
+	bp := s.bufs.get()
+	defer s.bufs.put(bp)
+	buf := bp[:]
+	buf[0] = b
+	n := 1
+	if err := st.SetReadDeadline(aLongTimeAgo); err != nil {
+		return err
+	}
+	for {
+		m, rerr := st.Read(buf[n:])
+		n += m
+		if n > 0 {
+			if _, err := st.Write(buf[:n]); err != nil {
+				return err
+			}
+			if err := st.Flush(); err != nil {
+				return err
+			}
+			n = 0
+		}
+		if rerr != nil {
+			var ne net.Error
+			if errors.As(rerr, &ne) && ne.Timeout() {
+				// Nothing more without waiting: back to the one-byte Read.
+				return st.SetReadDeadline(time.Time{})
+			}
+			return rerr
+		}
+	}
+}
+
+// echoError is nil for the ends of an echo session that are not errors
+// (the client closed, reset, or the server is stopping), else err as the
+// line says it.
+func echoError(err error) error {
+	if err == io.EOF || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset") {
+		return nil
+	}
+	return fmt.Errorf("echo: %w", err)
 }

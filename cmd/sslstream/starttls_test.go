@@ -163,7 +163,7 @@ func TestClientStartTLSRefused(t *testing.T) {
 			}
 			c.Write([]byte{'N'})
 			return false, nil
-		}, "refused SSL"},
+		}, "does not accept SSL"},
 		{"ftp", func(c net.Conn, r *bufio.Reader) (bool, error) {
 			io.WriteString(c, "220 FTP ready\r\n")
 			if err := expectLine(r, "AUTH TLS"); err != nil {
@@ -183,4 +183,48 @@ func TestClientStartTLSRefused(t *testing.T) {
 		wantContains(t, tc.proto, r.stderr, "starttls "+tc.proto)
 		wantContains(t, tc.proto, r.stderr, tc.want)
 	}
+}
+
+// TestClientStartTLSOpenSSLSpelling: s_client -starttls xmpp -xmpphost
+// NAME reaches the library's dialogue with the name, and lmtp's LHLO
+// carries -name.
+func TestClientStartTLSOpenSSLSpelling(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	xmpp := fakeStartTLSServer(t, func(c net.Conn, r *bufio.Reader) (bool, error) {
+		hdr, err := r.ReadString('>')
+		if err != nil {
+			return false, err
+		}
+		if !strings.Contains(hdr, "xmlns='jabber:client' to='chat.example'") {
+			return false, fmt.Errorf("stream header %q", hdr)
+		}
+		io.WriteString(c, "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0' xmlns='jabber:client'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>")
+		if _, err := r.ReadString('>'); err != nil {
+			return false, err
+		}
+		io.WriteString(c, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+		return true, nil
+	})
+	r := sslstreamIn(t, p.dir, strings.NewReader("ping over xmpp"), "s_client", "-connect", xmpp, "-starttls", "xmpp", "-xmpphost", "chat.example",
+		"-CAfile", "ca.pem", "-verify_return_error", "-servername", "server.example", "-quiet", "-no_ign_eof")
+	wantCode(t, r, 0)
+	if r.stdout != "ping over xmpp" {
+		t.Errorf("xmpp: stdout %q\n%s", r.stdout, r)
+	}
+	lmtp := fakeStartTLSServer(t, func(c net.Conn, r *bufio.Reader) (bool, error) {
+		io.WriteString(c, "220 lmtp.example LMTP ready\r\n")
+		if err := expectLine(r, "LHLO client.example\r\n"); err != nil {
+			return false, err
+		}
+		io.WriteString(c, "250-lmtp.example\r\n250 STARTTLS\r\n")
+		if err := expectLine(r, "STARTTLS"); err != nil {
+			return false, err
+		}
+		io.WriteString(c, "454 4.7.0 TLS not available\r\n")
+		return false, nil
+	})
+	r = sslstreamIn(t, p.dir, nil, "s_client", "-connect", lmtp, "-starttls", "lmtp", "-name", "client.example")
+	wantCode(t, r, exitError)
+	wantContains(t, "lmtp", r.stderr, `starttls lmtp: STARTTLS: server refused: reply code 454, want 220 (server replied "454 4.7.0 TLS not available")`)
 }

@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/cadir"
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
@@ -25,7 +24,7 @@ func verifyCommand() *command {
 	return &command{
 		name:    "verify",
 		summary: "verify certificate chains as 'openssl verify' does",
-		usage:   "verify [--ca-file F] [--ca-directory D] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose sslserver|sslclient] [--attime UNIX-SECONDS] [--x509-strict] [--json] CERT...",
+		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--attime UNIX-SECONDS] [--x509-strict] [--json] [CERT...]",
 		about: `Verifies the first certificate of each CERT file (PEM or DER) against the
 trusted CAs, with the intermediates of --untrusted, and prints what
 'openssl verify' 3.0 prints: "FILE: OK" on stdout, or on stderr, for every
@@ -37,23 +36,47 @@ file, verify_result, verify_result_string, depth, errors [{code, text, depth,
 subject}], chain [{subject, issuer, serial, not_before, not_after, sha256}],
 sent, trust_source, crls_used and hint.
 
-Trust: --ca-file and --ca-directory (both repeatable). When neither is given,
-the system's OpenSSL CA directory is used as 'openssl verify' does
-($SSL_CERT_DIR, else /etc/ssl/certs); --no-default-ca turns that off.
-Unlike openssl, the system CAs are NOT added when a CA flag is given.
+Without CERT, or with CERT "-", the certificate is read from standard input
+(at most 16 MiB) and reported as "stdin"; a CERT that is a pipe is read too.
 
-Exit status: 0 when every file verified, 2 when any failed verification,
-1 when a file could not be read (or on a usage error).`,
+Trust: --ca-file and --ca-directory (both repeatable). When neither is given,
+OpenSSL's default verify paths are used as 'openssl verify' does: the file
+and directories named by SSL_CERT_FILE and SSL_CERT_DIR, else the system's
+bundle and hashed directory; --no-default-ca (or --no-ca-default) turns
+that off.
+Unlike openssl, the system CAs are NOT added when a CA flag is given.
+--trusted (openssl -trusted) replaces them all: only its certificates are
+trusted, and it cannot be combined with --ca-file or --ca-directory.
+TRUSTED CERTIFICATE files (openssl x509 -trustout -addtrust/-addreject)
+keep their trust settings in all three, honoured as OpenSSL 3.0 does for
+the purpose: a certificate rejected for it fails with "certificate
+rejected" (28); one explicitly trusted for it anchors the chain (even an
+intermediate or the leaf) and passes the purpose check.
+
+Purposes (--purpose, openssl -purpose): sslclient, sslserver, nssslserver,
+smimesign, smimeencrypt, crlsign, any, ocsphelper, timestampsign, with
+OpenSSL 3.0's rules (X509_check_purpose); "any" checks nothing.
+
+--auth-level N (openssl -auth_level, 0 to 5): keys and signature digests
+of the chain must offer 80, 112, 128, 192 or 256 bits of security (codes
+66, 67, 68); 0, the default here as in openssl verify, checks nothing.
+
+Exit status: 0 when every file verified, 2 when any failed verification
+or a certificate to verify could not be read (as openssl verify), 1 on a
+usage error or when a trust, CRL or untrusted file could not be read.`,
 		examples: []string{
 			"sslstream verify --ca-file ca.pem server.pem",
 			"sslstream verify server.pem --ca-file root.pem --untrusted intermediate.pem",
 			"sslstream verify --ca-directory /etc/ssl/certs --server-name www.example.com --purpose sslserver cert.pem",
 			"sslstream verify --ca-file ca.pem --crl-file ca.crl --crl-check all leaf.pem",
 			"sslstream verify --ca-file ca.pem --attime 1700000000 --json leaf.pem",
+			"openssl x509 -in root.pem -trustout -addreject serverAuth -out root-trust.pem; sslstream verify --ca-file root-trust.pem --purpose sslserver leaf.pem",
+			"cat leaf.pem | sslstream verify --trusted root.pem --auth-level 2",
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
-			var caFiles, caDirs, untrusted, crlFiles stringList
+			var caFiles, caDirs, trustedFiles, untrusted, crlFiles stringList
 			fs.Var(&caFiles, "ca-file", "PEM bundle of trusted CAs (repeatable)")
+			fs.Var(&trustedFiles, "trusted", "PEM `FILE` of the only trusted certificates (repeatable; openssl -trusted; not with --ca-file or --ca-directory)")
 			fs.Var(&caDirs, "ca-directory", "hashed CA directory, <hash>.N certificates and <hash>.rN CRLs (repeatable)")
 			fs.Var(&untrusted, "untrusted", "PEM `FILE` of untrusted intermediate certificates (repeatable)")
 			fs.Var(&crlFiles, "crl-file", "PEM or DER file with CRLs (repeatable)")
@@ -61,33 +84,37 @@ Exit status: 0 when every file verified, 2 when any failed verification,
 			fs.Var(crlCheck, "crl-check", "check revocation; `MODE` is none, peer (the leaf) or all (every certificate)")
 			maxDepth := fs.Int("max-depth", 100, "allow at most `N` intermediate CAs (openssl -verify_depth)")
 			serverName := fs.String("server-name", "", "the certificate must be valid for `HOST`, a DNS name or IP address")
-			purpose := &choice{value: "any", allowed: []string{"any", "sslserver", "sslclient"}}
-			fs.Var(purpose, "purpose", "check the chain for a `PURPOSE`: sslserver, sslclient or any")
+			purpose := &choice{value: "any", allowed: verify.PurposeNames()}
+			fs.Var(purpose, "purpose", "check the chain for a `PURPOSE`: "+strings.Join(verify.PurposeNames(), ", "))
+			authLevel := fs.Int("auth-level", 0, "require the security of authentication level `N` (0-5) from keys and signatures (openssl -auth_level)")
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
 			partial := fs.Bool("partial-chain", false, "accept a trusted intermediate as anchor (openssl -partial_chain)")
-			noDefault := fs.Bool("no-default-ca", false, "do not fall back to the system CA directory when no CA flag is given")
+			noDefault := fs.Bool("no-default-ca", false, "do not fall back to OpenSSL's default verify paths (SSL_CERT_FILE, SSL_CERT_DIR, the system's) when no CA flag is given")
+			fs.BoolVar(noDefault, "no-ca-default", false, "the same as --no-default-ca, as the client's and server's setting is named")
 			asJSON := fs.Bool("json", false, "print one JSON object per file instead of openssl's format")
 			return func(e *env, files []string) error {
-				if len(files) == 0 {
-					return usagef("no certificate file given")
-				}
 				if *maxDepth < 0 {
 					return usagef("--max-depth %d: must be 0 or more", *maxDepth)
 				}
-				opts := &verify.Options{MaxDepth: *maxDepth, Hostname: *serverName, Strict: *strict, PartialChain: *partial}
+				if *authLevel < 0 || *authLevel > 5 {
+					return usagef("--auth-level %d: must be 0 to 5", *authLevel)
+				}
+				if len(trustedFiles) > 0 && (len(caFiles) > 0 || len(caDirs) > 0) {
+					return usagef("--trusted cannot be used with --ca-file or --ca-directory")
+				}
+				opts := &verify.Options{MaxDepth: *maxDepth, Hostname: *serverName, Strict: *strict, PartialChain: *partial, AuthLevel: *authLevel}
 				switch crlCheck.value {
 				case "peer":
 					opts.CRLCheck = verify.CRLPeer
 				case "all":
 					opts.CRLCheck = verify.CRLAll
 				}
-				switch purpose.value {
-				case "sslserver":
-					opts.Purpose = verify.PurposeSSLServer
-				case "sslclient":
-					opts.Purpose = verify.PurposeSSLClient
+				p, err := verify.ParsePurpose(purpose.value)
+				if err != nil {
+					return usagef("--purpose: %v", err)
 				}
+				opts.Purpose = p
 				if *attime != "" {
 					secs, err := strconv.ParseInt(*attime, 10, 64)
 					if err != nil {
@@ -95,8 +122,11 @@ Exit status: 0 when every file verified, 2 when any failed verification,
 					}
 					opts.Time = time.Unix(secs, 0)
 				}
-				if err := loadTrust(opts, caFiles, caDirs, crlFiles, untrusted, !*noDefault); err != nil {
+				if err := loadTrust(opts, caFiles, caDirs, trustedFiles, crlFiles, untrusted, !*noDefault); err != nil {
 					return err
+				}
+				if len(files) == 0 {
+					files = []string{"-"}
 				}
 				return runVerify(e, files, opts, *asJSON)
 			}
@@ -105,17 +135,32 @@ Exit status: 0 when every file verified, 2 when any failed verification,
 }
 
 // loadTrust fills opts with the trust anchors, intermediates and CRLs.
-func loadTrust(opts *verify.Options, caFiles, caDirs, crlFiles, untrusted []string, useDefault bool) error {
-	var anchors []*x509.Certificate
-	for _, f := range caFiles {
-		certs, err := keyfile.LoadCertificates(f)
-		if err != nil {
-			return fmt.Errorf("ca-file: %w", err)
+// Trust settings of TRUSTED CERTIFICATE blocks are kept.
+func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, untrusted []string, useDefault bool) error {
+	load := func(what string, files []string) ([]keyfile.TrustedCertificate, error) {
+		var out []keyfile.TrustedCertificate
+		for _, f := range files {
+			certs, err := keyfile.LoadTrustedCertificates(f)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+			out = append(out, certs...)
 		}
-		anchors = append(anchors, certs...)
+		return out, nil
+	}
+	anchors, err := load("ca-file", caFiles)
+	if err != nil {
+		return err
 	}
 	if len(anchors) > 0 {
-		opts.Trust = append(opts.Trust, verify.NewPool(anchors))
+		opts.Trust = append(opts.Trust, verify.NewTrustedPool("ca-file", anchors))
+	}
+	trusted, err := load("trusted", trustedFiles)
+	if err != nil {
+		return err
+	}
+	if len(trusted) > 0 {
+		opts.Trust = append(opts.Trust, verify.NewTrustedPool("trusted", trusted))
 	}
 	for _, d := range caDirs {
 		dir, err := cadir.Open(d)
@@ -125,8 +170,16 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, crlFiles, untrusted []stri
 		opts.Trust = append(opts.Trust, dir)
 		opts.CRLs = append(opts.CRLs, dir)
 	}
-	if len(caFiles) == 0 && len(caDirs) == 0 && useDefault {
-		for _, d := range defaultCADirs() {
+	if len(caFiles) == 0 && len(caDirs) == 0 && len(trustedFiles) == 0 && useDefault {
+		// OpenSSL's default verify paths, as the library's ca-default
+		// reads them: SSL_CERT_FILE and SSL_CERT_DIR, else the system's.
+		ts := sslstream.DefaultTrustStore()
+		if ts.File != "" {
+			if certs, err := keyfile.LoadTrustedCertificates(ts.File); err == nil {
+				opts.Trust = append(opts.Trust, verify.NewTrustedPool("ca-default file "+ts.File, certs))
+			}
+		}
+		for _, d := range ts.Dirs {
 			if dir, err := cadir.Open(d); err == nil {
 				opts.Trust = append(opts.Trust, dir)
 				opts.CRLs = append(opts.CRLs, dir)
@@ -154,30 +207,16 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, crlFiles, untrusted []stri
 	return nil
 }
 
-// defaultCADirs is where OpenSSL looks when told nothing: $SSL_CERT_DIR
-// (a list) or the distribution's hashed directory.
-func defaultCADirs() []string {
-	if v, ok := os.LookupEnv("SSL_CERT_DIR"); ok {
-		return filepath.SplitList(v)
-	}
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	for _, d := range []string{"/usr/lib/ssl/certs", "/etc/ssl/certs", "/etc/pki/tls/certs", "/usr/local/etc/openssl/certs"} {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return []string{d}
-		}
-	}
-	return nil
-}
-
 // runVerify verifies each file and prints the results.
 func runVerify(e *env, files []string, opts *verify.Options, asJSON bool) error {
 	var failed, broken int
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	for _, f := range files {
-		leaf, err := loadLeaf(f)
+		leaf, err := loadLeaf(e, f)
+		if f == "-" {
+			f = "stdin" // as openssl verify names it
+		}
 		if err != nil {
 			broken++
 			if asJSON {
@@ -198,18 +237,35 @@ func runVerify(e *env, files []string, opts *verify.Options, asJSON bool) error 
 		}
 		printOpenSSL(e, f, r)
 	}
-	switch {
-	case broken > 0:
-		return &silentError{code: exitError}
-	case failed > 0:
+	if broken > 0 || failed > 0 {
+		// openssl verify exits 2 for a certificate it could not load too.
 		return &verifyFailed{}
 	}
 	return nil
 }
 
-// loadLeaf reads the first certificate of a file, as `openssl verify` does.
-func loadLeaf(path string) (*x509.Certificate, error) {
-	certs, err := keyfile.LoadCertificates(path)
+// maxCertInput bounds what is read of a certificate to verify from
+// standard input or a pipe.
+const maxCertInput = 16 << 20
+
+// loadLeaf reads the first certificate of a file, as `openssl verify` does:
+// "-" is standard input, and a named pipe is read as it comes, both up to
+// maxCertInput bytes; other files must be regular files.
+func loadLeaf(e *env, path string) (*x509.Certificate, error) {
+	var certs []*x509.Certificate
+	var err error
+	if path == "-" {
+		certs, err = parseCertStream(e.stdin, "stdin")
+	} else if st, serr := os.Stat(path); serr == nil && st.Mode()&os.ModeNamedPipe != 0 {
+		f, oerr := os.Open(path)
+		if oerr != nil {
+			return nil, fmt.Errorf("%s: %w", path, oerr)
+		}
+		defer f.Close()
+		certs, err = parseCertStream(f, path)
+	} else {
+		certs, err = keyfile.LoadCertificates(path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +273,21 @@ func loadLeaf(path string) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("%s: no certificate found", path)
 	}
 	return certs[0], nil
+}
+
+// parseCertStream reads at most maxCertInput bytes of certificates from r.
+func parseCertStream(r io.Reader, name string) ([]*x509.Certificate, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%s: no input", name)
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxCertInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading certificate: %w", name, err)
+	}
+	if len(data) > maxCertInput {
+		return nil, fmt.Errorf("%s: more than %d bytes: not a certificate", name, maxCertInput)
+	}
+	return keyfile.ParseCertificates(data, name)
 }
 
 // printOpenSSL prints a result in the format of `openssl verify` 3.0: the

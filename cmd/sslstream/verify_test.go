@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/keyfile"
+	"github.com/sslstream/sslstream/verify"
 )
 
 // verifyPKI is a set of certificate files for the verify tests, made once.
@@ -119,11 +122,34 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	st.File("all.crl", minipki.CRLPEM(crlInter), minipki.CRLPEM(crlRoot))
 	st.File("inter-expired.crl", minipki.CRLPEM(crlExpired), minipki.CRLPEM(crlRoot))
 	st.File("garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"))
+	// Trust settings as `openssl x509 -trustout` writes them (keyfile's
+	// tests check that Marshal writes the same bytes).
+	for name, tc := range map[string]struct {
+		c    *minipki.Cert
+		t, r []asn1.ObjectIdentifier
+	}{
+		"root-reject-server.pem":  {c: root, r: []asn1.ObjectIdentifier{oidServerAuth}},
+		"root-trust-client.pem":   {c: root, t: []asn1.ObjectIdentifier{oidClientAuth}},
+		"root-trust-any.pem":      {c: root, t: []asn1.ObjectIdentifier{{2, 5, 29, 37, 0}}},
+		"inter-trust-server.pem":  {c: inter, t: []asn1.ObjectIdentifier{oidServerAuth}},
+		"client-trust-server.pem": {c: clientOnly, t: []asn1.ObjectIdentifier{oidServerAuth}},
+	} {
+		aux, err := (&keyfile.TrustSettings{Trusted: tc.t, Rejected: tc.r}).Marshal()
+		if err != nil {
+			return nil, err
+		}
+		st.File(name, pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte{}, tc.c.DER()...), aux...)}))
+	}
 	if st.Err != nil {
 		return nil, st.Err
 	}
 	return p, nil
 }
+
+var (
+	oidServerAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}
+	oidClientAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 2}
+)
 
 // verifyCase is one `verify` invocation in our flag syntax.
 type verifyCase struct {
@@ -179,6 +205,12 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 			i++
 		case "--partial-chain":
 			out = append(out, "-partial_chain")
+		case "--trusted":
+			out = append(out, "-trusted", v)
+			i++
+		case "--auth-level":
+			out = append(out, "-auth_level", v)
+			i++
 		case "--no-default-ca":
 		default:
 			t.Fatalf("opensslVerifyArgs: unhandled flag %q", a)
@@ -240,7 +272,30 @@ func verifyCases(p *verifyPKI) []verifyCase {
 		{"crl not checked", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl"}, []string{"revoked.pem"}},
 		{"partial chain", []string{"--ca-file", "inter.pem", "--partial-chain"}, []string{"leaf.pem"}},
 		{"intermediate as anchor without partial chain", []string{"--ca-file", "inter.pem"}, []string{"leaf.pem"}},
+		{"trusted file", []string{"--trusted", "root.pem", "--untrusted", "inter.pem"}, []string{"leaf.pem", "direct.pem", "self.pem"}},
+		{"trusted file intermediate", []string{"--trusted", "inter.pem"}, []string{"leaf.pem"}},
+		{"trust settings: root rejected for sslserver", []string{"--ca-file", "root-reject-server.pem", "--untrusted", "inter.pem", "--purpose", "sslserver"}, []string{"leaf.pem", "direct.pem"}},
+		{"trust settings: rejection for sslserver, sslclient", []string{"--ca-file", "root-reject-server.pem", "--untrusted", "inter.pem", "--purpose", "sslclient"}, []string{"client-only.pem"}},
+		{"trust settings: trusted for clientAuth only, no purpose", []string{"--ca-file", "root-trust-client.pem", "--untrusted", "inter.pem"}, []string{"leaf.pem"}},
+		{"trust settings: trusted for anyEKU", []string{"--ca-file", "root-trust-any.pem", "--untrusted", "inter.pem", "--purpose", "sslserver"}, []string{"leaf.pem", "client-only.pem"}},
+		{"trust settings: intermediate anchors", []string{"--ca-file", "inter-trust-server.pem", "--purpose", "sslserver"}, []string{"leaf.pem", "client-only.pem"}},
+		{"trust settings: intermediate, no purpose", []string{"--ca-file", "inter-trust-server.pem"}, []string{"leaf.pem"}},
+		{"trust settings: trusted leaf overrides its EKU", []string{"--ca-file", "client-trust-server.pem", "--partial-chain", "--purpose", "sslserver"}, []string{"client-only.pem"}},
+		{"trust settings: --trusted rejected root", []string{"--trusted", "root-reject-server.pem", "--untrusted", "inter.pem", "--purpose", "sslserver"}, []string{"leaf.pem"}},
+		{"auth-level 1", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "1"}, []string{"leaf.pem"}},
+		{"auth-level 4", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "4"}, []string{"leaf.pem"}},
+		{"auth-level 0", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "0"}, []string{"leaf.pem"}},
 	}
+}
+
+// purposeVerifyCases: every purpose OpenSSL 3.0 knows, on a server, a
+// client and a CA certificate.
+func purposeVerifyCases() []verifyCase {
+	var out []verifyCase
+	for _, p := range verify.PurposeNames() {
+		out = append(out, verifyCase{"purpose " + p, []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--purpose", p}, []string{"leaf.pem", "client-only.pem", "inter.pem", "direct.pem"}})
+	}
+	return out
 }
 
 // TestVerifyAgainstOpenSSL runs each case with both tools in the same
@@ -249,7 +304,7 @@ func TestVerifyAgainstOpenSSL(t *testing.T) {
 	t.Parallel()
 	needOpenSSL(t)
 	p := getVerifyPKI(t)
-	for _, vc := range verifyCases(p) {
+	for _, vc := range append(verifyCases(p), purposeVerifyCases()...) {
 		t.Run(strings.ReplaceAll(vc.name, " ", "_"), func(t *testing.T) {
 			t.Parallel()
 			oargs := append(opensslVerifyArgs(t, vc.args), vc.files...)
@@ -379,20 +434,26 @@ func TestVerifyErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"verify"}, 1, "no certificate file given"},
-		{[]string{"verify", "--ca-file", "root.pem", "missing.pem"}, 1, "missing.pem"},
-		{[]string{"verify", "--ca-file", "root.pem", "garbage.pem"}, 1, "garbage.pem"},
+		// The certificate to verify cannot be read: 2, as openssl verify.
+		{[]string{"verify", "--ca-file", "root.pem", "missing.pem"}, 2, "missing.pem"},
+		{[]string{"verify", "--ca-file", "root.pem", "garbage.pem"}, 2, "garbage.pem"},
+		{[]string{"verify", "--ca-file", "root.pem"}, 2, "stdin"}, // empty standard input
+		{[]string{"verify", "--ca-file", "root.pem", "."}, 2, "directory"},
 		{[]string{"verify", "--ca-file", "nope.pem", "leaf.pem"}, 1, "nope.pem"},
 		{[]string{"verify", "--ca-directory", "nodir", "leaf.pem"}, 1, "nodir"},
 		{[]string{"verify", "--ca-file", "root.pem", "--crl-file", "nope.crl", "leaf.pem"}, 1, "nope.crl"},
 		{[]string{"verify", "--ca-file", "root.pem", "--untrusted", "nope.pem", "leaf.pem"}, 1, "nope.pem"},
 		{[]string{"verify", "--crl-check", "sometimes", "leaf.pem"}, 1, `"sometimes"`},
 		{[]string{"verify", "--purpose", "smime", "leaf.pem"}, 1, `"smime"`},
+		{[]string{"verify", "--purpose", "codesign", "leaf.pem"}, 1, `"codesign"`}, // OpenSSL 3.2's, unknown to 3.0
+		{[]string{"verify", "--auth-level", "6", "leaf.pem"}, 1, "--auth-level"},
+		{[]string{"verify", "--trusted", "root.pem", "--ca-file", "root.pem", "leaf.pem"}, 1, "--trusted"},
+		{[]string{"verify", "--trusted", "nope.pem", "leaf.pem"}, 1, "nope.pem"},
 		{[]string{"verify", "--attime", "yesterday", "leaf.pem"}, 1, `"yesterday"`},
 		{[]string{"verify", "--max-depth", "-1", "leaf.pem"}, 1, "--max-depth"},
 		{[]string{"verify", "--max-depth", "x", "leaf.pem"}, 1, "--max-depth"},
 		// A missing file among good ones: the others are still verified.
-		{[]string{"verify", "--ca-file", "root.pem", "direct.pem", "missing.pem"}, 1, "missing.pem"},
+		{[]string{"verify", "--ca-file", "root.pem", "direct.pem", "missing.pem"}, 2, "missing.pem"},
 	} {
 		r := sslstreamIn(t, p.dir, nil, tc.args...)
 		wantCode(t, r, tc.code)
@@ -473,4 +534,61 @@ func TestVerifyRepeatedFlags(t *testing.T) {
 	}
 	r = sslstreamIn(t, p.dir, nil, "verify", "--ca-file", "other-root.pem", "--untrusted", "inter.pem", "leaf.pem")
 	wantCode(t, r, 2)
+}
+
+// TestVerifyStdinAgainstOpenSSL: without a file argument the certificate
+// comes from standard input, reported as "stdin", as openssl verify does;
+// "-" (which openssl 3.0 refuses as an unknown option) and a pipe given by
+// name (/dev/stdin) read it too.
+func TestVerifyStdinAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getVerifyPKI(t)
+	for _, tc := range []struct {
+		file string
+		args []string
+	}{
+		{"leaf.pem", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}},
+		{"leaf.pem", []string{"--ca-file", "root.pem"}},
+		{"expired.pem", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}},
+		{"leaf.der", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem"}},
+		{"garbage.pem", []string{"--ca-file", "root.pem"}},
+	} {
+		data, err := os.ReadFile(filepath.Join(p.dir, tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := runIn(t, p.dir, nil, strings.NewReader(string(data)), 60*time.Second, "openssl", opensslVerifyArgs(t, tc.args)...)
+		want.stderr = dropErrorQueue(want.stderr)
+		for _, extra := range [][]string{nil, {"-"}} {
+			got := sslstreamIn(t, p.dir, strings.NewReader(string(data)), append(append([]string{"verify"}, tc.args...), extra...)...)
+			if want.code != got.code {
+				t.Errorf("%s %v: exit status %d, openssl %d", tc.file, extra, got.code, want.code)
+			}
+			if want.code == 2 && tc.file == "garbage.pem" {
+				// openssl's loader messages are its own; the status and
+				// the file name are what must agree.
+				wantContains(t, "stderr", got.stderr, "stdin")
+				continue
+			}
+			if want.stdout != got.stdout || want.stderr != got.stderr {
+				t.Errorf("%s %v: differs from openssl:\nopenssl: %s\nours: %s", tc.file, extra, want, got)
+			}
+		}
+	}
+	// A pipe named on the command line is read (bounded), not refused.
+	data, err := os.ReadFile(filepath.Join(p.dir, "leaf.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat("/dev/stdin"); err == nil {
+		got := sslstreamIn(t, p.dir, strings.NewReader(string(data)), "verify", "--ca-file", "root.pem", "--untrusted", "inter.pem", "/dev/stdin")
+		wantCode(t, got, 0)
+		wantContains(t, "stdout", got.stdout, "/dev/stdin: OK")
+	}
+	// More than the bound on standard input is refused, not read whole.
+	big := strings.Repeat("x", 16<<20+1)
+	got := sslstreamIn(t, p.dir, strings.NewReader(big), "verify", "--ca-file", "root.pem", "-")
+	wantCode(t, got, 2)
+	wantContains(t, "stderr", got.stderr, "more than")
 }

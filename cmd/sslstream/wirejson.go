@@ -19,6 +19,7 @@ type notOfferedJSON struct {
 type ciphersJSON struct {
 	String     string           `json:"string"`
 	Selected   []string         `json:"selected"`
+	Suites     []cipherJSON     `json:"suites"`
 	Offered    []string         `json:"offered"`
 	NotOffered []notOfferedJSON `json:"not_offered"`
 }
@@ -30,7 +31,7 @@ func printCiphersJSON(e *env, s string, suites []cipherlist.Suite) error {
 	if err != nil {
 		return err
 	}
-	out := ciphersJSON{String: s, Selected: []string{}, Offered: []string{}}
+	out := ciphersJSON{String: s, Selected: []string{}, Suites: []cipherJSON{}, Offered: []string{}}
 	notOffered := map[string]string{}
 	for _, h := range held {
 		notOffered[h.Name] = h.Reason
@@ -38,6 +39,7 @@ func printCiphersJSON(e *env, s string, suites []cipherlist.Suite) error {
 	out.NotOffered = []notOfferedJSON{}
 	for _, su := range suites {
 		out.Selected = append(out.Selected, su.Name)
+		out.Suites = append(out.Suites, suiteJSON(su))
 		if r, ok := notOffered[su.Name]; ok {
 			out.NotOffered = append(out.NotOffered, notOfferedJSON{Name: su.Name, Reason: r})
 		} else {

@@ -317,8 +317,14 @@ func badCases(t *testing.T) []badCase {
 		{name: "client sends a 10,000-certificate chain", run: serverFrom(&tls.Config{ServerName: "localhost",
 			RootCAs: rootPool(p), Certificates: []tls.Certificate{{Certificate: longChain, PrivateKey: p.server.Key}}}, nil),
 			want: []string{"excessive message size"}, code: 0x0A000098},
+		// GetClientCertificate, not Certificates: crypto/tls alone sends
+		// no certificate whose issuer is not among the CA names the
+		// server lists (ours lists its ca-file); a hostile client (or an
+		// OpenSSL one) sends it anyway.
 		{name: "client certificate from an unknown CA", run: serverFrom(&tls.Config{ServerName: "localhost",
-			RootCAs: rootPool(p), Certificates: []tls.Certificate{{Certificate: [][]byte{clientFromOther.DER()}, PrivateKey: clientFromOther.Key}}}, nil),
+			RootCAs: rootPool(p), GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+				return &tls.Certificate{Certificate: [][]byte{clientFromOther.DER()}, PrivateKey: clientFromOther.Key}, nil
+			}}, nil),
 			want: []string{"certificate verify failed", "unable to get local issuer certificate"}, code: 0x0A000086, verify: 20},
 		{name: "expired client certificate", run: serverFrom(&tls.Config{ServerName: "localhost",
 			RootCAs: rootPool(p), Certificates: []tls.Certificate{tlsCert(expiredClient)}}, nil),

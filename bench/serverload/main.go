@@ -1,0 +1,625 @@
+// Command serverload measures `sslstream server` at scale against a plain
+// crypto/tls echo server with the same certificates (issue 18); scripts/bench
+// runs it. Everything is on 127.0.0.1, bounded in count and time.
+//
+//	serverload pki DIR
+//	    write ca.pem, server.pem, server.key, client.pem, client.key (ECDSA P-256)
+//	serverload plain-server --dir DIR [--loop copy|small] [--verify]
+//	    a crypto/tls echo server: prints "Listening on ADDR" on stderr and
+//	    runs until SIGTERM; --loop copy echoes with a 32 KiB buffer per
+//	    connection (io.CopyBuffer), small with the one-byte Read and a pooled
+//	    buffer that `sslstream server --echo` uses; --verify requires and
+//	    verifies client certificates. SSLSTREAM_BLOCK_PROFILE and
+//	    SSLSTREAM_MUTEX_PROFILE write the runtime's profiles at exit, as for
+//	    `sslstream server`.
+//	serverload handshakes --dir DIR --addr ADDR --conns N
+//	    N connections at once, each a mutual-TLS handshake, 4 bytes echoed,
+//	    closed; prints "handshakes N seconds S".
+//	serverload idle --dir DIR --addr ADDR --conns N --pid PID [--settle D] [--probe echo|http]
+//	    opens N connections (each echoes 4 bytes, or makes one keep-alive
+//	    HTTP request, then idles), waits D and
+//	    prints the growth of PID's resident memory per connection:
+//	    "rss-before B rss-after B rss-per-conn B conns N".
+//	serverload profile FILE [--per N] [--focus REGEXP]
+//	    sums a block or mutex profile written in the text format: total wait
+//	    and events, per N handshakes when given, over the samples whose stack
+//	    has a frame matching REGEXP; prints the top frames too.
+//
+// The load clients raise their own RLIMIT_NOFILE and spread connections over
+// source addresses 127.0.0.2–127.0.0.9 (a fresh port range each), so that
+// 10,000 connections neither run out of files nor of ephemeral ports.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/pprof"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/sslstream/sslstream/internal/minipki"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: serverload pki|plain-server|handshakes|idle|profile ...")
+		os.Exit(2)
+	}
+	var err error
+	args := os.Args[2:]
+	switch os.Args[1] {
+	case "pki":
+		err = writePKI(args)
+	case "plain-server":
+		err = plainServer(args)
+	case "handshakes":
+		err = handshakes(args)
+	case "idle":
+		err = idle(args)
+	case "profile":
+		err = profile(args)
+	default:
+		err = fmt.Errorf("unknown mode %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serverload:", err)
+		os.Exit(1)
+	}
+}
+
+func writePKI(args []string) error {
+	if len(args) != 1 {
+		return errors.New("pki DIR")
+	}
+	dir := args[0]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f := minipki.New()
+	root, err := f.Root("Load Root CA")
+	if err != nil {
+		return err
+	}
+	srv, err := root.Leaf("localhost", minipki.IP("127.0.0.1"))
+	if err != nil {
+		return err
+	}
+	cli, err := root.Leaf("load.client")
+	if err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{
+		"ca.pem": root.CertPEM(), "server.pem": srv.CertPEM(), "server.key": srv.KeyPEM(),
+		"client.pem": cli.CertPEM(), "client.key": cli.KeyPEM(),
+	} {
+		if _, err := minipki.WriteFile(dir, name, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func loadPair(dir, name string) (tls.Certificate, error) {
+	return tls.LoadX509KeyPair(filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key"))
+}
+
+func loadRoots(dir string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		return nil, err
+	}
+	p := x509.NewCertPool()
+	if !p.AppendCertsFromPEM(b) {
+		return nil, errors.New("ca.pem: no certificate")
+	}
+	return p, nil
+}
+
+// raiseFileLimit sets RLIMIT_NOFILE's soft limit to at least want (up to
+// the hard limit) and fails when that is not enough.
+func raiseFileLimit(want uint64) error {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		return err
+	}
+	if rl.Cur < want && rl.Cur < rl.Max {
+		rl.Cur = min(want, rl.Max)
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+			return err
+		}
+	}
+	if rl.Cur < want {
+		return fmt.Errorf("RLIMIT_NOFILE is %d (hard %d), %d needed: skipped", rl.Cur, rl.Max, want)
+	}
+	return nil
+}
+
+// plainServer is the baseline: crypto/tls, one goroutine per connection,
+// handshake under a deadline, then echo.
+func plainServer(args []string) error {
+	fs := flag.NewFlagSet("plain-server", flag.ContinueOnError)
+	dir := fs.String("dir", "", "PKI directory")
+	loop := fs.String("loop", "copy", "echo loop: copy (32 KiB buffer) or small (one-byte Read, pooled buffer)")
+	verify := fs.Bool("verify", false, "require and verify client certificates")
+	hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this long")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *loop != "copy" && *loop != "small" {
+		return fmt.Errorf("--loop %q: copy or small", *loop)
+	}
+	pair, err := loadPair(*dir, "server")
+	if err != nil {
+		return err
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{pair}}
+	if *verify {
+		roots, err := loadRoots(*dir)
+		if err != nil {
+			return err
+		}
+		cfg.ClientCAs, cfg.ClientAuth = roots, tls.RequireAndVerifyClientCert
+	}
+	// As many files as the hard limit allows: the clients say when that
+	// is too few for them.
+	_ = raiseFileLimit(1 << 20)
+	stopProf := startProfiles()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "Listening on %s\n", ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	ps := &plain{cfg: cfg, hsTimeout: *hsTimeout, small: *loop == "small", pool: sync.Pool{New: func() any { return new([16 << 10]byte) }}}
+	go func() {
+		<-ctx.Done()
+		ln.Close()
+		ps.conns.Range(func(k, _ any) bool { k.(net.Conn).Close(); return true })
+	}()
+	ps.accept(ln)
+	ps.wg.Wait()
+	stopProf()
+	return nil
+}
+
+// plain is the baseline server's state.
+type plain struct {
+	cfg       *tls.Config
+	hsTimeout time.Duration
+	small     bool
+	pool      sync.Pool
+	conns     sync.Map
+	wg        sync.WaitGroup
+}
+
+// accept is the baseline's accept loop (named for the profiles).
+func (ps *plain) accept(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		ps.wg.Add(1)
+		go ps.handle(c)
+	}
+}
+
+// handle is the baseline's connection (named for the profiles).
+func (ps *plain) handle(c net.Conn) {
+	defer ps.wg.Done()
+	t := tls.Server(c, ps.cfg)
+	ps.conns.Store(t, struct{}{})
+	defer ps.conns.Delete(t)
+	defer t.Close()
+	t.SetDeadline(time.Now().Add(ps.hsTimeout))
+	if err := t.Handshake(); err != nil {
+		return
+	}
+	t.SetDeadline(time.Time{})
+	if !ps.small {
+		io.CopyBuffer(t, struct{ io.Reader }{t}, make([]byte, 32<<10))
+		return
+	}
+	smallEcho(t, &ps.pool)
+}
+
+// smallEcho is the echo loop of `sslstream server --echo`: block on a
+// one-byte Read, then take what else is there into a pooled buffer
+// without waiting.
+func smallEcho(t *tls.Conn, pool *sync.Pool) {
+	first := make([]byte, 1)
+	for {
+		n, err := t.Read(first)
+		if n > 0 {
+			bp := pool.Get().(*[16 << 10]byte)
+			buf := bp[:]
+			buf[0] = first[0]
+			k := 1
+			t.SetReadDeadline(time.Unix(1, 0))
+			var rerr error
+			for {
+				var m int
+				m, rerr = t.Read(buf[k:])
+				k += m
+				if k > 0 {
+					if _, werr := t.Write(buf[:k]); werr != nil {
+						pool.Put(bp)
+						return
+					}
+					k = 0
+				}
+				if rerr != nil {
+					break
+				}
+			}
+			pool.Put(bp)
+			var ne net.Error
+			if !errors.As(rerr, &ne) || !ne.Timeout() {
+				return
+			}
+			t.SetReadDeadline(time.Time{})
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// startProfiles is `sslstream server`'s: the same variables.
+func startProfiles() func() {
+	type prof struct{ name, file string }
+	var want []prof
+	if f := os.Getenv("SSLSTREAM_BLOCK_PROFILE"); f != "" {
+		want = append(want, prof{"block", f})
+		runtime.SetBlockProfileRate(1)
+	}
+	if f := os.Getenv("SSLSTREAM_MUTEX_PROFILE"); f != "" {
+		want = append(want, prof{"mutex", f})
+		runtime.SetMutexProfileFraction(1)
+	}
+	return func() {
+		for _, p := range want {
+			f, err := os.Create(p.file)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "serverload:", err)
+				continue
+			}
+			pprof.Lookup(p.name).WriteTo(f, 1)
+			f.Close()
+		}
+	}
+}
+
+// dialer hands out dialers over source addresses 127.0.0.2–127.0.0.9.
+type dialer struct{ n atomic.Int64 }
+
+func (d *dialer) dial(addr string, cfg *tls.Config) (*tls.Conn, error) {
+	i := d.n.Add(1)
+	nd := &net.Dialer{Timeout: 60 * time.Second, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+i%8))}}
+	c, err := nd.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	t := tls.Client(c, cfg)
+	t.SetDeadline(time.Now().Add(120 * time.Second))
+	if err := t.Handshake(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+func pingPong(t *tls.Conn) error {
+	if _, err := t.Write([]byte("ping")); err != nil {
+		return err
+	}
+	b := make([]byte, 4)
+	if _, err := io.ReadFull(t, b); err != nil {
+		return err
+	}
+	if string(b) != "ping" {
+		return fmt.Errorf("echo %q", b)
+	}
+	return nil
+}
+
+// httpGet sends one keep-alive GET and reads the response up to its body
+// "ok\n" (the nginx configuration of scripts/bench).
+func httpGet(t *tls.Conn) error {
+	if _, err := io.WriteString(t, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
+		return err
+	}
+	var got []byte
+	b := make([]byte, 512)
+	for !strings.HasSuffix(string(got), "\r\n\r\nok\n") {
+		n, err := t.Read(b)
+		got = append(got, b[:n]...)
+		if err != nil {
+			return fmt.Errorf("http response %q: %w", got, err)
+		}
+		if len(got) > 4096 {
+			return fmt.Errorf("http response %q...: no \"ok\"", got[:200])
+		}
+	}
+	return nil
+}
+
+func clientConfig(dir string) (*tls.Config, error) {
+	roots, err := loadRoots(dir)
+	if err != nil {
+		return nil, err
+	}
+	pair, err := loadPair(dir, "client")
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{RootCAs: roots, ServerName: "localhost", Certificates: []tls.Certificate{pair},
+		ClientSessionCache: nil, MinVersion: tls.VersionTLS13}, nil
+}
+
+func handshakes(args []string) error {
+	fs := flag.NewFlagSet("handshakes", flag.ContinueOnError)
+	dir := fs.String("dir", "", "PKI directory")
+	addr := fs.String("addr", "", "server address")
+	n := fs.Int("conns", 1000, "connections, all at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := raiseFileLimit(uint64(*n) + 100); err != nil {
+		return err
+	}
+	cfg, err := clientConfig(*dir)
+	if err != nil {
+		return err
+	}
+	var d dialer
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	var errMu sync.Mutex
+	var firstErr error
+	start := make(chan struct{})
+	for range *n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			t, err := d.dial(*addr, cfg)
+			if err == nil {
+				err = pingPong(t)
+				t.Close()
+			}
+			if err != nil {
+				failed.Add(1)
+				errMu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				errMu.Unlock()
+			}
+		}()
+	}
+	t0 := time.Now()
+	close(start)
+	wg.Wait()
+	el := time.Since(t0)
+	if f := failed.Load(); f > 0 {
+		return fmt.Errorf("%d of %d connections failed, first: %v", f, *n, firstErr)
+	}
+	fmt.Printf("handshakes %d seconds %.3f\n", *n, el.Seconds())
+	return nil
+}
+
+// rss is the resident set of process pid in bytes.
+func rss(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmRSS")
+}
+
+func idle(args []string) error {
+	fs := flag.NewFlagSet("idle", flag.ContinueOnError)
+	dir := fs.String("dir", "", "PKI directory")
+	addr := fs.String("addr", "", "server address")
+	n := fs.Int("conns", 10000, "connections held open")
+	pid := fs.Int("pid", 0, "the server's process id")
+	settle := fs.Duration("settle", 3*time.Second, "wait this long once all are open")
+	probe := fs.String("probe", "echo", "what each connection exchanges: echo (4 bytes echoed) or http (GET /, a keep-alive response ending in \"ok\\n\", for nginx)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := raiseFileLimit(uint64(*n) + 100); err != nil {
+		return err
+	}
+	cfg, err := clientConfig(*dir)
+	if err != nil {
+		return err
+	}
+	before, err := rss(*pid)
+	if err != nil {
+		return err
+	}
+	var d dialer
+	conns := make([]*tls.Conn, *n)
+	defer func() {
+		for _, c := range conns {
+			if c != nil {
+				c.Close()
+			}
+		}
+	}()
+	sem := make(chan struct{}, 32)
+	errc := make(chan error, *n)
+	for i := range *n {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			t, err := d.dial(*addr, cfg)
+			if err == nil {
+				if *probe == "http" {
+					err = httpGet(t)
+				} else {
+					err = pingPong(t)
+				}
+				if err != nil {
+					t.Close()
+				} else {
+					conns[i] = t
+				}
+			}
+			errc <- err
+		}()
+	}
+	for range *n {
+		if err := <-errc; err != nil {
+			return err
+		}
+	}
+	time.Sleep(*settle)
+	after, err := rss(*pid)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("rss-before %d rss-after %d rss-per-conn %.0f conns %d\n", before, after, float64(after-before)/float64(*n), *n)
+	return nil
+}
+
+// profile sums a text-format (debug=1) block or mutex profile.
+func profile(args []string) error {
+	fs := flag.NewFlagSet("profile", flag.ContinueOnError)
+	per := fs.Int("per", 0, "divide by this many handshakes")
+	focus := fs.String("focus", "", "only samples with a frame matching this regexp")
+	top := fs.Int("top", 8, "frames to list")
+	if len(args) == 0 {
+		return errors.New("profile FILE [flags]")
+	}
+	file := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	var re *regexp.Regexp
+	if *focus != "" {
+		var err error
+		if re, err = regexp.Compile(*focus); err != nil {
+			return err
+		}
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cps := 0.0
+	var total, events float64
+	byFrame := map[string]float64{}
+	var cyc, cnt float64
+	var frames []string
+	flush := func() {
+		if cyc == 0 && frames == nil {
+			return
+		}
+		keep := re == nil
+		for _, fr := range frames {
+			if re != nil && re.MatchString(fr) {
+				keep = true
+			}
+		}
+		if keep {
+			total += cyc
+			events += cnt
+			// Attribute to the innermost frame outside the runtime,
+			// sync and internal packages: who waited.
+			who := "?"
+			for _, fr := range frames {
+				if !strings.HasPrefix(fr, "runtime.") && !strings.HasPrefix(fr, "sync.") && !strings.HasPrefix(fr, "internal/") {
+					who = fr
+					break
+				}
+			}
+			byFrame[who] += cyc
+		}
+		cyc, cnt, frames = 0, 0, nil
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		switch {
+		case strings.HasPrefix(l, "cycles/second="):
+			cps, _ = strconv.ParseFloat(strings.TrimPrefix(l, "cycles/second="), 64)
+		case strings.Contains(l, " @ "):
+			flush()
+			fields := strings.Fields(l)
+			cyc, _ = strconv.ParseFloat(fields[0], 64)
+			cnt, _ = strconv.ParseFloat(fields[1], 64)
+			frames = []string{}
+		case strings.HasPrefix(l, "#\t"):
+			parts := strings.Split(l, "\t")
+			if len(parts) >= 3 {
+				name := parts[2]
+				if i := strings.LastIndex(name, "+0x"); i > 0 {
+					name = name[:i]
+				}
+				frames = append(frames, name)
+			}
+		}
+	}
+	flush()
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if cps == 0 {
+		return fmt.Errorf("%s: no cycles/second line (not a text-format profile?)", file)
+	}
+	secs := total / cps
+	fmt.Printf("wait-seconds %.6f events %.0f", secs, events)
+	if *per > 0 {
+		fmt.Printf(" wait-us-per-handshake %.2f", secs/float64(*per)*1e6)
+	}
+	fmt.Println()
+	type kv struct {
+		k string
+		v float64
+	}
+	var list []kv
+	for k, v := range byFrame {
+		list = append(list, kv{k, v})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].v > list[j].v })
+	for i, e := range list {
+		if i >= *top {
+			break
+		}
+		pct := 0.0
+		if total > 0 {
+			pct = 100 * e.v / total
+		}
+		fmt.Printf("  %5.1f%% %10.3f ms  %s\n", pct, e.v/cps*1e3, e.k)
+	}
+	return nil
+}

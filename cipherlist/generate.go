@@ -1,0 +1,3 @@
+package cipherlist
+
+//go:generate go run ../internal/gen/ciphers ../internal/gen/ciphers/openssl-ciphers.tsv table.go

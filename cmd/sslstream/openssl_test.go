@@ -1,0 +1,413 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream/internal/testproc"
+)
+
+// opensslSub is the openssl subcommand each of ours stands for.
+var opensslSub = map[string]string{"client": "s_client", "server": "s_server", "verify": "verify", "ciphers": "ciphers"}
+
+// flagSetOf returns the flags command name defines.
+func flagSetOf(t *testing.T, name string) *flagSet {
+	t.Helper()
+	c := findCommand(name)
+	if c == nil {
+		t.Fatalf("no command %s", name)
+	}
+	fs := newFlagSet(c)
+	c.setup(fs)
+	return fs
+}
+
+// TestOpenSSLAliasesAgainstOpenSSLHelp: every alias is a flag of the
+// openssl subcommand it is listed for (`openssl s_client -help` ...), and
+// maps onto a flag the sslstream command defines, so no alias is dropped
+// silently when a flag is renamed.
+func TestOpenSSLAliasesAgainstOpenSSLHelp(t *testing.T) {
+	t.Parallel()
+	bin := needOpenSSL(t)
+	help := map[string]string{}
+	for _, sub := range opensslSub {
+		out, _ := exec.Command(bin, sub, "-help").CombinedOutput()
+		help[sub] = string(out)
+	}
+	count := 0
+	for _, a := range opensslAliases() {
+		for _, cmd := range strings.Fields(a.commands) {
+			count++
+			sub := opensslSub[cmd]
+			if !regexp.MustCompile(`(?m)^ -` + regexp.QuoteMeta(a.name) + `(\s|$)`).MatchString(help[sub]) {
+				t.Errorf("-%s is not in `openssl %s -help`", a.name, sub)
+			}
+			fs := flagSetOf(t, cmd)
+			if a.apply == nil && fs.Lookup(a.flag) == nil {
+				t.Errorf("-%s (%s) maps onto --%s, which %s does not define", a.name, cmd, a.flag, cmd)
+			}
+			if a.apply != nil && a.means == "" {
+				t.Errorf("-%s (%s) has no description", a.name, cmd)
+			}
+		}
+	}
+	same := 0
+	for cmd, sub := range map[string]string{"client": "s_client", "server": "s_server", "verify": "verify", "ciphers": "ciphers", "rehash": "rehash"} {
+		fs := flagSetOf(t, cmd)
+		if sub == "rehash" {
+			out, _ := exec.Command(bin, "rehash", "-help").CombinedOutput()
+			help[sub] = string(out)
+		}
+		for _, n := range sameNames(cmd) {
+			same++
+			if !regexp.MustCompile(`(?m)^ -` + regexp.QuoteMeta(n) + `(\s|$)`).MatchString(help[sub]) {
+				t.Errorf("-%s is not in `openssl %s -help`", n, sub)
+			}
+			if fs.Lookup(n) == nil {
+				t.Errorf("%s has no flag -%s", cmd, n)
+			}
+		}
+	}
+	t.Logf("%d OpenSSL spellings (%d command/spelling pairs) + %d flags spelled as in OpenSSL", len(opensslAliases()), count, same)
+}
+
+func TestTranslateOpenSSL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		cmd  string
+		args []string
+		want []string
+		err  string
+	}{
+		{"client", []string{"-connect", "h:1", "-CAfile", "ca.pem", "-servername", "x"}, []string{"--ca-file=ca.pem", "--server-name=x", "h:1"}, ""},
+		{"client", []string{"-cert", "c.pem", "-key", "k.pem", "-pass", "env:PW", "-CApath", "d"}, []string{"--certificate=c.pem", "-key", "k.pem", "--certificate-password-source=env:PW", "--ca-directory=d"}, ""},
+		{"client", []string{"-verify", "3"}, []string{"--max-depth=3", "--verify=none"}, ""},
+		{"client", []string{"-verify_return_error", "-verify", "2"}, []string{"--max-depth=2", "--verify=required"}, ""},
+		{"client", []string{"-verify_return_error"}, []string{"--verify=required"}, ""},
+		{"client", []string{"-verify", "required"}, []string{"--verify=required"}, ""},
+		{"client", []string{"--verify", "none", "-verify_depth", "4"}, []string{"--verify", "none", "--max-depth=4"}, ""},
+		{"client", []string{"--server-name", "-CAfile"}, []string{"--server-name", "-CAfile"}, ""},
+		{"client", []string{"-no_tls1_3"}, []string{"--method=tlsv1,tlsv1.1,tlsv1.2"}, ""},
+		{"client", []string{"-no_tls1_2"}, []string{"--method=tlsv1,tlsv1.1"}, ""},
+		{"client", []string{"-no_tls1", "-no_tls1_1", "-no_ssl3"}, []string{"--method=tlsv1.2,tlsv1.3"}, ""},
+		{"client", []string{"-tls1_2", "-no_tls1_3"}, []string{"--method=tlsv1.2"}, ""},
+		{"client", []string{"-tls1_3", "-no_tls1_3"}, nil, "-tls1_3 and -no_tls1_3 leave no protocol version"},
+		{"client", []string{"-no_tls1", "-no_tls1_1", "-no_tls1_2", "-no_tls1_3"}, nil, "leave no protocol version"},
+		{"client", []string{"-crl_check_all", "-crl_check", "-CRL", "x.crl"}, []string{"--crl-file=x.crl", "--crl-check=all"}, ""},
+		{"client", []string{"-quiet"}, []string{"--quiet=true", "--ign-eof=true"}, ""},
+		{"client", []string{"-quiet", "-no_ign_eof"}, []string{"--quiet=true", "--ign-eof=false"}, ""},
+		{"client", []string{"-no_ign_eof", "-quiet"}, []string{"--quiet=true", "--ign-eof=true"}, ""},
+		{"client", []string{"-noservername", "-no_ticket", "-keylogfile", "k.log", "-cipher", "HIGH"}, []string{"--server-name=", "--session-tickets=false", "--keylog=k.log", "--ciphers=HIGH"}, ""},
+		{"client", []string{"-starttls", "xmpp", "-xmpphost", "example.org"}, []string{"-starttls", "xmpp", "--starttls-name=example.org"}, ""},
+		{"client", []string{"-CAfile"}, nil, "flag -CAfile needs a value (FILE)"},
+		{"client", []string{"--", "-CAfile", "x"}, []string{"--", "-CAfile", "x"}, ""},
+		// Two dashes, as openssl also accepts: the issue's --connect.
+		{"client", []string{"--connect", "h:443", "--CAfile", "ca.pem", "--verify", "optional"}, []string{"--ca-file=ca.pem", "--verify", "optional", "h:443"}, ""},
+		{"server", []string{"--accept", "3", "--naccept", "2"}, []string{"--accept", "3", "--accept=2"}, ""},
+		{"server", []string{"-accept", "4433"}, []string{"--listen=:4433"}, ""},
+		{"server", []string{"-accept", "*:4433"}, []string{"--listen=:4433"}, ""},
+		{"server", []string{"-port", "4433"}, []string{"--listen=:4433"}, ""},
+		{"server", []string{"-port", "http"}, nil, `-port "http": want a port number`},
+		{"server", []string{"-accept", "127.0.0.1:0", "-naccept", "1", "-Verify", "2"}, []string{"--listen=127.0.0.1:0", "--accept=1", "--max-depth=2", "--verify=required"}, ""},
+		{"server", []string{"-verify", "1", "-verify_return_error", "-serverpref"}, []string{"--prefer-server-cipher-order=true", "--max-depth=1", "--verify=optional"}, ""},
+		{"server", []string{"-Verify", "x"}, nil, `-Verify "x": want a depth`},
+		{"server", []string{"-Verify", "0"}, nil, `-Verify "0": want a depth, a number 1 or more`},
+		{"client", []string{"-verify", "0"}, nil, `-verify "0": want a depth, a number 1 or more`},
+		{"server", []string{"--accept", "3"}, []string{"--accept", "3"}, ""},
+		{"verify", []string{"-CAfile", "ca.pem", "-untrusted", "i.pem", "-CRLfile", "c.crl", "-crl_check", "-partial_chain", "-x509_strict", "-verify_hostname", "h", "leaf.pem"},
+			[]string{"--ca-file=ca.pem", "-untrusted", "i.pem", "--crl-file=c.crl", "--partial-chain=true", "--x509-strict=true", "--server-name=h", "leaf.pem", "--crl-check=peer"}, ""},
+		{"ciphers", []string{"-tls1_2", "ALL"}, []string{"ALL"}, ""},
+		{"ciphers", []string{"-s", "-tls1_2", "ALL"}, []string{"-s", "ALL", "--method=tlsv1.2"}, ""},
+	} {
+		got, err := translateOpenSSL(tc.cmd, tc.args, flagSetOf(t, tc.cmd))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s %q: err %v, want %q", tc.cmd, tc.args, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s %q: %v", tc.cmd, tc.args, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s %q (-want +got):\n%s", tc.cmd, tc.args, diff)
+		}
+	}
+}
+
+func TestSubcommandAliasesAndHelp(t *testing.T) {
+	t.Parallel()
+	for _, pair := range [][2]string{{"s_client", "client"}, {"s_server", "server"}} {
+		a, b := ss(t, pair[0], "--help"), ss(t, pair[1], "--help")
+		wantCode(t, a, 0)
+		if a.stdout != b.stdout {
+			t.Errorf("%s --help differs from %s --help", pair[0], pair[1])
+		}
+		if h := ss(t, "help", pair[0]); h.stdout != b.stdout {
+			t.Errorf("help %s differs from %s --help", pair[0], pair[1])
+		}
+	}
+	client := ss(t, "client", "--help").stdout
+	for _, want := range []string{
+		"PEM bundle of trusted CAs (openssl: -CAfile)", "OpenSSL spellings (one dash, value as the next argument):",
+		"  -connect HOST:PORT", "= the HOST:PORT argument", "  -verify_return_error", "= --method tlsv1.2",
+		"--certificate FILE", "(openssl: -cert)", "(openssl: -servername)", "  as in OpenSSL: -key, -alpn,",
+	} {
+		wantContains(t, "client --help", client, want)
+	}
+	server := ss(t, "server", "--help").stdout
+	for _, want := range []string{"  -Verify N", "  -accept [HOST:]PORT", "(openssl: -naccept)"} {
+		wantContains(t, "server --help", server, want)
+	}
+	wantContains(t, "verify --help", ss(t, "verify", "--help").stdout, "(openssl: -CAfile)")
+}
+
+func TestUnknownFlagSuggestion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"client", "-CAfil", "ca.pem", "h:1"}, "unknown flag -CAfil; did you mean --ca-file (openssl: -CAfile)?"},
+		{[]string{"client", "--ca-fil", "ca.pem", "h:1"}, "unknown flag --ca-fil; did you mean --ca-file (openssl: -CAfile)?"},
+		{[]string{"client", "--servrname", "x", "h:1"}, "did you mean --server-name (openssl: -servername)?"},
+		{[]string{"s_client", "-verify_return_eror", "h:1"}, "did you mean -verify_return_error (= --verify required"},
+		{[]string{"s_server", "-Verfy", "1"}, "did you mean -Verify (= --verify required --max-depth N"},
+		{[]string{"ciphers", "-stdnme"}, "did you mean --stdname?"},
+	} {
+		r := ss(t, tc.args...)
+		wantCode(t, r, exitError)
+		wantContains(t, strings.Join(tc.args, " "), r.stderr, tc.want)
+	}
+	r := ss(t, "client", "--zzzzzzzzzz", "h:1")
+	wantCode(t, r, exitError)
+	if strings.Contains(r.stderr, "did you mean") {
+		t.Errorf("a far-off flag got a suggestion: %s", r.stderr)
+	}
+}
+
+// briefLines keeps the -brief lines both s_client and we print.
+func briefLines(stderr string) []string {
+	var out []string
+	for _, l := range strings.Split(stderr, "\n") {
+		for _, p := range []string{"CONNECTION ESTABLISHED", "Protocol version: ", "Ciphersuite: ", "Peer certificate: ", "Verification", "Server Temp Key: "} {
+			if strings.HasPrefix(l, p) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// TestOpenSSLSpellingsAgainstSClient runs the same s_client command line
+// through openssl and through sslstream against openssl s_server and
+// compares the -brief lines and the exit status.
+func TestOpenSSLSpellingsAgainstSClient(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	addr := "127.0.0.1:" + port
+	base := []string{"s_client", "-connect", addr, "-servername", "server.example", "-brief", "-ciphersuites", "TLS_AES_128_GCM_SHA256"}
+	for _, tc := range []struct {
+		name          string
+		args          []string
+		code, ourCode int
+	}{
+		{"trusted", []string{"-CAfile", "ca.pem"}, 0, 0},
+		{"trusted, return error", []string{"-CAfile", "ca.pem", "-verify_return_error", "-verify", "2"}, 0, 0},
+		{"untrusted, verify reported", []string{"-CAfile", "client-ca.pem", "-verify", "1"}, 0, 0},
+		// openssl exits 1 on a verification failure; sslstream 2 (SPEC §6).
+		{"untrusted, return error", []string{"-CAfile", "client-ca.pem", "-verify_return_error"}, 1, exitVerifyFail},
+		{"depth too small", []string{"-CAfile", "ca.pem", "-verify_depth", "0"}, 0, 0},
+		{"TLS 1.2", []string{"-CAfile", "ca.pem", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"}, 0, 0},
+		{"TLS 1.2 by -no_tls1_3", []string{"-CAfile", "ca.pem", "-no_tls1_3", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305"}, 0, 0},
+	} {
+		args := append(append([]string{}, base...), tc.args...)
+		want := opensslIn(t, p.dir, "", append(args, "-no-CApath", "-no-CAstore")...)
+		got := sslstreamIn(t, p.dir, strings.NewReader(""), args...)
+		if want.code != tc.code {
+			t.Errorf("%s: openssl exit %d, want %d\n%s", tc.name, want.code, tc.code, want)
+		}
+		if got.code != tc.ourCode {
+			t.Errorf("%s: sslstream exit %d, want %d\n%s", tc.name, got.code, tc.ourCode, got)
+		}
+		if tc.code != 0 {
+			wantContains(t, tc.name, got.stderr, "certificate verify failed")
+			continue
+		}
+		if diff := cmp.Diff(briefLines(want.stderr), briefLines(got.stderr)); diff != "" {
+			t.Errorf("%s: -brief lines differ (-openssl +sslstream):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// TestOpenSSLServerSpellings drives our server with s_server's spellings:
+// -accept, -cert, -key, -Verify/-verify, -CAfile, -naccept.
+func TestOpenSSLServerSpellings(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	client := []string{"s_client", "-CAfile", "ca.pem", "-quiet", "-no_ign_eof", "-no-CApath", "-no-CAstore", "-servername", "server.example"}
+	withCert := []string{"-cert", "client.pem", "-key", "client-enc.key", "-pass", "pass:s3cret pass"}
+
+	srv, port := start(t, ourListening, binPath, "s_server", "-accept", "127.0.0.1:0", "-cert", p.path("server.pem"), "-key", p.path("server.key"),
+		"-Verify", "1", "-CAfile", p.path("client-ca.pem"), "-naccept", "2", "--echo")
+	r := opensslInSlow(t, p.dir, "with cert\n", append(append(client, "-connect", "127.0.0.1:"+port), withCert...)...)
+	wantContains(t, "s_client with certificate", r.stdout, "with cert")
+	waitFor(t, srv, "Client certificate subject: CN = client.example, Verify return code: 0 (ok)")
+	r = opensslInSlow(t, p.dir, "without cert\n", append(client, "-connect", "127.0.0.1:"+port)...)
+	if strings.Contains(r.stdout, "without cert") {
+		t.Errorf("-Verify 1: a client without certificate was served: %s", r)
+	}
+	waitFor(t, srv, "handshake failed")
+	if code := exitCode(t, srv); code != 0 {
+		t.Errorf("server after -naccept 2: exit %d\n%s", code, srv)
+	}
+
+	// -verify 1 asks but does not require.
+	srv, port = start(t, ourListening, binPath, "s_server", "-accept", "127.0.0.1:0", "-cert", p.path("server.pem"), "-key", p.path("server.key"),
+		"-verify", "1", "-CAfile", p.path("client-ca.pem"), "-naccept", "1", "--echo")
+	r = opensslInSlow(t, p.dir, "no cert needed\n", append(client, "-connect", "127.0.0.1:"+port)...)
+	wantContains(t, "-verify 1 without certificate", r.stdout, "no cert needed")
+	waitFor(t, srv, "Client certificate subject: (none)")
+	exitCode(t, srv)
+}
+
+// TestPasswordSource: -pass in each of openssl's forms.
+func TestPasswordSource(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-Verify", "2", "-CAfile", p.path("client-ca.pem"), "-verify_return_error", "-www")
+	base := []string{"s_client", "-connect", "127.0.0.1:" + port, "-CAfile", "ca.pem", "-verify_return_error", "-servername", "server.example",
+		"-cert", "client.pem", "-key", "client-enc.key", "-quiet"}
+	req := "GET / HTTP/1.0\r\n\r\n"
+	for _, src := range []string{"pass:s3cret pass", "env:SSLSTREAM_TEST_PW", "file:password.txt", "file:" + p.path("password.txt")} {
+		r := ssEnv(t, p.dir, []string{"SSLSTREAM_TEST_PW=s3cret pass"}, strings.NewReader(req), append(base, "-pass", src)...)
+		wantCode(t, r, 0)
+		wantContains(t, src, r.stdout, "HTTP/1.0 200 ok")
+	}
+	// stdin: the first line is the password, the rest goes to the server.
+	r := sslstreamIn(t, p.dir, strings.NewReader("s3cret pass\n"+req), append(base, "-pass", "stdin")...)
+	wantCode(t, r, 0)
+	wantContains(t, "stdin", r.stdout, "HTTP/1.0 200 ok")
+	for _, tc := range []struct{ src, want string }{
+		{"env:SSLSTREAM_NO_SUCH_VARIABLE", `environment variable "SSLSTREAM_NO_SUCH_VARIABLE" is not set`},
+		{"file:no-such-file", "no-such-file"},
+		{"fd:x", "not a file descriptor number"},
+		{"secret", "want pass:PASSWORD, env:VARIABLE, file:PATH, fd:N or stdin"},
+		{"pass:wrong horse", "client-enc.key"},
+	} {
+		r := sslstreamIn(t, p.dir, nil, append(base, "-pass", tc.src)...)
+		wantCode(t, r, exitError)
+		wantContains(t, tc.src, r.stderr, tc.want)
+	}
+	r = sslstreamIn(t, p.dir, nil, append(base, "-pass", "pass:x", "--certificate-password", "y")...)
+	wantCode(t, r, exitError)
+	wantContains(t, "two passwords", r.stderr, "mutually exclusive")
+}
+
+// TestClientIgnEOF: with -ign_eof (and -quiet, which implies it) the end
+// of stdin does not end the session: the server's answer to a request
+// sent before it still arrives, and the client exits when the server
+// closes. -quiet prints nothing but the data.
+func TestClientIgnEOF(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	for _, flags := range [][]string{{"-quiet"}, {"-ign_eof"}, {"--ign-eof", "--quiet"}} {
+		args := append([]string{"s_client", "-connect", "127.0.0.1:" + port, "-CAfile", "ca.pem", "-servername", "server.example"}, flags...)
+		r := sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), args...)
+		wantCode(t, r, 0)
+		wantContains(t, strings.Join(flags, " "), r.stdout, "HTTP/1.0 200 ok")
+		if flags[0] != "-ign_eof" && strings.Contains(r.stderr, "Protocol") {
+			t.Errorf("%v printed a summary: %s", flags, r.stderr)
+		}
+	}
+}
+
+// TestClientIgnEOFKeepsSession: under -ign_eof the client does not close
+// its side at the end of stdin, so an echo server keeps the session open:
+// the client is still running after stdin ended.
+func TestClientIgnEOFKeepsSession(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOurServer(t, "--certificate", p.path("server-all.pem"), "--echo")
+	cmd := exec.Command(binPath, "s_client", "-connect", "127.0.0.1:"+port, "-CAfile", p.path("ca.pem"), "-servername", "server.example", "-ign_eof")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	proc := testproc.Start(t, cmd, []byte("echo me\n"), true)
+	if !proc.WaitForText("echo me", 20*time.Second) {
+		t.Fatalf("no echo:\n%s", proc)
+	}
+	if proc.Wait(500 * time.Millisecond) {
+		t.Fatalf("-ign_eof: the client ended with stdin:\n%s", proc)
+	}
+}
+
+// TestSessOutIn: -sess_out saves the session, -sess_in resumes it
+// ("Reused"), with TLS 1.3 and TLS 1.2, against openssl s_server; files
+// of openssl's own -sess_out are refused with the reason.
+func TestSessOutIn(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	req := "GET / HTTP/1.0\r\n\r\n"
+	dir := t.TempDir()
+	for _, v := range []string{"-tls1_3", "-tls1_2"} {
+		file := dir + "/sess" + v + ".pem"
+		base := []string{"s_client", "-connect", "127.0.0.1:" + port, "-CAfile", "ca.pem", "-servername", "server.example", "-verify_return_error", v}
+		r := sslstreamIn(t, p.dir, strings.NewReader(req), append(base, "-sess_out", file)...)
+		wantCode(t, r, 0)
+		wantContains(t, v+" first", r.stderr, "New, TLSv1.")
+		data, err := os.ReadFile(file)
+		if err != nil || !strings.HasPrefix(string(data), "-----BEGIN SSLSTREAM TLS SESSION-----\nServer: server.example\n") {
+			t.Fatalf("%s: session file %q, %v", v, data, err)
+		}
+		if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: session file mode %v, %v", v, st.Mode(), err)
+		}
+		r = sslstreamIn(t, p.dir, strings.NewReader(req), append(base, "-sess_in", file)...)
+		wantCode(t, r, 0)
+		wantContains(t, v+" resumed", r.stderr, "Reused, TLSv1.")
+		wantContains(t, v+" resumed", r.stderr, "Verify return code: 0 (ok)")
+		wantContains(t, v+" resumed", r.stdout, "HTTP/1.0 200 ok")
+	}
+	// openssl's format cannot be resumed by crypto/tls: a clear error.
+	theirs := dir + "/openssl-sess.pem"
+	// TLS 1.2: s_client writes the session during the handshake (a TLS 1.3
+	// ticket may arrive after it has already quit).
+	opensslIn(t, p.dir, "", "s_client", "-connect", "127.0.0.1:"+port, "-CAfile", "ca.pem", "-tls1_2", "-sess_out", theirs, "-no-CApath", "-no-CAstore")
+	if data, err := os.ReadFile(theirs); err != nil || !strings.Contains(string(data), "BEGIN SSL SESSION PARAMETERS") {
+		t.Fatalf("openssl -sess_out wrote %q, %v", data, err)
+	}
+	r := sslstreamIn(t, p.dir, nil, "s_client", "-connect", "127.0.0.1:"+port, "-sess_in", theirs)
+	wantCode(t, r, exitError)
+	wantContains(t, "openssl session file", r.stderr, "files written by openssl -sess_out cannot be read")
+	r = sslstreamIn(t, p.dir, nil, "client", "127.0.0.1:"+port, "--sess-out", dir+"/x", "--session-tickets=false")
+	wantCode(t, r, exitError)
+	wantContains(t, "tickets off", r.stderr, "--sess-in and --sess-out need sessions")
+}
+
+// TestVerifyOpenSSLSpellingsAgainstOpenSSL runs each verify case's openssl
+// command line (-CAfile, -untrusted, -CRLfile, -crl_check, -verify_depth,
+// -verify_hostname, -purpose, -attime, -partial_chain, -no-CApath, ...)
+// unchanged through openssl and through sslstream: same stdout, stderr and
+// exit status.
+func TestVerifyOpenSSLSpellingsAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getVerifyPKI(t)
+	for _, vc := range verifyCases(p) {
+		oargs := append(opensslVerifyArgs(t, vc.args), vc.files...)
+		want := openssl(t, p.dir, oargs...)
+		want.stderr = dropErrorQueue(want.stderr)
+		got := sslstreamIn(t, p.dir, nil, oargs...)
+		if want.stdout != got.stdout || want.stderr != got.stderr || want.code != got.code {
+			t.Errorf("%s: %q\nopenssl: %s\nsslstream: %s", vc.name, oargs, want, got)
+		}
+	}
+}

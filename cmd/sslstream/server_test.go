@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/internal/testproc"
+)
+
+// TestLineWriterKeepsLinesWholeAndInOrder: lines written from many
+// goroutines at once come out whole, each goroutine's in its order, none
+// lost, also those written after Close.
+func TestLineWriterKeepsLinesWholeAndInOrder(t *testing.T) {
+	t.Parallel()
+	var out testproc.Buffer
+	lw := newLineWriter(&out)
+	const writers, lines = 16, 500
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range lines {
+				fmt.Fprintf(lw, "writer %d line %d %s\n", g, i, strings.Repeat("x", i%50))
+			}
+		}()
+	}
+	wg.Wait()
+	lw.Close()
+	fmt.Fprintf(lw, "after close\n")
+	lw.Close() // twice: harmless
+	got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(got) != writers*lines+1 {
+		t.Fatalf("%d lines, want %d", len(got), writers*lines+1)
+	}
+	next := make([]int, writers)
+	for _, l := range got[:len(got)-1] {
+		var g, i int
+		var pad string
+		if n, err := fmt.Sscanf(l, "writer %d line %d %s", &g, &i, &pad); (err != nil && i%50 != 0) || n < 2 {
+			t.Fatalf("mangled line %q", l)
+		}
+		if i != next[g] || len(pad) != i%50 {
+			t.Fatalf("writer %d: line %q, want line %d", g, l, next[g])
+		}
+		next[g]++
+	}
+	if got[len(got)-1] != "after close" {
+		t.Errorf("last line %q, want the one written after Close", got[len(got)-1])
+	}
+}
+
+// inProcessServer runs a server of the shared test certificate with echo
+// on; stop ends it and waits for it.
+func inProcessServer(t *testing.T, hsTimeout time.Duration) (srv *server, stderr *testproc.Buffer, stop func()) {
+	t.Helper()
+	p := getNetPKI(t)
+	sctx, err := sslstream.NewServerContext(sslstream.Settings{Certificate: p.path("server.pem"), Key: p.path("server.key")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr = &testproc.Buffer{}
+	lw := newLineWriter(stderr)
+	e := &env{ctx: ctx, stdin: strings.NewReader(""), stdout: io.Discard, stderr: lw}
+	srv = newServer(e, sctx, ln)
+	srv.echo, srv.hsTimeout = true, hsTimeout
+	done := make(chan error, 1)
+	go func() { done <- srv.serve() }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Errorf("server did not stop:\n%s", stderr)
+			}
+			lw.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return srv, stderr, stop
+}
+
+func netRoots(t *testing.T) *x509.CertPool {
+	t.Helper()
+	caPEM, err := os.ReadFile(getNetPKI(t).path("ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	return roots
+}
+
+// TestServerEchoHoldsNoBufferWhenIdle: --echo sends back what it gets, in
+// writes of every size up to several records, and a connection waiting for
+// more holds none of the echo buffers (they are lent only while data flows).
+func TestServerEchoHoldsNoBufferWhenIdle(t *testing.T) {
+	t.Parallel()
+	srv, stderr, stop := inProcessServer(t, 10*time.Second)
+	cfg := &tls.Config{RootCAs: netRoots(t), ServerName: "server.example"}
+	var conns []*tls.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for _, size := range []int{1, 2, 100, 16383, 16384, 16385, 100000} {
+		c, err := tls.Dial("tcp", srv.ln.Addr().String(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		data := bytes.Repeat([]byte("0123456789abcdefghijklmnopqrstu\n"), size/32+1)[:size]
+		werr := make(chan error, 1)
+		go func() {
+			// In odd pieces, so that records and Reads do not line up.
+			rest := data
+			for len(rest) > 0 {
+				n := min(len(rest), 7000)
+				if _, err := c.Write(rest[:n]); err != nil {
+					werr <- err
+					return
+				}
+				rest = rest[n:]
+			}
+			werr <- nil
+		}()
+		got := make([]byte, size)
+		if _, err := io.ReadFull(c, got); err != nil {
+			t.Fatalf("size %d: reading the echo: %v", size, err)
+		}
+		if err := <-werr; err != nil {
+			t.Fatalf("size %d: %v", size, err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Fatalf("size %d: the echo differs", size)
+		}
+	}
+	// Every connection is open and idle now: none may hold a buffer.
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.bufs.lent.Load() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d echo buffers held by idle connections", srv.bufs.lent.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := srv.nopen.Load(); n != int64(len(conns)) {
+		t.Errorf("%d open connections counted, want %d", n, len(conns))
+	}
+	stop()
+	// The stop closed them with close_notify.
+	for _, c := range conns {
+		if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+			t.Errorf("read after the stop: %v, want EOF", err)
+		}
+	}
+	wantContains(t, "server log", stderr.String(), "Stopping: closing 7 open connection(s)")
+}
+
+// TestServerHandshakeTimeout: a client that sends nothing is dropped after
+// --handshake-timeout, with the line saying what the server waited for.
+func TestServerHandshakeTimeout(t *testing.T) {
+	t.Parallel()
+	srv, stderr, _ := inProcessServer(t, 200*time.Millisecond)
+	c, err := net.Dial("tcp", srv.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("read from a silent connection: %v, want it closed by the server", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stderr.String(), "handshake failed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no handshake failure logged:\n%s", stderr)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	wantContains(t, "server log", stderr.String(), "waiting for the ClientHello (nothing received)")
+	if n := srv.nopen.Load(); n != 0 {
+		t.Errorf("%d open connections counted after the only one was dropped", n)
+	}
+}
+
+// TestReadAheadConn: reads of any size through a readAheadConn return the
+// bytes in order, and an error that came with data after that data.
+func TestReadAheadConn(t *testing.T) {
+	t.Parallel()
+	data := make([]byte, 3*readAheadSize+123)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	a, b := net.Pipe()
+	go func() {
+		for rest := data; len(rest) > 0; {
+			n := min(len(rest), 50000)
+			a.Write(rest[:n])
+			rest = rest[n:]
+		}
+		a.Close()
+	}()
+	r := newReadAheadConn(b)
+	defer r.Close()
+	var got []byte
+	sizes := []int{1, 5, 517, 16389, readAheadSize, readAheadSize + 1}
+	for i := 0; ; i++ {
+		buf := make([]byte, sizes[i%len(sizes)])
+		n, err := r.Read(buf)
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes, not the %d written", len(got), len(data))
+	}
+}

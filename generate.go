@@ -1,0 +1,3 @@
+package sslstream
+
+//go:generate go run ./internal/gen/sslreasons internal/gen/sslreasons/ssl-error-codes.tsv internal/gen/sslreasons/exported.tsv

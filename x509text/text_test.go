@@ -1,0 +1,159 @@
+package x509text
+
+import (
+	"bytes"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/internal/testproc"
+)
+
+// goCerts makes certificates with crypto/x509 (through minipki) in shapes
+// openssl's own tools do not write: extra name attributes of unknown types,
+// Go's choice of string types, a huge serial, many extensions at once.
+func goCerts(t testing.TB) map[string][]byte {
+	t.Helper()
+	f := minipki.New()
+	root, err := f.Root("Fuzz Root", minipki.Subject(pkix.Name{
+		Country: []string{"NL"}, Organization: []string{"Org, with comma"}, OrganizationalUnit: []string{"  spaced  "},
+		CommonName: "Fuzz Root",
+		ExtraNames: []pkix.AttributeTypeAndValue{
+			{Type: asn1.ObjectIdentifier{1, 2, 3, 4, 5}, Value: "unknown attribute"},
+			{Type: asn1.ObjectIdentifier{2, 5, 4, 5}, Value: "SN-1"},
+			{Type: asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 25}, Value: "example"},
+		},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := root.Leaf("leaf.example", minipki.DNS("leaf.example", "*.leaf.example"), minipki.IP("10.1.2.3", "::1"),
+		minipki.Email("a@leaf.example"), minipki.Serial(new(big.Int).Lsh(big.NewInt(1), 158)),
+		minipki.Extra(pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Value: []byte("\x04\x05hello")}),
+		minipki.Template(func(c *x509.Certificate) {
+			c.OCSPServer = []string{"http://ocsp.example"}
+			c.IssuingCertificateURL = []string{"http://ca.example/ca.crt"}
+			c.CRLDistributionPoints = []string{"http://ca.example/ca.crl", "ldap://ca.example/x"}
+			c.Policies = []x509.OID{mustOID("2.23.140.1.2.2"), mustOID("1.3.6.1.4.1.1")}
+			c.SubjectKeyId = []byte{1, 2, 3, 4}
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter, err := root.Intermediate("Fuzz Intermediate", minipki.PathLen(2), minipki.RSA(), minipki.Template(func(c *x509.Certificate) {
+		c.PermittedDNSDomains = []string{"example.com", ".example.org"}
+		c.ExcludedDNSDomains = []string{"bad.example.com"}
+		c.PermittedEmailAddresses = []string{"example.com"}
+		c.PermittedURIDomains = []string{".example.com"}
+		c.PermittedDNSDomainsCritical = true
+		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageAny, x509.ExtKeyUsageOCSPSigning, x509.ExtKeyUsageTimeStamping}
+		c.UnknownExtKeyUsage = []asn1.ObjectIdentifier{{1, 2, 3}}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string][]byte{"root.der": root.DER(), "leaf.der": leaf.DER(), "inter.der": inter.DER()}
+}
+
+// TestTextAgainstOpenSSL compares Text, in both name formats, with
+// `openssl x509 -text -noout` on the Go-made certificates (the command's
+// tests cover the openssl-made shapes).
+func TestTextAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	bin := testproc.Require(t, "openssl")
+	dir := t.TempDir()
+	for name, der := range goCerts(t) {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, der, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []struct {
+			opts Options
+			args []string
+		}{
+			{Options{}, nil},
+			{Options{Names: RFC2253}, []string{"-nameopt", "RFC2253"}},
+		} {
+			cmd := exec.Command(bin, append([]string{"x509", "-in", path, "-inform", "DER", "-text", "-noout"}, f.args...)...)
+			var out bytes.Buffer
+			cmd.Stdout = &out
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("openssl on %s: %v", name, err)
+			}
+			if diff := cmp.Diff(out.String(), Text(c, f.opts)); diff != "" {
+				t.Errorf("%s %v: differs from openssl (-openssl +ours):\n%s", name, f.args, diff)
+			}
+		}
+	}
+}
+
+func TestSerial(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n         *big.Int
+		hex, text string
+	}{
+		{big.NewInt(0), "00", " 0 (0x0)"},
+		{big.NewInt(255), "FF", " 255 (0xff)"},
+		{big.NewInt(-5), "-05", " -5 (-0x5)"},
+		{new(big.Int).Lsh(big.NewInt(1), 63), "8000000000000000", "\n            80:00:00:00:00:00:00:00"},
+		{new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 64)), "-010000000000000000", "\n             (Negative)01:00:00:00:00:00:00:00:00"}, // as openssl 3.0 prints it,
+	} {
+		if got := Serial(c.n); got != c.hex {
+			t.Errorf("Serial(%v) = %q, want %q", c.n, got, c.hex)
+		}
+		if got := serialText(c.n, 12); got != c.text {
+			t.Errorf("serialText(%v) = %q, want %q", c.n, got, c.text)
+		}
+	}
+}
+
+func TestHelpers(t *testing.T) {
+	t.Parallel()
+	if got := Time(time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("X", 3600))); got != "Jan  2 02:04:05 2026 GMT" {
+		t.Errorf("Time = %q", got)
+	}
+	if got := stringPrint([]byte("a\x00b\nc\xff~")); got != "a.b\nc.~" {
+		t.Errorf("stringPrint = %q", got)
+	}
+	if got := ipText([]byte{1, 2, 3}); got != "<invalid length=3>" {
+		t.Errorf("ipText = %q", got)
+	}
+	if got := ncIP([]byte{10, 0, 0, 0, 255, 0, 0, 0}); got != "10.0.0.0/255.0.0.0" {
+		t.Errorf("ncIP = %q", got)
+	}
+	if got := hexDump([]byte{1, 2, 3}, 2, 2); got != "  01:02:\n  03\n" {
+		t.Errorf("hexDump = %q", got)
+	}
+	// An extension value that does not decode falls back to the raw form.
+	got := Extension(asn1.ObjectIdentifier{2, 5, 29, 19}, true, []byte{0x30, 0x03, 0x01, 0x01}, 0)
+	if got != "X509v3 Basic Constraints: critical\n    0...\n" {
+		t.Errorf("broken basicConstraints: %q", got)
+	}
+	if ExtensionShortName(asn1.ObjectIdentifier{2, 5, 29, 17}) != "subjectAltName" || ExtensionShortName(asn1.ObjectIdentifier{1, 2}) != "" {
+		t.Error("ExtensionShortName")
+	}
+	if !strings.HasPrefix(slashName([]byte{0x30, 0x00}), "") || slashName([]byte{1}) != "<invalid name>" {
+		t.Error("slashName")
+	}
+}
+
+// mustOID parses a constant dotted OID.
+func mustOID(dotted string) x509.OID {
+	oid, _ := x509.ParseOID(dotted)
+	return oid
+}
