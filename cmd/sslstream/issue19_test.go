@@ -239,3 +239,26 @@ func TestSessionTicketKeysAcrossServerProcesses(t *testing.T) {
 	wantCode(t, r, 1)
 	wantContains(t, "bad key file", r.stderr, "session-ticket-keys")
 }
+
+// The brief's case with an RSA certificate: under DEFAULT our server
+// refuses `s_client -tls1_2 -cipher ECDHE-RSA-AES128-SHA256`; naming the
+// suite in --ciphers lets it in.
+func TestServerRefusesECDHERSACBCSHA256UnderDefault(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	for _, tc := range []struct {
+		ciphers string
+		want    string
+	}{
+		{"", "handshake failure"},
+		{"DEFAULT:ECDHE-RSA-AES128-SHA256", "Cipher is ECDHE-RSA-AES128-SHA256"},
+	} {
+		args := []string{"--certificate", p.path("rsa.pem"), "--key", p.path("rsa.key"), "--echo"}
+		if tc.ciphers != "" {
+			args = append(args, "--ciphers", tc.ciphers)
+		}
+		_, port := startOurServer(t, args...)
+		r := opensslIn(t, p.dir, "", "s_client", "-connect", "127.0.0.1:"+port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA256")
+		wantContains(t, "s_client (server --ciphers "+tc.ciphers+")", r.stdout+r.stderr, tc.want)
+	}
+}
