@@ -84,6 +84,7 @@ func (c *config) helloConfig(hello *tls.ClientHelloInfo, s *Stream, caller *call
 	if err != nil {
 		return nil, err
 	}
+	c.bindTickets(t) // tickets.go
 	if caller != nil {
 		for _, p := range caller.nextProtos {
 			if !slices.Contains(t.NextProtos, p) {
