@@ -60,6 +60,10 @@ func opensslAliases() []opensslAlias {
 		}, means: "--listen :PORT"},
 		{name: "naccept", commands: "server", arg: "N", flag: "accept"},
 
+		// OCSP stapling.
+		{name: "status", commands: "client", flag: "status", value: "check"},
+		{name: "status_file", commands: "server", arg: "FILE", flag: "status-file"},
+
 		// Identity and trust.
 		{name: "cert", commands: "client server", arg: "FILE", flag: "certificate"},
 		{name: "pass", commands: "client server", arg: "SOURCE", flag: "certificate-password-source"},
