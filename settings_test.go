@@ -228,7 +228,7 @@ func TestBadSettingsFailAtCreation(t *testing.T) {
 		{"bad method", Settings{Method: "sslv3"}, false, []string{"sslv3", "SSLv3 cannot be offered"}, 0},
 		{"bad ciphers", Settings{Ciphers: "NOTHING-MATCHES"}, false, []string{"NOTHING-MATCHES"}, CodeNoCipherMatch},
 		{"ciphers Go cannot speak", Settings{Ciphers: "DHE-RSA-AES128-SHA", Method: "tlsv1.2"}, false, []string{"DHE-RSA-AES128-SHA"}, CodeNoCipherMatch},
-		// SPEC §3: also when TLS 1.3 remains in the method's range.
+		// Also when TLS 1.3 remains in the method's range.
 		{"ciphers Go cannot speak, TLS 1.3 allowed", Settings{Ciphers: "DHE-RSA-AES128-SHA"}, false, []string{"DHE-RSA-AES128-SHA", "method tlsv1.3"}, CodeNoCipherMatch},
 		{"ciphers selecting only NULL suites", Settings{Ciphers: "eNULL", Method: "tlsv1.2+"}, false, []string{"eNULL"}, CodeNoCipherMatch},
 		{"bad ciphersuites", Settings{Ciphersuites: "TLS_FOO"}, false, []string{"TLS_FOO"}, CodeNoCipherMatch},

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestExitStatusRule checks SPEC §6's one rule on every subcommand: 0
+// TestExitStatusRule checks the command's one rule on every subcommand: 0
 // success, 1 usage or runtime error, 2 verification failure.
 func TestExitStatusRule(t *testing.T) {
 	t.Parallel()

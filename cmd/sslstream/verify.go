@@ -334,7 +334,7 @@ type problemJSON struct {
 	Subject string `json:"subject"`
 }
 
-// reportJSON is the --json object, keys as SPEC §6 names them, then extras.
+// reportJSON is the --json object, keys as documented, then extras.
 type reportJSON struct {
 	File               string        `json:"file"`
 	VerifyResult       int           `json:"verify_result"`
