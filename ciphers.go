@@ -78,18 +78,29 @@ func keyIsECDSA(cert *tls.Certificate) (ecdsaKey, rsaKey bool) {
 // apart, since crypto/tls fills it from legacy_version when the extension
 // is absent; ClientHelloInfo.Extensions says whether it was sent.
 func negotiatedVersion(hello *tls.ClientHelloInfo, lo, hi uint16) uint16 {
-	const extensionSupportedVersions = 43 // RFC 8446 §4.2
-	legacy := !slices.Contains(hello.Extensions, extensionSupportedVersions)
 	var best uint16
-	for _, v := range hello.SupportedVersions {
-		if legacy && v > tls.VersionTLS12 {
-			continue
-		}
+	for _, v := range clientVersions(hello) {
 		if v >= lo && v <= hi && v > best {
 			best = v
 		}
 	}
 	return best
+}
+
+// clientVersions returns the versions the client offers, as crypto/tls
+// reads them (see negotiatedVersion).
+func clientVersions(hello *tls.ClientHelloInfo) []uint16 {
+	const extensionSupportedVersions = 43 // RFC 8446 §4.2
+	if slices.Contains(hello.Extensions, extensionSupportedVersions) {
+		return hello.SupportedVersions
+	}
+	var out []uint16
+	for _, v := range hello.SupportedVersions {
+		if v <= tls.VersionTLS12 {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // chooseSuite emulates OpenSSL's cipher selection for TLS <= 1.2: among
@@ -126,76 +137,6 @@ func (c *config) chooseSuite(offered []uint16, v uint16, cert *tls.Certificate) 
 		}
 	}
 	return 0, false
-}
-
-// pickCertificate returns the certificate crypto/tls would choose for hello
-// among the server's: the first that supports the ClientHello (names, key
-// type), else the first.
-func (c *config) pickCertificate(hello *tls.ClientHelloInfo) *tls.Certificate {
-	certs := c.tls.Certificates
-	if len(certs) == 0 {
-		return nil
-	}
-	if len(certs) > 1 {
-		for i := range certs {
-			if hello.SupportsCertificate(&certs[i]) == nil {
-				return &certs[i]
-			}
-		}
-	}
-	return &certs[0]
-}
-
-// serverConfigFor is the per-ClientHello configuration of a server: the
-// context's tls.Config with our verification bound to stream s (nil for
-// TLSConfig users) and, for TLS <= 1.2, only the suite OpenSSL would pick.
-func (c *config) serverConfigFor(hello *tls.ClientHelloInfo, s *Stream) *tls.Config {
-	t := c.tls.Clone()
-	t.VerifyConnection = c.verifyClient(s) // handshake_server.go
-	cert := c.pickCertificate(hello)
-	if cert == nil {
-		return t
-	}
-	if len(t.Certificates) > 1 {
-		t.Certificates = []tls.Certificate{*cert}
-	}
-	v := negotiatedVersion(hello, c.tls.MinVersion, c.tls.MaxVersion)
-	if v != 0 && v < tls.VersionTLS13 {
-		if id, ok := c.chooseSuite(hello.CipherSuites, v, cert); ok {
-			t.CipherSuites = []uint16{id}
-		}
-	}
-	return t
-}
-
-// configForClient is the GetConfigForClient of a server: serverConfigFor,
-// except when TLS 1.3 will be negotiated and the client offers none of the
-// ciphersuites setting's suites. OpenSSL refuses such a client before its
-// ServerHello with handshake_failure (40), also when the client could do
-// TLS 1.2. An error returned here would make crypto/tls send
-// internal_error (80) instead, so the configuration returned then makes
-// crypto/tls refuse by itself, with handshake_failure, right after its
-// TLS 1.3 cipher choice: TLS 1.3 only, and no key exchange group that any
-// client can share. The stream's handshake error (s may be nil for
-// TLSConfig users, who get crypto/tls's own error) still says why: OpenSSL's
-// "no shared cipher" and the suites allowed.
-func (c *config) configForClient(hello *tls.ClientHelloInfo, s *Stream) (*tls.Config, error) {
-	if negotiatedVersion(hello, c.tls.MinVersion, c.tls.MaxVersion) == tls.VersionTLS13 &&
-		!slices.ContainsFunc(hello.CipherSuites, c.allowed13) {
-		t := c.serverConfigFor(hello, s)
-		t.MinVersion = tls.VersionTLS13
-		// crypto/tls keeps only the groups it implements that are also in
-		// CurvePreferences: none here, so it answers "no key exchanges
-		// supported by both client and server" with handshake_failure.
-		t.CurvePreferences = []tls.CurveID{0xffff}
-		if s != nil {
-			// Recorded first, so Handshake returns it rather than
-			// crypto/tls's text about key exchanges.
-			s.hsErr.CompareAndSwap(nil, classify("handshake", &suiteFailure{allowed: c.ciphersuitesString(), server: true, noneOffered: true}, nil))
-		}
-		return t, nil
-	}
-	return c.serverConfigFor(hello, s), nil
 }
 
 func (c *config) allowed13(id uint16) bool {

@@ -1,12 +1,12 @@
 package sslstream
 
 import (
-	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/sslstream/sslstream/cipherlist"
 	"github.com/sslstream/sslstream/keyfile"
@@ -49,6 +49,11 @@ type config struct {
 	// wbufs recycles the write buffers of this context's streams (see
 	// writeBuffers in stream.go); shared by overrides of the context.
 	wbufs *writeBuffers
+
+	// tickets seal and open a server's session tickets; ticketLifetime
+	// bounds a session's age (tickets.go).
+	tickets        *ticketKeys
+	ticketLifetime time.Duration
 }
 
 // NewClientContext loads and checks client settings. It does no network
@@ -170,14 +175,11 @@ func newConfig(s Settings, server bool) (*config, error) {
 		t.GetClientCertificate = openSSLClientCertificate(&certs[0])
 	}
 	if server {
-		var key [32]byte
-		if _, err := rand.Read(key[:]); err != nil {
-			return nil, settingsError("settings", fmt.Errorf("session ticket key: %w", err))
+		// Tickets are sealed by the context's keys (tickets.go), shared
+		// by every connection and, without a key file, kept by Reload.
+		if err := c.setTickets(s); err != nil {
+			return nil, err
 		}
-		// Explicit keys are shared by every per-connection clone, so
-		// tickets issued on one connection resume on another (OpenSSL
-		// likewise keeps one ticket key per SSL_CTX).
-		t.SetSessionTicketKeys([][32]byte{key})
 	} else {
 		// Verification is ours (VerifyConnection), never crypto/tls's.
 		t.InsecureSkipVerify = true

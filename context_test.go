@@ -172,11 +172,11 @@ func TestTLS13CiphersuitesEnforced(t *testing.T) {
 		t.Fatalf("both sides accepted suite %s although their ciphersuites do not overlap", tls.CipherSuiteName(c.ConnectionState().CipherSuite))
 	}
 	var e *Error
-	if errors.As(cerr, &e) && e.HasCode(0x0A000105) {
+	if errors.As(cerr, &e) && e.HasCode(CodeWrongCipherReturned) {
 		if !strings.Contains(e.Error(), "TLS_CHACHA20_POLY1305_SHA256") {
 			t.Errorf("error %q does not name the allowed suites", e)
 		}
-	} else if errors.As(serr, &e) && e.HasCode(0x0A0000C1) {
+	} else if errors.As(serr, &e) && e.HasCode(CodeNoSharedCipher) {
 		if !strings.Contains(e.Error(), "crypto/tls cannot restrict") {
 			t.Errorf("error %q does not explain the limitation", e)
 		}
@@ -204,7 +204,7 @@ func TestOldTLSNeedsSecLevel0(t *testing.T) {
 	if cerr == nil {
 		t.Fatal("TLS 1.0 negotiated with a server at the default security level")
 	}
-	if e := asError(t, serr); !e.HasCode(0x0A000102) {
+	if e := asError(t, serr); !e.HasCode(CodeUnsupportedProtocol) {
 		t.Errorf("server error %v, want unsupported protocol", e)
 	}
 }
@@ -380,7 +380,7 @@ func TestTLSConfigExport(t *testing.T) {
 				t.Errorf("untrusted server: error %v, want %q", err, tc.want)
 			}
 			var e *Error
-			if !errors.As(err, &e) || e.VerifyResult != 20 || !e.HasCode(0x0A000086) {
+			if !errors.As(err, &e) || e.VerifyResult != 20 || !e.HasCode(CodeCertificateVerifyFailed) {
 				t.Errorf("net/http error %v does not unwrap to an *Error with verify result 20", err)
 			}
 			tr.CloseIdleConnections()
@@ -425,7 +425,7 @@ func TestTLSConfigChecksSNIName(t *testing.T) {
 		if tc.code != 0 {
 			var e *Error
 			var he x509.HostnameError
-			if !errors.As(err, &he) && (!errors.As(err, &e) || e.VerifyResult != tc.code || !e.HasCode(0x0A000086)) {
+			if !errors.As(err, &he) && (!errors.As(err, &e) || e.VerifyResult != tc.code || !e.HasCode(CodeCertificateVerifyFailed)) {
 				t.Errorf("%s: error %v, want crypto/x509's HostnameError or an *Error with verify result %d", tc.host, err, tc.code)
 			}
 			tr.CloseIdleConnections()

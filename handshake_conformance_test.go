@@ -129,7 +129,7 @@ func TestTLS13NoSharedSuiteIsHandshakeFailure(t *testing.T) {
 			t.Errorf("%s: %s, want alert 40 (handshake_failure) and no ServerHello", tc.name, r.Outcome())
 		}
 		e := asError(t, err)
-		if !e.HasCode(0x0A0000C1) || !strings.Contains(e.Error(), "offers none") || !strings.Contains(e.Error(), allowed) {
+		if !e.HasCode(CodeNoSharedCipher) || !strings.Contains(e.Error(), "offers none") || !strings.Contains(e.Error(), allowed) {
 			t.Errorf("%s: server error %v, want 0A0000C1 no shared cipher, \"offers none\" and %s", tc.name, e, allowed)
 		}
 	}

@@ -193,7 +193,7 @@ func checkCreation(t *testing.T, method string, ctxErr error, low bool) bool {
 		if !strings.Contains(msg, fmt.Sprintf("%q", method)) || !strings.Contains(msg, "@SECLEVEL=0") {
 			t.Errorf("creation error %q should name the method and @SECLEVEL=0", msg)
 		}
-		if e := asError(t, ctxErr); !e.HasCode(0x0A0000BF) {
+		if e := asError(t, ctxErr); !e.HasCode(CodeNoProtocolsAvailable) {
 			t.Errorf("creation error %v: want code 0A0000BF (no protocols available)", e)
 		}
 		return false
@@ -557,7 +557,7 @@ func TestTLS13CiphersuitesAgainstOpenSSL(t *testing.T) {
 				// name the suite crypto/tls chose, the allowed list and the
 				// limitation; s_client must see the handshake fail.
 				e := asError(t, serr)
-				if !e.HasCode(0x0A0000C1) {
+				if !e.HasCode(CodeNoSharedCipher) {
 					t.Errorf("server error %v: want 0A0000C1 no shared cipher", e)
 				}
 				// A client offering none of the allowed suites is refused at
@@ -618,7 +618,7 @@ func TestTLS13CiphersuitesAgainstOpenSSL(t *testing.T) {
 					return
 				}
 				e := asError(t, err)
-				if !e.HasCode(0x0A000105) {
+				if !e.HasCode(CodeWrongCipherReturned) {
 					t.Errorf("client error %v: want 0A000105 wrong cipher returned", e)
 				}
 				for _, want := range []string{"TLS_AES_128_GCM_SHA256", allowed, "crypto/tls cannot restrict", "error:0A000105:SSL routines::wrong cipher returned"} {

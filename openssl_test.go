@@ -145,9 +145,9 @@ func TestOurClientAgainstOpenSSLServer(t *testing.T) {
 					line, err := bufio.NewReader(c).ReadString('\n')
 					if serverWants && !clientCert {
 						e := asError(t, err)
-						want := uint32(0x0A000410) // sslv3 alert handshake failure
+						want := uint32(CodeSSLv3AlertHandshakeFailure) // sslv3 alert handshake failure
 						if method == "tlsv1.3" {
-							want = 0x0A00045C // tlsv13 alert certificate required
+							want = CodeTLSv13AlertCertificateRequired // tlsv13 alert certificate required
 						}
 						if !e.HasCode(want) {
 							t.Errorf("error %v, want %08X", e, want)
@@ -240,7 +240,7 @@ func TestOurServerAgainstOpenSSLClient(t *testing.T) {
 					}
 					if mode == VerifyRequired && !clientCert {
 						e := asError(t, res.err)
-						if !e.HasCode(0x0A0000C7) {
+						if !e.HasCode(CodePeerDidNotReturnACertificate) {
 							t.Errorf("server error %v, want peer did not return a certificate", e)
 						}
 						if method == "tlsv1.3" && !strings.Contains(out, "tlsv13 alert certificate required") {
@@ -390,7 +390,7 @@ func TestTLS13SuiteAgainstOpenSSLClient(t *testing.T) {
 				}
 				return
 			}
-			if e := asError(t, err); !e.HasCode(0x0A0000C1) {
+			if e := asError(t, err); !e.HasCode(CodeNoSharedCipher) {
 				t.Errorf("server error %v, want no shared cipher", e)
 			}
 		})

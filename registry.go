@@ -168,6 +168,12 @@ var registry = []setting{
 		func(s *Settings, v string) error {
 			return parseIntoPtr(&s.SessionTickets, boolParser("session-tickets"), v)
 		}, nil},
+	{SettingInfo{Name: "session-ticket-lifetime", Arg: "SECONDS", Values: "seconds (`7200`) or a duration ≥ 1s (`2h`)", Default: "7200 (OpenSSL's session timeout)",
+		Doc: "server: how long after its full handshake a session resumes from a ticket (resuming does not extend it)"},
+		func(s *Settings, v string) error { return parseInto(&s.SessionTicketLifetime, parseLifetime, v) }, nil},
+	{SettingInfo{Name: "session-ticket-keys", Arg: "FILE", Values: "file: one key a line, newest first, 32 bytes hex (`openssl rand -hex 32`) or base64", Default: "none (the context's own keys, rotated every lifetime)",
+		Doc: "server: ticket keys shared by several servers so that they resume each other's sessions; re-read by reload"},
+		func(s *Settings, v string) error { s.SessionTicketKeys = v; return nil }, nil},
 	{SettingInfo{Name: "keylog", Arg: "FILE", Values: "file (NSS key log format)", Default: "none",
 		Doc: "append the TLS secrets of each connection to FILE in NSS key log format (Wireshark); for debugging only"},
 		func(s *Settings, v string) error { s.KeyLog = v; return nil }, nil},

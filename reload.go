@@ -2,7 +2,6 @@ package sslstream
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -19,25 +18,16 @@ import (
 // builds a complete new config and swaps the pointer; connections already
 // made keep the config they started with.
 type live struct {
-	cur       atomic.Pointer[config]
-	mu        sync.Mutex // serializes reloads and guards settings
-	settings  Settings
-	server    bool
-	ticketKey [32]byte
-	gen       atomic.Uint64
+	cur      atomic.Pointer[config]
+	mu       sync.Mutex // serializes reloads and guards settings
+	settings Settings
+	server   bool
+	gen      atomic.Uint64
 }
 
 func (l *live) init(c *config, s Settings) error {
 	l.settings = cloneSettings(s)
 	l.server = c.server
-	if c.server {
-		// The context's own ticket key, kept across reloads so that
-		// sessions issued before a reload still resume after it.
-		if _, err := rand.Read(l.ticketKey[:]); err != nil {
-			return settingsError("settings", fmt.Errorf("session ticket key: %w", err))
-		}
-		c.tls.SetSessionTicketKeys([][32]byte{l.ticketKey})
-	}
 	l.cur.Store(c)
 	return nil
 }
@@ -59,6 +49,10 @@ func cloneSettings(s Settings) Settings {
 	}
 	s.ExtraCertificates = append([]CertificateFiles(nil), s.ExtraCertificates...)
 	s.ALPN = append([]string(nil), s.ALPN...)
+	s.Groups = append([]tls.CurveID(nil), s.Groups...)
+	if s.ClientCANames != nil {
+		s.ClientCANames = new(*s.ClientCANames)
+	}
 	return s
 }
 
@@ -77,7 +71,12 @@ func (l *live) reload(s *Settings) error {
 	}
 	old := l.cur.Load()
 	if l.server {
-		n.tls.SetSessionTicketKeys([][32]byte{l.ticketKey})
+		// The context's own rotating ticket keys survive a reload, so
+		// that sessions issued before it still resume after it; a key
+		// file is read again.
+		if n.tickets != nil && n.tickets.file == "" && old.tickets != nil && old.tickets.file == "" {
+			n.tickets = old.tickets
+		}
 	} else if old.tls.ClientSessionCache != nil && n.tls.ClientSessionCache != nil {
 		// Sessions are re-verified when resumed, so the cache may outlive
 		// the trust settings it was filled under.
@@ -170,7 +169,7 @@ type fileStamp struct {
 
 func (l *live) watchedFiles() (files, dirs []string) {
 	s := l.currentSettings()
-	for _, f := range []string{s.Certificate, s.Key, s.CAFile, s.CRLFile, s.StatusFile} {
+	for _, f := range []string{s.Certificate, s.Key, s.CAFile, s.CRLFile, s.StatusFile, s.SessionTicketKeys} {
 		if f != "" {
 			files = append(files, f)
 		}

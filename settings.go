@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/sslstream/sslstream/verify"
 )
@@ -205,6 +206,22 @@ type Settings struct {
 	// client that writes before it reads then waits for the server, which
 	// waits to send the ticket. TCP sockets are unaffected.
 	SessionTickets *bool
+	// SessionTicketLifetime is how long after its full handshake a
+	// session may be resumed from a server's ticket (setting
+	// "session-ticket-lifetime", seconds or a duration; 0 =
+	// DefaultSessionTicketLifetime, 7200 s as OpenSSL's session timeout).
+	// Resuming does not extend it. Servers only.
+	SessionTicketLifetime time.Duration
+	// SessionTicketKeys is a file of session ticket keys shared by several
+	// servers, so that each resumes the others' sessions (setting
+	// "session-ticket-keys"): one key a line, newest first, each 32
+	// random bytes in hex (openssl rand -hex 32) or base64; # comments.
+	// The first key seals new tickets, every key opens them; Reload and
+	// Watch read a rotated file. "" = the context's own keys, which
+	// rotate every lifetime (the previous ones still open tickets) and
+	// survive Reload. Keep the file secret: it decrypts every session.
+	// Servers only.
+	SessionTicketKeys string
 
 	// KeyLog is a file to which the TLS secrets of every connection are
 	// appended in the NSS key log format that Wireshark reads (setting

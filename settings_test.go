@@ -226,16 +226,16 @@ func TestBadSettingsFailAtCreation(t *testing.T) {
 		{"missing crl-file", Settings{CRLFile: missing}, false, []string{"crl-file", missing}, 0},
 		{"ca-directory is a file", Settings{CADirectory: p.caFile}, false, []string{"ca-directory", "not a directory"}, 0},
 		{"bad method", Settings{Method: "sslv3"}, false, []string{"sslv3", "SSLv3 cannot be offered"}, 0},
-		{"bad ciphers", Settings{Ciphers: "NOTHING-MATCHES"}, false, []string{"NOTHING-MATCHES"}, 0x0A0000B9},
-		{"ciphers Go cannot speak", Settings{Ciphers: "DHE-RSA-AES128-SHA", Method: "tlsv1.2"}, false, []string{"DHE-RSA-AES128-SHA"}, 0x0A0000B9},
-		// SPEC §3: also when TLS 1.3 remains in the method's range.
-		{"ciphers Go cannot speak, TLS 1.3 allowed", Settings{Ciphers: "DHE-RSA-AES128-SHA"}, false, []string{"DHE-RSA-AES128-SHA", "method tlsv1.3"}, 0x0A0000B9},
-		{"ciphers selecting only NULL suites", Settings{Ciphers: "eNULL", Method: "tlsv1.2+"}, false, []string{"eNULL"}, 0x0A0000B9},
-		{"bad ciphersuites", Settings{Ciphersuites: "TLS_FOO"}, false, []string{"TLS_FOO"}, 0x0A0000B9},
+		{"bad ciphers", Settings{Ciphers: "NOTHING-MATCHES"}, false, []string{"NOTHING-MATCHES"}, CodeNoCipherMatch},
+		{"ciphers Go cannot speak", Settings{Ciphers: "DHE-RSA-AES128-SHA", Method: "tlsv1.2"}, false, []string{"DHE-RSA-AES128-SHA"}, CodeNoCipherMatch},
+		// Also when TLS 1.3 remains in the method's range.
+		{"ciphers Go cannot speak, TLS 1.3 allowed", Settings{Ciphers: "DHE-RSA-AES128-SHA"}, false, []string{"DHE-RSA-AES128-SHA", "method tlsv1.3"}, CodeNoCipherMatch},
+		{"ciphers selecting only NULL suites", Settings{Ciphers: "eNULL", Method: "tlsv1.2+"}, false, []string{"eNULL"}, CodeNoCipherMatch},
+		{"bad ciphersuites", Settings{Ciphersuites: "TLS_FOO"}, false, []string{"TLS_FOO"}, CodeNoCipherMatch},
 		{"bad verify", Settings{Verify: 7}, false, []string{"verify 7"}, 0},
 		{"bad crl-check", Settings{CRLCheck: 9}, false, []string{"crl-check 9"}, 0},
 		{"negative max-depth", Settings{MaxDepth: new(-2)}, false, []string{"max-depth -2"}, 0},
-		{"old TLS at default security level", Settings{Method: "tlsv1.1"}, false, []string{"@SECLEVEL=0"}, 0x0A0000BF},
+		{"old TLS at default security level", Settings{Method: "tlsv1.1"}, false, []string{"@SECLEVEL=0"}, CodeNoProtocolsAvailable},
 		{"encrypted key, no password", Settings{Certificate: p.serverCert, Key: encryptedKey(t, p, "secret")}, true, []string{"password"}, 0},
 		{"encrypted key, wrong password", Settings{Certificate: p.serverCert, Key: encryptedKey(t, p, "secret"), CertificatePassword: "Xyzzy-42"}, true, []string{"password"}, 0},
 	}
@@ -308,7 +308,7 @@ func TestErrorTableMatchesReference(t *testing.T) {
 			t.Errorf("ErrorString(%08X) = %q, reference %q", packCode(reason), got, printed)
 		}
 	}
-	if got := ErrorString(0x0A000086); got != "error:0A000086:SSL routines::certificate verify failed" {
+	if got := ErrorString(CodeCertificateVerifyFailed); got != "error:0A000086:SSL routines::certificate verify failed" {
 		t.Errorf("ErrorString(0A000086) = %q", got)
 	}
 }

@@ -100,10 +100,12 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 	}
 	err = s.handshakeError(err) // says where it stalled, if it did
 	e := classify("handshake", err, s.vr.Load())
-	s.trace.end(s, e)
 	if !s.hsErr.CompareAndSwap(nil, e) {
-		return s.hsErr.Load()
+		// Set first by our own refusal (configForClient), whose reason
+		// is better than crypto/tls's, or by a concurrent call.
+		e = s.hsErr.Load()
 	}
+	s.trace.end(s, e)
 	return e
 }
 

@@ -245,7 +245,7 @@ func TestUnknownCA(t *testing.T) {
 					t.Errorf("verify result %d %q, want 20", code, text)
 				}
 				e := asError(t, cerr)
-				if !e.HasCode(0x0A000086) || e.VerifyResult != 20 {
+				if !e.HasCode(CodeCertificateVerifyFailed) || e.VerifyResult != 20 {
 					t.Errorf("client error %v: want 0A000086 with verify result 20", e)
 				}
 				if !strings.Contains(e.Error(), "verify result 20: unable to get local issuer certificate") {
@@ -261,7 +261,7 @@ func TestUnknownCA(t *testing.T) {
 					t.Errorf("Write after failed handshake returned %v, want the handshake error", err)
 				}
 				se := asError(t, serr)
-				if !se.HasCode(0x0A000412) {
+				if !se.HasCode(CodeSSLv3AlertBadCertificate) {
 					t.Errorf("server error %v: want alert bad certificate 0A000412", se)
 				}
 			})
@@ -355,11 +355,11 @@ func TestClientCertificates(t *testing.T) {
 		serverVR   int
 	}{
 		{"required-sent", withCert, VerifyRequired, true, 0, 0},
-		{"required-missing", noCert, VerifyRequired, false, 0x0A0000C7, 0},
-		{"required-untrusted", otherCert, VerifyRequired, false, 0x0A000086, 20},
+		{"required-missing", noCert, VerifyRequired, false, CodePeerDidNotReturnACertificate, 0},
+		{"required-untrusted", otherCert, VerifyRequired, false, CodeCertificateVerifyFailed, 20},
 		{"optional-sent", withCert, VerifyOptional, true, 0, 0},
 		{"optional-missing", noCert, VerifyOptional, true, 0, 0},
-		{"optional-untrusted", otherCert, VerifyOptional, false, 0x0A000086, 20},
+		{"optional-untrusted", otherCert, VerifyOptional, false, CodeCertificateVerifyFailed, 20},
 		{"none-untrusted", otherCert, VerifyNone, true, 0, 0},
 	}
 	for _, kind := range transports {
@@ -413,7 +413,7 @@ func TestClientCertificates(t *testing.T) {
 					if len(ce.Codes) == 0 {
 						t.Errorf("client error %v has no OpenSSL code", ce)
 					}
-					if tc.serverCode == 0x0A0000C7 && method == "tlsv1.3" && !ce.HasCode(0x0A00045C) {
+					if tc.serverCode == CodePeerDidNotReturnACertificate && method == "tlsv1.3" && !ce.HasCode(CodeTLSv13AlertCertificateRequired) {
 						t.Errorf("client error %v, want tlsv13 alert certificate required", ce)
 					}
 				})
@@ -443,7 +443,7 @@ func TestHandshakeErrorReturnedByStartingCall(t *testing.T) {
 			c, s := pairStreams(t, "tcp", Settings{CAFile: p.otherCAFile, Verify: VerifyRequired}, p.serverSettings())
 			cerr, _ := both(t, func() error { return start(c) }, s.Handshake)
 			e := asError(t, cerr)
-			if !e.HasCode(0x0A000086) || e.What != "handshake" {
+			if !e.HasCode(CodeCertificateVerifyFailed) || e.What != "handshake" {
 				t.Fatalf("error %v, want handshake certificate verify failed", e)
 			}
 			if err := c.Handshake(); err != cerr {
@@ -485,7 +485,7 @@ func TestServerSeesHTTPRequest(t *testing.T) {
 	defer s.Close()
 	go cc.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
 	e := asError(t, s.Handshake())
-	if !e.HasCode(0x0A00009C) {
+	if !e.HasCode(CodeHTTPRequest) {
 		t.Errorf("error %v, want http request 0A00009C", e)
 	}
 }
@@ -505,7 +505,7 @@ func TestClientSeesWrongVersionNumber(t *testing.T) {
 		sc.Write([]byte("220 smtp.example ESMTP ready\r\n"))
 	}()
 	e := asError(t, c.Handshake())
-	if !e.HasCode(0x0A00010B) {
+	if !e.HasCode(CodeWrongVersionNumber) {
 		t.Errorf("error %v, want wrong version number 0A00010B", e)
 	}
 }
@@ -525,7 +525,7 @@ func TestUnexpectedEOFDuringHandshake(t *testing.T) {
 		sc.(*net.TCPConn).CloseWrite()
 	}()
 	e := asError(t, c.Handshake())
-	if !e.HasCode(0x0A000126) {
+	if !e.HasCode(CodeUnexpectedEOFWhileReading) {
 		t.Errorf("error %v, want unexpected eof while reading 0A000126", e)
 	}
 }
@@ -557,10 +557,10 @@ func TestNoSharedCipher(t *testing.T) {
 	c, s := pairStreams(t, "tcp", Settings{Method: "tlsv1.2", Ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256"},
 		Settings{Certificate: p.serverCert, Key: p.serverKey, Ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384"})
 	cerr, serr := both(t, c.Handshake, s.Handshake)
-	if e := asError(t, serr); !e.HasCode(0x0A0000C1) {
+	if e := asError(t, serr); !e.HasCode(CodeNoSharedCipher) {
 		t.Errorf("server error %v, want no shared cipher", e)
 	}
-	if e := asError(t, cerr); !e.HasCode(0x0A000410) {
+	if e := asError(t, cerr); !e.HasCode(CodeSSLv3AlertHandshakeFailure) {
 		t.Errorf("client error %v, want sslv3 alert handshake failure", e)
 	}
 }

@@ -84,7 +84,7 @@ func (s *Stream) onClientHello(hello *tls.ClientHelloInfo, t *tls.Config) *tls.C
 	}
 	tr.begin(s)
 	var versions []string
-	for _, v := range hello.SupportedVersions {
+	for _, v := range clientVersions(hello) { // as crypto/tls reads them
 		versions = append(versions, ProtocolName(v))
 	}
 	attrs := []slog.Attr{

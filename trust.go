@@ -151,12 +151,17 @@ func (d namedDir) Name() string { return d.name }
 func loadTrust(s Settings, server bool) (*trust, error) {
 	t := &trust{strict: s.X509Strict, crlCheck: s.CRLCheck}
 	if s.CAFile != "" {
-		certs, err := keyfile.LoadCertificates(s.CAFile)
+		// TRUSTED CERTIFICATE blocks keep their trust settings
+		// (openssl x509 -trustout -addtrust/-addreject), honoured as
+		// OpenSSL does.
+		certs, err := keyfile.LoadTrustedCertificates(s.CAFile)
 		if err != nil {
 			return nil, settingsError("load ca-file", err)
 		}
-		t.anchors = append(t.anchors, verify.NewNamedPool("ca-file "+s.CAFile, certs))
-		t.caFileCerts = certs
+		t.anchors = append(t.anchors, verify.NewTrustedPool("ca-file "+s.CAFile, certs))
+		for _, tc := range certs {
+			t.caFileCerts = append(t.caFileCerts, tc.Cert)
+		}
 	}
 	if s.CRLFile != "" {
 		crls, err := crl.Load(s.CRLFile)

@@ -66,7 +66,7 @@ func TestReadAfterFailedFlushReturnsThePeersAlert(t *testing.T) {
 	}
 	_, err = c.Read(make([]byte, 16))
 	var e *Error
-	if !errors.As(err, &e) || !e.HasCode(0x0A00045C) {
+	if !errors.As(err, &e) || !e.HasCode(CodeTLSv13AlertCertificateRequired) {
 		t.Fatalf("second read: %v, want the server's alert: tlsv13 alert certificate required (0A00045C)", err)
 	}
 	if _, err := c.Write([]byte("more")); !errors.Is(err, syscall.EPIPE) {

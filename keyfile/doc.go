@@ -1,6 +1,6 @@
 // Package keyfile loads certificates, private keys and PKCS#12 files for
-// sslstream: the settings certificate, key, certificate-password and ca-file
-// (SPEC §3).
+// sslstream: the settings certificate, key, certificate-password and
+// ca-file.
 //
 // # Entry points
 //

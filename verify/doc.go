@@ -19,7 +19,7 @@
 //     certificates (Options.Intermediates), and repeat. A candidate issuer
 //     must have the issuer's name (canonical comparison), fit the subject's
 //     authority key identifier and have a key of the signature algorithm's
-//     type; among several, the first valid at the verification time wins,
+//     type, and neither may have an extension OpenSSL cannot decode; among several, the first valid at the verification time wins,
 //     else the one expiring last (no other candidate is tried when a later
 //     check fails, as in OpenSSL 3.0). A self-signed untrusted certificate
 //     is replaced by an identical trusted one. The chain is trusted once a

@@ -214,7 +214,11 @@ func (e *engine) purposeOK(depth int, ci *certInfo, requireCA bool) bool {
 			return false
 		}
 	}
-	switch checkPurpose(ci, e.opts.Purpose, requireCA) {
+	r := -1 // X509_check_purpose's answer when the extensions do not decode
+	if !ci.invalid {
+		r = checkPurpose(ci, e.opts.Purpose, requireCA)
+	}
+	switch r {
 	case 1:
 		return true
 	case 0:

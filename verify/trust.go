@@ -79,7 +79,9 @@ func (e *engine) trustSettingsOf(ci *certInfo) *keyfile.TrustSettings {
 func (e *engine) checkTrustOf(ci *certInfo, noSSCompat bool) int {
 	kind, use := trustFor(e.opts.Purpose)
 	compat := func() int {
-		if !noSSCompat && ci.selfSigned {
+		// X509_check_purpose(x, -1, 0) fails for a certificate whose
+		// extensions do not decode: never trusted this way.
+		if !noSSCompat && ci.selfSigned && !ci.invalid {
 			return trustTrusted
 		}
 		return trustUntrusted

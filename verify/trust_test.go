@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sslstream/sslstream/cadir"
+	"github.com/sslstream/sslstream/dn"
 	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/keyfile"
 )
@@ -55,11 +57,17 @@ func runTrustCase(t *testing.T, tc trustCase) (want, got []Problem, res *Result)
 	}
 	var files [][]byte
 	for i, a := range tc.anchors {
-		plain := write(fmt.Sprintf("anchor%d.pem", i), pemOf(a.c))
 		if a.args == nil {
 			files = append(files, pemOf(a.c))
 			continue
 		}
+		if tc.mode != "CAfile" {
+			// Cheaper: the same bytes as openssl x509 -trustout writes
+			// (TestTrustSettingsFromOpenSSL in keyfile checks Marshal).
+			files = append(files, trustedPEM(t, a))
+			continue
+		}
+		plain := write(fmt.Sprintf("anchor%d.pem", i), pemOf(a.c))
 		out := filepath.Join(dir, fmt.Sprintf("anchor%d-trusted.pem", i))
 		opensslOut(t, append([]string{"x509", "-in", plain, "-trustout", "-out", out}, a.args...)...)
 		data, err := os.ReadFile(out)
@@ -91,13 +99,13 @@ func runTrustCase(t *testing.T, tc trustCase) (want, got []Problem, res *Result)
 		if err := os.Mkdir(capath, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		seen := map[string]int{}
+		seen := map[uint32]int{}
 		for i, data := range files {
-			f := write(fmt.Sprintf("hashed%d.pem", i), data)
-			h := opensslOut(t, "x509", "-subject_hash", "-noout", "-in", filepath.Join(dir, fmt.Sprintf("anchor%d.pem", i)))
-			if err := os.Rename(f, filepath.Join(capath, fmt.Sprintf("%s.%d", h, seen[h]))); err != nil {
+			h, err := dn.Hash(tc.anchors[i].c.RawSubject) // X509_NAME_hash, tested against openssl in dn
+			if err != nil {
 				t.Fatal(err)
 			}
+			write(fmt.Sprintf("certs/%08x.%d", h, seen[h]), data)
 			seen[h]++
 		}
 		d, err := cadir.Open(capath)
@@ -139,6 +147,34 @@ func runTrustCase(t *testing.T, tc trustCase) (want, got []Problem, res *Result)
 		t.Logf("openssl %s\n%s", strings.Join(args, " "), out)
 	}
 	return want, got, res
+}
+
+// trustedPEM writes a TRUSTED CERTIFICATE with the settings of a's
+// openssl x509 arguments.
+func trustedPEM(t *testing.T, a anchor) []byte {
+	t.Helper()
+	names := map[string]asn1.ObjectIdentifier{"serverAuth": oidServerAuth, "clientAuth": oidClientAuth,
+		"emailProtection": oidEmailProtect, "timeStamping": oidTimeStamping, "anyExtendedKeyUsage": oidAnyEKU}
+	ts := &keyfile.TrustSettings{}
+	for i := 0; i+1 < len(a.args); i += 2 {
+		v := a.args[i+1]
+		switch a.args[i] {
+		case "-addtrust":
+			ts.Trusted = append(ts.Trusted, names[v])
+		case "-addreject":
+			ts.Rejected = append(ts.Rejected, names[v])
+		case "-setalias":
+			ts.Alias = v
+		}
+		if a.args[i] != "-setalias" && names[v] == nil {
+			t.Fatalf("trustedPEM: unknown use %q", v)
+		}
+	}
+	aux, err := ts.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte{}, a.c.Raw...), aux...)})
 }
 
 // trustScenarios are chains whose anchors carry trust settings, each

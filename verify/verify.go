@@ -433,6 +433,11 @@ func (e *engine) exactTrusted(x *certInfo) *certInfo {
 // match, the authority key identifier fits and the signature algorithm
 // suits the issuer's key. The signature itself is checked later.
 func checkIssued(subject, issuer *certInfo) bool {
+	if subject.invalid || issuer.invalid {
+		// OpenSSL cannot cache the extensions of either (EXFLAG_INVALID),
+		// so it never links them.
+		return false
+	}
 	if !sameName(subject.c.RawIssuer, subject.issuerValid, issuer.c.RawSubject, issuer.subjectValid) {
 		return false
 	}
@@ -612,9 +617,9 @@ func (e *engine) buildChain() {
 	}
 	top := e.chain[num-1]
 	switch {
-	case top.selfSigned && num == 1:
+	case top.selfSigned && !top.invalid && num == 1:
 		e.report(DepthZeroSelfSignedCert, num-1, top)
-	case top.selfSigned:
+	case top.selfSigned && !top.invalid:
 		e.report(SelfSignedCertInChain, num-1, top)
 	case e.numUntrusted < num:
 		e.report(UnableToGetIssuerCert, num-1, top)
@@ -627,6 +632,9 @@ func (e *engine) buildChain() {
 // self-signed version 1 root, 4 keyUsage with keyCertSign only, 5 a
 // Netscape CA.
 func checkCA(ci *certInfo) int {
+	if ci.invalid {
+		return 0 // its extensions do not decode
+	}
 	if ci.kuPresent && ci.ku&x509.KeyUsageCertSign == 0 {
 		return 0
 	}

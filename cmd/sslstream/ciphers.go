@@ -211,7 +211,7 @@ func methodNote(m string) string {
 	return fmt.Sprintf(" with method %q", m)
 }
 
-// methodRange turns a SPEC §3 method into the lowest and highest protocol
+// methodRange turns a method setting into the lowest and highest protocol
 // version it allows, with sslstream.ParseMethod: the library is the one
 // authority on method names.
 func methodRange(m string) (lo, hi uint16, err error) {

@@ -325,7 +325,7 @@ func isVerifyFailure(se *sslstream.Error) bool {
 	return false
 }
 
-// printClientSummary prints the SPEC §6 summary lines on stderr.
+// printClientSummary prints the connection summary lines on stderr.
 func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	showCerts := o.showCerts
 	cs := st.ConnectionState()

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestExitStatusRule checks SPEC §6's one rule on every subcommand: 0
+// TestExitStatusRule checks the command's one rule on every subcommand: 0
 // success, 1 usage or runtime error, 2 verification failure.
 func TestExitStatusRule(t *testing.T) {
 	t.Parallel()
@@ -33,7 +33,10 @@ func TestExitStatusRule(t *testing.T) {
 		{"usage: unknown command", []string{"bogus"}, exitError},
 		{"runtime: client cannot connect", []string{"client", closed}, exitError},
 		{"runtime: server cannot listen", []string{"server", "--listen", "256.0.0.1:1", "--certificate", "server-all.pem"}, exitError},
-		{"runtime: verify missing file", []string{"verify", "--ca-file", "ca.pem", "no-such.pem"}, exitError},
+		{"runtime: verify missing CA file", []string{"verify", "--ca-file", "no-such-ca.pem", "server.pem"}, exitError},
+		// As openssl verify 3.0: a certificate that cannot be read is a
+		// verification failure.
+		{"verification: verify missing certificate", []string{"verify", "--ca-file", "ca.pem", "no-such.pem"}, exitVerifyFail},
 		{"runtime: ciphers invalid string", []string{"ciphers", "BOGUS"}, exitError},
 		{"verification: verify", []string{"verify", "--ca-file", "client-ca.pem", "server.pem"}, exitVerifyFail},
 		{"verification: client", []string{"client", server, "--ca-file", "client-ca.pem", "--verify", "required"}, exitVerifyFail},

@@ -20,7 +20,7 @@ var errHelp = flag.ErrHelp
 type flagSet struct {
 	*flag.FlagSet
 	cmd *command
-	// settings collects the SPEC §3 setting flags in command-line order.
+	// settings collects the setting flags in command-line order.
 	settings *settingFlags
 }
 
@@ -33,7 +33,7 @@ func newFlagSet(c *command) *flagSet {
 
 // parse parses args, allowing flags and positional arguments in any order;
 // everything after a lone "--" is positional. A boolean flag may be written
-// --flag true or --flag false too (SPEC §6: --flag value), when the next
+// --flag true or --flag false too (--flag value), when the next
 // argument is literally true or false.
 func (fs *flagSet) parse(args []string) ([]string, error) {
 	args = fs.joinBoolValues(args)
@@ -142,10 +142,10 @@ func (c *choice) Set(v string) error {
 	return fmt.Errorf("%q is not one of %s", v, strings.Join(c.allowed, ", "))
 }
 
-// setting is one SPEC §3 setting given on the command line.
+// setting is one library setting given on the command line.
 type setting struct{ name, value string }
 
-// settingFlags records the SPEC §3 setting flags in order; they are handed
+// settingFlags records the setting flags in order; they are handed
 // to sslstream.Settings.Set unchanged, so validation lives in one place.
 type settingFlags struct {
 	list []setting

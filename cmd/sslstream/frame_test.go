@@ -27,7 +27,7 @@ func TestFlagParsingInterspersed(t *testing.T) {
 		{args: []string{"-", "--verify", "required"}, pos: []string{"-"}, settings: []setting{{"verify", "required"}}},
 		{args: []string{"--prefer-server-cipher-order", "--ca-file=a.pem", "h:1", "--prefer-server-cipher-order=false"}, pos: []string{"h:1"},
 			settings: []setting{{"prefer-server-cipher-order", "true"}, {"ca-file", "a.pem"}, {"prefer-server-cipher-order", "false"}}},
-		// SPEC §6: --flag value for booleans too, when the value is
+		// --flag value for booleans too, when the value is
 		// literally true or false.
 		{args: []string{"--prefer-server-cipher-order", "false", "h:1"}, pos: []string{"h:1"},
 			settings: []setting{{"prefer-server-cipher-order", "false"}}},
@@ -141,7 +141,7 @@ func TestVersion(t *testing.T) {
 	wantCode(t, r, 0)
 }
 
-// TestSpecFlagNames pins the flag names SPEC §6 fixes: scripts depend on
+// TestSpecFlagNames pins the documented flag names: scripts depend on
 // them to the letter.
 func TestSpecFlagNames(t *testing.T) {
 	t.Parallel()

@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -208,5 +210,55 @@ func TestClientCANamesInSummaries(t *testing.T) {
 		if !c.CertificateRequested || (tc.flags == nil) != (len(c.AcceptableCANames) == 1 && c.AcceptableCANames[0] == "CN = Client CA") {
 			t.Errorf("--json %v: requested %v names %q", tc.flags, c.CertificateRequested, c.AcceptableCANames)
 		}
+	}
+}
+
+// Two `sslstream server` processes sharing --session-ticket-keys resume
+// each other's sessions: s_client -sess_out against one, -sess_in against
+// the other; a third server with its own keys does not.
+func TestSessionTicketKeysAcrossServerProcesses(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getNetPKI(t)
+	keys := filepath.Join(t.TempDir(), "ticket.keys")
+	if err := os.WriteFile(keys, []byte("# newest first\n"+strings.Repeat("ab", 32)+"\n"+strings.Repeat("cd", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv1, port1 := startOurServer(t, "--certificate", p.path("server-all.pem"), "--echo", "--session-ticket-keys", keys)
+	_, port2 := startOurServer(t, "--certificate", p.path("server-all.pem"), "--echo", "--session-ticket-keys", keys, "--session-ticket-lifetime", "3600")
+	_, port3 := startOurServer(t, "--certificate", p.path("server-all.pem"), "--echo")
+	wantContains(t, "server 1", srv1.Stderr.String(), "note: session tickets: 2 key(s) from "+keys+", lifetime 7200 s")
+	sess := filepath.Join(t.TempDir(), "sess.pem")
+	r := opensslUntil(t, p.dir, "ping\n", "ping", "s_client", "-connect", "127.0.0.1:"+port1, "-CAfile", "ca.pem", "-sess_out", sess)
+	wantContains(t, "first s_client", r.stdout, "New, TLSv1.3")
+	r = opensslUntil(t, p.dir, "ping\n", "ping", "s_client", "-connect", "127.0.0.1:"+port2, "-CAfile", "ca.pem", "-sess_in", sess)
+	wantContains(t, "s_client at the second server", r.stdout, "Reused, TLSv1.3")
+	r = opensslUntil(t, p.dir, "ping\n", "ping", "s_client", "-connect", "127.0.0.1:"+port3, "-CAfile", "ca.pem", "-sess_in", sess)
+	wantContains(t, "s_client at a server with its own keys", r.stdout, "New, TLSv1.3")
+	r = sslstreamIn(t, p.dir, nil, "server", "--listen", "127.0.0.1:0", "--certificate", p.path("server-all.pem"), "--session-ticket-keys", p.path("ca.pem"))
+	wantCode(t, r, 1)
+	wantContains(t, "bad key file", r.stderr, "session-ticket-keys")
+}
+
+// The brief's case with an RSA certificate: under DEFAULT our server
+// refuses `s_client -tls1_2 -cipher ECDHE-RSA-AES128-SHA256`; naming the
+// suite in --ciphers lets it in.
+func TestServerRefusesECDHERSACBCSHA256UnderDefault(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	for _, tc := range []struct {
+		ciphers string
+		want    string
+	}{
+		{"", "handshake failure"},
+		{"DEFAULT:ECDHE-RSA-AES128-SHA256", "Cipher is ECDHE-RSA-AES128-SHA256"},
+	} {
+		args := []string{"--certificate", p.path("rsa.pem"), "--key", p.path("rsa.key"), "--echo"}
+		if tc.ciphers != "" {
+			args = append(args, "--ciphers", tc.ciphers)
+		}
+		_, port := startOurServer(t, args...)
+		r := opensslIn(t, p.dir, "", "s_client", "-connect", "127.0.0.1:"+port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA256")
+		wantContains(t, "s_client (server --ciphers "+tc.ciphers+")", r.stdout+r.stderr, tc.want)
 	}
 }

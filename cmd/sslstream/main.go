@@ -30,7 +30,7 @@ import (
 	"syscall"
 )
 
-// Exit codes, as SPEC §6 fixes them.
+// Exit codes: one rule for every subcommand.
 const (
 	exitOK         = 0
 	exitError      = 1

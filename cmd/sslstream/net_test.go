@@ -302,7 +302,7 @@ func TestClientVerifyFailure(t *testing.T) {
 	p := getNetPKI(t)
 	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
 	r := sslstreamIn(t, p.dir, nil, "client", "127.0.0.1:"+port, "--verify", "required", "--ca-file", "client-ca.pem")
-	wantCode(t, r, exitVerifyFail) // SPEC §6: 2 on verification failure
+	wantCode(t, r, exitVerifyFail) // 2 on verification failure
 	wantContains(t, "stderr", r.stderr, "error:0A000086:SSL routines::certificate verify failed")
 	wantContains(t, "stderr", r.stderr, "Verify return code: 20 (unable to get local issuer certificate)")
 	wantContains(t, "stderr", r.stderr, "Hint: ")

@@ -60,6 +60,10 @@ func opensslAliases() []opensslAlias {
 		}, means: "--listen :PORT"},
 		{name: "naccept", commands: "server", arg: "N", flag: "accept"},
 
+		// OCSP stapling.
+		{name: "status", commands: "client", flag: "status", value: "check"},
+		{name: "status_file", commands: "server", arg: "FILE", flag: "status-file"},
+
 		// Identity and trust.
 		{name: "cert", commands: "client server", arg: "FILE", flag: "certificate"},
 		{name: "pass", commands: "client server", arg: "SOURCE", flag: "certificate-password-source"},
@@ -76,6 +80,7 @@ func opensslAliases() []opensslAlias {
 			return nil
 		}, means: "--crl-check all (wins over -crl_check, as in OpenSSL)"},
 		{name: "verify_depth", commands: "client server verify", arg: "N", flag: "max-depth"},
+		{name: "auth_level", commands: "verify", arg: "N", flag: "auth-level"},
 		{name: "x509_strict", commands: "client server verify", flag: "x509-strict", value: "true"},
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
 		{name: "verify_hostname", commands: "verify", arg: "HOST", flag: "server-name"},

@@ -222,7 +222,7 @@ func TestOpenSSLSpellingsAgainstSClient(t *testing.T) {
 		{"trusted", []string{"-CAfile", "ca.pem"}, 0, 0},
 		{"trusted, return error", []string{"-CAfile", "ca.pem", "-verify_return_error", "-verify", "2"}, 0, 0},
 		{"untrusted, verify reported", []string{"-CAfile", "client-ca.pem", "-verify", "1"}, 0, 0},
-		// openssl exits 1 on a verification failure; sslstream 2 (SPEC §6).
+		// openssl exits 1 on a verification failure; sslstream 2 (its exit rule).
 		{"untrusted, return error", []string{"-CAfile", "client-ca.pem", "-verify_return_error"}, 1, exitVerifyFail},
 		{"depth too small", []string{"-CAfile", "ca.pem", "-verify_depth", "0"}, 0, 0},
 		{"TLS 1.2", []string{"-CAfile", "ca.pem", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"}, 0, 0},

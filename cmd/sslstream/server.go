@@ -107,6 +107,9 @@ open connections with close_notify, and exits 0.`,
 				if l := notOfferedLine(sctx.SuitesNotOffered()); l != "" {
 					fmt.Fprintf(e.stderr, "note: %s\n", l)
 				}
+				if file, n, life := sctx.SessionTickets(); file != "" {
+					fmt.Fprintf(e.stderr, "note: session tickets: %d key(s) from %s, lifetime %d s\n", n, file, int(life.Seconds()))
+				}
 				ln, err := (&net.ListenConfig{}).Listen(e.ctx, "tcp", *listen)
 				if err != nil {
 					return fmt.Errorf("listen on %s: %w", *listen, err)

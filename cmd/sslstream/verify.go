@@ -55,7 +55,7 @@ intermediate or the leaf) and passes the purpose check.
 
 Purposes (--purpose, openssl -purpose): sslclient, sslserver, nssslserver,
 smimesign, smimeencrypt, crlsign, any, ocsphelper, timestampsign, with
-OpenSSL 3.0's rules (X509_check_purpose); "any" checks nothing.
+OpenSSL 3.0's rules (X509_check_purpose); "any", the default, checks no usage.
 
 --auth-level N (openssl -auth_level, 0 to 5): keys and signature digests
 of the chain must offer 80, 112, 128, 192 or 256 bits of security (codes
@@ -334,7 +334,7 @@ type problemJSON struct {
 	Subject string `json:"subject"`
 }
 
-// reportJSON is the --json object, keys as SPEC §6 names them, then extras.
+// reportJSON is the --json object, keys as documented, then extras.
 type reportJSON struct {
 	File               string        `json:"file"`
 	VerifyResult       int           `json:"verify_result"`

@@ -592,3 +592,31 @@ func TestVerifyStdinAgainstOpenSSL(t *testing.T) {
 	wantCode(t, got, 2)
 	wantContains(t, "stderr", got.stderr, "more than")
 }
+
+// TestVerifyTrustSettingsCADirectoryAgainstOpenSSL: a hashed directory of
+// TRUSTED CERTIFICATE files (made by `openssl rehash`) keeps their trust
+// settings, as for openssl.
+func TestVerifyTrustSettingsCADirectoryAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getVerifyPKI(t)
+	for _, anchor := range []string{"root-reject-server.pem", "root-trust-client.pem", "inter-trust-server.pem"} {
+		dir := t.TempDir()
+		data, err := os.ReadFile(filepath.Join(p.dir, anchor))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, anchor), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, openssl(t, "", "rehash", dir), 0)
+		for _, purpose := range []string{"any", "sslserver", "sslclient"} {
+			flags := []string{"--ca-directory", dir, "--untrusted", "inter.pem", "--purpose", purpose}
+			want := openssl(t, p.dir, append(opensslVerifyArgs(t, flags), "leaf.pem", "client-only.pem")...)
+			got := sslstreamIn(t, p.dir, nil, append(append([]string{"verify"}, flags...), "leaf.pem", "client-only.pem")...)
+			if want.stdout != got.stdout || want.stderr != got.stderr || want.code != got.code {
+				t.Errorf("%s, purpose %s: differs from openssl:\nopenssl: %s\nours: %s", anchor, purpose, want, got)
+			}
+		}
+	}
+}
