@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,8 +23,23 @@ import (
 // goCerts makes certificates with crypto/x509 (through minipki) in shapes
 // openssl's own tools do not write: extra name attributes of unknown types,
 // Go's choice of string types, a huge serial, many extensions at once.
+// They are made once per test binary (the RSA key is slow on small machines).
 func goCerts(t testing.TB) map[string][]byte {
 	t.Helper()
+	goCertsOnce.Do(func() { goCertsVal, goCertsErr = makeGoCerts() })
+	if goCertsErr != nil {
+		t.Fatal(goCertsErr)
+	}
+	return goCertsVal
+}
+
+var (
+	goCertsOnce sync.Once
+	goCertsVal  map[string][]byte
+	goCertsErr  error
+)
+
+func makeGoCerts() (map[string][]byte, error) {
 	f := minipki.New()
 	root, err := f.Root("Fuzz Root", minipki.Subject(pkix.Name{
 		Country: []string{"NL"}, Organization: []string{"Org, with comma"}, OrganizationalUnit: []string{"  spaced  "},
@@ -35,7 +51,7 @@ func goCerts(t testing.TB) map[string][]byte {
 		},
 	}))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	leaf, err := root.Leaf("leaf.example", minipki.DNS("leaf.example", "*.leaf.example"), minipki.IP("10.1.2.3", "::1"),
 		minipki.Email("a@leaf.example"), minipki.Serial(new(big.Int).Lsh(big.NewInt(1), 158)),
@@ -48,7 +64,7 @@ func goCerts(t testing.TB) map[string][]byte {
 			c.SubjectKeyId = []byte{1, 2, 3, 4}
 		}))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	inter, err := root.Intermediate("Fuzz Intermediate", minipki.PathLen(2), minipki.RSA(), minipki.Template(func(c *x509.Certificate) {
 		c.PermittedDNSDomains = []string{"example.com", ".example.org"}
@@ -60,9 +76,9 @@ func goCerts(t testing.TB) map[string][]byte {
 		c.UnknownExtKeyUsage = []asn1.ObjectIdentifier{{1, 2, 3}}
 	}))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return map[string][]byte{"root.der": root.DER(), "leaf.der": leaf.DER(), "inter.der": inter.DER()}
+	return map[string][]byte{"root.der": root.DER(), "leaf.der": leaf.DER(), "inter.der": inter.DER()}, nil
 }
 
 // TestTextAgainstOpenSSL compares Text, in both name formats, with
