@@ -132,7 +132,6 @@ func loadRoots(dir string) (*x509.CertPool, error) {
 	return p, nil
 }
 
-
 // plainServer is the baseline: crypto/tls, one goroutine per connection,
 // handshake under a deadline, then echo.
 func plainServer(args []string) error {
