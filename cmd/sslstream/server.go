@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -28,7 +30,9 @@ handshake and prints one summary line on stderr:
 or "Connection from ADDR: handshake failed: ERROR".
 
 With --echo, every client is served concurrently and gets back what it sends
-until it closes. Without --echo, the first connection that completes its
+until it closes. --rev serves every client concurrently too and answers each
+line with the line reversed, as openssl s_server -rev (trailing CR/LF
+dropped, LF appended; a line CLOSE ends the connection). Without --echo, the first connection that completes its
 handshake is piped to stdin/stdout (stdin to the client, the client to
 stdout; close_notify at the end of stdin) and the server exits when it ends.
 
@@ -60,6 +64,7 @@ open connections with close_notify, and exits 0.`,
 			cf := fs.addConnFlags()
 			listen := fs.String("listen", "", "`ADDR` to listen on, host:port; port 0 picks a free one (required)")
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
+			rev := fs.Bool("rev", false, "answer each line a client sends with the line reversed, serving clients concurrently (as openssl s_server -rev; a line CLOSE ends the connection)")
 			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
 			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION` (0: no limit)")
 			reload := fs.Duration("reload-interval", 0, "look at the certificate, key, CA and CRL files every `DURATION` (e.g. 2s) and reload them when they change; reloads and failed reloads are logged on stderr (default 0: never)")
@@ -69,6 +74,9 @@ open connections with close_notify, and exits 0.`,
 				}
 				if *listen == "" {
 					return usagef("--listen ADDR is required")
+				}
+				if *rev && *echo {
+					return usagef("--rev and --echo: choose one")
 				}
 				if *accept < 0 {
 					return usagef("--accept %d: must be 0 or more", *accept)
@@ -109,7 +117,7 @@ open connections with close_notify, and exits 0.`,
 					return fmt.Errorf("listen on %s: %w", *listen, err)
 				}
 				srv := newServer(e, sctx, ln)
-				srv.echo, srv.limit, srv.hsTimeout, srv.alpn = *echo, *accept, *hsTimeout, len(settings.ALPN) > 0
+				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = *echo || *rev, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -130,7 +138,8 @@ type server struct {
 	e         *env
 	ctx       *sslstream.ServerContext
 	ln        net.Listener
-	echo      bool
+	echo      bool // serve every client concurrently: echo, or rev
+	rev       bool // reverse lines instead of echoing
 	limit     int
 	hsTimeout time.Duration
 	// alpn is true when the server has protocols: its lines say which one
@@ -323,7 +332,11 @@ func (s *server) handle(st *sslstream.Stream) {
 		handedOff = true
 		go func() {
 			defer s.end(st)
-			if err := s.echoLoop(st); err != nil && !s.stopping.Load() {
+			serve := s.echoLoop
+			if s.rev {
+				serve = revLoop
+			}
+			if err := serve(st); err != nil && !s.stopping.Load() {
 				s.logf("Connection from %s: %v\n", peer, err)
 			}
 		}()
@@ -459,6 +472,45 @@ func (s *server) echoAvailable(st *sslstream.Stream, b byte) error {
 				return st.SetReadDeadline(time.Time{})
 			}
 			return rerr
+		}
+	}
+}
+
+// revMaxLine is the longest line --rev reverses as one: a longer one is
+// answered in pieces of this size, each reversed and ended with a newline
+// (as s_server does with its 16 KiB buffer).
+const revMaxLine = 16 << 10
+
+// revLoop answers each line the client sends with the line reversed, as
+// openssl s_server -rev does: the line's trailing CR and LF characters are
+// dropped, its bytes reversed and a LF appended; a line "CLOSE" ends the
+// connection (close_notify), as does the client's end of data (an
+// unfinished last line gets no answer).
+func revLoop(st *sslstream.Stream) error {
+	r := bufio.NewReaderSize(st, revMaxLine)
+	out := make([]byte, 0, 256)
+	for {
+		line, err := r.ReadSlice('\n')
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return echoError(err)
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		if string(line) == "CLOSE" {
+			return nil
+		}
+		out = out[:0]
+		for i := len(line) - 1; i >= 0; i-- {
+			out = append(out, line[i])
+		}
+		out = append(out, '\n')
+		if _, err := st.Write(out); err != nil {
+			return echoError(err)
+		}
+		if err := st.Flush(); err != nil {
+			return echoError(err)
+		}
+		if cap(out) > 4096 {
+			out = make([]byte, 0, 256) // a long line's buffer is not kept
 		}
 	}
 }

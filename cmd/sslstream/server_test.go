@@ -243,3 +243,31 @@ func TestReadAheadConn(t *testing.T) {
 		t.Fatalf("read %d bytes, not the %d written", len(got), len(data))
 	}
 }
+
+// TestServerRevMatchesOpenSSL: --rev answers as openssl s_server -rev
+// does, byte for byte (CR inside a line kept, trailing CR/LF dropped, a
+// line CLOSE ends the connection and what follows gets no answer).
+func TestServerRevMatchesOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getNetPKI(t)
+	long := strings.Repeat("0123456789", 2000) // longer than one 16 KiB piece
+	input := "ab\rcd\r\n\r\r\nhello world\n" + long + "\nCLOSE\nnot this\n"
+	answer := func(port string) string {
+		r := opensslUntil(t, p.dir, input, "dlrow olleh", "s_client", "-connect", "127.0.0.1:"+port, "-quiet", "-no_ign_eof")
+		return r.stdout
+	}
+	_, oport := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-rev", "-naccept", "1")
+	want := answer(oport)
+	_, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--rev")
+	got := answer(port)
+	if !strings.HasPrefix(want, "dc\rba\n\ndlrow olleh\n") {
+		t.Fatalf("openssl s_server -rev answered %q...: not what this test expects of it", want[:min(len(want), 40)])
+	}
+	if got != want {
+		t.Errorf("--rev answered %d bytes %q..., s_server -rev %d bytes %q...", len(got), got[:min(len(got), 60)], len(want), want[:min(len(want), 60)])
+	}
+	if strings.Contains(got, "siht ton") {
+		t.Errorf("--rev answered a line after CLOSE")
+	}
+}
