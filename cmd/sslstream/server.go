@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,14 @@ handshake and prints one summary line on stderr:
   Connection from 127.0.0.1:51234: Protocol: TLSv1.3, Cipher: TLS_AES_128_GCM_SHA256, Client certificate subject: CN = alice, Verify return code: 0 (ok)
 
 or "Connection from ADDR: handshake failed: ERROR".
+
+--www-files answers a request line "GET /PATH ..." with the file PATH
+under the current directory, after "HTTP/1.0 200 ok" and a Content-type
+of text/html (.html, .htm, .php) or text/plain, then closes, as openssl
+s_server -WWW; --http-files sends the file as it is (it holds the whole
+HTTP response), as -HTTP. Paths with ".." or ":", absolute paths,
+directories and symbolic links that lead out of the directory are refused
+with a line saying why (s_server follows such links: we do not).
 
 With --echo, every client is served concurrently and gets back what it sends
 until it closes. --rev serves every client concurrently too and answers each
@@ -64,6 +73,8 @@ open connections with close_notify, and exits 0.`,
 			cf := fs.addConnFlags()
 			listen := fs.String("listen", "", "`ADDR` to listen on, host:port; port 0 picks a free one (required)")
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
+			wwwFiles := fs.Bool("www-files", false, "answer each client's \"GET /PATH\" with the file PATH under the current directory, as text/html or text/plain (as openssl s_server -WWW), serving clients concurrently; no \"..\", no absolute paths, no symbolic link out of the directory")
+			httpFiles := fs.Bool("http-files", false, "as --www-files, but each file is sent as it is: a complete HTTP response (as openssl s_server -HTTP)")
 			rev := fs.Bool("rev", false, "answer each line a client sends with the line reversed, serving clients concurrently (as openssl s_server -rev; a line CLOSE ends the connection)")
 			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
 			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION` (0: no limit)")
@@ -75,8 +86,22 @@ open connections with close_notify, and exits 0.`,
 				if *listen == "" {
 					return usagef("--listen ADDR is required")
 				}
-				if *rev && *echo {
-					return usagef("--rev and --echo: choose one")
+				modes := 0
+				for _, on := range []bool{*echo, *rev, *wwwFiles, *httpFiles} {
+					if on {
+						modes++
+					}
+				}
+				if modes > 1 {
+					return usagef("--echo, --rev, --www-files and --http-files: choose one")
+				}
+				var root *os.Root
+				if *wwwFiles || *httpFiles {
+					var err error
+					if root, err = os.OpenRoot("."); err != nil {
+						return fmt.Errorf("the directory to serve: %w", err)
+					}
+					defer root.Close()
 				}
 				if *accept < 0 {
 					return usagef("--accept %d: must be 0 or more", *accept)
@@ -117,7 +142,8 @@ open connections with close_notify, and exits 0.`,
 					return fmt.Errorf("listen on %s: %w", *listen, err)
 				}
 				srv := newServer(e, sctx, ln)
-				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = *echo || *rev, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
+				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = modes > 0, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
+				srv.root, srv.rawHTTP = root, *httpFiles
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -135,11 +161,15 @@ open connections with close_notify, and exits 0.`,
 // the connection's own, log lines go through a lineWriter, and the open
 // connections are a sync.Map with an atomic count.
 type server struct {
-	e         *env
-	ctx       *sslstream.ServerContext
-	ln        net.Listener
-	echo      bool // serve every client concurrently: echo, or rev
-	rev       bool // reverse lines instead of echoing
+	e    *env
+	ctx  *sslstream.ServerContext
+	ln   net.Listener
+	echo bool // serve every client concurrently: echo, or rev
+	rev  bool // reverse lines instead of echoing
+	// root is the directory of --www-files and --http-files (nil
+	// otherwise); rawHTTP: files are whole HTTP responses (--http-files).
+	root      *os.Root
+	rawHTTP   bool
 	limit     int
 	hsTimeout time.Duration
 	// alpn is true when the server has protocols: its lines say which one
@@ -335,6 +365,8 @@ func (s *server) handle(st *sslstream.Stream) {
 			serve := s.echoLoop
 			if s.rev {
 				serve = revLoop
+			} else if s.root != nil {
+				serve = s.serveFile
 			}
 			if err := serve(st); err != nil && !s.stopping.Load() {
 				s.logf("Connection from %s: %v\n", peer, err)
@@ -519,8 +551,84 @@ func revLoop(st *sslstream.Stream) error {
 // (the client closed, reset, or the server is stopping), else err as the
 // line says it.
 func echoError(err error) error {
-	if err == io.EOF || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset") {
+	if err == nil || err == io.EOF || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset") {
 		return nil
 	}
 	return fmt.Errorf("echo: %w", err)
+}
+
+// maxRequestLine bounds the request line --www-files and --http-files read.
+const maxRequestLine = 16 << 10
+
+// serveFile answers one "GET /PATH" request with the file PATH under the
+// server's directory, as openssl s_server -WWW (with a status line and a
+// Content-type) or -HTTP (the file is the whole response) does, then ends
+// the connection. Refusals and failures are answered as s_server answers
+// them: "HTTP/1.0 200 ok", text/plain, and a line saying why. The
+// directory is an os.Root: no name can reach outside it, through "..", an
+// absolute path or a symbolic link.
+func (s *server) serveFile(st *sslstream.Stream) error {
+	r := bufio.NewReaderSize(st, maxRequestLine)
+	line, err := r.ReadSlice('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && len(line) > 0) && !errors.Is(err, bufio.ErrBufferFull) {
+		return echoError(err)
+	}
+	w := bufio.NewWriter(st)
+	f, refusal := s.openRequested(string(bytes.TrimRight(line, "\r\n")))
+	if refusal != "" {
+		io.WriteString(w, "HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\n"+refusal+"\r\n")
+		return echoError(w.Flush())
+	}
+	defer f.Close()
+	if !s.rawHTTP {
+		ctype := "text/plain"
+		name := f.Name()
+		if strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm") || strings.HasSuffix(name, ".php") {
+			ctype = "text/html"
+		}
+		io.WriteString(w, "HTTP/1.0 200 ok\r\nContent-type: "+ctype+"\r\n\r\n")
+	}
+	if _, err := io.Copy(w, f); err != nil {
+		return echoError(err)
+	}
+	return echoError(w.Flush())
+}
+
+// openRequested opens the regular file a request line names, or says why
+// not (the text of the answer).
+func (s *server) openRequested(line string) (*os.File, string) {
+	rest, ok := strings.CutPrefix(line, "GET /")
+	if !ok {
+		return nil, fmt.Sprintf("'%s' is not a GET request", line)
+	}
+	name, _, _ := strings.Cut(rest, " ")
+	switch {
+	case strings.Contains(name, "..") || strings.Contains(name, ":"):
+		return nil, fmt.Sprintf("'%s' contains '..' or ':'", name)
+	case strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || strings.ContainsRune(name, 0):
+		return nil, fmt.Sprintf("'%s' is an invalid path", name)
+	}
+	if name == "" {
+		name = "."
+	}
+	fi, err := s.root.Stat(name)
+	if err == nil && fi.IsDir() {
+		return nil, fmt.Sprintf("'%s' is a directory", strings.TrimSuffix(name, "/"))
+	}
+	if err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Sprintf("'%s' is not a regular file", name)
+	}
+	if err != nil {
+		return nil, fmt.Sprintf("Error opening '%s': %v", name, err)
+	}
+	f, err := s.root.Open(name)
+	if err != nil {
+		return nil, fmt.Sprintf("Error opening '%s': %v", name, err)
+	}
+	// What was opened, not what was looked at (it may have changed).
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Sprintf("'%s' is not a regular file", name)
+	}
+	return f, ""
 }
