@@ -30,6 +30,10 @@ handshake and prints one summary line on stderr:
 
 or "Connection from ADDR: handshake failed: ERROR".
 
+--www answers a GET with the status page of openssl s_server -www (the
+server's cipher suites, those the client shares, the session's protocol,
+suite and verify result, the client's certificate; the lines s_server takes
+from OpenSSL internals are left out).
 --www-files answers a request line "GET /PATH ..." with the file PATH
 under the current directory, after "HTTP/1.0 200 ok" and a Content-type
 of text/html (.html, .htm, .php) or text/plain, then closes, as openssl
@@ -73,6 +77,7 @@ open connections with close_notify, and exits 0.`,
 			cf := fs.addConnFlags()
 			listen := fs.String("listen", "", "`ADDR` to listen on, host:port; port 0 picks a free one (required)")
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
+			www := fs.Bool("www", false, "answer each client's GET with a status page of the connection (the server's and the shared cipher suites, protocol, suite, verify result, client certificate), as openssl s_server -www, serving clients concurrently")
 			wwwFiles := fs.Bool("www-files", false, "answer each client's \"GET /PATH\" with the file PATH under the current directory, as text/html or text/plain (as openssl s_server -WWW), serving clients concurrently; no \"..\", no absolute paths, no symbolic link out of the directory")
 			httpFiles := fs.Bool("http-files", false, "as --www-files, but each file is sent as it is: a complete HTTP response (as openssl s_server -HTTP)")
 			rev := fs.Bool("rev", false, "answer each line a client sends with the line reversed, serving clients concurrently (as openssl s_server -rev; a line CLOSE ends the connection)")
@@ -87,13 +92,13 @@ open connections with close_notify, and exits 0.`,
 					return usagef("--listen ADDR is required")
 				}
 				modes := 0
-				for _, on := range []bool{*echo, *rev, *wwwFiles, *httpFiles} {
+				for _, on := range []bool{*echo, *rev, *www, *wwwFiles, *httpFiles} {
 					if on {
 						modes++
 					}
 				}
 				if modes > 1 {
-					return usagef("--echo, --rev, --www-files and --http-files: choose one")
+					return usagef("--echo, --rev, --www, --www-files and --http-files: choose one")
 				}
 				var root *os.Root
 				if *wwwFiles || *httpFiles {
@@ -143,7 +148,7 @@ open connections with close_notify, and exits 0.`,
 				}
 				srv := newServer(e, sctx, ln)
 				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = modes > 0, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
-				srv.root, srv.rawHTTP = root, *httpFiles
+				srv.root, srv.rawHTTP, srv.www = root, *httpFiles, *www
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -166,6 +171,7 @@ type server struct {
 	ln   net.Listener
 	echo bool // serve every client concurrently: echo, or rev
 	rev  bool // reverse lines instead of echoing
+	www  bool // answer GET with the status page (--www)
 	// root is the directory of --www-files and --http-files (nil
 	// otherwise); rawHTTP: files are whole HTTP responses (--http-files).
 	root      *os.Root
@@ -315,7 +321,12 @@ func (s *server) acceptLoop() error {
 			continue
 		}
 		tempDelay = 0
-		if !s.echo {
+		var hc *helloConn
+		switch {
+		case s.www:
+			hc = &helloConn{Conn: conn}
+			conn = hc
+		case !s.echo:
 			conn = newReadAheadConn(conn) // the one piped session
 		}
 		st, err := s.ctx.Server(conn, s.overrides)
@@ -326,7 +337,7 @@ func (s *server) acceptLoop() error {
 		}
 		s.track(st, true)
 		s.wg.Add(1)
-		go s.handle(st)
+		go s.handle(st, hc)
 		n++
 		if s.limit > 0 && n >= s.limit {
 			s.ln.Close()
@@ -340,7 +351,7 @@ func (s *server) acceptLoop() error {
 // connection itself (a stop closes the connection, which ends the
 // handshake too): a context derived from the shared signal context for
 // every connection made all handshakes queue on that context's lock.
-func (s *server) handle(st *sslstream.Stream) {
+func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 	handedOff := false
 	defer func() {
 		if !handedOff {
@@ -367,6 +378,8 @@ func (s *server) handle(st *sslstream.Stream) {
 				serve = revLoop
 			} else if s.root != nil {
 				serve = s.serveFile
+			} else if s.www {
+				serve = func(st *sslstream.Stream) error { return s.wwwPage(st, hc) }
 			}
 			if err := serve(st); err != nil && !s.stopping.Load() {
 				s.logf("Connection from %s: %v\n", peer, err)

@@ -410,3 +410,52 @@ func TestServerWWWFilesMatchOpenSSL(t *testing.T) {
 		}
 	}
 }
+
+// TestServerWWWPageMatchesOpenSSL: the status page of --www carries what
+// s_server -www's does for the same client: the framing, the suites both
+// ends share (in the client's order), the session line and the session's
+// protocol, suite and verify result.
+func TestServerWWWPageMatchesOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getNetPKI(t)
+	client := []string{"-quiet", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:AES128-SHA",
+		"-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"}
+	page := func(port string) string {
+		r := opensslUntil(t, p.dir, "GET / HTTP/1.0\r\n\r\n", "</HTML>", append([]string{"s_client", "-connect", "127.0.0.1:" + port}, client...)...)
+		return r.stdout
+	}
+	_, oport := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www", "-naccept", "1")
+	want := page(oport)
+	_, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--www")
+	got := page(port)
+	block := func(page, from string) string {
+		_, rest, ok := strings.Cut(page, from)
+		if !ok {
+			return "(missing)"
+		}
+		b, _, _ := strings.Cut(rest, "---\n")
+		b, _, _ = strings.Cut(b, "Signature Algorithms:") // s_server's lines we leave out
+		return b
+	}
+	line := func(page, prefix string) string {
+		for _, l := range strings.Split(page, "\n") {
+			if strings.HasPrefix(l, prefix) {
+				return l
+			}
+		}
+		return "(missing " + prefix + ")"
+	}
+	if !strings.HasPrefix(got, "HTTP/1.0 200 ok\r\nContent-type: text/html\r\n\r\n<HTML><BODY BGCOLOR=\"#ffffff\">\n<pre>\n") ||
+		!strings.HasSuffix(got, "</pre></BODY></HTML>\r\n\r\n") {
+		t.Errorf("page framing differs from s_server's:\n%s", got)
+	}
+	if g, w := block(got, "Ciphers common between both SSL end points:\n"), block(want, "Ciphers common between both SSL end points:\n"); g != w {
+		t.Errorf("shared suites:\n%s\ns_server -www:\n%s", g, w)
+	}
+	for _, prefix := range []string{"New, ", "    Protocol  :", "    Cipher    :", "    Verify return code:", "no client certificate", "Secure Renegotiation"} {
+		if g, w := line(got, prefix), line(want, prefix); g != w {
+			t.Errorf("line %q, s_server -www %q", g, w)
+		}
+	}
+}
