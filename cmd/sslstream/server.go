@@ -45,9 +45,11 @@ with a line saying why (s_server follows such links: we do not).
 With --echo, every client is served concurrently and gets back what it sends
 until it closes. --rev serves every client concurrently too and answers each
 line with the line reversed, as openssl s_server -rev (trailing CR/LF
-dropped, LF appended; a line CLOSE ends the connection). Without --echo, the first connection that completes its
-handshake is piped to stdin/stdout (stdin to the client, the client to
-stdout; close_notify at the end of stdin) and the server exits when it ends.
+dropped, LF appended; a line CLOSE ends the connection). Without one of
+these modes (--echo, --rev, --www, --www-files, --http-files), the first
+connection that completes its handshake is piped to stdin/stdout (stdin to
+the client, the client to stdout; close_notify at the end of stdin) and the
+server exits when it ends.
 
 --verify optional asks clients for a certificate and verifies it if sent;
 --verify required also refuses clients without one. --ca-file or
@@ -279,8 +281,8 @@ func (s *server) closeAll() {
 	})
 }
 
-// track adds st to the open connections, or removes it. It takes no lock
-// another connection holds across anything but a map update.
+// track adds st to the open connections, or removes it, without a lock
+// of ours: sync.Map locks only its own small parts, for the update.
 func (s *server) track(st *sslstream.Stream, add bool) {
 	if !add {
 		s.open.Delete(st)
