@@ -30,6 +30,15 @@ handshake and prints one summary line on stderr:
 
 or "Connection from ADDR: handshake failed: ERROR".
 
+With --echo, every client is served concurrently and gets back what it sends
+until it closes. --rev serves every client concurrently too and answers each
+line with the line reversed, as openssl s_server -rev (trailing CR/LF
+dropped, LF appended; a line CLOSE ends the connection). Without one of
+these modes (--echo, --rev, --www, --www-files, --http-files), the first
+connection that completes its handshake is piped to stdin/stdout (stdin to
+the client, the client to stdout; close_notify at the end of stdin) and the
+server exits when it ends.
+
 --www answers a GET with the status page of openssl s_server -www (the
 server's cipher suites, those the client shares, the session's protocol,
 suite and verify result, the client's certificate; the lines s_server takes
@@ -41,15 +50,6 @@ s_server -WWW; --http-files sends the file as it is (it holds the whole
 HTTP response), as -HTTP. Paths with ".." or ":", absolute paths,
 directories and symbolic links that lead out of the directory are refused
 with a line saying why (s_server follows such links: we do not).
-
-With --echo, every client is served concurrently and gets back what it sends
-until it closes. --rev serves every client concurrently too and answers each
-line with the line reversed, as openssl s_server -rev (trailing CR/LF
-dropped, LF appended; a line CLOSE ends the connection). Without one of
-these modes (--echo, --rev, --www, --www-files, --http-files), the first
-connection that completes its handshake is piped to stdin/stdout (stdin to
-the client, the client to stdout; close_notify at the end of stdin) and the
-server exits when it ends.
 
 --verify optional asks clients for a certificate and verifies it if sent;
 --verify required also refuses clients without one. --ca-file or
@@ -66,7 +66,11 @@ configuration stays in use. --keylog, --trace and the --crl-* policy flags
 work as for the client.
 
 SIGINT or SIGTERM stops the server gracefully: it stops accepting, closes
-open connections with close_notify, and exits 0.`,
+open connections with close_notify, and exits 0.
+
+For measurement, SSLSTREAM_BLOCK_PROFILE=FILE and SSLSTREAM_MUTEX_PROFILE=FILE
+in the environment record the Go runtime's block and mutex profiles and
+write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 		examples: []string{
 			"sslstream server --listen 127.0.0.1:4433 --certificate server.pem --key server.key --echo",
 			"sslstream server --listen :4433 --certificate server.p12 --certificate-password-file pw.txt --echo",
