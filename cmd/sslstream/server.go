@@ -141,6 +141,12 @@ write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 				if settings.Certificate == "" {
 					return usagef("--certificate is required for a server")
 				}
+				// Unbuffered in the context itself, not per stream: an
+				// Overrides value makes the library copy the context's
+				// configuration and clone its tls.Config for every
+				// connection (kept for the connection's life). Echo and
+				// pump send every chunk at once anyway (pumpOverrides).
+				settings.Unbuffered = true
 				sctx, err := sslstream.NewServerContext(settings)
 				if err != nil {
 					return err
@@ -187,8 +193,6 @@ type server struct {
 	// alpn is true when the server has protocols: its lines say which one
 	// each connection negotiated.
 	alpn bool
-	// overrides is what every stream is made with (pumpOverrides).
-	overrides *sslstream.Overrides
 
 	open     sync.Map // *sslstream.Stream -> struct{}: the connections to close on stop
 	nopen    atomic.Int64
@@ -201,7 +205,7 @@ type server struct {
 
 // newServer makes the server of sctx on ln.
 func newServer(e *env, sctx *sslstream.ServerContext, ln net.Listener) *server {
-	return &server{e: e, ctx: sctx, ln: ln, overrides: pumpOverrides(), piped: make(chan error, 1)}
+	return &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1)}
 }
 
 // watch runs the context's Watch every interval until the returned
@@ -335,7 +339,7 @@ func (s *server) acceptLoop() error {
 		case !s.echo:
 			conn = newReadAheadConn(conn) // the one piped session
 		}
-		st, err := s.ctx.Server(conn, s.overrides)
+		st, err := s.ctx.Server(conn, nil)
 		if err != nil {
 			conn.Close()
 			s.logf("Connection from %s: %v\n", conn.RemoteAddr(), err)
