@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,9 +31,25 @@ handshake and prints one summary line on stderr:
 or "Connection from ADDR: handshake failed: ERROR".
 
 With --echo, every client is served concurrently and gets back what it sends
-until it closes. Without --echo, the first connection that completes its
-handshake is piped to stdin/stdout (stdin to the client, the client to
-stdout; close_notify at the end of stdin) and the server exits when it ends.
+until it closes. --rev serves every client concurrently too and answers each
+line with the line reversed, as openssl s_server -rev (trailing CR/LF
+dropped, LF appended; a line CLOSE ends the connection). Without one of
+these modes (--echo, --rev, --www, --www-files, --http-files), the first
+connection that completes its handshake is piped to stdin/stdout (stdin to
+the client, the client to stdout; close_notify at the end of stdin) and the
+server exits when it ends.
+
+--www answers a GET with the status page of openssl s_server -www (the
+server's cipher suites, those the client shares, the session's protocol,
+suite and verify result, the client's certificate; the lines s_server takes
+from OpenSSL internals are left out).
+--www-files answers a request line "GET /PATH ..." with the file PATH
+under the current directory, after "HTTP/1.0 200 ok" and a Content-type
+of text/html (.html, .htm, .php) or text/plain, then closes, as openssl
+s_server -WWW; --http-files sends the file as it is (it holds the whole
+HTTP response), as -HTTP. Paths with ".." or ":", absolute paths,
+directories and symbolic links that lead out of the directory are refused
+with a line saying why (s_server follows such links: we do not).
 
 --verify optional asks clients for a certificate and verifies it if sent;
 --verify required also refuses clients without one. --ca-file or
@@ -47,7 +66,11 @@ configuration stays in use. --keylog, --trace and the --crl-* policy flags
 work as for the client.
 
 SIGINT or SIGTERM stops the server gracefully: it stops accepting, closes
-open connections with close_notify, and exits 0.`,
+open connections with close_notify, and exits 0.
+
+For measurement, SSLSTREAM_BLOCK_PROFILE=FILE and SSLSTREAM_MUTEX_PROFILE=FILE
+in the environment record the Go runtime's block and mutex profiles and
+write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 		examples: []string{
 			"sslstream server --listen 127.0.0.1:4433 --certificate server.pem --key server.key --echo",
 			"sslstream server --listen :4433 --certificate server.p12 --certificate-password-file pw.txt --echo",
@@ -60,6 +83,10 @@ open connections with close_notify, and exits 0.`,
 			cf := fs.addConnFlags()
 			listen := fs.String("listen", "", "`ADDR` to listen on, host:port; port 0 picks a free one (required)")
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
+			www := fs.Bool("www", false, "answer each client's GET with a status page of the connection (the server's and the shared cipher suites, protocol, suite, verify result, client certificate), as openssl s_server -www, serving clients concurrently")
+			wwwFiles := fs.Bool("www-files", false, "answer each client's \"GET /PATH\" with the file PATH under the current directory, as text/html or text/plain (as openssl s_server -WWW), serving clients concurrently; no \"..\", no absolute paths, no symbolic link out of the directory")
+			httpFiles := fs.Bool("http-files", false, "as --www-files, but each file is sent as it is: a complete HTTP response (as openssl s_server -HTTP)")
+			rev := fs.Bool("rev", false, "answer each line a client sends with the line reversed, serving clients concurrently (as openssl s_server -rev; a line CLOSE ends the connection)")
 			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
 			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION` (0: no limit)")
 			reload := fs.Duration("reload-interval", 0, "look at the certificate, key, CA and CRL files every `DURATION` (e.g. 2s) and reload them when they change; reloads and failed reloads are logged on stderr (default 0: never)")
@@ -69,6 +96,23 @@ open connections with close_notify, and exits 0.`,
 				}
 				if *listen == "" {
 					return usagef("--listen ADDR is required")
+				}
+				modes := 0
+				for _, on := range []bool{*echo, *rev, *www, *wwwFiles, *httpFiles} {
+					if on {
+						modes++
+					}
+				}
+				if modes > 1 {
+					return usagef("--echo, --rev, --www, --www-files and --http-files: choose one")
+				}
+				var root *os.Root
+				if *wwwFiles || *httpFiles {
+					var err error
+					if root, err = os.OpenRoot("."); err != nil {
+						return fmt.Errorf("the directory to serve: %w", err)
+					}
+					defer root.Close()
 				}
 				if *accept < 0 {
 					return usagef("--accept %d: must be 0 or more", *accept)
@@ -97,6 +141,12 @@ open connections with close_notify, and exits 0.`,
 				if settings.Certificate == "" {
 					return usagef("--certificate is required for a server")
 				}
+				// Unbuffered in the context itself, not per stream: an
+				// Overrides value makes the library copy the context's
+				// configuration and clone its tls.Config for every
+				// connection (kept for the connection's life). Echo and
+				// pump send every chunk at once anyway (pumpOverrides).
+				settings.Unbuffered = true
 				sctx, err := sslstream.NewServerContext(settings)
 				if err != nil {
 					return err
@@ -115,7 +165,8 @@ open connections with close_notify, and exits 0.`,
 					return fmt.Errorf("listen on %s: %w", *listen, err)
 				}
 				srv := newServer(e, sctx, ln)
-				srv.echo, srv.limit, srv.hsTimeout, srv.alpn = *echo, *accept, *hsTimeout, len(settings.ALPN) > 0
+				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = modes > 0, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
+				srv.root, srv.rawHTTP, srv.www = root, *httpFiles, *www
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -133,17 +184,21 @@ open connections with close_notify, and exits 0.`,
 // the connection's own, log lines go through a lineWriter, and the open
 // connections are a sync.Map with an atomic count.
 type server struct {
-	e         *env
-	ctx       *sslstream.ServerContext
-	ln        net.Listener
-	echo      bool
+	e    *env
+	ctx  *sslstream.ServerContext
+	ln   net.Listener
+	echo bool // serve every client concurrently: echo, or rev
+	rev  bool // reverse lines instead of echoing
+	www  bool // answer GET with the status page (--www)
+	// root is the directory of --www-files and --http-files (nil
+	// otherwise); rawHTTP: files are whole HTTP responses (--http-files).
+	root      *os.Root
+	rawHTTP   bool
 	limit     int
 	hsTimeout time.Duration
 	// alpn is true when the server has protocols: its lines say which one
 	// each connection negotiated.
 	alpn bool
-	// overrides is what every stream is made with (pumpOverrides).
-	overrides *sslstream.Overrides
 
 	open     sync.Map // *sslstream.Stream -> struct{}: the connections to close on stop
 	nopen    atomic.Int64
@@ -156,7 +211,7 @@ type server struct {
 
 // newServer makes the server of sctx on ln.
 func newServer(e *env, sctx *sslstream.ServerContext, ln net.Listener) *server {
-	return &server{e: e, ctx: sctx, ln: ln, overrides: pumpOverrides(), piped: make(chan error, 1)}
+	return &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1)}
 }
 
 // watch runs the context's Watch every interval until the returned
@@ -240,8 +295,8 @@ func (s *server) closeAll() {
 	})
 }
 
-// track adds st to the open connections, or removes it. It takes no lock
-// another connection holds across anything but a map update.
+// track adds st to the open connections, or removes it, without a lock
+// of ours: sync.Map locks only its own small parts, for the update.
 func (s *server) track(st *sslstream.Stream, add bool) {
 	if !add {
 		s.open.Delete(st)
@@ -282,10 +337,15 @@ func (s *server) acceptLoop() error {
 			continue
 		}
 		tempDelay = 0
-		if !s.echo {
+		var hc *helloConn
+		switch {
+		case s.www:
+			hc = &helloConn{Conn: conn}
+			conn = hc
+		case !s.echo:
 			conn = newReadAheadConn(conn) // the one piped session
 		}
-		st, err := s.ctx.Server(conn, s.overrides)
+		st, err := s.ctx.Server(conn, nil)
 		if err != nil {
 			conn.Close()
 			s.logf("Connection from %s: %v\n", conn.RemoteAddr(), err)
@@ -293,7 +353,7 @@ func (s *server) acceptLoop() error {
 		}
 		s.track(st, true)
 		s.wg.Add(1)
-		go s.handle(st)
+		go s.handle(st, hc)
 		n++
 		if s.limit > 0 && n >= s.limit {
 			s.ln.Close()
@@ -307,7 +367,7 @@ func (s *server) acceptLoop() error {
 // connection itself (a stop closes the connection, which ends the
 // handshake too): a context derived from the shared signal context for
 // every connection made all handshakes queue on that context's lock.
-func (s *server) handle(st *sslstream.Stream) {
+func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 	handedOff := false
 	defer func() {
 		if !handedOff {
@@ -329,7 +389,15 @@ func (s *server) handle(st *sslstream.Stream) {
 		handedOff = true
 		go func() {
 			defer s.end(st)
-			if err := s.echoLoop(st); err != nil && !s.stopping.Load() {
+			serve := s.echoLoop
+			if s.rev {
+				serve = revLoop
+			} else if s.root != nil {
+				serve = s.serveFile
+			} else if s.www {
+				serve = func(st *sslstream.Stream) error { return s.wwwPage(st, hc) }
+			}
+			if err := serve(st); err != nil && !s.stopping.Load() {
 				s.logf("Connection from %s: %v\n", peer, err)
 			}
 		}()
@@ -470,12 +538,127 @@ func (s *server) echoAvailable(st *sslstream.Stream, b byte) error {
 	}
 }
 
+// revMaxLine is the longest line --rev reverses as one: a longer one is
+// answered in pieces of this size, each reversed and ended with a newline
+// (as s_server does with its 16 KiB buffer).
+const revMaxLine = 16 << 10
+
+// revLoop answers each line the client sends with the line reversed, as
+// openssl s_server -rev does: the line's trailing CR and LF characters are
+// dropped, its bytes reversed and a LF appended; a line "CLOSE" ends the
+// connection (close_notify), as does the client's end of data (an
+// unfinished last line gets no answer).
+func revLoop(st *sslstream.Stream) error {
+	r := bufio.NewReaderSize(st, revMaxLine)
+	out := make([]byte, 0, 256)
+	for {
+		line, err := r.ReadSlice('\n')
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return echoError(err)
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		if string(line) == "CLOSE" {
+			return nil
+		}
+		out = out[:0]
+		for i := len(line) - 1; i >= 0; i-- {
+			out = append(out, line[i])
+		}
+		out = append(out, '\n')
+		if _, err := st.Write(out); err != nil {
+			return echoError(err)
+		}
+		if err := st.Flush(); err != nil {
+			return echoError(err)
+		}
+		if cap(out) > 4096 {
+			out = make([]byte, 0, 256) // a long line's buffer is not kept
+		}
+	}
+}
+
 // echoError is nil for the ends of an echo session that are not errors
 // (the client closed, reset, or the server is stopping), else err as the
 // line says it.
 func echoError(err error) error {
-	if err == io.EOF || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset") {
+	if err == nil || err == io.EOF || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset") {
 		return nil
 	}
 	return fmt.Errorf("echo: %w", err)
+}
+
+// maxRequestLine bounds the request line --www-files and --http-files read.
+const maxRequestLine = 16 << 10
+
+// serveFile answers one "GET /PATH" request with the file PATH under the
+// server's directory, as openssl s_server -WWW (with a status line and a
+// Content-type) or -HTTP (the file is the whole response) does, then ends
+// the connection. Refusals and failures are answered as s_server answers
+// them: "HTTP/1.0 200 ok", text/plain, and a line saying why. The
+// directory is an os.Root: no name can reach outside it, through "..", an
+// absolute path or a symbolic link.
+func (s *server) serveFile(st *sslstream.Stream) error {
+	r := bufio.NewReaderSize(st, maxRequestLine)
+	line, err := r.ReadSlice('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && len(line) > 0) && !errors.Is(err, bufio.ErrBufferFull) {
+		return echoError(err)
+	}
+	w := bufio.NewWriter(st)
+	f, refusal := s.openRequested(string(bytes.TrimRight(line, "\r\n")))
+	if refusal != "" {
+		io.WriteString(w, "HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\n"+refusal+"\r\n")
+		return echoError(w.Flush())
+	}
+	defer f.Close()
+	if !s.rawHTTP {
+		ctype := "text/plain"
+		name := f.Name()
+		if strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm") || strings.HasSuffix(name, ".php") {
+			ctype = "text/html"
+		}
+		io.WriteString(w, "HTTP/1.0 200 ok\r\nContent-type: "+ctype+"\r\n\r\n")
+	}
+	if _, err := io.Copy(w, f); err != nil {
+		return echoError(err)
+	}
+	return echoError(w.Flush())
+}
+
+// openRequested opens the regular file a request line names, or says why
+// not (the text of the answer).
+func (s *server) openRequested(line string) (*os.File, string) {
+	rest, ok := strings.CutPrefix(line, "GET /")
+	if !ok {
+		return nil, fmt.Sprintf("'%s' is not a GET request", line)
+	}
+	name, _, _ := strings.Cut(rest, " ")
+	switch {
+	case strings.Contains(name, "..") || strings.Contains(name, ":"):
+		return nil, fmt.Sprintf("'%s' contains '..' or ':'", name)
+	case strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || strings.ContainsRune(name, 0):
+		return nil, fmt.Sprintf("'%s' is an invalid path", name)
+	}
+	if name == "" {
+		name = "."
+	}
+	fi, err := s.root.Stat(name)
+	if err == nil && fi.IsDir() {
+		return nil, fmt.Sprintf("'%s' is a directory", strings.TrimSuffix(name, "/"))
+	}
+	if err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Sprintf("'%s' is not a regular file", name)
+	}
+	if err != nil {
+		return nil, fmt.Sprintf("Error opening '%s': %v", name, err)
+	}
+	f, err := s.root.Open(name)
+	if err != nil {
+		return nil, fmt.Sprintf("Error opening '%s': %v", name, err)
+	}
+	// What was opened, not what was looked at (it may have changed).
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Sprintf("'%s' is not a regular file", name)
+	}
+	return f, ""
 }
