@@ -407,3 +407,31 @@ func FuzzParseECHConfigList(f *testing.F) {
 		_, _ = parseECHKeys(pem.EncodeToMemory(&pem.Block{Type: "ECHCONFIG", Bytes: data}))
 	})
 }
+
+// FuzzECHFiles: the ech-config file reader and the ech-keys parser never
+// panic, and a key file they accept pairs every config with its key.
+func FuzzECHFiles(f *testing.F) {
+	keyFile, list, err := GenerateECHKey("public.example")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(keyFile)
+	f.Add(pem.EncodeToMemory(&pem.Block{Type: "ECHCONFIG", Bytes: list}))
+	f.Add([]byte(base64.StdEncoding.EncodeToString(list)))
+	f.Add(list)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if l, err := echConfigFromFile(data); err == nil {
+			_, _ = checkECHConfigList(l)
+		}
+		keys, err := parseECHKeys(data)
+		if err != nil {
+			return
+		}
+		for _, k := range keys {
+			cs, err := ParseECHConfigList(append([]byte{byte(len(k.Config) >> 8), byte(len(k.Config))}, k.Config...))
+			if err != nil || len(cs) != 1 || cs[0].usable() != "" || len(k.PrivateKey) != 32 {
+				t.Errorf("accepted key %+v: %v", k, err)
+			}
+		}
+	})
+}
