@@ -50,6 +50,7 @@ func TestECHServerAndClient(t *testing.T) {
 	wantCode(t, r, 1)
 	wantContains(t, "rejection", r.stderr, "ECH: rejected by the server (retry configs: 1)")
 	wantContains(t, "rejection", r.stderr, "rejected ECH")
+	waitFor(t, srv, ", ECH: rejected")
 
 	r = client("--json", "--ech-config", strings.TrimSpace(other.stdout))
 	wantCode(t, r, 1)
