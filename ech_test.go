@@ -435,3 +435,29 @@ func FuzzECHFiles(f *testing.F) {
 		}
 	})
 }
+
+// The exported configs carry ECH too: ClientContext.TLSConfig against
+// ServerContext.TLSConfig, both plain crypto/tls connections.
+func TestECHExportedConfigs(t *testing.T) {
+	t.Parallel()
+	e := makeECHPKI(t)
+	sctx, err := NewServerContext(e.serverSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, err := NewClientContext(Settings{ServerName: "localhost", Verify: VerifyRequired, CAFile: e.caFile,
+		ECHConfig: base64.StdEncoding.EncodeToString(e.list)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, sc := connPair(t, "tcp")
+	c, s := tls.Client(cc, cctx.TLSConfig()), tls.Server(sc, sctx.TLSConfig())
+	defer c.Close()
+	defer s.Close()
+	if cerr, serr := both(t, c.Handshake, s.Handshake); cerr != nil || serr != nil {
+		t.Fatalf("client %v, server %v", cerr, serr)
+	}
+	if !c.ConnectionState().ECHAccepted || !s.ConnectionState().ECHAccepted || s.ConnectionState().ServerName != "localhost" {
+		t.Errorf("accepted %v/%v, server name %q", c.ConnectionState().ECHAccepted, s.ConnectionState().ECHAccepted, s.ConnectionState().ServerName)
+	}
+}
