@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -100,11 +101,15 @@ func echHandshake(t *testing.T, cs, ss Settings) (c, s *Stream, cerr, serr error
 func TestECHAcceptedInnerNameReachesServer(t *testing.T) {
 	t.Parallel()
 	e := makeECHPKI(t)
+	var trace bytes.Buffer
 	cs := Settings{ServerName: "localhost", Verify: VerifyRequired, CAFile: e.caFile,
-		ECHConfig: base64.StdEncoding.EncodeToString(e.list)}
+		ECHConfig: base64.StdEncoding.EncodeToString(e.list), TraceLogger: slog.New(slog.NewTextHandler(&trace, nil))}
 	c, s, cerr, serr, wire := echHandshake(t, cs, e.serverSettings())
 	if cerr != nil || serr != nil {
 		t.Fatalf("handshake: client %v, server %v", cerr, serr)
+	}
+	if !strings.Contains(trace.String(), "ech_accepted=true") {
+		t.Errorf("the trace does not say ECH was accepted:\n%s", trace.String())
 	}
 	if !c.ECHAccepted() || !s.ECHAccepted() {
 		t.Errorf("ECHAccepted: client %v, server %v; want both true", c.ECHAccepted(), s.ECHAccepted())
@@ -210,6 +215,13 @@ func TestECHRejectionNeedsPublicNameCertificate(t *testing.T) {
 	}
 	if _, ok := ECHRejection(cerr); ok {
 		t.Error("an unauthenticated rejection was reported as ECHRejectionError")
+	}
+	// Under verify none nothing is authenticated: the rejection is
+	// reported with its (untrusted) retry configs.
+	cs.Verify = VerifyNone
+	_, _, cerr, _, _ = echHandshake(t, cs, ss)
+	if retry, ok := ECHRejection(cerr); !ok || !bytes.Equal(retry, e.list) {
+		t.Errorf("verify none: %v, retry %x", cerr, retry)
 	}
 }
 
