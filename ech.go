@@ -606,7 +606,7 @@ func serverECHKeys(current func() *config) func(*tls.ClientHelloInfo) ([]tls.Enc
 // 1.26). So under verify optional and required, crypto/tls verifies with
 // the context's trust anchors (crypto/x509's rules, not OpenSSL's); under
 // verify none the rejection is not authenticated, as no certificate is.
-func (c *config) setECHClientHooks(t *tls.Config, s *Stream) {
+func (c *config) setECHClientHooks(t *tls.Config) {
 	if c.ech == nil || c.ech.configList == nil {
 		return
 	}

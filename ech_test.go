@@ -73,7 +73,7 @@ func (r *recordConn) received() []byte {
 
 // echHandshake runs one handshake over TCP and returns both streams, the
 // errors and what the server received.
-func echHandshake(t *testing.T, cs, ss Settings) (c, s *Stream, cerr, serr error, wire []byte) {
+func echHandshake(t *testing.T, cs, ss Settings) (c, s *Stream, wire []byte, cerr, serr error) {
 	t.Helper()
 	cc, sc := connPair(t, "tcp")
 	rec := &recordConn{Conn: sc}
@@ -92,7 +92,7 @@ func echHandshake(t *testing.T, cs, ss Settings) (c, s *Stream, cerr, serr error
 		}
 		return err
 	})
-	return c, s, cerr, serr, rec.received()
+	return c, s, rec.received(), cerr, serr
 }
 
 // A client with the server's config: ECH is accepted, the server sees the
@@ -104,7 +104,7 @@ func TestECHAcceptedInnerNameReachesServer(t *testing.T) {
 	var trace bytes.Buffer
 	cs := Settings{ServerName: "localhost", Verify: VerifyRequired, CAFile: e.caFile,
 		ECHConfig: base64.StdEncoding.EncodeToString(e.list), TraceLogger: slog.New(slog.NewTextHandler(&trace, nil))}
-	c, s, cerr, serr, wire := echHandshake(t, cs, e.serverSettings())
+	c, s, wire, cerr, serr := echHandshake(t, cs, e.serverSettings())
 	if cerr != nil || serr != nil {
 		t.Fatalf("handshake: client %v, server %v", cerr, serr)
 	}
@@ -139,7 +139,7 @@ func TestECHNotOfferedStillWorks(t *testing.T) {
 	t.Parallel()
 	e := makeECHPKI(t)
 	cs := Settings{ServerName: "localhost", Verify: VerifyRequired, CAFile: e.caFile}
-	c, s, cerr, serr, wire := echHandshake(t, cs, e.serverSettings())
+	c, s, wire, cerr, serr := echHandshake(t, cs, e.serverSettings())
 	if cerr != nil || serr != nil {
 		t.Fatalf("handshake: client %v, server %v", cerr, serr)
 	}
@@ -165,7 +165,7 @@ func TestECHRejectedWithRetryConfigs(t *testing.T) {
 	}
 	cs := Settings{ServerName: "localhost", Verify: VerifyRequired, CAFile: e.caFile,
 		ECHConfig: writeTemp(t, "other.pem", pem.EncodeToMemory(&pem.Block{Type: "ECHCONFIG", Bytes: other}))}
-	c, s, cerr, _, _ := echHandshake(t, cs, e.serverSettings())
+	c, s, _, cerr, _ := echHandshake(t, cs, e.serverSettings())
 	if cerr == nil {
 		t.Fatal("handshake succeeded with a config for another key")
 	}
@@ -189,7 +189,7 @@ func TestECHRejectedWithRetryConfigs(t *testing.T) {
 	}
 	// The retry configs work.
 	cs.ECHConfig = base64.StdEncoding.EncodeToString(retry)
-	c2, _, cerr, serr, _ := echHandshake(t, cs, e.serverSettings())
+	c2, _, _, cerr, serr := echHandshake(t, cs, e.serverSettings())
 	if cerr != nil || serr != nil || !c2.ECHAccepted() {
 		t.Fatalf("retry: client %v, server %v, accepted %v", cerr, serr, c2.ECHAccepted())
 	}
@@ -208,7 +208,7 @@ func TestECHRejectionNeedsPublicNameCertificate(t *testing.T) {
 	ss.ExtraCertificates = nil // only localhost's certificate
 	cs := Settings{ServerName: "localhost", Verify: VerifyRequired, CAFile: e.caFile,
 		ECHConfig: base64.StdEncoding.EncodeToString(other)}
-	_, _, cerr, _, _ := echHandshake(t, cs, ss)
+	_, _, _, cerr, _ := echHandshake(t, cs, ss)
 	se := asError(t, cerr)
 	if se.VerifyResult != 62 {
 		t.Errorf("error %v: verify result %d, want 62 (hostname mismatch for the public name)", se, se.VerifyResult)
@@ -219,7 +219,7 @@ func TestECHRejectionNeedsPublicNameCertificate(t *testing.T) {
 	// Under verify none nothing is authenticated: the rejection is
 	// reported with its (untrusted) retry configs.
 	cs.Verify = VerifyNone
-	_, _, cerr, _, _ = echHandshake(t, cs, ss)
+	_, _, _, cerr, _ = echHandshake(t, cs, ss)
 	if retry, ok := ECHRejection(cerr); !ok || !bytes.Equal(retry, e.list) {
 		t.Errorf("verify none: %v, retry %x", cerr, retry)
 	}

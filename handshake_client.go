@@ -18,7 +18,7 @@ func (c *config) clientTLSConfig(s *Stream) *tls.Config {
 		_, err := c.check(cs, s)
 		return err
 	}
-	c.setECHClientHooks(t, s) // ech.go
+	c.setECHClientHooks(t) // ech.go
 	return t
 }
 
@@ -55,7 +55,7 @@ func (c *config) exportClientConfig() *tls.Config {
 		_, err := v.check(cs, nil)
 		return err
 	}
-	c.setECHClientHooks(t, nil) // ech.go
+	c.setECHClientHooks(t) // ech.go
 	return t
 }
 
