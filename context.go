@@ -45,6 +45,7 @@ type config struct {
 	status       StatusPolicy // client: the OCSP staple policy (ocsp.go)
 	trust        *trust       // frozen settings: shared by every override
 	feat         *features    // features.go: ALPN, key log, trace, CRL policy
+	ech          *echSetup    // ech.go: ech-config (client), ech-keys (server)
 	tls          *tls.Config
 	// wbufs recycles the write buffers of this context's streams (see
 	// writeBuffers in stream.go); shared by overrides of the context.
@@ -188,6 +189,9 @@ func newConfig(s Settings, server bool) (*config, error) {
 	if err := c.setFeatures(s, t); err != nil {
 		return nil, err
 	}
+	if err := c.setECH(s, t); err != nil { // ech.go
+		return nil, err
+	}
 	c.tls = t
 	if err := c.apply(); err != nil {
 		return nil, err
@@ -267,7 +271,7 @@ func (c *config) apply() error {
 			c.tls.ServerName = c.serverName
 		}
 	}
-	return nil
+	return c.applyECH() // ech.go
 }
 
 // with returns c itself when o changes nothing, else a copy with o applied

@@ -18,6 +18,7 @@ func (c *config) clientTLSConfig(s *Stream) *tls.Config {
 		_, err := c.check(cs, s)
 		return err
 	}
+	c.setECHClientHooks(t) // ech.go
 	return t
 }
 
@@ -54,6 +55,7 @@ func (c *config) exportClientConfig() *tls.Config {
 		_, err := v.check(cs, nil)
 		return err
 	}
+	c.setECHClientHooks(t) // ech.go
 	return t
 }
 

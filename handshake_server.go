@@ -24,6 +24,8 @@ func serverTLSConfig(current func() *config, s *Stream) *tls.Config {
 		GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
 			return current().helloConfig(hello, s, nil)
 		},
+		// ECH is decrypted before GetConfigForClient runs (ech.go).
+		GetEncryptedClientHelloKeys: serverECHKeys(current),
 		// Used only if the handshake fails before the ClientHello.
 		MinVersion: c.tls.MinVersion,
 		MaxVersion: c.tls.MaxVersion,
@@ -96,6 +98,7 @@ func (c *config) helloConfig(hello *tls.ClientHelloInfo, s *Stream, caller *call
 		return t, nil
 	}
 	s.onClientHello(hello, t) // trace.go
+	s.noteECHHello(hello)     // ech.go
 	s.ph.wantsCert.Store(t.ClientAuth != tls.NoClientCert)
 	s.ph.phase.Store(phaseFlight)
 	return t, nil

@@ -163,6 +163,14 @@ var registry = []setting{
 			o.ALPN = v
 			return nil
 		}},
+	{SettingInfo{Name: "ech-config", Arg: "LIST|FILE",
+		Values:  "base64 ECHConfigList (DNS HTTPS record `ech=`), or a file: PEM `ECHCONFIG`, base64 or raw (clients; needs TLS 1.3)",
+		Default: "none", Doc: "Encrypted Client Hello: the server's ECHConfigList; the real server name is sent encrypted, the config's public name in the clear"},
+		setECHConfig, nil},
+	{SettingInfo{Name: "ech-keys", Arg: "FILE",
+		Values:  "PEM `PRIVATE KEY` (X25519) + `ECHCONFIG` pairs, as `sslstream ech-keygen` writes (servers)",
+		Default: "none", Doc: "Encrypted Client Hello: the server's ECH keys and configs (every config is also sent to clients as a retry config)"},
+		func(s *Settings, v string) error { s.ECHKeys = strings.TrimSpace(v); return nil }, nil},
 	{SettingInfo{Name: "session-tickets", Bool: true, Values: "boolean", Default: "server true, client false",
 		Doc: "session resumption: a server issues tickets unless false; a client keeps a session cache when true"},
 		func(s *Settings, v string) error {

@@ -174,6 +174,22 @@ type Settings struct {
 	// Status is, for a client, what to do with the server's stapled OCSP
 	// response (setting "status"; see StatusPolicy and Stream.OCSPStatus).
 	Status StatusPolicy
+	// ECHConfig is, for a client, the server's ECHConfigList for Encrypted
+	// Client Hello (setting "ech-config"): base64 (as in the "ech"
+	// parameter of a DNS HTTPS record) or the name of a file holding it
+	// (PEM "ECHCONFIG" blocks, base64 text or the raw bytes). The client
+	// then sends its real server name encrypted, the config's public name
+	// in the clear, and needs TLS 1.3; a server that cannot decrypt it
+	// fails the handshake (see ECHRejection). Stream.ECHAccepted reports
+	// the outcome.
+	ECHConfig string
+	// ECHKeys is, for a server, a file of its ECH keys (setting
+	// "ech-keys"): PEM "PRIVATE KEY" (PKCS#8 X25519) and "ECHCONFIG"
+	// blocks, one pair per key, as GenerateECHKey and `sslstream
+	// ech-keygen` write them. Every config is also sent as a retry config
+	// to clients whose ECH the keys do not decrypt. Read again by Reload
+	// and Watch.
+	ECHKeys string
 	// ExtraCertificates are further certificates of a server, chosen by
 	// the name the client asks for (SNI); Certificate stays the default.
 	ExtraCertificates []CertificateFiles

@@ -58,6 +58,7 @@ type Stream struct {
 
 	firstUnique atomic.Pointer[[]byte] // tls-unique of the first handshake (renegotiation.go)
 	caNames     caNames                // client: the server's CertificateRequest (clientca.go)
+	echOffered  atomic.Bool            // server: the ClientHello carried ECH (ech.go)
 }
 
 // newStream binds a connection to cfg. The verification outcome belongs to
@@ -99,6 +100,7 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 		return nil
 	}
 	err = s.handshakeError(err) // says where it stalled, if it did
+	err = s.explainECH(err)     // ech.go
 	e := classify("handshake", err, s.vr.Load())
 	if !s.hsErr.CompareAndSwap(nil, e) {
 		// Set first by our own refusal (configForClient), whose reason

@@ -159,6 +159,9 @@ func (t *streamTrace) end(s *Stream, err *Error) {
 	if cs.NegotiatedProtocol != "" {
 		attrs = append(attrs, slog.String("alpn", cs.NegotiatedProtocol))
 	}
+	if s.ECHOffered() {
+		attrs = append(attrs, slog.Bool("ech_accepted", cs.ECHAccepted)) // ech.go
+	}
 	if cs.ServerName != "" {
 		attrs = append(attrs, slog.String("server_name", cs.ServerName))
 	}

@@ -302,6 +302,7 @@ func connect(e *env, cctx *sslstream.ClientContext, addr string, o clientOptions
 				fmt.Fprintln(e.stderr, s)
 			}
 		}
+		fmt.Fprint(e.stderr, echFailureLine(err)) // ech.go
 		fmt.Fprintf(e.stderr, "Verify return code: %d (%s)\n", code, text)
 		if h := st.VerifyHint(); h != "" && code != 0 && isVerifyFailure(se) {
 			fmt.Fprintf(e.stderr, "Hint: %s\n", h)
@@ -347,6 +348,7 @@ func printClientSummary(e *env, st *sslstream.Stream, o clientOptions) {
 	b.WriteString(groupLines(cs))
 	b.WriteString(caNamesLines(st))
 	b.WriteString(ocspLines(st))
+	b.WriteString(echLine(st)) // ech.go
 	if r := st.Renegotiation(); r != sslstream.RenegotiateNever {
 		fmt.Fprintf(&b, "Renegotiation: %s (when the server asks)\n", r)
 	}
@@ -524,6 +526,11 @@ type clientJSON struct {
 	// client certificate CA names").
 	CertificateRequested bool     `json:"certificate_requested"`
 	AcceptableCANames    []string `json:"acceptable_ca_names"`
+	// ECH is "accepted", "rejected", "not accepted" or "not offered";
+	// a rejecting server's retry configs are counted and given (base64).
+	ECH                string `json:"ech"`
+	ECHRetryConfigs    int    `json:"ech_retry_configs"`
+	ECHRetryConfigList string `json:"ech_retry_config_list"`
 }
 
 // printClientJSON prints one connection's summary as a line of JSON on
@@ -547,6 +554,7 @@ func printClientJSON(e *env, st *sslstream.Stream, o clientOptions, herr error) 
 		out.CertificateRequested, out.AcceptableCANames = st.CertificateRequested(), st.AcceptableCANames()
 	}
 	out.VerifyResult, out.VerifyResultString = code, text
+	echJSON(&out, st, herr) // ech.go
 	if r := st.VerifyReport(); r != nil {
 		out.Depth, out.Hint, out.TrustSource = r.Depth, r.Hint, r.TrustSource
 		out.Chain, out.Sent = certsJSON(r.Chain), certsJSON(r.Sent)

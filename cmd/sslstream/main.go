@@ -7,7 +7,7 @@
 //	sslstream COMMAND [flags] [args]
 //
 // Commands: client (also s_client), server (also s_server), verify,
-// ciphers, rehash, x509, demo, version, help. Every command takes --help. Flags
+// ciphers, rehash, x509, demo, version, ech-keygen, help. Every command takes --help. Flags
 // may be written --flag value or --flag=value, before or after the
 // positional arguments; boolean flags take --flag, --flag=true,
 // --flag=false, --flag true or --flag false. OpenSSL's spellings of the
@@ -73,6 +73,7 @@ func commands() []*command {
 		x509Command(),
 		demoCommand(),
 		versionCommand(),
+		echKeygenCommand(),
 	}
 }
 

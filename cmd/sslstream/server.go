@@ -453,6 +453,7 @@ func serverSummary(st *sslstream.Stream, alpn bool) string {
 		line += ", Session: reused"
 	}
 	line += groupSummary(st)
+	line += echSummary(st) // ech.go
 	return line
 }
 
