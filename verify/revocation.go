@@ -188,6 +188,9 @@ func (e *engine) getCRL(i int, reasons uint32) *crlCandidate {
 // else CRLNotYetValid or CRLHasExpired.
 func (e *engine) crlTimeCodes(c *crl.CRL) []int {
 	var codes []int
+	if e.skipTimes() {
+		return nil
+	}
 	if c.List.ThisUpdate.After(e.now) {
 		codes = append(codes, CRLNotYetValid)
 	}

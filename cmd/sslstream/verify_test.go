@@ -109,6 +109,7 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	st.File("under-expired.pem", underExpired.CertPEM())
 	st.File("self.pem", selfSigned.CertPEM())
 	st.File("badsig.pem", corruptSignature(badSig.DER()))
+	st.File("badroot.pem", corruptSignature(root.DER()))
 	st.File("client-only.pem", clientOnly.CertPEM())
 	st.File("notca.pem", notCA.CertPEM())
 	st.File("under-notca.pem", underNotCA.CertPEM())
@@ -211,6 +212,10 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 		case "--auth-level":
 			out = append(out, "-auth_level", v)
 			i++
+		case "--check-ss-sig":
+			out = append(out, "-check_ss_sig")
+		case "--no-check-time":
+			out = append(out, "-no_check_time")
 		case "--no-default-ca":
 		default:
 			t.Fatalf("opensslVerifyArgs: unhandled flag %q", a)
@@ -284,6 +289,13 @@ func verifyCases(p *verifyPKI) []verifyCase {
 		{"trust settings: --trusted rejected root", []string{"--trusted", "root-reject-server.pem", "--untrusted", "inter.pem", "--purpose", "sslserver"}, []string{"leaf.pem"}},
 		{"auth-level 1", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "1"}, []string{"leaf.pem"}},
 		{"auth-level 4", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "4"}, []string{"leaf.pem"}},
+		{"check-ss-sig good", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--check-ss-sig"}, []string{"leaf.pem", "self.pem"}},
+		{"check-ss-sig bad root self-signature", []string{"--ca-file", "badroot.pem", "--untrusted", "inter.pem", "--check-ss-sig"}, []string{"leaf.pem", "direct.pem"}},
+		{"bad root self-signature unchecked", []string{"--ca-file", "badroot.pem", "--untrusted", "inter.pem"}, []string{"leaf.pem"}},
+		{"no-check-time", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--no-check-time"}, []string{"expired.pem", "future.pem", "leaf.pem"}},
+		{"no-check-time expired intermediate", []string{"--ca-file", "root.pem", "--untrusted", "expired-inter.pem", "--no-check-time"}, []string{"under-expired.pem"}},
+		{"no-check-time expired CRL", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer", "--no-check-time"}, []string{"leaf.pem"}},
+		{"no-check-time loses to attime", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--no-check-time", "--attime", later}, []string{"leaf.pem", "expired.pem"}},
 		{"auth-level 0", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "0"}, []string{"leaf.pem"}},
 	}
 }
