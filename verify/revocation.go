@@ -41,11 +41,14 @@ func parseIDP(l *x509.RevocationList) idpInfo {
 			continue
 		}
 		idp.present = true
+		// An extension that does not decode is ignored, as OpenSSL
+		// ignores it (it flags the CRL EXFLAG_INVALID, which no CRL
+		// check consults): the CRL is used as if it had no IDP.
+		absent := idpInfo{reasons: allReasons}
 		in := cryptobyte.String(ext.Value)
 		var seq cryptobyte.String
 		if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
-			idp.invalid = true
-			return idp
+			return absent
 		}
 		var name, user, ca, reasons, indirect, attr cryptobyte.String
 		var hasName, hasUser, hasCA, hasReasons, hasIndirect, hasAttr bool
@@ -55,11 +58,10 @@ func parseIDP(l *x509.RevocationList) idpInfo {
 			!seq.ReadOptionalASN1(&reasons, &hasReasons, cbasn1.Tag(3).ContextSpecific()) ||
 			!seq.ReadOptionalASN1(&indirect, &hasIndirect, cbasn1.Tag(4).ContextSpecific()) ||
 			!seq.ReadOptionalASN1(&attr, &hasAttr, cbasn1.Tag(5).ContextSpecific()) || !seq.Empty() {
-			idp.invalid = true
-			return idp
+			return absent
 		}
 		if hasName && !readDistPointName(name, &idp.dp) {
-			idp.invalid = true
+			return absent
 		}
 		isTrue := func(b cryptobyte.String) bool { return len(b) == 1 && b[0] != 0 }
 		idp.onlyUser = hasUser && isTrue(user)
@@ -224,8 +226,11 @@ func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 	if !dn.Equal(x.c.RawIssuer, c.List.RawIssuer) {
 		return nil
 	}
-	if e.opts.Strict && c.List.Number == nil {
-		return nil // RFC 5280 5.2.3: conforming CRLs carry a CRL number
+	if e.opts.Strict && (c.List.Number == nil || c.AlgorithmMismatch) {
+		// RFC 5280 5.2.3: conforming CRLs carry a CRL number; 5.1.1.2:
+		// the inner signature algorithm is the outer one (OpenSSL does
+		// not compare them for CRLs).
+		return nil
 	}
 	score := scoreIssuerName
 	if !c.UnhandledCriticalExtension() {
