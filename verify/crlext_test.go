@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"fmt"
 	"math/big"
 	"testing"
 	"time"
@@ -310,4 +311,230 @@ func TestCRLInnerAlgorithmMismatch(t *testing.T) {
 	if r := Verify(c.leaf, opts); r.Code != UnableToGetCRL {
 		t.Errorf("strict mode: code %d, want %d (the CRL is refused)", r.Code, UnableToGetCRL)
 	}
+}
+
+// freshestExt is a freshestCRL extension (certificate or CRL) pointing at
+// one URI.
+func freshestExt(uri string) pkix.Extension {
+	u := append([]byte{0x86, byte(len(uri))}, uri...)
+	full := append([]byte{0xa0, byte(len(u))}, u...)
+	dpn := append([]byte{0xa0, byte(len(full))}, full...)
+	dp := append([]byte{0x30, byte(len(dpn))}, dpn...)
+	return pkix.Extension{Id: oidFreshestCRL, Value: append([]byte{0x30, byte(len(dp))}, dp...)}
+}
+
+// deltaCases are -use_deltas (and delta CRLs without it).
+func deltaCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
+	f := newFactory()
+	cases := map[string]func(t *testing.T) opensslCase{}
+	add := func(name string, fn func(t *testing.T) opensslCase) { cases[name] = fn }
+	fresh := freshestExt("http://crl.example.com/delta.crl")
+	n := func(i int64) *big.Int { return big.NewInt(i) }
+	deltaInd := func(t testing.TB, base int64) pkix.Extension { return ext(t, oidDeltaCRL, true, n(base)) }
+	// dc builds a case: the usual chain (leaf with a freshestCRL
+	// extension when leafFresh), -crl_check, the CRLs of the
+	// intermediate given by specs, -use_deltas when use.
+	dc := func(t *testing.T, use, leafFresh bool, specs func(p pki) []crlSpec) opensslCase {
+		var leafOpts []minipki.Option
+		if leafFresh {
+			leafOpts = append(leafOpts, minipki.Extra(fresh))
+		}
+		p := newPKI(t, f, "leaf.example.com", nil, nil, leafOpts)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.useDeltas = use
+		for _, s := range specs(p) {
+			c.crls = append(c.crls, buildCRL(t, p.inter, s))
+		}
+		return c
+	}
+	base := func(num int64, entries ...pkix.RevokedCertificate) crlSpec {
+		return crlSpec{number: n(num), entries: entries, exts: []pkix.Extension{fresh}}
+	}
+	delta := func(t testing.TB, num, of int64, entries ...pkix.RevokedCertificate) crlSpec {
+		return crlSpec{number: n(num), entries: entries, thisUpdate: baseTime.Add(-time.Hour), nextUpdate: baseTime.Add(2 * time.Hour),
+			exts: []pkix.Extension{deltaInd(t, of)}}
+	}
+	rev := func(p pki, reason int) pkix.RevokedCertificate { return revokedEntry(p.leaf.Cert.SerialNumber, reason) }
+	for _, use := range []bool{false, true} {
+		pre := "use_deltas "
+		if !use {
+			pre = "no use_deltas "
+		}
+		add(pre+"delta revokes", func(t *testing.T) opensslCase {
+			return dc(t, use, false, func(p pki) []crlSpec { return []crlSpec{base(1), delta(t, 2, 1, rev(p, 1))} })
+		})
+		add(pre+"delta revokes, delta first", func(t *testing.T) opensslCase {
+			return dc(t, use, false, func(p pki) []crlSpec { return []crlSpec{delta(t, 2, 1, rev(p, 1)), base(1)} })
+		})
+		add(pre+"delta older than base revokes", func(t *testing.T) opensslCase {
+			return dc(t, use, false, func(p pki) []crlSpec {
+				d := delta(t, 2, 1, rev(p, 1))
+				d.thisUpdate = baseTime.Add(-3 * time.Hour)
+				return []crlSpec{base(1), d}
+			})
+		})
+		add(pre+"delta alone", func(t *testing.T) opensslCase {
+			return dc(t, use, false, func(p pki) []crlSpec { return []crlSpec{delta(t, 2, 1, rev(p, 1))} })
+		})
+		add(pre+"delta removeFromCRL of a base entry", func(t *testing.T) opensslCase {
+			return dc(t, use, false, func(p pki) []crlSpec {
+				b := base(1, rev(p, 6))
+				b.thisUpdate = baseTime.Add(-30 * time.Minute) // base newest
+				return []crlSpec{b, delta(t, 2, 1, rev(p, 8))}
+			})
+		})
+		add(pre+"base revokes, delta silent", func(t *testing.T) opensslCase {
+			return dc(t, use, false, func(p pki) []crlSpec {
+				b := base(1, rev(p, 1))
+				b.thisUpdate = baseTime.Add(-30 * time.Minute)
+				return []crlSpec{b, delta(t, 2, 1)}
+			})
+		})
+	}
+	older := func(s crlSpec) crlSpec {
+		s.thisUpdate, s.nextUpdate = baseTime.Add(-3*time.Hour), baseTime.Add(time.Hour)
+		return s
+	}
+	_ = older
+	add("use_deltas freshest only in the leaf", func(t *testing.T) opensslCase {
+		return dc(t, true, true, func(p pki) []crlSpec {
+			b := base(1)
+			b.exts = nil
+			return []crlSpec{b, delta(t, 2, 1, rev(p, 1))}
+		})
+	})
+	add("use_deltas no freshest anywhere", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.exts = nil
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			return []crlSpec{b, delta(t, 2, 1, rev(p, 1))}
+		})
+	})
+	for _, nums := range [][3]int64{{5, 6, 5}, {5, 6, 4}, {5, 6, 6}, {5, 5, 5}, {5, 4, 3}} {
+		add(fmt.Sprintf("use_deltas base %d delta %d of %d", nums[0], nums[1], nums[2]), func(t *testing.T) opensslCase {
+			return dc(t, true, false, func(p pki) []crlSpec {
+				b := base(nums[0])
+				b.thisUpdate = baseTime.Add(-30 * time.Minute)
+				return []crlSpec{b, delta(t, nums[1], nums[2], rev(p, 1))}
+			})
+		})
+	}
+	add("use_deltas base without CRL number", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.number = nil
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			return []crlSpec{b, delta(t, 2, 1, rev(p, 1))}
+		})
+	})
+	add("use_deltas delta with another IDP", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			d := delta(t, 2, 1, rev(p, 1))
+			d.exts = append(d.exts, pkix.Extension{Id: oidIDP, Critical: true, Value: []byte{0x30, 3, 0x81, 1, 0xff}})
+			return []crlSpec{b, d}
+		})
+	})
+	add("use_deltas delta and base with the same IDP", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			idp := pkix.Extension{Id: oidIDP, Critical: true, Value: []byte{0x30, 3, 0x81, 1, 0xff}}
+			b := base(1)
+			b.exts = append(b.exts, idp)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			d := delta(t, 2, 1, rev(p, 1))
+			d.exts = append(d.exts, idp)
+			return []crlSpec{b, d}
+		})
+	})
+	add("use_deltas delta without AKID", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			d := delta(t, 2, 1, rev(p, 1))
+			d.noAKID = true
+			return []crlSpec{b, d}
+		})
+	})
+	add("use_deltas delta expired", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			d := delta(t, 2, 1, rev(p, 1))
+			d.thisUpdate, d.nextUpdate = baseTime.Add(-5*time.Hour), baseTime.Add(-4*time.Hour)
+			return []crlSpec{b, d}
+		})
+	})
+	add("use_deltas base expired delta current", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate, b.nextUpdate = baseTime.Add(-5*time.Hour), baseTime.Add(-4*time.Hour)
+			return []crlSpec{b, delta(t, 2, 1)}
+		})
+	})
+	add("use_deltas base and delta expired", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate, b.nextUpdate = baseTime.Add(-5*time.Hour), baseTime.Add(-4*time.Hour)
+			d := delta(t, 2, 1)
+			d.thisUpdate, d.nextUpdate = baseTime.Add(-4*time.Hour), baseTime.Add(-3*time.Hour)
+			return []crlSpec{b, d}
+		})
+	})
+	add("use_deltas delta badly signed", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			d := delta(t, 2, 1)
+			d.corrupt = true
+			return []crlSpec{b, d}
+		})
+	})
+	add("use_deltas delta unhandled critical extension", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			d := delta(t, 2, 1)
+			d.exts = append(d.exts, pkix.Extension{Id: oidUnknownExt, Critical: true, Value: []byte{5, 0}})
+			return []crlSpec{b, d}
+		})
+	})
+	add("use_deltas two deltas, first matching wins", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			return []crlSpec{b, delta(t, 2, 1), delta(t, 3, 1, rev(p, 1))}
+		})
+	})
+	add("use_deltas delta of an older base", func(t *testing.T) opensslCase {
+		return dc(t, true, false, func(p pki) []crlSpec {
+			b := base(3)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			return []crlSpec{b, delta(t, 4, 2, rev(p, 1))}
+		})
+	})
+	add("use_deltas and extended_crl delta revokes", func(t *testing.T) opensslCase {
+		c := dc(t, true, false, func(p pki) []crlSpec { return []crlSpec{base(1), delta(t, 2, 1, rev(p, 1))} })
+		c.extendedCRL = true
+		return c
+	})
+	add("use_deltas and extended_crl delta alone", func(t *testing.T) opensslCase {
+		c := dc(t, true, false, func(p pki) []crlSpec { return []crlSpec{delta(t, 2, 1, rev(p, 1))} })
+		c.extendedCRL = true
+		return c
+	})
+	add("extended_crl delta alone", func(t *testing.T) opensslCase {
+		c := dc(t, false, false, func(p pki) []crlSpec { return []crlSpec{delta(t, 2, 1, rev(p, 1))} })
+		c.extendedCRL = true
+		return c
+	})
+	return cases
+}
+
+// TestDifferentialDeltaCRLs compares delta CRLs, with and without
+// -use_deltas, with openssl verify.
+func TestDifferentialDeltaCRLs(t *testing.T) {
+	runDifferential(t, deltaCases(t))
 }

@@ -80,6 +80,8 @@ func opensslAliases() []opensslAlias {
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
 		{name: "check_ss_sig", commands: "verify", flag: "check-ss-sig", value: "true"},
 		{name: "no_check_time", commands: "verify", flag: "no-check-time", value: "true"},
+		{name: "use_deltas", commands: "verify", flag: "use-deltas", value: "true"},
+		{name: "extended_crl", commands: "verify", flag: "extended-crl", value: "true"},
 		{name: "verify_hostname", commands: "verify", arg: "HOST", flag: "server-name"},
 		{name: "verify_ip", commands: "verify", arg: "IP", flag: "server-name"},
 		{name: "no-CApath", commands: "verify", flag: "no-default-ca", value: "true"},
