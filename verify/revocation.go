@@ -106,6 +106,8 @@ func (e *engine) checkRevocation() {
 	last := 0
 	if e.opts.CRLCheck == CRLAll {
 		last = len(e.chain) - 1
+	} else if e.crlPath {
+		return // the leaf of a CRL issuer's chain is no end entity
 	}
 	for i := 0; i <= last; i++ {
 		e.checkCertCRL(i)
@@ -314,6 +316,12 @@ func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 			}
 		}
 	}
+	if score&scoreAKID == 0 && e.opts.ExtendedCRL {
+		if ci := e.untrustedCRLIssuer(c.List.RawIssuer, akid); ci != nil {
+			score |= scoreAKID
+			cand.issuer = ci
+		}
+	}
 	if score&scoreAKID == 0 {
 		return nil
 	}
@@ -400,6 +408,9 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 	}
 	if cand.score&scoreScope == 0 {
 		e.report(DifferentCRLScope, i, x)
+	}
+	if cand.score&scoreSamePath == 0 && !e.checkCRLPath(issuer) {
+		e.report(CRLPathValidationError, i, x)
 	}
 	if cand.score&scoreTime == 0 {
 		for _, code := range e.crlTimeCodes(cand.c) {

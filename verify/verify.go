@@ -157,11 +157,19 @@ type Problem struct {
 	// Subject is the one-line subject of the certificate concerned ("" when
 	// none).
 	Subject string
+	// CRLPath is true for a problem of the chain of a CRL's issuer,
+	// verified on its own under ExtendedCRL (Depth is in that chain);
+	// openssl verify prints it with a "[CRL path] " prefix.
+	CRLPath bool
 }
 
 // String formats the problem as `openssl verify` does.
 func (p Problem) String() string {
-	return fmt.Sprintf("error %d at %d depth lookup: %s", p.Code, p.Depth, p.Text)
+	prefix := ""
+	if p.CRLPath {
+		prefix = "[CRL path] "
+	}
+	return fmt.Sprintf("%serror %d at %d depth lookup: %s", prefix, p.Code, p.Depth, p.Text)
 }
 
 // Result is the outcome of Verify.
@@ -277,6 +285,7 @@ type engine struct {
 	anchorSrc    anchorSources
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
+	crlPath      bool      // verifying the chain of a CRL's issuer
 
 	// Storage for the usual short chain, so that one allocation holds
 	// the state of a whole verification.
@@ -355,12 +364,14 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	}
 	res.TrustSource = e.trustSource
 	res.CRLsUsed = e.crlsUsed
-	if len(e.problems) > 0 {
-		first := e.problems[0]
+	if own := ownProblems(e.problems); len(own) > 0 {
+		first := own[0]
 		res.Code, res.Depth = first.Code, first.Depth
-		res.FinalCode = e.problems[len(e.problems)-1].Code
+		res.FinalCode = own[len(own)-1].Code
+	}
+	if len(e.problems) > 0 {
 		for i, p := range e.problems {
-			if !continuable[p.Code] {
+			if !continuable[p.Code] && !p.CRLPath {
 				res.Problems = e.problems[: i+1 : i+1]
 				break
 			}

@@ -317,17 +317,21 @@ func parseCertStream(r io.Reader, name string) ([]*x509.Certificate, error) {
 // OK line on stdout; the subject, the error lines and the final line on
 // stderr.
 func printOpenSSL(e *env, file string, r *verify.Result) {
-	if r.OK() && len(r.Problems) == 0 {
-		fmt.Fprintf(e.stdout, "%s: OK\n", file)
-		return
-	}
 	var b strings.Builder
 	for _, p := range r.Problems {
 		if p.Subject != "" {
 			b.WriteString(p.Subject)
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "error %d at %d depth lookup: %s\n", p.Code, p.Depth, p.Text)
+		b.WriteString(p.String())
+		b.WriteByte('\n')
+	}
+	if r.OK() {
+		// Problems of a CRL issuer's chain (--extended-crl) that
+		// openssl verify continues past are printed before its OK.
+		io.WriteString(e.stderr, b.String())
+		fmt.Fprintf(e.stdout, "%s: OK\n", file)
+		return
 	}
 	if len(r.Problems) == 0 {
 		// Should not happen; keep the format even so.
@@ -355,6 +359,7 @@ type problemJSON struct {
 	Text    string `json:"text"`
 	Depth   int    `json:"depth"`
 	Subject string `json:"subject"`
+	CRLPath bool   `json:"crl_path,omitempty"`
 }
 
 // reportJSON is the --json object, keys as SPEC §6 names them, then extras.
@@ -388,7 +393,7 @@ func jsonReport(file string, r *verify.Result) reportJSON {
 		out.CRLsUsed = []string{}
 	}
 	for _, p := range r.Problems {
-		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject})
+		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject, CRLPath: p.CRLPath})
 	}
 	return out
 }
