@@ -34,6 +34,9 @@ func runDifferential(t *testing.T, cases map[string]func(t *testing.T) opensslCa
 				if res.Code != own[0].Code || res.Depth != own[0].Depth {
 					t.Errorf("Code/Depth = %d/%d, openssl's first error %d/%d", res.Code, res.Depth, own[0].Code, own[0].Depth)
 				}
+				if res.Hint == "" {
+					t.Errorf("no hint for code %d", res.Code)
+				}
 			} else if !res.OK() || res.FinalCode != 0 {
 				t.Errorf("openssl verified the chain, we got code %d final %d", res.Code, res.FinalCode)
 			}
@@ -688,4 +691,52 @@ func extendedCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 // TestDifferentialExtendedCRL compares -extended_crl with openssl verify.
 func TestDifferentialExtendedCRL(t *testing.T) {
 	runDifferential(t, extendedCases(t))
+}
+
+// FuzzVerifyCRLExtensions verifies a chain against two random CRLs (a base
+// and a delta in the seeds, indirect and reason-limited ones too) under
+// every combination of UseDeltas, ExtendedCRL, CheckSelfSignature,
+// NoCheckTime and the CRL modes: Verify must not panic, its result must be
+// consistent, and problems of a CRL issuer's chain appear only under
+// ExtendedCRL.
+func FuzzVerifyCRLExtensions(f *testing.F) {
+	fac := newFactory()
+	root := must[*minipki.Cert](f)(fac.Root("Test Root CA"))
+	inter := must[*minipki.Cert](f)(root.Intermediate("Test Intermediate CA"))
+	other := must[*minipki.Cert](f)(root.Intermediate("Test Intermediate CA"))
+	leaf := must[*minipki.Cert](f)(inter.Leaf("leaf.example.com", minipki.Extra(freshestExt("http://x/d.crl"), crlIssuerDP(root.Cert.RawSubject))))
+	rev := []pkix.RevokedCertificate{revokedEntry(leaf.Cert.SerialNumber, 8, certIssuerExt(inter.Cert.RawSubject, true))}
+	base := buildCRL(f, inter, crlSpec{number: big.NewInt(1), exts: []pkix.Extension{freshestExt("http://x/d.crl")}})
+	delta := buildCRL(f, inter, crlSpec{number: big.NewInt(2), entries: rev, exts: []pkix.Extension{ext(f, oidDeltaCRL, true, big.NewInt(1))}})
+	indirect := buildCRL(f, root, crlSpec{number: big.NewInt(3), entries: rev, exts: []pkix.Extension{{Id: oidIDP, Critical: true, Value: []byte{0x30, 3, 0x84, 1, 0xff}}}})
+	reasons := buildCRL(f, other, crlSpec{number: big.NewInt(4), entries: rev, exts: []pkix.Extension{{Id: oidIDP, Critical: true, Value: []byte{0x30, 4, 0x83, 2, 0, 0x40}}}})
+	f.Add(base, delta, uint8(0xff))
+	f.Add(delta, base, uint8(0x0f))
+	f.Add(indirect, reasons, uint8(0x3a))
+	f.Add(reasons, indirect, uint8(0xc5))
+	f.Add(base, []byte{0x30, 0}, uint8(0x81))
+	f.Fuzz(func(t *testing.T, a, b []byte, flags uint8) {
+		var list []*crl.CRL
+		for i, d := range [][]byte{a, b} {
+			if cs, err := crl.Parse(d, fmt.Sprintf("fuzz #%d", i)); err == nil {
+				list = append(list, cs...)
+			}
+		}
+		opts := &Options{Trust: []IssuerSource{NewPool([]*x509.Certificate{root.Cert})},
+			Intermediates: []*x509.Certificate{inter.Cert, other.Cert}, MaxDepth: -1, Time: baseTime,
+			CRLs: []CRLSource{crl.NewStore(list...)}, CRLCheck: CRLMode(1 + flags%2),
+			UseDeltas: flags&2 != 0, ExtendedCRL: flags&4 != 0, CheckSelfSignature: flags&8 != 0, Strict: flags&32 != 0}
+		if flags&16 != 0 {
+			opts.Time, opts.NoCheckTime = time.Time{}, true
+		}
+		res := verify(leaf.Cert, opts)
+		if res.OK() != (res.Code == 0) || (res.Code != 0 && len(res.Problems) == 0) {
+			t.Fatalf("inconsistent result: code %d problems %v", res.Code, res.Problems)
+		}
+		for _, p := range res.AllProblems() {
+			if p.CRLPath && !opts.ExtendedCRL {
+				t.Fatalf("CRL path problem %v without ExtendedCRL", p)
+			}
+		}
+	})
 }

@@ -97,6 +97,23 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The intermediate's CA signing its CRLs with a new key (same name).
+	newKey := st.Cert(root.Intermediate("Verify Test Intermediate"))
+	oldNewKey := st.Cert(root.Intermediate("Verify Test Intermediate", minipki.Expired()))
+	if st.Err != nil {
+		return nil, st.Err
+	}
+	for _, k := range []struct {
+		name string
+		c    *minipki.Cert
+	}{{"newkey", newKey}, {"newkey-expired", oldNewKey}} {
+		der, err := k.c.CRL([]*big.Int{leaf.Cert.SerialNumber}, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		st.File(k.name+".crl", minipki.CRLPEM(der), minipki.CRLPEM(crlRoot))
+		st.File("inter-"+k.name+".pem", inter.CertPEM(), k.c.CertPEM())
+	}
 	st.File("base-delta.crl", minipki.CRLPEM(baseCRL), minipki.CRLPEM(deltaCRL))
 	st.File("root.pem", root.CertPEM())
 	st.File("other-root.pem", otherRoot.CertPEM())
@@ -310,6 +327,9 @@ func verifyCases(p *verifyPKI) []verifyCase {
 		{"delta CRL unused", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "base-delta.crl", "--crl-check", "peer"}, []string{"leaf.pem"}},
 		{"use-deltas", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "base-delta.crl", "--crl-check", "peer", "--use-deltas"}, []string{"leaf.pem", "direct.pem"}},
 		{"use-deltas extended-crl", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "base-delta.crl", "--crl-check", "peer", "--use-deltas", "--extended-crl"}, []string{"leaf.pem"}},
+		{"CRL signed by a new key, no extended-crl", []string{"--ca-file", "root.pem", "--untrusted", "inter-newkey.pem", "--crl-file", "newkey.crl", "--crl-check", "peer"}, []string{"leaf.pem"}},
+		{"extended-crl CRL signed by a new key", []string{"--ca-file", "root.pem", "--untrusted", "inter-newkey.pem", "--crl-file", "newkey.crl", "--crl-check", "peer", "--extended-crl"}, []string{"leaf.pem", "direct.pem"}},
+		{"extended-crl CRL signed by an expired new key", []string{"--ca-file", "root.pem", "--untrusted", "inter-newkey-expired.pem", "--crl-file", "newkey-expired.crl", "--crl-check", "all", "--extended-crl"}, []string{"leaf.pem"}},
 		{"auth-level 0", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "0"}, []string{"leaf.pem"}},
 	}
 }
