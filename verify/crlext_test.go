@@ -518,6 +518,21 @@ func deltaCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 			return []crlSpec{b, delta(t, 4, 2, rev(p, 1))}
 		})
 	})
+	add("use_deltas in a CA directory", func(t *testing.T) opensslCase {
+		c := dc(t, true, false, func(p pki) []crlSpec { return []crlSpec{base(1), delta(t, 2, 1, rev(p, 1))} })
+		c.capath, c.dirCRLs, c.crls = true, c.crls, nil
+		c.trusted = append(c.trusted, c.untrusted...)
+		return c
+	})
+	add("use_deltas base in CRL file, delta in a CA directory", func(t *testing.T) opensslCase {
+		c := dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate = baseTime.Add(-30 * time.Minute)
+			return []crlSpec{b, delta(t, 2, 1, rev(p, 1))}
+		})
+		c.capath, c.dirCRLs, c.crls = true, c.crls[1:], c.crls[:1]
+		return c
+	})
 	add("use_deltas and extended_crl delta revokes", func(t *testing.T) opensslCase {
 		c := dc(t, true, false, func(p pki) []crlSpec { return []crlSpec{base(1), delta(t, 2, 1, rev(p, 1))} })
 		c.extendedCRL = true
@@ -663,6 +678,16 @@ func extendedCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		add(pre+"CRL signed by another key of the CA, crl_check_all", func(t *testing.T) opensslCase { return rollover(t, true, CRLAll) })
 		add(pre+"CRL signed by another key of the CA, crl_check_all, no root CRL", func(t *testing.T) opensslCase {
 			return rollover(t, false, CRLAll)
+		})
+		add(pre+"CRL signed by another key of the CA, host name checked", func(t *testing.T) opensslCase {
+			c := rollover(t, true, CRLPeer)
+			c.host = "leaf.example.com"
+			return c
+		})
+		add(pre+"CRL signed by another key of the CA, purpose sslserver", func(t *testing.T) opensslCase {
+			c := rollover(t, true, CRLPeer)
+			c.purpose = PurposeSSLServer
+			return c
 		})
 		add(pre+"CRL signed by another key of the CA, expired", func(t *testing.T) opensslCase {
 			return rollover(t, true, CRLPeer, minipki.Expired())
