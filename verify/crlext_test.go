@@ -272,6 +272,24 @@ func crlMismatchCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 	add("crl expired and badly signed", func(t *testing.T) opensslCase {
 		return peer(t, std(t), nil, crlSpec{number: one, corrupt: true, thisUpdate: baseTime.Add(-48 * time.Hour), nextUpdate: baseTime.Add(-24 * time.Hour)})
 	})
+	add("crl expired in CRL file, older expired CRL in CA directory", func(t *testing.T) opensslCase {
+		p := std(t)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.capath = true
+		c.crls = [][]byte{buildCRL(t, p.inter, crlSpec{number: one, thisUpdate: baseTime.Add(-5 * time.Hour), nextUpdate: baseTime.Add(-time.Hour)})}
+		c.dirCRLs = [][]byte{buildCRL(t, p.inter, crlSpec{number: one, thisUpdate: baseTime.Add(-6 * time.Hour), nextUpdate: baseTime.Add(-2 * time.Hour), entries: revokeLeaf(p)})}
+		return c
+	})
+	add("crl of another issuer in CRL file, current CRL in CA directory", func(t *testing.T) opensslCase {
+		p := std(t)
+		c := p.std()
+		c.crlMode = CRLPeer
+		c.capath = true
+		c.crls = [][]byte{buildCRL(t, p.root, crlSpec{number: one})}
+		c.dirCRLs = [][]byte{buildCRL(t, p.inter, crlSpec{number: one, thisUpdate: baseTime.Add(-6 * time.Hour), entries: revokeLeaf(p)})}
+		return c
+	})
 	add("crl_check_all root CRL badly signed", func(t *testing.T) opensslCase {
 		p := std(t)
 		c := peer(t, p, nil, crlSpec{number: one})
@@ -531,6 +549,26 @@ func deltaCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 			return []crlSpec{b, delta(t, 2, 1, rev(p, 1))}
 		})
 		c.capath, c.dirCRLs, c.crls = true, c.crls[1:], c.crls[:1]
+		return c
+	})
+	add("use_deltas and extended_crl base expired delta current", func(t *testing.T) opensslCase {
+		c := dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate, b.nextUpdate = baseTime.Add(-5*time.Hour), baseTime.Add(-4*time.Hour)
+			return []crlSpec{b, delta(t, 2, 1, rev(p, 1))}
+		})
+		c.extendedCRL = true
+		return c
+	})
+	add("use_deltas and extended_crl base and delta expired", func(t *testing.T) opensslCase {
+		c := dc(t, true, false, func(p pki) []crlSpec {
+			b := base(1)
+			b.thisUpdate, b.nextUpdate = baseTime.Add(-5*time.Hour), baseTime.Add(-4*time.Hour)
+			d := delta(t, 2, 1, rev(p, 1))
+			d.thisUpdate, d.nextUpdate = baseTime.Add(-4*time.Hour), baseTime.Add(-3*time.Hour)
+			return []crlSpec{b, d}
+		})
+		c.extendedCRL = true
 		return c
 	})
 	add("use_deltas and extended_crl delta revokes", func(t *testing.T) opensslCase {

@@ -64,7 +64,8 @@
 //     key identifier and issuing distribution point, base number at most
 //     the CRL's number, own number above it; only when the certificate
 //     or the CRL has a freshest CRL extension) is checked too (times only
-//     when the base's are not current, as OpenSSL does; signature, 36)
+//     when the base's are not current, as OpenSSL does, and a current
+//     delta hides the base's expiry; signature, 36)
 //     and consulted first: its removeFromCRL entry un-revokes. Without
 //     Options.ExtendedCRL a delta CRL also counts as a complete CRL (as in
 //     OpenSSL); with it, a delta alone is no CRL, indirect CRLs (entries

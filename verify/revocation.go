@@ -413,7 +413,13 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 		e.report(CRLPathValidationError, i, x)
 	}
 	if cand.score&scoreTime == 0 {
+		// A current delta CRL makes OpenSSL ignore the base's
+		// expiry (CRL_SCORE_TIME_DELTA).
+		deltaCurrent := cand.delta != nil && len(e.crlTimeCodes(cand.delta)) == 0
 		for _, code := range e.crlTimeCodes(cand.c) {
+			if code == CRLHasExpired && deltaCurrent {
+				continue
+			}
 			if !e.crlAllowed(code, i, cand.c) {
 				e.report(code, i, x)
 			}
