@@ -48,6 +48,12 @@ type CRL struct {
 	Source string
 	// V1 is true when the CRL has no version field (a version 1 CRL).
 	V1 bool
+	// AlgorithmMismatch is true when the signature algorithm inside the
+	// tbsCertList differs (as encoded) from the outer one. OpenSSL 3.0
+	// verifies the signature with the outer algorithm and does not compare
+	// them (for certificates it does); List.SignatureAlgorithm is the
+	// outer one.
+	AlgorithmMismatch bool
 
 	revoked  []byte   // content of the revokedCertificates SEQUENCE
 	entries  []uint32 // offset of each entry's DER in revoked (in order)
@@ -545,7 +551,10 @@ func parseDER(der []byte) (*CRL, error) {
 			} else {
 				b.AddASN1Int64(1)
 			}
-			b.AddBytes(alg)
+			// crypto/x509 refuses a tbsCertList signature algorithm
+			// that differs from the outer one; OpenSSL verifies with
+			// the outer one and ignores the inner (AlgorithmMismatch).
+			b.AddBytes(outerAlg)
 			b.AddBytes(issuer)
 			b.AddBytes(thisUpd)
 			if hasNext {
@@ -573,7 +582,8 @@ func parseDER(der []byte) (*CRL, error) {
 	//lint:ignore SA1019 crypto/x509 still fills the deprecated field; drop it so the entries are not held twice.
 	list.RevokedCertificates = nil
 
-	c := &CRL{List: list, V1: !hasVersion, revoked: revoked, seed: maphash.MakeSeed()}
+	c := &CRL{List: list, V1: !hasVersion, revoked: revoked, seed: maphash.MakeSeed(),
+		AlgorithmMismatch: !bytes.Equal(alg, outerAlg)}
 	if err := c.index(); err != nil {
 		return nil, err
 	}

@@ -59,12 +59,31 @@
 //     valid / expired, 8 CRL signature failure, 36 unhandled critical CRL
 //     extension, 23 revoked. Options.CRLPolicy may let 3, 11 and 12 pass
 //     (allowed, or within a grace period, or for the trust anchor); an
-//     allowed problem is not recorded at all.
+//     allowed problem is not recorded at all. With Options.UseDeltas, a
+//     delta CRL of the chosen CRL (get_delta_sk: same issuer, authority
+//     key identifier and issuing distribution point, base number at most
+//     the CRL's number, own number above it; only when the certificate
+//     or the CRL has a freshest CRL extension) is checked too (times only
+//     when the base's are not current, as OpenSSL does, and a current
+//     delta hides the base's expiry; signature, 36)
+//     and consulted first: its removeFromCRL entry un-revokes. Without
+//     Options.ExtendedCRL a delta CRL also counts as a complete CRL (as in
+//     OpenSSL); with it, a delta alone is no CRL, indirect CRLs (entries
+//     matched to the certificate issuer named by their certificateIssuer
+//     extension) and CRLs for some reasons only are used. A CRL whose
+//     tbsCertList names another signature algorithm than the outer one is
+//     verified with the outer one (OpenSSL does not compare them for
+//     CRLs); an issuing distribution point that does not decode is
+//     ignored, as OpenSSL ignores it.
 //  6. Signatures and times (internal_verify), from the top of the chain
 //     down: 21 unable to verify the first certificate (a lone untrusted
 //     leaf, reached only when continuing past 20), 32 issuer keyUsage
 //     without keyCertSign, 7 signature failure, 9 not yet valid, 10
-//     expired (OpenSSL 3.0 counts the notAfter second as expired).
+//     expired (OpenSSL 3.0 counts the notAfter second as expired). The
+//     self-signature of the top certificate is checked only with
+//     Options.CheckSelfSignature (-check_ss_sig); Options.NoCheckTime
+//     (-no_check_time, unless Options.Time is set) skips 9 and 10, the CRL
+//     times 11 and 12, and the validity preference of chain building.
 //  7. Name constraints (check_name_constraints): 47 permitted, 48
 //     excluded, 49, 51, 53, checking subject, email attributes,
 //     subjectAltNames and, for a leaf without DNS names, commonNames that

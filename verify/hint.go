@@ -15,8 +15,11 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return ""
 	}
 	var at *Problem
-	if len(r.Problems) > 0 {
-		at = &r.Problems[0]
+	for i := range r.Problems {
+		if !r.Problems[i].CRLPath { // a CRL issuer chain's problem is not r.Code's
+			at = &r.Problems[i]
+			break
+		}
 	}
 	subj := ""
 	if at != nil {
@@ -96,6 +99,8 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return fmt.Sprintf("%q signed a certificate but its key usage does not allow certificate signing", subj)
 	case UnhandledCriticalExtension:
 		return fmt.Sprintf("%q has a critical extension OpenSSL does not understand, so it must be refused", subj)
+	case CRLPathValidationError:
+		return fmt.Sprintf("the CRL for %q is signed by another certificate of its issuer, whose own chain does not verify to the same trust anchor (see the [CRL path] errors)", subj)
 	case CertSignatureFailure:
 		return fmt.Sprintf("the signature of %q does not verify: the certificate is corrupt or was issued by a different key of the same name", subj)
 	}

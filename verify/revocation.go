@@ -41,11 +41,14 @@ func parseIDP(l *x509.RevocationList) idpInfo {
 			continue
 		}
 		idp.present = true
+		// An extension that does not decode is ignored, as OpenSSL
+		// ignores it (it flags the CRL EXFLAG_INVALID, which no CRL
+		// check consults): the CRL is used as if it had no IDP.
+		absent := idpInfo{reasons: allReasons}
 		in := cryptobyte.String(ext.Value)
 		var seq cryptobyte.String
 		if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
-			idp.invalid = true
-			return idp
+			return absent
 		}
 		var name, user, ca, reasons, indirect, attr cryptobyte.String
 		var hasName, hasUser, hasCA, hasReasons, hasIndirect, hasAttr bool
@@ -55,11 +58,10 @@ func parseIDP(l *x509.RevocationList) idpInfo {
 			!seq.ReadOptionalASN1(&reasons, &hasReasons, cbasn1.Tag(3).ContextSpecific()) ||
 			!seq.ReadOptionalASN1(&indirect, &hasIndirect, cbasn1.Tag(4).ContextSpecific()) ||
 			!seq.ReadOptionalASN1(&attr, &hasAttr, cbasn1.Tag(5).ContextSpecific()) || !seq.Empty() {
-			idp.invalid = true
-			return idp
+			return absent
 		}
 		if hasName && !readDistPointName(name, &idp.dp) {
-			idp.invalid = true
+			return absent
 		}
 		isTrue := func(b cryptobyte.String) bool { return len(b) == 1 && b[0] != 0 }
 		idp.onlyUser = hasUser && isTrue(user)
@@ -91,6 +93,8 @@ type crlCandidate struct {
 	issuer  *certInfo
 	reasons uint32
 	idp     idpInfo
+	// delta is the delta CRL combined with c (UseDeltas), nil when none.
+	delta *crl.CRL
 }
 
 // checkRevocation is OpenSSL's check_revocation: the leaf (crl-check peer)
@@ -102,6 +106,8 @@ func (e *engine) checkRevocation() {
 	last := 0
 	if e.opts.CRLCheck == CRLAll {
 		last = len(e.chain) - 1
+	} else if e.crlPath {
+		return // the leaf of a CRL issuer's chain is no end entity
 	}
 	for i := 0; i <= last; i++ {
 		e.checkCertCRL(i)
@@ -127,7 +133,17 @@ func (e *engine) checkCertCRL(i int) {
 		e.noteCRL(best.c)
 		reasons = best.reasons
 		e.checkCRL(i, best)
-		e.certCRL(i, best)
+		removed := false
+		if best.delta != nil {
+			// cert_crl of the delta first: an entry removeFromCRL
+			// there means the base is not consulted.
+			e.noteCRL(best.delta)
+			e.checkDeltaCRL(i, best)
+			removed = e.certCRL(i, best.delta)
+		}
+		if !removed {
+			e.certCRL(i, best.c)
+		}
 		if lastReasons == reasons {
 			if !e.crlAllowed(UnableToGetCRL, i, nil) {
 				e.report(UnableToGetCRL, i, x)
@@ -151,11 +167,12 @@ func (e *engine) noteCRL(c *crl.CRL) {
 func (e *engine) getCRL(i int, reasons uint32) *crlCandidate {
 	x := e.chain[i]
 	var best *crlCandidate
+	var bestList []*crl.CRL // the list best came from: its deltas count
 	for _, src := range e.opts.CRLs {
 		if src == nil {
 			continue
 		}
-		list, err := src.CRLs(x.c.RawIssuer)
+		list, err := e.crlsOf(src, x.c.RawIssuer)
 		if err != nil {
 			continue
 		}
@@ -176,18 +193,44 @@ func (e *engine) getCRL(i int, reasons uint32) *crlCandidate {
 				}
 			}
 			best = cand
+			bestList = list
 		}
 		if best != nil && best.score >= scoreValid {
 			break
 		}
 	}
+	if best != nil {
+		best.delta = e.deltaFor(i, best.c, bestList)
+	}
 	return best
+}
+
+// allCRLs is a CRLSource that can list every CRL it holds, as a *crl.Store
+// (crl-file) can: OpenSSL searches all CRLs given with -CRLfile, whatever
+// their issuer, which matters for indirect CRLs.
+type allCRLs interface {
+	All() []*crl.CRL
+}
+
+// crlsOf returns the CRLs of src that may cover a certificate of issuer
+// rawIssuer: those of that issuer, or with ExtendedCRL every CRL of a
+// source that lists them all (an indirect CRL has another issuer).
+func (e *engine) crlsOf(src CRLSource, rawIssuer []byte) ([]*crl.CRL, error) {
+	if e.opts.ExtendedCRL {
+		if a, ok := src.(allCRLs); ok {
+			return a.All(), nil
+		}
+	}
+	return src.CRLs(rawIssuer)
 }
 
 // crlTimeCode returns 0 when the CRL is current at the verification time,
 // else CRLNotYetValid or CRLHasExpired.
 func (e *engine) crlTimeCodes(c *crl.CRL) []int {
 	var codes []int
+	if e.skipTimes() {
+		return nil
+	}
 	if c.List.ThisUpdate.After(e.now) {
 		codes = append(codes, CRLNotYetValid)
 	}
@@ -211,20 +254,39 @@ func crlAKID(c *crl.CRL) *certInfo {
 	return ci
 }
 
-// crlScore is OpenSSL's get_crl_score without extended CRL support.
+// crlScore is OpenSSL's get_crl_score.
 func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 	x := e.chain[i]
 	cand := &crlCandidate{c: c, idp: parseIDP(c.List)}
-	if cand.idp.invalid || cand.idp.indirect || cand.idp.hasReasons {
+	if cand.idp.invalid {
 		return nil
 	}
-	if !dn.Equal(x.c.RawIssuer, c.List.RawIssuer) {
+	switch {
+	case !e.opts.ExtendedCRL:
+		// Indirect CRLs and CRLs of some reasons only need extended
+		// CRL support; a delta CRL is taken for a complete one.
+		if cand.idp.indirect || cand.idp.hasReasons {
+			return nil
+		}
+	case cand.idp.hasReasons:
+		if cand.idp.reasons&^reasons == 0 {
+			return nil // no new reasons
+		}
+	case isDelta(c):
+		return nil // deltas are looked for once a base is chosen
+	}
+	score := 0
+	if dn.Equal(x.c.RawIssuer, c.List.RawIssuer) {
+		score = scoreIssuerName
+	} else if !cand.idp.indirect {
 		return nil
 	}
-	if e.opts.Strict && c.List.Number == nil {
-		return nil // RFC 5280 5.2.3: conforming CRLs carry a CRL number
+	if e.opts.Strict && (c.List.Number == nil || c.AlgorithmMismatch) {
+		// RFC 5280 5.2.3: conforming CRLs carry a CRL number; 5.1.1.2:
+		// the inner signature algorithm is the outer one (OpenSSL does
+		// not compare them for CRLs).
+		return nil
 	}
-	score := scoreIssuerName
 	if !c.UnhandledCriticalExtension() {
 		score |= scoreNoCritical
 	}
@@ -238,7 +300,7 @@ func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 	if cidx != len(e.chain)-1 {
 		cidx++
 	}
-	if checkAKID(e.chain[cidx], akid) == OK {
+	if score&scoreIssuerName != 0 && checkAKID(e.chain[cidx], akid) == OK {
 		score |= scoreAKID | scoreIssuerCert
 		cand.issuer = e.chain[cidx]
 	} else {
@@ -252,6 +314,12 @@ func (e *engine) crlScore(i int, c *crl.CRL, reasons uint32) *crlCandidate {
 				cand.issuer = ci
 				break
 			}
+		}
+	}
+	if score&scoreAKID == 0 && e.opts.ExtendedCRL {
+		if ci := e.untrustedCRLIssuer(c.List.RawIssuer, akid); ci != nil {
+			score |= scoreAKID
+			cand.issuer = ci
 		}
 	}
 	if score&scoreAKID == 0 {
@@ -341,8 +409,17 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 	if cand.score&scoreScope == 0 {
 		e.report(DifferentCRLScope, i, x)
 	}
+	if cand.score&scoreSamePath == 0 && !e.checkCRLPath(issuer) {
+		e.report(CRLPathValidationError, i, x)
+	}
 	if cand.score&scoreTime == 0 {
+		// A current delta CRL makes OpenSSL ignore the base's
+		// expiry (CRL_SCORE_TIME_DELTA).
+		deltaCurrent := cand.delta != nil && len(e.crlTimeCodes(cand.delta)) == 0
 		for _, code := range e.crlTimeCodes(cand.c) {
+			if code == CRLHasExpired && deltaCurrent {
+				continue
+			}
 			if !e.crlAllowed(code, i, cand.c) {
 				e.report(code, i, x)
 			}
@@ -360,16 +437,42 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 	}
 }
 
-// certCRL is OpenSSL's cert_crl: is the certificate on the list?
-func (e *engine) certCRL(i int, cand *crlCandidate) {
+// certCRL is OpenSSL's cert_crl: is the certificate on the list? It
+// returns true when the certificate's entry has reason removeFromCRL
+// (OpenSSL's return value 2).
+func (e *engine) certCRL(i int, c *crl.CRL) (removed bool) {
 	x := e.chain[i]
-	if cand.c.UnhandledCriticalExtension() {
+	if c.UnhandledCriticalExtension() {
 		e.report(UnhandledCriticalCRLExtension, i, x)
 	}
-	if entry, revoked := cand.c.Lookup(x.c.SerialNumber); revoked {
+	for _, entry := range c.LookupAll(x.c.SerialNumber) {
+		if !entryIssuerMatches(c, entry, x.c.RawIssuer) {
+			continue
+		}
 		if entry.ReasonCode == 8 { // removeFromCRL
-			return
+			return true
 		}
 		e.report(CertRevoked, i, x)
+		return false
 	}
+	return false
+}
+
+// entryIssuerMatches is crl_revoked_issuer_match: an entry belongs to the
+// certificate issuer of its certificateIssuer extension (its own or an
+// earlier entry's), else to the CRL's issuer.
+func entryIssuerMatches(c *crl.CRL, entry crl.Revoked, rawIssuer []byte) bool {
+	if entry.Issuer == nil {
+		return dn.Equal(rawIssuer, c.List.RawIssuer)
+	}
+	gens, ok := parseGeneralNames(entry.Issuer, true)
+	if !ok {
+		return false
+	}
+	for _, g := range gens {
+		if g.typ == genDir && dn.Equal(rawIssuer, g.value) {
+			return true
+		}
+	}
+	return false
 }

@@ -24,7 +24,7 @@ func verifyCommand() *command {
 	return &command{
 		name:    "verify",
 		summary: "verify certificate chains as 'openssl verify' does",
-		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--attime UNIX-SECONDS] [--x509-strict] [--json] [CERT...]",
+		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--attime UNIX-SECONDS] [--x509-strict] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
 		about: `Verifies the first certificate of each CERT file (PEM or DER) against the
 trusted CAs, with the intermediates of --untrusted, and prints what
 'openssl verify' 3.0 prints: "FILE: OK" on stdout, or on stderr, for every
@@ -61,6 +61,24 @@ OpenSSL 3.0's rules (X509_check_purpose); "any", the default, checks no usage.
 of the chain must offer 80, 112, 128, 192 or 256 bits of security (codes
 66, 67, 68); 0, the default here as in openssl verify, checks nothing.
 
+--check-ss-sig (openssl -check_ss_sig) also checks the signature of the
+self-signed trust anchor (or self-signed leaf) with its own key: a bad one
+is "certificate signature failure" (7) at its depth. --no-check-time
+(openssl -no_check_time) skips the validity periods of certificates and
+CRLs; as in openssl, --attime turns the checks back on.
+
+Delta CRLs: with --use-deltas (openssl -use_deltas), a delta CRL (delta
+CRL indicator naming a base CRL number at most the base's, a higher CRL
+number of its own, the same issuer, authority key identifier and issuing
+distribution point) is combined with the chosen base CRL when the
+certificate or the base CRL has a freshest CRL extension; an entry
+removeFromCRL in the delta un-revokes. As in openssl, without
+--extended-crl a delta CRL also counts as a complete CRL of its issuer
+(the newest CRL wins); with it, a delta alone is no CRL (error 3).
+--extended-crl (openssl -extended_crl) also accepts indirect CRLs (issuing
+distribution point indirectCRL, entries naming their certificate issuer)
+and CRLs for some reasons only.
+
 Exit status: 0 when every file verified, 2 when any failed verification
 or a certificate to verify could not be read (as openssl verify), 1 on a
 usage error or when a trust, CRL or untrusted file could not be read.`,
@@ -90,6 +108,10 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
 			partial := fs.Bool("partial-chain", false, "accept a trusted intermediate as anchor (openssl -partial_chain)")
+			checkSS := fs.Bool("check-ss-sig", false, "also verify the self-signature of the self-signed certificate at the top of the chain (openssl -check_ss_sig)")
+			useDeltas := fs.Bool("use-deltas", false, "combine delta CRLs with their base CRL (openssl -use_deltas)")
+			extendedCRL := fs.Bool("extended-crl", false, "extended CRL support: indirect CRLs, CRLs for some reasons, CRLs signed by another certificate of the CA (openssl -extended_crl)")
+			noCheckTime := fs.Bool("no-check-time", false, "do not check the validity periods of certificates and CRLs (openssl -no_check_time; ignored with --attime, as by openssl)")
 			noDefault := fs.Bool("no-default-ca", false, "do not fall back to OpenSSL's default verify paths (SSL_CERT_FILE, SSL_CERT_DIR, the system's) when no CA flag is given")
 			fs.BoolVar(noDefault, "no-ca-default", false, "the same as --no-default-ca, as the client's and server's setting is named")
 			asJSON := fs.Bool("json", false, "print one JSON object per file instead of openssl's format")
@@ -103,7 +125,8 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 				if len(trustedFiles) > 0 && (len(caFiles) > 0 || len(caDirs) > 0) {
 					return usagef("--trusted cannot be used with --ca-file or --ca-directory")
 				}
-				opts := &verify.Options{MaxDepth: *maxDepth, Hostname: *serverName, Strict: *strict, PartialChain: *partial, AuthLevel: *authLevel}
+				opts := &verify.Options{MaxDepth: *maxDepth, Hostname: *serverName, Strict: *strict, PartialChain: *partial, AuthLevel: *authLevel,
+					CheckSelfSignature: *checkSS, NoCheckTime: *noCheckTime, UseDeltas: *useDeltas, ExtendedCRL: *extendedCRL}
 				switch crlCheck.value {
 				case "peer":
 					opts.CRLCheck = verify.CRLPeer
@@ -294,17 +317,21 @@ func parseCertStream(r io.Reader, name string) ([]*x509.Certificate, error) {
 // OK line on stdout; the subject, the error lines and the final line on
 // stderr.
 func printOpenSSL(e *env, file string, r *verify.Result) {
-	if r.OK() && len(r.Problems) == 0 {
-		fmt.Fprintf(e.stdout, "%s: OK\n", file)
-		return
-	}
 	var b strings.Builder
 	for _, p := range r.Problems {
 		if p.Subject != "" {
 			b.WriteString(p.Subject)
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "error %d at %d depth lookup: %s\n", p.Code, p.Depth, p.Text)
+		b.WriteString(p.String())
+		b.WriteByte('\n')
+	}
+	if r.OK() {
+		// Problems of a CRL issuer's chain (--extended-crl) that
+		// openssl verify continues past are printed before its OK.
+		io.WriteString(e.stderr, b.String())
+		fmt.Fprintf(e.stdout, "%s: OK\n", file)
+		return
 	}
 	if len(r.Problems) == 0 {
 		// Should not happen; keep the format even so.
@@ -332,6 +359,7 @@ type problemJSON struct {
 	Text    string `json:"text"`
 	Depth   int    `json:"depth"`
 	Subject string `json:"subject"`
+	CRLPath bool   `json:"crl_path,omitempty"`
 }
 
 // reportJSON is the --json object, keys as documented, then extras.
@@ -365,7 +393,7 @@ func jsonReport(file string, r *verify.Result) reportJSON {
 		out.CRLsUsed = []string{}
 	}
 	for _, p := range r.Problems {
-		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject})
+		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject, CRLPath: p.CRLPath})
 	}
 	return out
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
@@ -91,6 +93,28 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	if err != nil {
 		return nil, err
 	}
+	baseCRL, deltaCRL, err := baseAndDelta(inter, leaf.Cert.SerialNumber, f.Now)
+	if err != nil {
+		return nil, err
+	}
+	// The intermediate's CA signing its CRLs with a new key (same name).
+	newKey := st.Cert(root.Intermediate("Verify Test Intermediate"))
+	oldNewKey := st.Cert(root.Intermediate("Verify Test Intermediate", minipki.Expired()))
+	if st.Err != nil {
+		return nil, st.Err
+	}
+	for _, k := range []struct {
+		name string
+		c    *minipki.Cert
+	}{{"newkey", newKey}, {"newkey-expired", oldNewKey}} {
+		der, err := k.c.CRL([]*big.Int{leaf.Cert.SerialNumber}, f.Now.Add(-time.Hour), f.Now.Add(24*time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		st.File(k.name+".crl", minipki.CRLPEM(der), minipki.CRLPEM(crlRoot))
+		st.File("inter-"+k.name+".pem", inter.CertPEM(), k.c.CertPEM())
+	}
+	st.File("base-delta.crl", minipki.CRLPEM(baseCRL), minipki.CRLPEM(deltaCRL))
 	st.File("root.pem", root.CertPEM())
 	st.File("other-root.pem", otherRoot.CertPEM())
 	st.File("inter.pem", inter.CertPEM())
@@ -109,6 +133,7 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	st.File("under-expired.pem", underExpired.CertPEM())
 	st.File("self.pem", selfSigned.CertPEM())
 	st.File("badsig.pem", corruptSignature(badSig.DER()))
+	st.File("badroot.pem", corruptSignature(root.DER()))
 	st.File("client-only.pem", clientOnly.CertPEM())
 	st.File("notca.pem", notCA.CertPEM())
 	st.File("under-notca.pem", underNotCA.CertPEM())
@@ -211,6 +236,14 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 		case "--auth-level":
 			out = append(out, "-auth_level", v)
 			i++
+		case "--check-ss-sig":
+			out = append(out, "-check_ss_sig")
+		case "--no-check-time":
+			out = append(out, "-no_check_time")
+		case "--use-deltas":
+			out = append(out, "-use_deltas")
+		case "--extended-crl":
+			out = append(out, "-extended_crl")
 		case "--no-default-ca":
 		default:
 			t.Fatalf("opensslVerifyArgs: unhandled flag %q", a)
@@ -284,6 +317,19 @@ func verifyCases(p *verifyPKI) []verifyCase {
 		{"trust settings: --trusted rejected root", []string{"--trusted", "root-reject-server.pem", "--untrusted", "inter.pem", "--purpose", "sslserver"}, []string{"leaf.pem"}},
 		{"auth-level 1", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "1"}, []string{"leaf.pem"}},
 		{"auth-level 4", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "4"}, []string{"leaf.pem"}},
+		{"check-ss-sig good", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--check-ss-sig"}, []string{"leaf.pem", "self.pem"}},
+		{"check-ss-sig bad root self-signature", []string{"--ca-file", "badroot.pem", "--untrusted", "inter.pem", "--check-ss-sig"}, []string{"leaf.pem", "direct.pem"}},
+		{"bad root self-signature unchecked", []string{"--ca-file", "badroot.pem", "--untrusted", "inter.pem"}, []string{"leaf.pem"}},
+		{"no-check-time", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--no-check-time"}, []string{"expired.pem", "future.pem", "leaf.pem"}},
+		{"no-check-time expired intermediate", []string{"--ca-file", "root.pem", "--untrusted", "expired-inter.pem", "--no-check-time"}, []string{"under-expired.pem"}},
+		{"no-check-time expired CRL", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer", "--no-check-time"}, []string{"leaf.pem"}},
+		{"no-check-time loses to attime", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--no-check-time", "--attime", later}, []string{"leaf.pem", "expired.pem"}},
+		{"delta CRL unused", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "base-delta.crl", "--crl-check", "peer"}, []string{"leaf.pem"}},
+		{"use-deltas", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "base-delta.crl", "--crl-check", "peer", "--use-deltas"}, []string{"leaf.pem", "direct.pem"}},
+		{"use-deltas extended-crl", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "base-delta.crl", "--crl-check", "peer", "--use-deltas", "--extended-crl"}, []string{"leaf.pem"}},
+		{"CRL signed by a new key, no extended-crl", []string{"--ca-file", "root.pem", "--untrusted", "inter-newkey.pem", "--crl-file", "newkey.crl", "--crl-check", "peer"}, []string{"leaf.pem"}},
+		{"extended-crl CRL signed by a new key", []string{"--ca-file", "root.pem", "--untrusted", "inter-newkey.pem", "--crl-file", "newkey.crl", "--crl-check", "peer", "--extended-crl"}, []string{"leaf.pem", "direct.pem"}},
+		{"extended-crl CRL signed by an expired new key", []string{"--ca-file", "root.pem", "--untrusted", "inter-newkey-expired.pem", "--crl-file", "newkey-expired.crl", "--crl-check", "all", "--extended-crl"}, []string{"leaf.pem"}},
 		{"auth-level 0", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--auth-level", "0"}, []string{"leaf.pem"}},
 	}
 }
@@ -467,6 +513,27 @@ func TestVerifyErrors(t *testing.T) {
 	if r.stdout != "leaf.pem: OK\n" {
 		t.Errorf("stdout %q", r.stdout)
 	}
+}
+
+// baseAndDelta returns a base CRL of ca (number 100, pointing at delta CRLs
+// with a freshest CRL extension, revoking nothing) and a delta CRL of it
+// (number 101, delta CRL indicator 100, older than the base) revoking
+// serial.
+func baseAndDelta(ca *minipki.Cert, serial *big.Int, now time.Time) (base, delta []byte, err error) {
+	fresh := pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 46}, Value: []byte{0x30, 0x0d, 0x30, 0x0b, 0xa0, 0x09, 0xa0, 0x07, 0x86, 0x05, 'h', 't', 't', 'p', ':'}}
+	ind, err := asn1.Marshal(big.NewInt(100))
+	if err != nil {
+		return nil, nil, err
+	}
+	base, err = x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(100), ThisUpdate: now.Add(-time.Hour),
+		NextUpdate: now.Add(24 * time.Hour), ExtraExtensions: []pkix.Extension{fresh}}, ca.Cert, ca.Key)
+	if err != nil {
+		return nil, nil, err
+	}
+	delta, err = x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(101), ThisUpdate: now.Add(-2 * time.Hour),
+		NextUpdate: now.Add(24 * time.Hour), ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 27}, Critical: true, Value: ind}},
+		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: serial, RevocationTime: now.Add(-3 * time.Hour)}}}, ca.Cert, ca.Key)
+	return base, delta, err
 }
 
 // corruptSignature flips the last bit of a certificate's signature and
