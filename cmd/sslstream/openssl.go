@@ -83,7 +83,6 @@ func opensslAliases() []opensslAlias {
 		{name: "auth_level", commands: "verify", arg: "N", flag: "auth-level"},
 		{name: "x509_strict", commands: "client server verify", flag: "x509-strict", value: "true"},
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
-		{name: "auth_level", commands: "verify", arg: "N", flag: "auth-level"},
 		{name: "check_ss_sig", commands: "verify", flag: "check-ss-sig", value: "true"},
 		{name: "no_check_time", commands: "verify", flag: "no-check-time", value: "true"},
 		{name: "use_deltas", commands: "verify", flag: "use-deltas", value: "true"},
