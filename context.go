@@ -141,7 +141,11 @@ func newConfig(s Settings, server bool) (*config, error) {
 		if !server {
 			return nil, settingsError("load certificate", errors.New("extra certificates are for servers only"))
 		}
-		cert, err := keyfile.LoadKeyPair(f.Certificate, f.Key, f.CertificatePassword)
+		pw := f.CertificatePassword
+		if pw == "" {
+			pw = s.CertificatePassword // the extra-certificate setting names none
+		}
+		cert, err := keyfile.LoadKeyPair(f.Certificate, f.Key, pw)
 		if err != nil {
 			return nil, settingsError("load certificate", err)
 		}

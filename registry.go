@@ -133,6 +133,17 @@ var registry = []setting{
 		func(s *Settings, v string) error { return parseInto(&s.CRLCheck, ParseCRLCheck, v) }, nil},
 	{SettingInfo{Name: "crl-file", Arg: "FILE", Values: "PEM or DER, several CRLs", Default: "none", Doc: "PEM or DER file with CRLs"},
 		func(s *Settings, v string) error { s.CRLFile = v; return nil }, nil},
+	{SettingInfo{Name: "extra-certificate", Arg: "CERT[,KEY]",
+		Values:  "a further server certificate chosen by SNI, its key after a comma unless in the file (repeatable)",
+		Default: "none", Doc: "a further certificate of a server, chosen by the name the client asks for (SNI); repeat for more (openssl s_server -cert2/-key2)"},
+		func(s *Settings, v string) error {
+			cert, key, _ := strings.Cut(strings.TrimSpace(v), ",")
+			if cert == "" {
+				return fmt.Errorf("extra-certificate %q: want CERT or CERT,KEY", v)
+			}
+			s.ExtraCertificates = append(s.ExtraCertificates, CertificateFiles{Certificate: cert, Key: key})
+			return nil
+		}, nil},
 	{SettingInfo{Name: "server-name", Arg: "HOST", Overridable: true, Values: "host name or IP", Default: "none",
 		Doc: "client: SNI and the name the certificate must match; server: the name answered for"},
 		func(s *Settings, v string) error { s.ServerName = v; return nil },

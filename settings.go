@@ -191,7 +191,9 @@ type Settings struct {
 	// and Watch.
 	ECHKeys string
 	// ExtraCertificates are further certificates of a server, chosen by
-	// the name the client asks for (SNI); Certificate stays the default.
+	// the name the client asks for (SNI); Certificate stays the default
+	// (setting "extra-certificate", repeatable). An entry without a
+	// password uses CertificatePassword.
 	ExtraCertificates []CertificateFiles
 
 	// The settings below go beyond OpenSSL's (docs/FEATURES.md has an
