@@ -86,6 +86,7 @@ write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 			www := fs.Bool("www", false, "answer each client's GET with a status page of the connection (the server's and the shared cipher suites, protocol, suite, verify result, client certificate), as openssl s_server -www, serving clients concurrently")
 			wwwFiles := fs.Bool("www-files", false, "answer each client's \"GET /PATH\" with the file PATH under the current directory, as text/html or text/plain (as openssl s_server -WWW), serving clients concurrently; no \"..\", no absolute paths, no symbolic link out of the directory")
 			httpFiles := fs.Bool("http-files", false, "as --www-files, but each file is sent as it is: a complete HTTP response (as openssl s_server -HTTP)")
+			asJSON := fs.Bool("json", false, "log each event (listening, connection with its protocol, cipher, verify result and client certificate, handshake failure, reload) as one JSON object per line on stderr")
 			rev := fs.Bool("rev", false, "answer each line a client sends with the line reversed, serving clients concurrently (as openssl s_server -rev; a line CLOSE ends the connection)")
 			accept := fs.Int("accept", 0, "stop after `N` connections (0: no limit)")
 			hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this `DURATION` (0: no limit)")
@@ -166,7 +167,7 @@ write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 				}
 				srv := newServer(e, sctx, ln)
 				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = modes > 0, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
-				srv.root, srv.rawHTTP, srv.www = root, *httpFiles, *www
+				srv.root, srv.rawHTTP, srv.www, srv.json = root, *httpFiles, *www, *asJSON
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -199,6 +200,8 @@ type server struct {
 	// alpn is true when the server has protocols: its lines say which one
 	// each connection negotiated.
 	alpn bool
+	// json: every event is one JSON object per line (--json).
+	json bool
 
 	open     sync.Map // *sslstream.Stream -> struct{}: the connections to close on stop
 	nopen    atomic.Int64
@@ -225,10 +228,10 @@ func (s *server) watch(interval time.Duration) (stop func()) {
 		_ = s.ctx.Watch(wctx, sslstream.WatchOptions{
 			Interval: interval,
 			OnReload: func(changed []string) {
-				s.logf("Reloaded (generation %d): %s changed\n", s.ctx.Generation(), strings.Join(changed, ", "))
+				s.event("reload", map[string]any{"generation": s.ctx.Generation(), "changed": changed}, "Reloaded (generation %d): %s changed\n", s.ctx.Generation(), strings.Join(changed, ", "))
 			},
 			OnError: func(err error) {
-				s.logf("Reload failed: %v\n", err)
+				s.event("reload_failed", map[string]any{"error": err.Error()}, "Reload failed: %v\n", err)
 			},
 		})
 	}()
@@ -245,14 +248,14 @@ func (s *server) logf(format string, a ...any) {
 }
 
 func (s *server) serve() error {
-	s.logf("Listening on %s\n", s.ln.Addr())
+	s.event("listening", map[string]any{"address": s.ln.Addr().String()}, "Listening on %s\n", s.ln.Addr())
 	// On SIGINT/SIGTERM: stop accepting, close open connections with
 	// close_notify, and let serve return once the handlers are done.
 	stopped := make(chan struct{})
 	stop := context.AfterFunc(s.e.ctx, func() {
 		defer close(stopped)
 		s.stopping.Store(true)
-		s.logf("Stopping: closing %d open connection(s)\n", s.nopen.Load())
+		s.event("stopping", map[string]any{"open": s.nopen.Load()}, "Stopping: closing %d open connection(s)\n", s.nopen.Load())
 		s.ln.Close()
 		s.closeAll()
 	})
@@ -377,10 +380,10 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 	peer := st.RemoteAddr()
 	err := s.handshake(st)
 	if err != nil {
-		s.logf("Connection from %s: handshake failed: %v\n", peer, err)
+		s.event("handshake_failed", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: handshake failed: %v\n", peer, err)
 		return
 	}
-	s.logf("Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
+	s.event("connection", connectionFields(peer, st), "Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
 	if s.echo {
 		// A fresh goroutine for the rest of the connection's life: this
 		// one's stack grew in the handshake (certificate parsing,
@@ -398,7 +401,7 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 				serve = func(st *sslstream.Stream) error { return s.wwwPage(st, hc) }
 			}
 			if err := serve(st); err != nil && !s.stopping.Load() {
-				s.logf("Connection from %s: %v\n", peer, err)
+				s.event("error", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: %v\n", peer, err)
 			}
 		}()
 		return
