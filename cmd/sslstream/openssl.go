@@ -59,6 +59,14 @@ func opensslAliases() []opensslAlias {
 			return nil
 		}, means: "--listen :PORT"},
 		{name: "naccept", commands: "server", arg: "N", flag: "accept"},
+		{name: "cert2", commands: "server", arg: "FILE", apply: func(st *aliasState, v string) error {
+			st.cert2 = v
+			return nil
+		}, means: "--extra-certificate FILE[,KEY2]: the certificate for the client that asks (SNI) for a name it holds"},
+		{name: "key2", commands: "server", arg: "FILE", apply: func(st *aliasState, v string) error {
+			st.key2 = v
+			return nil
+		}, means: "the key of -cert2"},
 
 		// OCSP stapling.
 		{name: "status", commands: "client", flag: "status", value: "check"},
@@ -236,6 +244,8 @@ type aliasState struct {
 	crl int
 	// depth and verifyAsked come from -verify N / -Verify N.
 	depth, verifyAsked string
+	// cert2 and key2 come from s_server's -cert2 / -key2.
+	cert2, key2 string
 	returnError        bool
 	method             string
 	disabled           [4]bool
@@ -251,6 +261,14 @@ func (st *aliasState) emit(flag, value string) {
 
 // finish emits the flags that depend on several aliases.
 func (st *aliasState) finish() error {
+	switch {
+	case st.cert2 != "" && st.key2 != "":
+		st.emit("extra-certificate", st.cert2+","+st.key2)
+	case st.cert2 != "":
+		st.emit("extra-certificate", st.cert2)
+	case st.key2 != "":
+		return fmt.Errorf("-key2 %q without -cert2", st.key2)
+	}
 	if st.crl > 0 {
 		st.emit("crl-check", []string{"", "peer", "all"}[st.crl])
 	}
