@@ -246,11 +246,11 @@ type aliasState struct {
 	depth, verifyAsked string
 	// cert2 and key2 come from s_server's -cert2 / -key2.
 	cert2, key2 string
-	returnError        bool
-	method             string
-	disabled           [4]bool
-	anyDisabled        bool
-	ignEOF             string
+	returnError bool
+	method      string
+	disabled    [4]bool
+	anyDisabled bool
+	ignEOF      string
 	// supported is ciphers' -s: only then do -tls1_2 and kin matter there.
 	supported bool
 }
