@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sslstream/sslstream"
@@ -488,7 +489,7 @@ func drainAfterPeerGone(e *env, st *sslstream.Stream, recvErr <-chan error) erro
 // closed: the session is over, which is not an error of ours.
 func isBrokenPipe(err error) bool {
 	return errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrClosed) ||
-		strings.Contains(err.Error(), "broken pipe") || strings.Contains(err.Error(), "connection reset")
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // clientJSON is the --json summary of one connection.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/sslstream/sslstream"
@@ -585,7 +586,7 @@ func revLoop(st *sslstream.Stream) error {
 // (the client closed, reset, or the server is stopping), else err as the
 // line says it.
 func echoError(err error) error {
-	if err == nil || err == io.EOF || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "connection reset") {
+	if err == nil || err == io.EOF || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) {
 		return nil
 	}
 	return fmt.Errorf("echo: %w", err)
