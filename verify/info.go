@@ -95,7 +95,8 @@ type certInfo struct {
 	nsPresent                    bool
 	ns                           byte
 	unhandledCritical            bool
-	proxy                        bool
+	proxy                        bool  // EXFLAG_PROXY: a proxyCertInfo that decodes
+	pcPathLen                    int64 // its pCPathLenConstraint, -1 when absent
 	akidPresent, akidCritical    bool
 	akidKeyID                    []byte
 	akidKeyIDPresent             bool
@@ -213,7 +214,8 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 
 // fillCertInfo computes the flags of c into the zero certInfo ci.
 func fillCertInfo(ci *certInfo, c *x509.Certificate) {
-	ci.c, ci.pathLen = c, -1
+	ci.c, ci.pathLen, ci.pcPathLen = c, -1, -1
+	ianPresent := false
 	ci.subjectValid = dn.Valid(c.RawSubject)
 	ci.issuerValid = ci.subjectValid
 	if !bytes.Equal(c.RawIssuer, c.RawSubject) {
@@ -265,7 +267,11 @@ func fillCertInfo(ci *certInfo, c *x509.Certificate) {
 				ci.invalid = true
 			}
 		case extProxyCertInfo:
-			ci.proxy = true
+			if n, ok := parseProxyCertInfo(e.Value); ok {
+				ci.proxy, ci.pcPathLen = true, n
+			} else {
+				ci.invalid = true
+			}
 		case extAuthorityKeyID:
 			ci.akidPresent, ci.akidCritical = true, e.Critical
 			if !ci.parseAKID(e.Value) {
@@ -294,7 +300,15 @@ func fillCertInfo(ci *certInfo, c *x509.Certificate) {
 				ci.invalid = true
 			}
 			ci.crldp = dps
+		case extOther:
+			if e.Id.Equal(oidIssuerAltName) {
+				ianPresent = true
+			}
 		}
+	}
+	// A proxy may not be a CA nor have alternative names.
+	if ci.proxy && (ci.ca || ci.sanPresent || ianPresent) {
+		ci.invalid = true
 	}
 	// EXFLAG_SI / EXFLAG_SS.
 	if sameName(c.RawSubject, ci.subjectValid, c.RawIssuer, ci.issuerValid) {

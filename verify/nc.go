@@ -23,6 +23,9 @@ func (e *engine) checkNameConstraints() {
 		if i != 0 && x.selfIssued {
 			continue
 		}
+		if x.proxy && !proxySubjectOK(x) {
+			e.report(ProxySubjectNameViolation, i, x)
+		}
 		for j := num - 1; j > i; j-- {
 			nc := e.chain[j].nc
 			if nc == nil {

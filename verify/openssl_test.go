@@ -47,6 +47,8 @@ type opensslCase struct {
 	// -no_check_time (then no -attime unless at is set), -use_deltas,
 	// -extended_crl.
 	checkSS, noCheckTime, useDeltas, extendedCRL bool
+	// allowProxy: -allow_proxy_certs.
+	allowProxy bool
 }
 
 var errorLine = regexp.MustCompile(`^(\[CRL path\] )?error (\d+) at (\d+) depth lookup: (.*)$`)
@@ -112,7 +114,8 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 	args := []string{"verify", "-attime", strconv.FormatInt(at.Unix(), 10), "-no-CAstore"}
 	opts := &Options{MaxDepth: -1, Time: at, CRLCheck: tc.crlMode, Purpose: tc.purpose,
 		Hostname: tc.host, PartialChain: tc.partial, Strict: tc.strict, Intermediates: tc.untrusted, AuthLevel: tc.authLevel,
-		CheckSelfSignature: tc.checkSS, NoCheckTime: tc.noCheckTime, UseDeltas: tc.useDeltas, ExtendedCRL: tc.extendedCRL}
+		CheckSelfSignature: tc.checkSS, NoCheckTime: tc.noCheckTime, UseDeltas: tc.useDeltas, ExtendedCRL: tc.extendedCRL,
+		AllowProxyCerts: tc.allowProxy}
 	if tc.noCheckTime {
 		args = append(args[:1], "-no_check_time", "-no-CAstore")
 		if !tc.at.IsZero() {
@@ -124,7 +127,7 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 	for _, f := range []struct {
 		on   bool
 		flag string
-	}{{tc.checkSS, "-check_ss_sig"}, {tc.useDeltas, "-use_deltas"}, {tc.extendedCRL, "-extended_crl"}} {
+	}{{tc.checkSS, "-check_ss_sig"}, {tc.useDeltas, "-use_deltas"}, {tc.extendedCRL, "-extended_crl"}, {tc.allowProxy, "-allow_proxy_certs"}} {
 		if f.on {
 			args = append(args, f.flag)
 		}

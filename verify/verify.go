@@ -145,6 +145,14 @@ type Options struct {
 	// CRLs signed by another certificate of the CA, whose own chain is
 	// then verified.
 	ExtendedCRL bool
+	// AllowProxyCerts accepts RFC 3820 proxy certificates (openssl
+	// -allow_proxy_certs), under OpenSSL's rules: a proxy is issued by an
+	// end entity or another proxy whose key usage, if any, allows
+	// digitalSignature (39); its pCPathLenConstraint bounds the proxies
+	// below it (38); its subject is its issuer's name plus one commonName
+	// (72). Without it a proxy certificate in the chain fails with 40.
+	// The chain of a CRL's issuer never accepts proxies.
+	AllowProxyCerts bool
 }
 
 // Problem is one error found in the chain, as `openssl verify` prints it.
@@ -698,13 +706,14 @@ func checkSSLCA(ci *certInfo) bool {
 func (e *engine) checkExtensions() {
 	num := len(e.chain)
 	mustBeCA := -1
-	plen := int64(0)
+	plen, proxyPathLen := int64(0), int64(0)
 	strict := e.opts.Strict
+	allowProxy := e.opts.AllowProxyCerts && !e.crlPath
 	for i, x := range e.chain {
 		if x.unhandledCritical {
 			e.report(UnhandledCriticalExtension, i, x)
 		}
-		if x.proxy {
+		if x.proxy && !allowProxy {
 			e.report(ProxyCertificatesNotAllowed, i, x)
 		}
 		ret := checkCA(x)
@@ -712,6 +721,10 @@ func (e *engine) checkExtensions() {
 		case -1:
 			if strict && ret != 1 && ret != 0 {
 				e.report(InvalidCA, i, x)
+			}
+		case 0:
+			if ret != 0 {
+				e.report(InvalidNonCA, i, x)
 			}
 		default:
 			if ret == 0 || ((i+1 < num || strict) && ret != 1) {
@@ -724,13 +737,29 @@ func (e *engine) checkExtensions() {
 		if e.opts.Purpose != PurposeAny && !e.purposeOK(i, x, mustBeCA > 0) {
 			e.report(InvalidPurpose, i, x)
 		}
-		if i > 1 && x.pathLen != -1 && plen > x.pathLen {
+		// Proxies below count towards plen, but so much more path
+		// length is allowed (OpenSSL's arithmetic, with its quirk: a
+		// pCPathLenConstraint resets the proxy count to its value).
+		if i > 1 && x.pathLen != -1 && plen > x.pathLen+proxyPathLen {
 			e.report(PathLengthExceeded, i, x)
 		}
 		if i > 0 && !x.selfIssued {
 			plen++
 		}
-		mustBeCA = 1
+		// After a proxy comes another proxy or the end entity that
+		// issued it; after anything else a CA.
+		if x.proxy {
+			if x.pcPathLen != -1 {
+				if proxyPathLen > x.pcPathLen {
+					e.report(ProxyPathLengthExceeded, i, x)
+				}
+				proxyPathLen = x.pcPathLen
+			}
+			proxyPathLen++
+			mustBeCA = 0
+		} else {
+			mustBeCA = 1
+		}
 	}
 }
 
@@ -791,8 +820,14 @@ func (e *engine) internalVerify() {
 			if xs == xi {
 				issuerDepth = n
 			}
-			if !(xs == xi && !xi.ca) && xi.kuPresent && xi.ku&x509.KeyUsageCertSign == 0 && !xs.proxy {
-				e.report(KeyUsageNoCertSign, issuerDepth, xi)
+			// ossl_x509_signing_allowed: a proxy's issuer signs with
+			// digitalSignature, a certificate's issuer with keyCertSign.
+			if !(xs == xi && !xi.ca) && xi.kuPresent {
+				if xs.proxy && xi.ku&x509.KeyUsageDigitalSignature == 0 {
+					e.report(KeyUsageNoDigitalSignature, issuerDepth, xi)
+				} else if !xs.proxy && xi.ku&x509.KeyUsageCertSign == 0 {
+					e.report(KeyUsageNoCertSign, issuerDepth, xi)
+				}
 			}
 			if !xi.pubKeyOK {
 				e.report(UnableToDecodeIssuerPublicKey, issuerDepth, xi)
