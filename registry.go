@@ -151,6 +151,11 @@ var registry = []setting{
 	{SettingInfo{Name: "x509-strict", Bool: true, Values: "boolean: RFC 5280 / CA/B Forum checks OpenSSL skips", Default: "false",
 		Doc: "stricter checks of the peer's certificate: openssl -x509_strict's, then further RFC 5280 and CA/Browser Forum rules (see 'sslstream verify --help')"},
 		func(s *Settings, v string) error { return parseInto(&s.X509Strict, boolParser("x509-strict"), v) }, nil},
+	{SettingInfo{Name: "allow-proxy-certs", Bool: true, Values: "boolean: accept RFC 3820 proxy certificates (openssl -allow_proxy_certs)", Default: "false",
+		Doc: "accept RFC 3820 proxy certificates in the peer's chain under OpenSSL's rules (path length, issuer key usage, subject name); without it a proxy fails with error 40"},
+		func(s *Settings, v string) error {
+			return parseInto(&s.AllowProxyCerts, boolParser("allow-proxy-certs"), v)
+		}, nil},
 	{SettingInfo{Name: "unbuffered", Bool: true, Overridable: true, Values: "boolean: every `Write` reaches the peer at once", Default: "false",
 		Doc: "send every write at once (the command flushes after each read of stdin anyway)"},
 		func(s *Settings, v string) error { return parseInto(&s.Unbuffered, boolParser("unbuffered"), v) },

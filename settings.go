@@ -162,6 +162,11 @@ type Settings struct {
 	ServerName string
 	// X509Strict adds RFC 5280 checks beyond OpenSSL's to verification.
 	X509Strict bool
+	// AllowProxyCerts accepts RFC 3820 proxy certificates in the peer's
+	// chain (setting "allow-proxy-certs", openssl -allow_proxy_certs),
+	// checked as OpenSSL 3.0 checks them; without it a proxy certificate
+	// fails verification with error 40.
+	AllowProxyCerts bool
 	// Unbuffered makes every Write reach the peer at once, as with
 	// tls.Conn, instead of buffering until Flush, Read or Close.
 	Unbuffered bool

@@ -22,6 +22,8 @@ type trust struct {
 	crls     []verify.CRLSource
 	crlCheck verify.CRLMode
 	strict   bool
+	// allowProxy accepts proxy certificates (allow-proxy-certs).
+	allowProxy bool
 
 	// store is the default trust store in use, nil when none is.
 	store *TrustStore
@@ -149,7 +151,7 @@ type namedDir struct {
 func (d namedDir) Name() string { return d.name }
 
 func loadTrust(s Settings, server bool) (*trust, error) {
-	t := &trust{strict: s.X509Strict, crlCheck: s.CRLCheck}
+	t := &trust{strict: s.X509Strict, crlCheck: s.CRLCheck, allowProxy: s.AllowProxyCerts}
 	if s.CAFile != "" {
 		// TRUSTED CERTIFICATE blocks keep their trust settings
 		// (openssl x509 -trustout -addtrust/-addreject), honoured as

@@ -34,6 +34,8 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		CRLPolicy:     c.feat.crl,
 		MaxDepth:      c.maxDepth,
 		Strict:        c.trust.strict,
+		// Proxy certificates only when allowed (allow-proxy-certs).
+		AllowProxyCerts: c.trust.allowProxy,
 		// As libssl: the chain is held to the context's security level
 		// (weak keys 66/67, weak signatures 68).
 		AuthLevel: c.secLevel,

@@ -90,6 +90,7 @@ func opensslAliases() []opensslAlias {
 		{name: "verify_depth", commands: "client server verify", arg: "N", flag: "max-depth"},
 		{name: "auth_level", commands: "verify", arg: "N", flag: "auth-level"},
 		{name: "x509_strict", commands: "client server verify", flag: "x509-strict", value: "true"},
+		{name: "allow_proxy_certs", commands: "client server verify", flag: "allow-proxy-certs", value: "true"},
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
 		{name: "check_ss_sig", commands: "verify", flag: "check-ss-sig", value: "true"},
 		{name: "no_check_time", commands: "verify", flag: "no-check-time", value: "true"},

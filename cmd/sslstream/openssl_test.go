@@ -121,6 +121,8 @@ func TestTranslateOpenSSL(t *testing.T) {
 		{"server", []string{"--accept", "3"}, []string{"--accept", "3"}, ""},
 		{"verify", []string{"-CAfile", "ca.pem", "-untrusted", "i.pem", "-CRLfile", "c.crl", "-crl_check", "-partial_chain", "-x509_strict", "-verify_hostname", "h", "leaf.pem"},
 			[]string{"--ca-file=ca.pem", "-untrusted", "i.pem", "--crl-file=c.crl", "--partial-chain=true", "--x509-strict=true", "--server-name=h", "leaf.pem", "--crl-check=peer"}, ""},
+		{"verify", []string{"-allow_proxy_certs", "-CAfile", "ca.pem", "proxy.pem"}, []string{"--allow-proxy-certs=true", "--ca-file=ca.pem", "proxy.pem"}, ""},
+		{"client", []string{"-allow_proxy_certs", "-connect", "h:1"}, []string{"--allow-proxy-certs=true", "h:1"}, ""},
 		{"ciphers", []string{"-tls1_2", "ALL"}, []string{"ALL"}, ""},
 		{"ciphers", []string{"-s", "-tls1_2", "ALL"}, []string{"-s", "ALL", "--method=tlsv1.2"}, ""},
 	} {

@@ -24,7 +24,7 @@ func verifyCommand() *command {
 	return &command{
 		name:    "verify",
 		summary: "verify certificate chains as 'openssl verify' does",
-		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--attime UNIX-SECONDS] [--x509-strict] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
+		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--attime UNIX-SECONDS] [--x509-strict] [--allow-proxy-certs] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
 		about: `Verifies the first certificate of each CERT file (PEM or DER) against the
 trusted CAs, with the intermediates of --untrusted, and prints what
 'openssl verify' 3.0 prints: "FILE: OK" on stdout, or on stderr, for every
@@ -60,6 +60,14 @@ OpenSSL 3.0's rules (X509_check_purpose); "any", the default, checks no usage.
 --auth-level N (openssl -auth_level, 0 to 5): keys and signature digests
 of the chain must offer 80, 112, 128, 192 or 256 bits of security (codes
 66, 67, 68); 0, the default here as in openssl verify, checks nothing.
+
+Proxy certificates (RFC 3820, a proxyCertInfo extension): refused with
+"proxy certificates not allowed" (40) unless --allow-proxy-certs (openssl
+-allow_proxy_certs) is given; then, as in OpenSSL 3.0, a proxy is issued by
+an end entity or another proxy (a CA there is 37), the issuer's key usage,
+if any, must include digitalSignature (39), pCPathLenConstraint bounds the
+proxies below (38), the subject must be the issuer's name plus one
+commonName (72), and the policy language is not evaluated.
 
 --check-ss-sig (openssl -check_ss_sig) also checks the signature of the
 self-signed trust anchor (or self-signed leaf) with its own key: a bad one
@@ -107,6 +115,7 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 			authLevel := fs.Int("auth-level", 0, "require the security of authentication level `N` (0-5) from keys and signatures (openssl -auth_level)")
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
+			allowProxy := fs.Bool("allow-proxy-certs", false, "accept RFC 3820 proxy certificates under OpenSSL's rules (openssl -allow_proxy_certs); without it a proxy fails with error 40")
 			partial := fs.Bool("partial-chain", false, "accept a trusted intermediate as anchor (openssl -partial_chain)")
 			checkSS := fs.Bool("check-ss-sig", false, "also verify the self-signature of the self-signed certificate at the top of the chain (openssl -check_ss_sig)")
 			useDeltas := fs.Bool("use-deltas", false, "combine delta CRLs with their base CRL (openssl -use_deltas)")
@@ -126,7 +135,8 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 					return usagef("--trusted cannot be used with --ca-file or --ca-directory")
 				}
 				opts := &verify.Options{MaxDepth: *maxDepth, Hostname: *serverName, Strict: *strict, PartialChain: *partial, AuthLevel: *authLevel,
-					CheckSelfSignature: *checkSS, NoCheckTime: *noCheckTime, UseDeltas: *useDeltas, ExtendedCRL: *extendedCRL}
+					CheckSelfSignature: *checkSS, NoCheckTime: *noCheckTime, UseDeltas: *useDeltas, ExtendedCRL: *extendedCRL,
+					AllowProxyCerts: *allowProxy}
 				switch crlCheck.value {
 				case "peer":
 					opts.CRLCheck = verify.CRLPeer

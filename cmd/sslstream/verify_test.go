@@ -244,6 +244,8 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 			out = append(out, "-use_deltas")
 		case "--extended-crl":
 			out = append(out, "-extended_crl")
+		case "--allow-proxy-certs":
+			out = append(out, "-allow_proxy_certs")
 		case "--no-default-ca":
 		default:
 			t.Fatalf("opensslVerifyArgs: unhandled flag %q", a)
