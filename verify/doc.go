@@ -33,13 +33,16 @@
 //     get local issuer, 2 unable to get issuer (a trusted certificate
 //     whose issuer is missing).
 //  2. Extensions (check_extensions), for each certificate from the leaf
-//     up: 34 unhandled critical extension, 40 proxy certificate, 79
-//     invalid CA (an issuer that is not a CA by basicConstraints, or whose
-//     keyUsage lacks keyCertSign; the trust anchor may also be a v1 root),
-//     the strict checks (below), 26 purpose (Options.Purpose: extended key
-//     usage, Netscape cert type and key usage as OpenSSL 3.0's nine
-//     purposes check them; a trusted certificate's explicit trust for the
-//     purpose passes, its explicit rejection fails), 25 path length.
+//     up: 34 unhandled critical extension, 40 proxy certificate (unless
+//     Options.AllowProxyCerts), 79 invalid CA (an issuer that is not a CA
+//     by basicConstraints, or whose keyUsage lacks keyCertSign; the trust
+//     anchor may also be a v1 root), 37 invalid non-CA (a CA that issued
+//     a proxy), the strict checks (below), 26 purpose (Options.Purpose:
+//     extended key usage, Netscape cert type and key usage as OpenSSL
+//     3.0's nine purposes check them, the issuer of a proxy as a leaf; a
+//     trusted certificate's explicit trust for the purpose passes, its
+//     explicit rejection fails), 25 path length (the proxies below add to
+//     the allowance), 38 proxy path length (pCPathLenConstraint).
 //  3. Authentication level (check_auth_level), when Options.AuthLevel is
 //     set: issuer keys too weak (67, the trust anchor's included),
 //     signature digests below the trust anchor too weak (68). The leaf's
@@ -78,16 +81,25 @@
 //  6. Signatures and times (internal_verify), from the top of the chain
 //     down: 21 unable to verify the first certificate (a lone untrusted
 //     leaf, reached only when continuing past 20), 32 issuer keyUsage
-//     without keyCertSign, 7 signature failure, 9 not yet valid, 10
+//     without keyCertSign (39 without digitalSignature for the issuer of
+//     a proxy), 7 signature failure, 9 not yet valid, 10
 //     expired (OpenSSL 3.0 counts the notAfter second as expired). The
 //     self-signature of the top certificate is checked only with
 //     Options.CheckSelfSignature (-check_ss_sig); Options.NoCheckTime
 //     (-no_check_time, unless Options.Time is set) skips 9 and 10, the CRL
 //     times 11 and 12, and the validity preference of chain building.
-//  7. Name constraints (check_name_constraints): 47 permitted, 48
-//     excluded, 49, 51, 53, checking subject, email attributes,
-//     subjectAltNames and, for a leaf without DNS names, commonNames that
-//     look like host names.
+//  7. Name constraints (check_name_constraints): 72 proxy subject name
+//     violation (a proxy's subject must be its issuer name plus one
+//     commonName RDN), 47 permitted, 48 excluded, 49, 51, 53, checking
+//     subject, email attributes, subjectAltNames and, for a leaf without
+//     DNS names, commonNames that look like host names.
+//
+// A proxy certificate (RFC 3820: a proxyCertInfo extension) that is also a
+// CA, or has a subject or issuer alternative name, or whose proxyCertInfo
+// does not decode, is one whose extensions OpenSSL cannot cache
+// (EXFLAG_INVALID): it never links in a chain. The policy language
+// (id-ppl-inheritAll, id-ppl-independent, id-ppl-anyLanguage or another)
+// and the policy are decoded and otherwise ignored, as by OpenSSL.
 //
 // # What the callers see
 //
