@@ -101,6 +101,16 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return fmt.Sprintf("%q has a critical extension OpenSSL does not understand, so it must be refused", subj)
 	case CRLPathValidationError:
 		return fmt.Sprintf("the CRL for %q is signed by another certificate of its issuer, whose own chain does not verify to the same trust anchor (see the [CRL path] errors)", subj)
+	case ProxyCertificatesNotAllowed:
+		return fmt.Sprintf("%q is an RFC 3820 proxy certificate: accept proxies with allow-proxy-certs (openssl -allow_proxy_certs) if you mean to", subj)
+	case ProxyPathLengthExceeded:
+		return fmt.Sprintf("the proxy %q allows fewer proxies below it (pCPathLenConstraint) than this chain has", subj)
+	case ProxySubjectNameViolation:
+		return fmt.Sprintf("the subject of the proxy %q must be its issuer's name %q plus one commonName", subj, issuerAt(r.Depth))
+	case KeyUsageNoDigitalSignature:
+		return fmt.Sprintf("%q signed a proxy certificate but its key usage does not allow digitalSignature", subj)
+	case InvalidNonCA:
+		return fmt.Sprintf("%q issued a proxy certificate but is a CA: proxies are issued by end entities or other proxies", subj)
 	case CertSignatureFailure:
 		return fmt.Sprintf("the signature of %q does not verify: the certificate is corrupt or was issued by a different key of the same name", subj)
 	}

@@ -324,6 +324,28 @@ func proxyCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 		return chain(leaf, p1, ee, ca)
 	})
 
+	add("proxy itself trusted, partial chain", func(t *testing.T) opensslCase {
+		c := one(t, eeName+"/CN=proxy", proxyExts(pathlenPCI(-1))...)
+		c.untrusted, c.trusted, c.partial = nil, []*x509.Certificate{c.leaf}, true
+		return c
+	})
+
+	// Name constraints of a CA above the proxies, checked after the proxy
+	// subject rule for each certificate.
+	for name, tc := range map[string]struct{ nc, subj string }{
+		"permitted dirName":               {"permitted;dirName:nc_dir\n[nc_dir]\nO = Proxy Test", "/CN=proxy"},
+		"excluded dirName of the proxy":   {"excluded;dirName:nc_dir\n[nc_dir]\nO = Proxy Test\n1.CN = NC User\n2.CN = proxy", "/CN=proxy"},
+		"excluded dirName, bad subject":   {"excluded;dirName:nc_dir\n[nc_dir]\nO = Proxy Test\n1.CN = NC User\nOU = proxy", "/OU=proxy"},
+		"permitted DNS, proxy has no SAN": {"permitted;DNS:example.com", "/CN=proxy.example.org"},
+	} {
+		add("name constraints "+name, func(t *testing.T) opensslCase {
+			ncCA := p.issue(t, base+"/CN=NC CA", root, append(append([]string(nil), caExts...), "nameConstraints = critical,"+tc.nc)...)
+			user := p.issue(t, base+"/CN=NC User", ncCA, "basicConstraints = critical,CA:FALSE",
+				"keyUsage = critical,digitalSignature", "authorityKeyIdentifier = keyid")
+			return chain(p.issue(t, base+"/CN=NC User"+tc.subj, user, proxyExts(pathlenPCI(-1))...), user, ncCA)
+		})
+	}
+
 	// Proxies OpenSSL marks invalid.
 	for name, extra := range map[string]string{
 		"CA:TRUE":           "basicConstraints = critical,CA:TRUE",
@@ -404,6 +426,9 @@ func compareWithOpenSSL(t *testing.T, tc opensslCase) {
 		}
 		if res.Hint == "" {
 			t.Errorf("no hint for code %d", res.Code)
+		}
+		if res.Code == ProxyCertificatesNotAllowed && !strings.Contains(res.Hint, "allow-proxy-certs") {
+			t.Errorf("hint %q does not name allow-proxy-certs", res.Hint)
 		}
 	} else if !res.OK() || res.FinalCode != 0 {
 		t.Errorf("openssl verified the chain, we got code %d final %d", res.Code, res.FinalCode)
