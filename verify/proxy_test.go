@@ -388,7 +388,7 @@ func proxyCases(t *testing.T) map[string]func(t *testing.T) opensslCase {
 // TestProxyCertificatesDifferential verifies chains with RFC 3820 proxy
 // certificates made by openssl, with and without -allow_proxy_certs, and
 // requires openssl verify's problems (code, depth, text, subject) and
-// outcome.
+// outcome; with -allow_proxy_certs -x509_strict, openssl's first error.
 func TestProxyCertificatesDifferential(t *testing.T) {
 	needOpenSSL(t)
 	t.Parallel()
@@ -396,7 +396,7 @@ func TestProxyCertificatesDifferential(t *testing.T) {
 	if 2*len(cases) < 60 {
 		t.Fatalf("only %d proxy cases", 2*len(cases))
 	}
-	t.Logf("%d chains, %d differential cases", len(cases), 2*len(cases))
+	t.Logf("%d chains, %d differential cases (and %d under -x509_strict)", len(cases), 2*len(cases), len(cases))
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -407,6 +407,16 @@ func TestProxyCertificatesDifferential(t *testing.T) {
 					compareWithOpenSSL(t, tc)
 				})
 			}
+			// Strict mode adds rules of its own (a proxy leaf has no
+			// subjectAltName, so it always fails them, deliberately), but
+			// where openssl -x509_strict fails the first error is its.
+			t.Run("allow=true/strict", func(t *testing.T) {
+				tc.allowProxy, tc.strict = true, true
+				want, _, res := runBoth(t, tc)
+				if own := ownProblems(want); len(own) > 0 && (res.Code != own[0].Code || res.Depth != own[0].Depth) {
+					t.Errorf("Code/Depth = %d/%d, openssl -x509_strict's first error %d/%d", res.Code, res.Depth, own[0].Code, own[0].Depth)
+				}
+			})
 		})
 	}
 }
