@@ -169,11 +169,18 @@ func proxySubjectOK(ci *certInfo) bool {
 	if !bytes.Equal(last.oid, oidCommonNameDER) {
 		return false
 	}
-	// The subject without its last RDN, encoded again.
+	// The subject without the RDN of its last attribute, encoded again
+	// from its attributes as OpenSSL does (an empty RDN leaves no trace).
+	used := make([]bool, len(rdns))
+	for _, e := range subj {
+		used[e.set] = true
+	}
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		for _, r := range rdns[:len(rdns)-1] {
-			b.AddBytes(r)
+		for i, r := range rdns {
+			if used[i] && i != last.set {
+				b.AddBytes(r)
+			}
 		}
 	})
 	base, err := b.Bytes()
