@@ -169,6 +169,9 @@ write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 				srv := newServer(e, sctx, ln)
 				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = modes > 0, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
 				srv.root, srv.rawHTTP, srv.www, srv.json = root, *httpFiles, *www, *asJSON
+				if *www {
+					srv.stats = &wwwStats{}
+				}
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -192,6 +195,8 @@ type server struct {
 	echo bool // serve every client concurrently: echo, or rev
 	rev  bool // reverse lines instead of echoing
 	www  bool // answer GET with the status page (--www)
+	// stats are the page's handshake counters (--www only, else nil).
+	stats *wwwStats
 	// root is the directory of --www-files and --http-files (nil
 	// otherwise); rawHTTP: files are whole HTTP responses (--http-files).
 	root      *os.Root
@@ -379,7 +384,21 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 		}
 	}()
 	peer := st.RemoteAddr()
+	if s.stats != nil {
+		s.stats.accepts.Add(1)
+	}
 	err := s.handshake(st)
+	var hello *wwwHello
+	if hc != nil {
+		// The ClientHello is parsed and its record let go, whatever the
+		// handshake's outcome.
+		h, ok := hc.hello()
+		hello = &wwwHello{h, ok, time.Now()}
+		if err == nil && s.stats != nil {
+			_, _, lifetime := s.ctx.SessionTickets()
+			s.stats.handshakeDone(h, ok, st.ConnectionState(), lifetime > 0)
+		}
+	}
 	if err != nil {
 		s.event("handshake_failed", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: handshake failed: %v\n", peer, err)
 		return
@@ -399,7 +418,7 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 			} else if s.root != nil {
 				serve = s.serveFile
 			} else if s.www {
-				serve = func(st *sslstream.Stream) error { return s.wwwPage(st, hc) }
+				serve = func(st *sslstream.Stream) error { return s.wwwPage(st, hello) }
 			}
 			if err := serve(st); err != nil && !s.stopping.Load() {
 				s.event("error", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: %v\n", peer, err)

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// wwwMasked are the status page's lines that legitimately differ between
+// s_server -www and ours, each with the reason; the value after the
+// label is masked, the label itself still compared.
+var wwwMasked = []struct {
+	label, why string
+}{
+	{"    Session-ID:", "random: OpenSSL's own ID in TLS 1.3 (ours is empty), the client's random ID on a TLS 1.2 resumption"},
+	{"    Session-ID-ctx:", "s_server's context 01000000; ours has none"},
+	{"    Master-Key:", "secret, random; crypto/tls does not expose it (ours is empty)"},
+	{"    Resumption PSK:", "secret, random; crypto/tls does not expose it (ours is empty)"},
+	{"    Start Time:", "timing"},
+}
+
+// wwwNormalize masks the wwwMasked values and the command-line line of
+// a page, leaving every other line as it is.
+func wwwNormalize(page string) []string {
+	lines := strings.Split(page, "\n")
+	for i, l := range lines {
+		if i > 0 && lines[i-1] == "<pre>" && l == "" && i+1 < len(lines) {
+			lines[i+1] = "(command line: s_server's arguments, ours \"sslstream server\")"
+		}
+		for _, m := range wwwMasked {
+			if strings.HasPrefix(l, m.label) {
+				lines[i] = m.label + " (masked: " + m.why + ")"
+			}
+		}
+	}
+	return lines
+}
+
+// wwwPageBody is the page from its HTTP header on (s_client -quiet prints
+// nothing before it).
+var wwwPageStart = regexp.MustCompile(`(?s)HTTP/1\.0 200 ok.*</HTML>\r\n\r\n`)
+
+// TestServerWWWPageLineByLine: the whole status page of --www, line by
+// line, against s_server -www -no_cache (a server whose sessions live in
+// tickets only, as ours) for the same s_client: TLS 1.3 and 1.2, full
+// and resumed, with and without a client certificate, under the
+// client's and the server's preference, a TLS 1.2 server meeting a TLS
+// 1.3 client (a session cache miss). Both servers are given the same
+// suites, and s_server the signature algorithms and groups crypto/tls
+// has (in crypto/tls's order), so that the lists shared are the same
+// sets; only the wwwMasked lines and the command line may differ.
+func TestServerWWWPageLineByLine(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getNetPKI(t)
+	const (
+		ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384"
+		suites  = "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"
+		// crypto/tls's signature algorithms and groups in its order.
+		sigalgs = "rsa_pss_rsae_sha256:ECDSA+SHA256:ed25519:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:RSA+SHA256:RSA+SHA384:RSA+SHA512:ECDSA+SHA384:ECDSA+SHA512"
+		groups  = "X25519:P-256:P-384:P-521"
+	)
+	clientCert := []string{"-cert", "client.pem", "-key", "client.key"}
+	for _, tc := range []struct {
+		name         string
+		server, ours []string // beyond the certificate, suites and -www
+		client       []string
+	}{
+		{"TLS 1.3, client's order", nil, []string{"--prefer-server-cipher-order=false"}, nil},
+		{"TLS 1.3, server's order", []string{"-serverpref"}, nil, nil},
+		{"TLS 1.3, client certificate", []string{"-verify", "1", "-CAfile", "client-ca.pem"},
+			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, clientCert},
+		{"TLS 1.2 client, client's order", nil, []string{"--prefer-server-cipher-order=false"}, []string{"-tls1_2"}},
+		{"TLS 1.2 client, server's order", []string{"-serverpref"}, nil, []string{"-tls1_2"}},
+		{"TLS 1.2, client certificate", []string{"-verify", "1", "-CAfile", "client-ca.pem"},
+			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, append([]string{"-tls1_2"}, clientCert...)},
+		{"TLS 1.2 server, TLS 1.3 client", []string{"-tls1_2"}, []string{"--prefer-server-cipher-order=false", "--method", "tlsv1.2"}, nil},
+		{"TLS 1.3, client's groups narrowed", nil, []string{"--prefer-server-cipher-order=false"}, []string{"-groups", "P-384:X25519", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256:ed448"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, oport := startOpenSSLServer(t, p.dir, append([]string{"-cert", "server.pem", "-key", "server.key", "-www", "-no_cache",
+				"-cipher", ciphers, "-ciphersuites", suites, "-sigalgs", sigalgs, "-groups", groups}, tc.server...)...)
+			_, port := startOurServer(t, append([]string{"--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--www",
+				"--ciphers", ciphers, "--ciphersuites", suites}, tc.ours...)...)
+			for _, resume := range []bool{false, true} {
+				pages := map[string][]string{}
+				for who, port := range map[string]string{"s_server": oport, "ours": port} {
+					sess := fmt.Sprintf("sess-%s-%s.pem", strings.NewReplacer(" ", "_", ",", "", "'", "", ".", "").Replace(tc.name), who)
+					args := append([]string{"s_client", "-connect", "127.0.0.1:" + port, "-quiet", "-cipher", ciphers, "-ciphersuites", suites}, tc.client...)
+					if resume {
+						args = append(args, "-sess_in", sess)
+					} else {
+						args = append(args, "-sess_out", sess)
+					}
+					r := opensslUntil(t, p.dir, "GET / HTTP/1.0\r\n\r\n", "</HTML>", args...)
+					page := wwwPageStart.FindString(r.stdout)
+					if page == "" {
+						t.Fatalf("%s (resume %v): no page:\n%s\n%s", who, resume, r.stdout, r.stderr)
+					}
+					pages[who] = wwwNormalize(page)
+				}
+				want, got := pages["s_server"], pages["ours"]
+				for i := 0; i < max(len(want), len(got)); i++ {
+					w, g := "(none)", "(none)"
+					if i < len(want) {
+						w = want[i]
+					}
+					if i < len(got) {
+						g = got[i]
+					}
+					if w != g {
+						t.Errorf("resume %v, line %d:\n ours     %q\n s_server %q", resume, i+1, g, w)
+					}
+				}
+				if resume && !strings.Contains(strings.Join(got, "\n"), "\nReused, ") {
+					t.Errorf("second connection not resumed:\n%s", strings.Join(got, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// TestParseClientHelloBad: truncated or malformed records are refused
+// (ok false), never read past their end.
+func TestParseClientHelloBad(t *testing.T) {
+	t.Parallel()
+	for _, raw := range [][]byte{
+		nil,
+		{22, 3, 1, 0, 4, 1, 0, 0, 40},      // a ClientHello longer than its record
+		{23, 3, 3, 0, 1, 0},                // not a handshake record
+		{22, 3, 1, 0, 4, 2, 0, 0, 0},       // a ServerHello
+		{22, 3, 1, 0, 6, 1, 0, 0, 2, 3, 3}, // no random
+	} {
+		if _, ok := parseClientHello(raw); ok {
+			t.Errorf("parseClientHello(% x): ok", raw)
+		}
+	}
+}
