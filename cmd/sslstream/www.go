@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/tls"
-		"encoding/pem"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
