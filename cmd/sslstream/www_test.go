@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
+	"slices"
 	"regexp"
 	"strings"
 	"testing"
@@ -136,5 +138,30 @@ func TestParseClientHelloBad(t *testing.T) {
 		if _, ok := parseClientHello(raw); ok {
 			t.Errorf("parseClientHello(% x): ok", raw)
 		}
+	}
+}
+
+// TestParseClientHelloGo: a crypto/tls client's ClientHello gives its
+// suites, signature schemes and groups in its order, the extended master
+// secret and the secure renegotiation it offers.
+func TestParseClientHelloGo(t *testing.T) {
+	t.Parallel()
+	cfg := &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12, CurvePreferences: []tls.CurveID{tls.CurveP384, tls.X25519},
+		CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}}
+	h, ok := parseClientHello(recordClientHello(t, cfg))
+	if !ok {
+		t.Fatal("not parsed")
+	}
+	if !h.ems || !h.secureReneg || h.ticket || h.certVerify != 0 {
+		t.Errorf("ems %v, secure renegotiation %v, ticket %v, CertificateVerify %#x", h.ems, h.secureReneg, h.ticket, h.certVerify)
+	}
+	if !slices.Contains(h.suites, tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256) {
+		t.Errorf("suites %x", h.suites)
+	}
+	if want := []uint16{uint16(tls.X25519), uint16(tls.CurveP384)}; !slices.Equal(h.groups, want) {
+		t.Errorf("groups %v, want %v (crypto/tls's order)", h.groups, want)
+	}
+	if len(h.sigalgs) == 0 || h.sigalgs[0] != uint16(tls.PSSWithSHA256) {
+		t.Errorf("signature schemes %x", h.sigalgs)
 	}
 }
