@@ -388,6 +388,9 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 		s.stats.accepts.Add(1)
 	}
 	err := s.handshake(st)
+	if s.stats != nil && st.TicketExpired() {
+		s.stats.timeouts.Add(1) // counted by OpenSSL at the ClientHello, whatever follows
+	}
 	var hello *wwwHello
 	if hc != nil {
 		// The ClientHello is parsed and its record let go, whatever the

@@ -202,7 +202,8 @@ func (s *server) wwwPage(st *sslstream.Stream, hello *wwwHello) error {
 // handshake; TLS 1.3: none, where OpenSSL shows an ID of its own that is
 // sent nowhere but inside its ticket); no session ID context; the secret
 // is not exposed by crypto/tls and is printed empty; no PSK or SRP; the
-// start time is the handshake's; the timeout is the session ticket
+// start time is the handshake's (a TLS 1.2 resumption's, the session's
+// full handshake, from its ticket); the timeout is the session ticket
 // lifetime; crypto/tls agrees to the extended master secret whenever a
 // TLS 1.2 client offers it, and accepts no early data.
 func wwwSession(st *sslstream.Stream, h clientHello, hello *wwwHello, settings sslstream.Settings) string {
@@ -223,9 +224,14 @@ func wwwSession(st *sslstream.Stream, h clientHello, hello *wwwHello, settings s
 		b.WriteString("    Master-Key: \n")
 	}
 	b.WriteString("    PSK identity: None\n    PSK identity hint: None\n    SRP username: None\n")
+	// OpenSSL keeps a TLS 1.2 session's time on resumption; a TLS 1.3
+	// resumption starts a new session.
 	at := time.Now()
 	if hello != nil {
 		at = hello.at
+	}
+	if start := st.SessionStart(); !start.IsZero() && cs.Version <= tls.VersionTLS12 {
+		at = start
 	}
 	fmt.Fprintf(&b, "    Start Time: %d\n", at.Unix())
 	lifetime := settings.SessionTicketLifetime

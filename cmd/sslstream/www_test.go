@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // wwwMasked are the status page's lines that legitimately differ between
@@ -86,6 +87,7 @@ func TestServerWWWPageLineByLine(t *testing.T) {
 				"-cipher", ciphers, "-ciphersuites", suites, "-sigalgs", sigalgs, "-groups", groups}, tc.server...)...)
 			_, port := startOurServer(t, append([]string{"--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--www",
 				"--ciphers", ciphers, "--ciphersuites", suites}, tc.ours...)...)
+			firstStart := map[string]string{}
 			for _, resume := range []bool{false, true} {
 				pages := map[string][]string{}
 				for who, port := range map[string]string{"s_server": oport, "ours": port} {
@@ -102,6 +104,17 @@ func TestServerWWWPageLineByLine(t *testing.T) {
 						t.Fatalf("%s (resume %v): no page:\n%s\n%s", who, resume, r.stdout, r.stderr)
 					}
 					pages[who] = wwwNormalize(page)
+					// The masked Start Time: a TLS 1.2 resumption keeps the
+					// session's, for both servers.
+					start := regexp.MustCompile(`(?m)^    Start Time: (\d+)$`).FindStringSubmatch(page)
+					if start == nil {
+						t.Fatalf("%s: no Start Time:\n%s", who, page)
+					}
+					if !resume {
+						firstStart[who] = start[1]
+					} else if strings.Contains(page, "Protocol  : TLSv1.2\n") && start[1] != firstStart[who] {
+						t.Errorf("%s: TLS 1.2 resumption's Start Time %s, the session's %s", who, start[1], firstStart[who])
+					}
 				}
 				want, got := pages["s_server"], pages["ours"]
 				for i := 0; i < max(len(want), len(got)); i++ {
@@ -163,5 +176,47 @@ func TestParseClientHelloGo(t *testing.T) {
 	}
 	if len(h.sigalgs) == 0 || h.sigalgs[0] != uint16(tls.PSSWithSHA256) {
 		t.Errorf("signature schemes %x", h.sigalgs)
+	}
+}
+
+// TestServerWWWTicketTimeout: a ticket refused as older than the
+// session-ticket-lifetime counts as a session cache timeout, as OpenSSL
+// counts a session from a ticket that has timed out (ssl/ssl_sess.c
+// ssl_get_prev_session). s_server has no setting for its session timeout
+// (7200 s), so this one is checked against the counts OpenSSL's rule
+// gives, not against s_server: after a full handshake, and a second
+// connection 2 s later offering the ticket of the first with a lifetime
+// of 1 s, 2 accepts, 2 finished, no hit and one timeout.
+func TestServerWWWTicketTimeout(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getNetPKI(t)
+	_, port := startOurServer(t, "--certificate", p.path("server.pem"), "--key", p.path("server.key"), "--www", "--session-ticket-lifetime", "1")
+	for _, tc := range []struct {
+		name   string
+		client []string
+	}{{"TLS 1.3", nil}, {"TLS 1.2", []string{"-tls1_2"}}} {
+		sess := "sess-timeout-" + strings.ReplaceAll(tc.name, " ", "") + ".pem"
+		args := append([]string{"s_client", "-connect", "127.0.0.1:" + port, "-quiet"}, tc.client...)
+		opensslUntil(t, p.dir, "GET / HTTP/1.0\r\n\r\n", "</HTML>", append(args, "-sess_out", sess)...)
+		time.Sleep(2100 * time.Millisecond)
+		page := opensslUntil(t, p.dir, "GET / HTTP/1.0\r\n\r\n", "</HTML>", append(args, "-sess_in", sess)...).stdout
+		if !strings.Contains(page, "\nNew, ") {
+			t.Errorf("%s: an expired ticket resumed:\n%s", tc.name, page)
+		}
+		n := 2
+		if tc.name == "TLS 1.2" {
+			n = 4 // the TLS 1.3 connections came first
+		}
+		for _, want := range []string{
+			fmt.Sprintf("%4d server accepts (SSL_accept())\n", n),
+			fmt.Sprintf("%4d server accepts that finished\n", n),
+			"   0 session cache hits\n",
+			fmt.Sprintf("%4d session cache timeouts\n", n/2),
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: no line %q:\n%s", tc.name, want, page)
+			}
+		}
 	}
 }

@@ -295,6 +295,7 @@ type wwwStats struct {
 	finished atomic.Int64 // handshakes completed
 	hits     atomic.Int64 // sessions resumed
 	misses   atomic.Int64 // TLS <= 1.2: a session ID offered without a ticket, found nowhere
+	timeouts atomic.Int64 // a ticket of ours refused for its age
 }
 
 // handshakeDone counts a completed handshake of hello h: a resumption is a
@@ -318,8 +319,9 @@ const cacheSizeDefault = 1024 * 20
 
 // lines are s_server's session cache block (apps/s_server.c print_stats)
 // for a server that never makes client connections, never renegotiates,
-// keeps no session cache (so nothing in it, never a timeout of one, no
-// callback, no overflow) and counts what it did.
+// keeps no session cache (so nothing in it, no callback, no overflow) and
+// counts what it did; a timeout is a ticket refused as too old, which
+// OpenSSL counts so too.
 func (w *wwwStats) lines() string {
 	var b strings.Builder
 	row := func(n int64, what string) { fmt.Fprintf(&b, "%4d %s\n", n, what) }
@@ -332,7 +334,7 @@ func (w *wwwStats) lines() string {
 	row(w.finished.Load(), "server accepts that finished")
 	row(w.hits.Load(), "session cache hits")
 	row(w.misses.Load(), "session cache misses")
-	row(0, "session cache timeouts")
+	row(w.timeouts.Load(), "session cache timeouts")
 	row(0, "callback cache hits")
 	row(0, fmt.Sprintf("cache full overflows (%d allowed)", cacheSizeDefault))
 	return b.String()
