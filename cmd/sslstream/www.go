@@ -124,7 +124,7 @@ func (s *server) wwwPage(st *sslstream.Stream, hello *wwwHello) error {
 	if haveHello {
 		h = hello.h
 	}
-	if h.secureReneg || cs.Version == tls.VersionTLS13 {
+	if haveHello && h.secureRenegotiation(cs.Version) || !haveHello && cs.Version == tls.VersionTLS13 {
 		b.WriteString("Secure Renegotiation IS supported\n")
 	} else {
 		b.WriteString("Secure Renegotiation IS NOT supported\n")

@@ -40,6 +40,35 @@ func wwwNormalize(page string) []string {
 	return lines
 }
 
+// wwwHybrids are the hybrid groups crypto/tls offers and shares, which
+// OpenSSL 3.0 does not know: it prints "<NULL>" for them among the
+// client's groups and shares none of them.
+var wwwHybrids = []string{"X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024"}
+
+// wwwAsOpenSSL30 rewrites our page's group lines as OpenSSL 3.0, which
+// knows no hybrid group, would print them (wwwHybrids).
+func wwwAsOpenSSL30(page string) string {
+	lines := strings.Split(page, "\n")
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "Supported groups: "); ok {
+			for _, h := range wwwHybrids {
+				rest = strings.ReplaceAll(rest, h, "<NULL>")
+			}
+			lines[i] = "Supported groups: " + rest
+		}
+		if rest, ok := strings.CutPrefix(l, "Shared groups: "); ok {
+			var keep []string
+			for _, g := range strings.Split(rest, ":") {
+				if !slices.Contains(wwwHybrids, g) {
+					keep = append(keep, g)
+				}
+			}
+			lines[i] = "Shared groups: " + strings.Join(keep, ":")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // wwwPageBody is the page from its HTTP header on (s_client -quiet prints
 // nothing before it).
 var wwwPageStart = regexp.MustCompile(`(?s)HTTP/1\.0 200 ok.*</HTML>\r\n\r\n`)
@@ -49,7 +78,9 @@ var wwwPageStart = regexp.MustCompile(`(?s)HTTP/1\.0 200 ok.*</HTML>\r\n\r\n`)
 // tickets only, as ours) for the same s_client: TLS 1.3 and 1.2, full
 // and resumed, with and without a client certificate, under the
 // client's and the server's preference, a TLS 1.2 server meeting a TLS
-// 1.3 client (a session cache miss). Both servers are given the same
+// 1.3 client (a session cache miss), and for a crypto/tls client
+// (sslstream client), whose hybrid groups are rewritten as OpenSSL 3.0
+// prints them (wwwAsOpenSSL30). Both servers are given the same
 // suites, and s_server the signature algorithms and groups crypto/tls
 // has (in crypto/tls's order), so that the lists shared are the same
 // sets; only the wwwMasked lines and the command line may differ.
@@ -65,21 +96,28 @@ func TestServerWWWPageLineByLine(t *testing.T) {
 		groups  = "X25519:P-256:P-384:P-521"
 	)
 	clientCert := []string{"-cert", "client.pem", "-key", "client.key"}
+	goClientCert := []string{"--certificate", "client.pem", "--key", "client.key"}
 	for _, tc := range []struct {
 		name         string
 		server, ours []string // beyond the certificate, suites and -www
 		client       []string
+		goClient     bool // client is sslstream client's flags (crypto/tls), not s_client's
 	}{
-		{"TLS 1.3, client's order", nil, []string{"--prefer-server-cipher-order=false"}, nil},
-		{"TLS 1.3, server's order", []string{"-serverpref"}, nil, nil},
+		{"TLS 1.3, client's order", nil, []string{"--prefer-server-cipher-order=false"}, nil, false},
+		{"TLS 1.3, server's order", []string{"-serverpref"}, nil, nil, false},
 		{"TLS 1.3, client certificate", []string{"-verify", "1", "-CAfile", "client-ca.pem"},
-			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, clientCert},
-		{"TLS 1.2 client, client's order", nil, []string{"--prefer-server-cipher-order=false"}, []string{"-tls1_2"}},
-		{"TLS 1.2 client, server's order", []string{"-serverpref"}, nil, []string{"-tls1_2"}},
+			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, clientCert, false},
+		{"TLS 1.2 client, client's order", nil, []string{"--prefer-server-cipher-order=false"}, []string{"-tls1_2"}, false},
+		{"TLS 1.2 client, server's order", []string{"-serverpref"}, nil, []string{"-tls1_2"}, false},
 		{"TLS 1.2, client certificate", []string{"-verify", "1", "-CAfile", "client-ca.pem"},
-			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, append([]string{"-tls1_2"}, clientCert...)},
-		{"TLS 1.2 server, TLS 1.3 client", []string{"-tls1_2"}, []string{"--prefer-server-cipher-order=false", "--method", "tlsv1.2"}, nil},
-		{"TLS 1.3, client's groups narrowed", nil, []string{"--prefer-server-cipher-order=false"}, []string{"-groups", "P-384:X25519", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256:ed448"}},
+			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, append([]string{"-tls1_2"}, clientCert...), false},
+		{"TLS 1.2 server, TLS 1.3 client", []string{"-tls1_2"}, []string{"--prefer-server-cipher-order=false", "--method", "tlsv1.2"}, nil, false},
+		{"TLS 1.3, client's groups narrowed", nil, []string{"--prefer-server-cipher-order=false"}, []string{"-groups", "P-384:X25519", "-sigalgs", "ECDSA+SHA384:ECDSA+SHA256:ed448"}, false},
+		{"Go client, TLS 1.3", nil, []string{"--prefer-server-cipher-order=false"}, nil, true},
+		{"Go client, TLS 1.3, client certificate", []string{"-verify", "1", "-CAfile", "client-ca.pem"},
+			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, goClientCert, true},
+		{"Go client, TLS 1.2, client certificate", []string{"-verify", "1", "-CAfile", "client-ca.pem"},
+			[]string{"--prefer-server-cipher-order=false", "--verify", "optional", "--ca-file", p.path("client-ca.pem")}, append([]string{"--method", "tlsv1.2"}, goClientCert...), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -92,16 +130,31 @@ func TestServerWWWPageLineByLine(t *testing.T) {
 				pages := map[string][]string{}
 				for who, port := range map[string]string{"s_server": oport, "ours": port} {
 					sess := fmt.Sprintf("sess-%s-%s.pem", strings.NewReplacer(" ", "_", ",", "", "'", "", ".", "").Replace(tc.name), who)
-					args := append([]string{"s_client", "-connect", "127.0.0.1:" + port, "-quiet", "-cipher", ciphers, "-ciphersuites", suites}, tc.client...)
-					if resume {
-						args = append(args, "-sess_in", sess)
+					var r result
+					if tc.goClient {
+						args := append([]string{"client", "127.0.0.1:" + port, "--ca-file", "ca.pem", "--verify", "required", "--server-name", "server.example",
+							"--ciphers", ciphers, "--ciphersuites", suites}, tc.client...)
+						if resume {
+							args = append(args, "--sess-in", sess)
+						} else {
+							args = append(args, "--sess-out", sess)
+						}
+						r = sslstreamIn(t, p.dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), args...)
 					} else {
-						args = append(args, "-sess_out", sess)
+						args := append([]string{"s_client", "-connect", "127.0.0.1:" + port, "-quiet", "-cipher", ciphers, "-ciphersuites", suites}, tc.client...)
+						if resume {
+							args = append(args, "-sess_in", sess)
+						} else {
+							args = append(args, "-sess_out", sess)
+						}
+						r = opensslUntil(t, p.dir, "GET / HTTP/1.0\r\n\r\n", "</HTML>", args...)
 					}
-					r := opensslUntil(t, p.dir, "GET / HTTP/1.0\r\n\r\n", "</HTML>", args...)
 					page := wwwPageStart.FindString(r.stdout)
 					if page == "" {
 						t.Fatalf("%s (resume %v): no page:\n%s\n%s", who, resume, r.stdout, r.stderr)
+					}
+					if who == "ours" {
+						page = wwwAsOpenSSL30(page)
 					}
 					pages[who] = wwwNormalize(page)
 					// The masked Start Time: a TLS 1.2 resumption keeps the
@@ -165,8 +218,8 @@ func TestParseClientHelloGo(t *testing.T) {
 	if !ok {
 		t.Fatal("not parsed")
 	}
-	if !h.ems || !h.secureReneg || h.ticket || h.certVerify != 0 {
-		t.Errorf("ems %v, secure renegotiation %v, ticket %v, CertificateVerify %#x", h.ems, h.secureReneg, h.ticket, h.certVerify)
+	if !h.ems || !h.renegExt || h.renegSCSV || h.ticket || h.certVerify != 0 {
+		t.Errorf("ems %v, renegotiation_info %v, SCSV %v, ticket %v, CertificateVerify %#x", h.ems, h.renegExt, h.renegSCSV, h.ticket, h.certVerify)
 	}
 	if !slices.Contains(h.suites, tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256) {
 		t.Errorf("suites %x", h.suites)

@@ -20,7 +20,9 @@ import (
 // ClientHello, which crypto/tls does not keep after the handshake.
 type clientHello struct {
 	suites      []uint16
-	secureReneg bool   // renegotiation_info or the SCSV offered
+	// renegSCSV and renegExt: the client offered secure renegotiation by
+	// the SCSV among its suites, by the renegotiation_info extension.
+	renegSCSV, renegExt bool
 	sessionID   []byte // legacy_session_id
 	// sigalgs and groups are the signature_algorithms and supported_groups
 	// extensions as sent (nil when absent).
@@ -85,7 +87,7 @@ func parseClientHello(raw []byte) (h clientHello, ok bool) {
 		var id uint16
 		suites.ReadUint16(&id)
 		if id == 0x00ff {
-			h.secureReneg = true
+			h.renegSCSV = true
 		}
 		h.suites = append(h.suites, id)
 	}
@@ -104,7 +106,7 @@ func parseClientHello(raw []byte) (h clientHello, ok bool) {
 		}
 		switch ext {
 		case extRenegotiationInfo:
-			h.secureReneg = true
+			h.renegExt = true
 		case extExtendedMaster:
 			h.ems = true
 		case extSessionTicket:
@@ -379,4 +381,11 @@ func peerSignature(scheme, version uint16, key crypto.PublicKey) (typ, digest st
 		return "RSA-PSS", ""
 	}
 	return "", ""
+}
+
+// secureRenegotiation is s_server's "Secure Renegotiation IS supported":
+// OpenSSL notes the SCSV whatever the version, and reads the
+// renegotiation_info extension in TLS <= 1.2 only.
+func (h clientHello) secureRenegotiation(version uint16) bool {
+	return h.renegSCSV || h.renegExt && version <= tls.VersionTLS12
 }
