@@ -19,11 +19,11 @@ import (
 // clientHello is what the status page of --www needs from the
 // ClientHello, which crypto/tls does not keep after the handshake.
 type clientHello struct {
-	suites      []uint16
+	suites []uint16
 	// renegSCSV and renegExt: the client offered secure renegotiation by
 	// the SCSV among its suites, by the renegotiation_info extension.
 	renegSCSV, renegExt bool
-	sessionID   []byte // legacy_session_id
+	sessionID           []byte // legacy_session_id
 	// sigalgs and groups are the signature_algorithms and supported_groups
 	// extensions as sent (nil when absent).
 	sigalgs []uint16
