@@ -69,7 +69,7 @@ func wwwAsOpenSSL30(page string) string {
 	return strings.Join(lines, "\n")
 }
 
-// wwwPageBody is the page from its HTTP header on (s_client -quiet prints
+// wwwPageStart finds the page from its HTTP header on (s_client -quiet prints
 // nothing before it).
 var wwwPageStart = regexp.MustCompile(`(?s)HTTP/1\.0 200 ok.*</HTML>\r\n\r\n`)
 
