@@ -19,6 +19,10 @@ type served struct {
 	resumed  bool
 	verify   int
 	crlsUsed []string
+	// sessionStart and ticketExpired are the stream's SessionStart and
+	// TicketExpired.
+	sessionStart  time.Time
+	ticketExpired bool
 }
 
 func featureServe(t *testing.T, sctx *ServerContext, n int, o *Overrides) (string, <-chan served) {
@@ -53,7 +57,8 @@ func featureServe(t *testing.T, sctx *ServerContext, n int, o *Overrides) (strin
 				err = s.Flush()
 			}
 			code, _ := s.VerifyResult()
-			out <- served{err: err, proto: s.NegotiatedProtocol(), resumed: s.Resumed(), verify: code, crlsUsed: s.CRLsUsed()}
+			out <- served{err: err, proto: s.NegotiatedProtocol(), resumed: s.Resumed(), verify: code, crlsUsed: s.CRLsUsed(),
+				sessionStart: s.SessionStart(), ticketExpired: s.TicketExpired()}
 			s.Close()
 		}
 	}()

@@ -86,7 +86,7 @@ func (c *config) helloConfig(hello *tls.ClientHelloInfo, s *Stream, caller *call
 	if err != nil {
 		return nil, err
 	}
-	c.bindTickets(t) // tickets.go
+	c.bindTickets(t, s) // tickets.go
 	if caller != nil {
 		for _, p := range caller.nextProtos {
 			if !slices.Contains(t.NextProtos, p) {

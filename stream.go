@@ -59,6 +59,10 @@ type Stream struct {
 	firstUnique atomic.Pointer[[]byte] // tls-unique of the first handshake (renegotiation.go)
 	caNames     caNames                // client: the server's CertificateRequest (clientca.go)
 	echOffered  atomic.Bool            // server: the ClientHello carried ECH (ech.go)
+	// server: the resumed session's origin (Unix ms) from its ticket, and
+	// whether a ticket was refused for its age (tickets.go)
+	ticketOrigin  atomic.Int64
+	ticketExpired atomic.Bool
 }
 
 // newStream binds a connection to cfg. The verification outcome belongs to

@@ -220,8 +220,10 @@ func (tk *ticketKeys) open(ticket []byte) (origin time.Time, state []byte, ok bo
 // config t. The origin of a resumed session passes from its ticket to the
 // tickets issued on the resumed connection, so that resuming again does
 // not extend a session beyond its lifetime (OpenSSL keeps a session's
-// time on resumption too).
-func (c *config) bindTickets(t *tls.Config) {
+// time on resumption too). The stream s (nil for TLSConfig users) learns
+// the origin of the session a ticket held and whether a ticket was
+// refused for its age (SessionStart, TicketExpired).
+func (c *config) bindTickets(t *tls.Config, s *Stream) {
 	if c.tickets == nil || t.SessionTicketsDisabled {
 		return
 	}
@@ -230,8 +232,14 @@ func (c *config) bindTickets(t *tls.Config) {
 	var resumedOrigin time.Time
 	t.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
 		origin, state, ok := tk.open(identity)
-		if !ok || tk.clock().Sub(origin) > lifetime {
+		if !ok {
 			return nil, nil // a full handshake instead
+		}
+		if tk.clock().Sub(origin) > lifetime {
+			if s != nil {
+				s.ticketExpired.Store(true)
+			}
+			return nil, nil
 		}
 		ss, err := tls.ParseSessionState(state)
 		if err != nil {
@@ -240,6 +248,9 @@ func (c *config) bindTickets(t *tls.Config) {
 		mu.Lock()
 		resumedOrigin = origin
 		mu.Unlock()
+		if s != nil {
+			s.ticketOrigin.Store(origin.UnixMilli())
+		}
 		return ss, nil
 	}
 	t.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
@@ -302,3 +313,23 @@ func (c *ServerContext) SessionTickets() (keyFile string, keys int, lifetime tim
 	defer cfg.tickets.mu.Unlock()
 	return cfg.tickets.file, len(cfg.tickets.keys), cfg.ticketLifetime
 }
+
+// SessionStart returns, for a server stream whose handshake resumed a
+// session from one of the context's tickets, when that session's full
+// handshake took place (resuming does not move it; OpenSSL's session
+// "Start Time"), and the zero time otherwise. It does not start the
+// handshake.
+func (s *Stream) SessionStart() time.Time {
+	ms := s.ticketOrigin.Load()
+	if ms == 0 || !s.conn.ConnectionState().DidResume {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// TicketExpired reports whether the client of a server stream offered a
+// ticket of the context's that was refused for being older than the
+// session-ticket-lifetime (the handshake was then a full one): what
+// OpenSSL counts as a session cache timeout. It does not start the
+// handshake.
+func (s *Stream) TicketExpired() bool { return s.ticketExpired.Load() }

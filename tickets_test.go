@@ -195,17 +195,25 @@ func TestSessionTicketRotationAndLifetime(t *testing.T) {
 		p := pki(t)
 		cctx, _ := NewClientContext(Settings{CAFile: p.caFile, ServerName: "localhost", SessionTickets: new(true), Method: method})
 		addr, res := featureServe(t, sctx, 3, nil)
+		before := time.Now().Add(-time.Second)
 		featureDial(t, cctx, addr, nil)
-		<-res
+		if r := <-res; !r.sessionStart.IsZero() || r.ticketExpired {
+			t.Errorf("%s: full handshake: SessionStart %v, TicketExpired %v", method, r.sessionStart, r.ticketExpired)
+		}
+		after := time.Now().Add(time.Second)
 		shift(time.Hour)
 		c, _ := featureDial(t, cctx, addr, nil)
-		if r := <-res; !r.resumed || !c.Resumed() {
+		r := <-res
+		if !r.resumed || !c.Resumed() {
 			t.Errorf("%s: not resumed an hour later (lifetime 2h)", method)
+		}
+		if r.sessionStart.Before(before) || r.sessionStart.After(after) || r.ticketExpired {
+			t.Errorf("%s: resumed: SessionStart %v, want the full handshake's time (%v..%v); TicketExpired %v", method, r.sessionStart, before, after, r.ticketExpired)
 		}
 		shift(2*time.Hour + time.Minute)
 		c, _ = featureDial(t, cctx, addr, nil)
-		if r := <-res; r.resumed || c.Resumed() {
-			t.Errorf("%s: resumed 2h01m after the full handshake (lifetime 2h)", method)
+		if r := <-res; r.resumed || c.Resumed() || !r.ticketExpired || !r.sessionStart.IsZero() {
+			t.Errorf("%s: 2h01m after the full handshake (lifetime 2h): resumed %v, TicketExpired %v, SessionStart %v", method, r.resumed, r.ticketExpired, r.sessionStart)
 		}
 	}
 }

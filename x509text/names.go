@@ -55,10 +55,36 @@ func parseRawName(der []byte) ([]rawAttr, bool) {
 
 // Name prints a DER name in the form f.
 func Name(der []byte, f NameFormat) string {
-	if f == RFC2253 {
+	switch f {
+	case RFC2253:
 		return rfc2253(der)
+	case Compat:
+		return compatName(der)
 	}
 	return dn.String(der)
+}
+
+// compatName is X509_NAME_print: the slash form without its first '/',
+// each later '/' that is followed by one or two upper-case letters and
+// '=' written as ", " (so "/emailAddress=" stays as it is, and an escaped
+// "\/CN=" inside a value is cut too, as OpenSSL cuts it).
+func compatName(der []byte) string {
+	b := slashName(der)
+	if b == "" || b == "<invalid name>" {
+		return b
+	}
+	s := b[1:]
+	var sb strings.Builder
+	upper := func(i int) bool { return i < len(s) && s[i] >= 'A' && s[i] <= 'Z' }
+	at := func(i int, c byte) bool { return i < len(s) && s[i] == c }
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' && upper(i+1) && (at(i+2, '=') || (upper(i+2) && at(i+3, '='))) {
+			sb.WriteString(", ")
+			continue
+		}
+		sb.WriteByte(s[i])
+	}
+	return sb.String()
 }
 
 // rfc2253 is -nameopt RFC2253: the attributes in reverse order, "," between

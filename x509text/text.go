@@ -22,6 +22,11 @@ const (
 	OneLine NameFormat = iota
 	// RFC2253 is -nameopt RFC2253: `CN=x,O=Foo\, Inc.,C=DE` (reversed order).
 	RFC2253
+	// Compat is -nameopt compat, the form of X509_print (openssl s_server
+	// -www prints a client's certificate so): X509_NAME_oneline's
+	// "/C=DE/O=Foo" cut at each '/' that starts a one- or two-letter
+	// upper-case type, `C=DE, O=Foo`.
+	Compat
 )
 
 // Options changes the rendering. The zero value is openssl's default.

@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/pem"
+	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
@@ -81,7 +83,7 @@ func makeGoCerts() (map[string][]byte, error) {
 	return map[string][]byte{"root.der": root.DER(), "leaf.der": leaf.DER(), "inter.der": inter.DER()}, nil
 }
 
-// TestTextAgainstOpenSSL compares Text, in both name formats, with
+// TestTextAgainstOpenSSL compares Text, in each name format, with
 // `openssl x509 -text -noout` on the Go-made certificates (the command's
 // tests cover the openssl-made shapes).
 func TestTextAgainstOpenSSL(t *testing.T) {
@@ -103,6 +105,7 @@ func TestTextAgainstOpenSSL(t *testing.T) {
 		}{
 			{Options{}, nil},
 			{Options{Names: RFC2253}, []string{"-nameopt", "RFC2253"}},
+			{Options{Names: Compat}, []string{"-nameopt", "compat"}},
 		} {
 			cmd := exec.Command(bin, append([]string{"x509", "-in", path, "-inform", "DER", "-text", "-noout"}, f.args...)...)
 			var out bytes.Buffer
@@ -178,4 +181,49 @@ func TestHelpers(t *testing.T) {
 func mustOID(dotted string) x509.OID {
 	oid, _ := x509.ParseOID(dotted)
 	return oid
+}
+
+// TestCompatNamesAgainstOpenSSL: the Compat form of subjects openssl
+// made (several RDNs, a multi-valued one, an escaped '/', lower-case
+// types, which X509_NAME_print does not cut before) is what `openssl x509
+// -text -nameopt compat` prints.
+func TestCompatNamesAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	bin := testproc.Require(t, "openssl")
+	dir := t.TempDir()
+	for i, subj := range []string{
+		"/CN=client",
+		"/C=DE/O=Foo, Inc./OU=a+CN=b\\/c/emailAddress=x@y/DC=com/street=Main",
+		"/CN=a\\/CN=b/L=x",
+		"/O=\\/O=/SN=y",
+	} {
+		path := filepath.Join(dir, fmt.Sprintf("c%d.pem", i))
+		cmd := exec.Command(bin, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+			"-keyout", filepath.Join(dir, "k.pem"), "-out", path, "-subj", subj, "-days", "1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("openssl req -subj %q: %v\n%s", subj, err, out)
+		}
+		out, err := exec.Command(bin, "x509", "-in", path, "-noout", "-text", "-nameopt", "compat").Output()
+		if err != nil {
+			t.Fatalf("openssl x509: %v", err)
+		}
+		var want string
+		for _, l := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(l, "        Subject: "); ok {
+				want = v
+			}
+		}
+		pemBytes, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(pemBytes)
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Name(c.RawSubject, Compat); got != want {
+			t.Errorf("-subj %q: %q, openssl %q", subj, got, want)
+		}
+	}
 }

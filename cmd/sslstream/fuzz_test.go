@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/tls"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,4 +71,46 @@ func FuzzTranslateOpenSSL(f *testing.F) {
 		}
 		_, _ = fs.parse(out)
 	})
+}
+
+// FuzzParseClientHello: any bytes a client sends first are parsed or
+// refused cleanly, and a parsed hello prints its status page lines.
+func FuzzParseClientHello(f *testing.F) {
+	f.Add(recordClientHello(f, &tls.Config{InsecureSkipVerify: true}))
+	f.Add(recordClientHello(f, &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12}))
+	f.Add([]byte{22, 3, 1, 0, 4, 1, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		h, ok := parseClientHello(raw)
+		if !ok {
+			return
+		}
+		for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+			_ = wwwSigGroupLines(h, v, false, true, nil, nil)
+			_, _ = peerSignature(h.certVerify, v, nil)
+		}
+	})
+}
+
+// recordClientHello returns the first bytes a crypto/tls client of cfg
+// sends: its ClientHello's record.
+func recordClientHello(f testing.TB, cfg *tls.Config) []byte {
+	c, s := net.Pipe()
+	defer s.Close()
+	go func() {
+		_ = tls.Client(c, cfg).Handshake()
+		c.Close()
+	}()
+	buf := make([]byte, 1<<14)
+	n, err := io.ReadAtLeast(s, buf, 5)
+	if err != nil {
+		f.Fatalf("recording a ClientHello: %v", err)
+	}
+	for n < 5+(int(buf[3])<<8|int(buf[4])) {
+		m, err := s.Read(buf[n:])
+		if err != nil {
+			f.Fatalf("recording a ClientHello: %v", err)
+		}
+		n += m
+	}
+	return buf[:n]
 }

@@ -40,10 +40,12 @@ connection that completes its handshake is piped to stdin/stdout (stdin to
 the client, the client to stdout; close_notify at the end of stdin) and the
 server exits when it ends.
 
---www answers a GET with the status page of openssl s_server -www (the
-server's cipher suites, those the client shares, the session's protocol,
-suite and verify result, the client's certificate; the lines s_server takes
-from OpenSSL internals are left out).
+--www answers a GET with the status page of openssl s_server -www, line for
+line: the server's cipher suites and those the client shares, the client's
+signature algorithms and groups and those shared, the session, the server's
+handshake counters (kept for --www only) and the client's certificate; what
+crypto/tls does not expose (the session's secret, OpenSSL's own session ID)
+is printed empty.
 --www-files answers a request line "GET /PATH ..." with the file PATH
 under the current directory, after "HTTP/1.0 200 ok" and a Content-type
 of text/html (.html, .htm, .php) or text/plain, then closes, as openssl
@@ -84,7 +86,7 @@ write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 			cf := fs.addConnFlags()
 			listen := fs.String("listen", "", "`ADDR` to listen on, host:port; port 0 picks a free one (required)")
 			echo := fs.Bool("echo", false, "echo what each client sends, serving clients concurrently")
-			www := fs.Bool("www", false, "answer each client's GET with a status page of the connection (the server's and the shared cipher suites, protocol, suite, verify result, client certificate), as openssl s_server -www, serving clients concurrently")
+			www := fs.Bool("www", false, "answer each client's GET with a status page of the connection (the server's and the shared cipher suites, the client's and the shared signature algorithms and groups, the session, the server's handshake counters, the client certificate), as openssl s_server -www, serving clients concurrently")
 			wwwFiles := fs.Bool("www-files", false, "answer each client's \"GET /PATH\" with the file PATH under the current directory, as text/html or text/plain (as openssl s_server -WWW), serving clients concurrently; no \"..\", no absolute paths, no symbolic link out of the directory")
 			httpFiles := fs.Bool("http-files", false, "as --www-files, but each file is sent as it is: a complete HTTP response (as openssl s_server -HTTP)")
 			asJSON := fs.Bool("json", false, "log each event (listening, connection with its protocol, cipher, verify result and client certificate, handshake failure, reload) as one JSON object per line on stderr")
@@ -169,6 +171,9 @@ write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
 				srv := newServer(e, sctx, ln)
 				srv.echo, srv.rev, srv.limit, srv.hsTimeout, srv.alpn = modes > 0, *rev, *accept, *hsTimeout, len(settings.ALPN) > 0
 				srv.root, srv.rawHTTP, srv.www, srv.json = root, *httpFiles, *www, *asJSON
+				if *www {
+					srv.stats = &wwwStats{}
+				}
 				if *reload > 0 {
 					stopWatch := srv.watch(*reload)
 					defer stopWatch()
@@ -192,6 +197,8 @@ type server struct {
 	echo bool // serve every client concurrently: echo, or rev
 	rev  bool // reverse lines instead of echoing
 	www  bool // answer GET with the status page (--www)
+	// stats are the page's handshake counters (--www only, else nil).
+	stats *wwwStats
 	// root is the directory of --www-files and --http-files (nil
 	// otherwise); rawHTTP: files are whole HTTP responses (--http-files).
 	root      *os.Root
@@ -379,7 +386,24 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 		}
 	}()
 	peer := st.RemoteAddr()
+	if s.stats != nil {
+		s.stats.accepts.Add(1)
+	}
 	err := s.handshake(st)
+	if s.stats != nil && st.TicketExpired() {
+		s.stats.timeouts.Add(1) // counted by OpenSSL at the ClientHello, whatever follows
+	}
+	var hello *wwwHello
+	if hc != nil {
+		// The ClientHello is parsed and its record let go, whatever the
+		// handshake's outcome.
+		h, ok := hc.hello()
+		hello = &wwwHello{h, ok, time.Now()}
+		if err == nil && s.stats != nil {
+			_, _, lifetime := s.ctx.SessionTickets()
+			s.stats.handshakeDone(h, ok, st.ConnectionState(), lifetime > 0)
+		}
+	}
 	if err != nil {
 		s.event("handshake_failed", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: handshake failed: %v\n", peer, err)
 		return
@@ -399,7 +423,7 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 			} else if s.root != nil {
 				serve = s.serveFile
 			} else if s.www {
-				serve = func(st *sslstream.Stream) error { return s.wwwPage(st, hc) }
+				serve = func(st *sslstream.Stream) error { return s.wwwPage(st, hello) }
 			}
 			if err := serve(st); err != nil && !s.stopping.Load() {
 				s.event("error", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: %v\n", peer, err)

@@ -438,7 +438,7 @@ func TestServerWWWPageMatchesOpenSSL(t *testing.T) {
 			return "(missing)"
 		}
 		b, _, _ := strings.Cut(rest, "---\n")
-		b, _, _ = strings.Cut(b, "Signature Algorithms:") // s_server's lines we leave out
+		b, _, _ = strings.Cut(b, "Signature Algorithms:") // the suites only (TestServerWWWPageLineByLine has the rest)
 		return b
 	}
 	line := func(page, prefix string) string {

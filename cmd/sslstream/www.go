@@ -3,17 +3,19 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto"
 	"crypto/tls"
-	"encoding/binary"
 	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/cipherlist"
+	"github.com/sslstream/sslstream/x509text"
 )
 
 // maxHelloRecord bounds what a helloConn records: the ClientHello's
@@ -40,71 +42,14 @@ func (c *helloConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// hello returns the ClientHello's cipher suites and whether it offered
-// secure renegotiation (the extension or the SCSV), from the recorded
-// bytes; ok is false when they do not hold a whole ClientHello.
-func (c *helloConn) hello() (suites []uint16, secureReneg, ok bool) {
+// hello returns what the recorded bytes say of the ClientHello (ok is
+// false when they do not hold a whole one) and lets the record go.
+func (c *helloConn) hello() (h clientHello, ok bool) {
 	c.mu.Lock()
 	raw := c.buf
 	c.buf = nil // no longer needed: the handshake is over
 	c.mu.Unlock()
-	// The handshake message, joined from its records.
-	var msg []byte
-	for len(raw) >= 5 && raw[0] == 22 {
-		n := int(binary.BigEndian.Uint16(raw[3:5]))
-		if len(raw) < 5+n {
-			break
-		}
-		msg = append(msg, raw[5:5+n]...)
-		raw = raw[5+n:]
-		if len(msg) >= 4 && len(msg) >= 4+int(msg[1])<<16|int(msg[2])<<8|int(msg[3]) {
-			break
-		}
-	}
-	if len(msg) < 4 || msg[0] != 1 {
-		return nil, false, false
-	}
-	body := msg[4:]
-	// version(2) random(32) session_id<1> cipher_suites<2> ...
-	if len(body) < 35 {
-		return nil, false, false
-	}
-	body = body[34:]
-	sid := int(body[0])
-	if len(body) < 1+sid+2 {
-		return nil, false, false
-	}
-	body = body[1+sid:]
-	n := int(binary.BigEndian.Uint16(body))
-	if len(body) < 2+n || n%2 != 0 {
-		return nil, false, false
-	}
-	for i := 2; i < 2+n; i += 2 {
-		id := binary.BigEndian.Uint16(body[i:])
-		if id == 0x00ff {
-			secureReneg = true
-		}
-		suites = append(suites, id)
-	}
-	body = body[2+n:]
-	// compression_methods<1> extensions<2>
-	if len(body) >= 1 && len(body) >= 1+int(body[0]) {
-		body = body[1+int(body[0]):]
-		if len(body) >= 2 {
-			ext := body[2:]
-			for len(ext) >= 4 {
-				typ, l := binary.BigEndian.Uint16(ext), int(binary.BigEndian.Uint16(ext[2:]))
-				if len(ext) < 4+l {
-					break
-				}
-				if typ == 0xff01 {
-					secureReneg = true
-				}
-				ext = ext[4+l:]
-			}
-		}
-	}
-	return suites, secureReneg, true
+	return parseClientHello(raw)
 }
 
 // wwwSuite is one line of the server's list on the status page.
@@ -143,13 +88,23 @@ func wwwSuites(settings sslstream.Settings) []wwwSuite {
 	return out
 }
 
+// wwwHello is what --www keeps of a connection's ClientHello: the
+// parsed hello (ok false when the recorded bytes held none) and when the
+// handshake ended.
+type wwwHello struct {
+	h  clientHello
+	ok bool
+	at time.Time
+}
+
 // wwwPage answers a "GET" with the status page of openssl s_server -www:
-// the server's suites, those it shares with the client, the protocol,
-// suite and verify result of the connection, and the client's
-// certificate. Lines s_server prints from OpenSSL internals crypto/tls
-// does not expose (signature algorithms and groups offered, session ID,
-// resumption secret, the session cache's counters) are left out.
-func (s *server) wwwPage(st *sslstream.Stream, hc *helloConn) error {
+// the server's suites, those it shares with the client, the client's
+// signature algorithms and groups and those shared, the session, the
+// server's handshake counters and the client's certificate. What
+// crypto/tls does not expose is printed as s_server prints it for an
+// empty value (the session's secret, the session ID of a new session);
+// docs/INTEROP.md lists each difference.
+func (s *server) wwwPage(st *sslstream.Stream, hello *wwwHello) error {
 	r := bufio.NewReaderSize(st, maxRequestLine)
 	line, err := r.ReadSlice('\n')
 	if err != nil && !(err == io.EOF && len(line) > 0) && err != bufio.ErrBufferFull {
@@ -163,18 +118,19 @@ func (s *server) wwwPage(st *sslstream.Stream, hc *helloConn) error {
 	b.WriteString("<HTML><BODY BGCOLOR=\"#ffffff\">\n<pre>\n\n")
 	b.WriteString("sslstream server\n")
 	cs := st.ConnectionState()
-	var offered []uint16
-	reneg, haveHello := false, false
-	if hc != nil {
-		offered, reneg, haveHello = hc.hello()
+	settings := s.ctx.Settings()
+	var h clientHello
+	haveHello := hello != nil && hello.ok
+	if haveHello {
+		h = hello.h
 	}
-	if reneg || cs.Version == tls.VersionTLS13 {
+	if haveHello && h.secureRenegotiation(cs.Version) || !haveHello && cs.Version == tls.VersionTLS13 {
 		b.WriteString("Secure Renegotiation IS supported\n")
 	} else {
 		b.WriteString("Secure Renegotiation IS NOT supported\n")
 	}
 	b.WriteString("Ciphers supported in s_server binary\n")
-	ours := wwwSuites(s.ctx.Settings())
+	ours := wwwSuites(settings)
 	for i, su := range ours {
 		fmt.Fprintf(&b, "%-11s:%-25s", su.protocol, su.name)
 		if i%2 == 1 {
@@ -187,13 +143,15 @@ func (s *server) wwwPage(st *sslstream.Stream, hc *helloConn) error {
 		b.WriteString("\n")
 	}
 	b.WriteString("---\n")
-	if haveHello {
+	// s_server has the client's suites, hence this block, after a full
+	// handshake and a TLS 1.3 resumption only.
+	if haveHello && (!cs.DidResume || cs.Version == tls.VersionTLS13) {
 		supported := map[uint16]string{}
 		for _, su := range ours {
 			supported[su.id] = su.name
 		}
 		var common []string
-		for _, id := range offered {
+		for _, id := range h.suites {
 			if name, ok := supported[id]; ok {
 				common = append(common, name)
 			}
@@ -209,14 +167,24 @@ func (s *server) wwwPage(st *sslstream.Stream, hc *helloConn) error {
 				fmt.Fprintf(&b, "%-26s ", name)
 			}
 		}
+		serverPref := settings.PreferServerCipherOrder == nil || *settings.PreferServerCipherOrder
+		var peerKey crypto.PublicKey
+		if c, err := st.PeerCertificate(); err == nil && c != nil && !cs.DidResume {
+			peerKey = c.X509().PublicKey
+		}
+		b.WriteString(wwwSigGroupLines(h, cs.Version, cs.DidResume, serverPref, settings.Groups, peerKey))
 		b.WriteString("---\n")
 	}
 	fmt.Fprintln(&b, sessionLine(st))
-	code, text := st.VerifyResult()
-	fmt.Fprintf(&b, "SSL-Session:\n    Protocol  : %s\n    Cipher    : %s\n    Verify return code: %d (%s)\n---\n",
-		sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite), code, text)
+	b.WriteString(wwwSession(st, h, hello, settings))
+	b.WriteString("---\n")
+	if s.stats != nil {
+		b.WriteString(s.stats.lines())
+	}
+	b.WriteString("---\n")
 	if c, err := st.PeerCertificate(); err == nil && c != nil {
 		b.WriteString("Client certificate\n")
+		b.WriteString(x509text.Text(c.X509(), x509text.Options{Names: x509text.Compat}))
 		b.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.X509().Raw}))
 	} else {
 		b.WriteString("no client certificate available\n")
@@ -226,4 +194,60 @@ func (s *server) wwwPage(st *sslstream.Stream, hc *helloConn) error {
 		return echoError(err)
 	}
 	return echoError(st.Flush())
+}
+
+// wwwSession is the SSL-Session block (ssl/ssl_txt.c SSL_SESSION_print)
+// for this server's session: the session ID is the one the ServerHello
+// carried (TLS <= 1.2: the client's, echoed on resumption, none on a full
+// handshake; TLS 1.3: none, where OpenSSL shows an ID of its own that is
+// sent nowhere but inside its ticket); no session ID context; the secret
+// is not exposed by crypto/tls and is printed empty; no PSK or SRP; the
+// start time is the handshake's (a TLS 1.2 resumption's, the session's
+// full handshake, from its ticket); the timeout is the session ticket
+// lifetime; crypto/tls agrees to the extended master secret whenever a
+// TLS 1.2 client offers it, and accepts no early data.
+func wwwSession(st *sslstream.Stream, h clientHello, hello *wwwHello, settings sslstream.Settings) string {
+	cs := st.ConnectionState()
+	var b strings.Builder
+	b.WriteString("SSL-Session:\n")
+	fmt.Fprintf(&b, "    Protocol  : %s\n", sslstream.ProtocolName(cs.Version))
+	fmt.Fprintf(&b, "    Cipher    : %s\n", cipherName(cs.CipherSuite))
+	id := ""
+	if cs.Version <= tls.VersionTLS12 && cs.DidResume {
+		id = fmt.Sprintf("%X", h.sessionID)
+	}
+	fmt.Fprintf(&b, "    Session-ID: %s\n", id)
+	b.WriteString("    Session-ID-ctx: \n")
+	if cs.Version == tls.VersionTLS13 {
+		b.WriteString("    Resumption PSK: \n")
+	} else {
+		b.WriteString("    Master-Key: \n")
+	}
+	b.WriteString("    PSK identity: None\n    PSK identity hint: None\n    SRP username: None\n")
+	// OpenSSL keeps a TLS 1.2 session's time on resumption; a TLS 1.3
+	// resumption starts a new session.
+	at := time.Now()
+	if hello != nil {
+		at = hello.at
+	}
+	if start := st.SessionStart(); !start.IsZero() && cs.Version <= tls.VersionTLS12 {
+		at = start
+	}
+	fmt.Fprintf(&b, "    Start Time: %d\n", at.Unix())
+	lifetime := settings.SessionTicketLifetime
+	if lifetime <= 0 {
+		lifetime = sslstream.DefaultSessionTicketLifetime
+	}
+	fmt.Fprintf(&b, "    Timeout   : %d (sec)\n", int64(lifetime/time.Second))
+	code, text := st.VerifyResult()
+	fmt.Fprintf(&b, "    Verify return code: %d (%s)\n", code, text)
+	ems := "no"
+	if cs.Version <= tls.VersionTLS12 && h.ems {
+		ems = "yes"
+	}
+	fmt.Fprintf(&b, "    Extended master secret: %s\n", ems)
+	if cs.Version == tls.VersionTLS13 {
+		b.WriteString("    Max Early Data: 0\n")
+	}
+	return b.String()
 }
