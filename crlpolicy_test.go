@@ -196,7 +196,12 @@ func TestCRLRefreshByWatch(t *testing.T) {
 	reloaded := make(chan struct{}, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- cctx.Watch(ctx, WatchOptions{Interval: 20 * time.Millisecond, OnReload: func([]string) { reloaded <- struct{}{} }})
+		done <- cctx.Watch(ctx, WatchOptions{Interval: 20 * time.Millisecond, OnReload: func([]string) {
+			select { // never block the watcher: the deferred cancel waits for it
+			case reloaded <- struct{}{}:
+			default:
+			}
+		}})
 	}()
 	defer func() { cancel(); <-done }()
 	time.Sleep(50 * time.Millisecond)

@@ -371,7 +371,14 @@ func TestWatchCADirectory(t *testing.T) {
 	reloaded := make(chan []string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- cctx.Watch(ctx, WatchOptions{Interval: 20 * time.Millisecond, OnReload: func(c []string) { reloaded <- c }})
+		done <- cctx.Watch(ctx, WatchOptions{Interval: 20 * time.Millisecond, OnReload: func(c []string) {
+			// A write may be seen as more than one change: never block the
+			// watcher, or the deferred cancel waits for it forever.
+			select {
+			case reloaded <- c:
+			default:
+			}
+		}})
 	}()
 	defer func() { cancel(); <-done }()
 	time.Sleep(50 * time.Millisecond)
