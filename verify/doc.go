@@ -54,7 +54,12 @@
 //  5. Revocation (check_revocation) when Options.CRLCheck is set: for the
 //     leaf (CRLPeer) or every certificate including the root (CRLAll), the
 //     best CRL of the certificate's issuer (matching name, authority key
-//     identifier, scope, times; newest first) from Options.CRLs: 3 no CRL,
+//     identifier, scope, times; newest first) from Options.CRLs (with
+//     Options.CRLFileFirst the first source alone first, as openssl
+//     verify searches its -CRLfile CRLs before the store, and the others
+//     only when it has no fully valid CRL: a CRL there must score at
+//     least as well and cover a reason the first did not, so an expired
+//     CRL of the file is kept over a current one of a CA directory): 3 no CRL,
 //     35 issuer lacks cRLSign, 44 different scope, 11 / 12 CRL not yet
 //     valid / expired, 8 CRL signature failure, 36 unhandled critical CRL
 //     extension, 23 revoked. Options.CRLPolicy may let 3, 11 and 12 pass

@@ -218,7 +218,10 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, un
 		crls = append(crls, list...)
 	}
 	if len(crls) > 0 {
+		// As openssl verify: the -CRLfile CRLs are searched first, the
+		// CA directories' only when none of them is fully valid.
 		opts.CRLs = append([]verify.CRLSource{crl.NewStore(crls...)}, opts.CRLs...)
+		opts.CRLFileFirst = true
 	}
 	for _, f := range untrusted {
 		certs, err := keyfile.LoadCertificates(f)

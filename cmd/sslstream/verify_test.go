@@ -397,6 +397,11 @@ func TestVerifyCADirectoryAgainstOpenSSL(t *testing.T) {
 		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-check", "peer", "revoked.pem", "leaf.pem"},
 		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-check", "all", "leaf.pem"},
 		{"--ca-directory", cadir, "self.pem"},
+		// An expired CRL in the CRL file is kept over the directory's
+		// current one (openssl verify searches -CRLfile first).
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer", "revoked.pem", "leaf.pem"},
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-file", "root.crl", "--crl-check", "peer", "revoked.pem"},
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "all", "leaf.pem"},
 	} {
 		var files []string
 		var flags []string
