@@ -186,7 +186,7 @@ type verifyCase struct {
 // opensslVerifyArgs translates our verify flags into openssl's.
 func opensslVerifyArgs(t *testing.T, args []string) []string {
 	out := []string{"verify"}
-	var ca, dir bool
+	var ca, dir, store bool
 	for i := 0; i < len(args); i++ {
 		a, v := args[i], ""
 		if i+1 < len(args) {
@@ -198,6 +198,9 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 			i++
 		case "--ca-directory":
 			out, dir = append(out, "-CApath", v), true
+			i++
+		case "--ca-store":
+			out, store = append(out, "-CAstore", v), true
 			i++
 		case "--untrusted":
 			out = append(out, "-untrusted", v)
@@ -255,7 +258,10 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 	if !dir {
 		out = append(out, "-no-CApath")
 	}
-	return append(out, "-no-CAstore")
+	if !store {
+		out = append(out, "-no-CAstore")
+	}
+	return out
 }
 
 func verifyCases(p *verifyPKI) []verifyCase {
