@@ -16,17 +16,17 @@ func TestStorePath(t *testing.T) {
 		t.Fatal(err)
 	}
 	for uri, want := range map[string]string{
-		f:                            f,
-		"file://" + f:                f,
-		"file:" + f:                  f,
-		"file://localhost" + f:       f,
-		"FILE://LOCALHOST" + f:       f,
+		f:                             f,
+		"file://" + f:                 f,
+		"file:" + f:                   f,
+		"file://localhost" + f:        f,
+		"FILE://LOCALHOST" + f:        f,
 		"file://" + dir + "/ca%2Epem": "",
-		"file://host" + f:            "",
-		"file:ca.pem":                "",
-		"http://localhost" + f:       "",
-		"ldap:" + f:                  "",
-		filepath.Join(dir, "nope"):   "",
+		"file://host" + f:             "",
+		"file:ca.pem":                 "",
+		"http://localhost" + f:        "",
+		"ldap:" + f:                   "",
+		filepath.Join(dir, "nope"):    "",
 	} {
 		got, err := StorePath(uri)
 		if got != want || (err != nil) != (want == "") {
