@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -178,4 +179,61 @@ func opensslHash(t *testing.T, kind, path string) string {
 		t.Fatalf("openssl %s -subject_hash: %s", kind, r)
 	}
 	return strings.TrimSpace(r.stdout)
+}
+
+// TestCAStoreAgainstSClient runs s_client -CAstore through openssl and
+// through sslstream against openssl s_server: the -brief lines (the verify
+// outcome among them) and, for a store openssl refuses, the exit status.
+func TestCAStoreAgainstSClient(t *testing.T) {
+	t.Parallel()
+	p := getNetPKI(t)
+	_, port := startOpenSSLServer(t, p.dir, "-cert", "server.pem", "-key", "server.key", "-www")
+	dir := t.TempDir()
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join(p.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	write := func(name string, parts ...[]byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, bytes.Join(parts, nil), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	root, key := read("ca.pem"), read("server.key")
+	write("ca.pem", root)
+	rootHash := opensslHash(t, "x509", filepath.Join(dir, "ca.pem"))
+	write("ca-then-key.pem", root, key)
+	write("key-then-ca.pem", key, root)
+	write("hashed/"+rootHash+".3", root)
+	write("unhashed/ca.pem", root)
+	base := []string{"s_client", "-connect", "127.0.0.1:" + port, "-servername", "server.example", "-brief", "-verify", "1", "-ciphersuites", "TLS_AES_128_GCM_SHA256"}
+	for _, uri := range []string{
+		"ca.pem", "file://" + filepath.Join(dir, "ca.pem"), "file://localhost" + filepath.Join(dir, "ca.pem"),
+		"ca-then-key.pem", "key-then-ca.pem", "hashed", "file:" + filepath.Join(dir, "hashed"), "unhashed",
+		"missing.pem", "file:ca.pem", "http://127.0.0.1:9/ca.pem",
+	} {
+		args := append(append([]string{}, base...), "-CAstore", uri)
+		want := opensslIn(t, dir, "", append(args, "-no-CAfile", "-no-CApath")...)
+		got := sslstreamIn(t, dir, strings.NewReader(""), args...)
+		if want.code != 0 {
+			if got.code == 0 || !strings.Contains(got.stderr, uri) {
+				t.Errorf("-CAstore %s: openssl refused it (exit %d); we said\n%s", uri, want.code, got)
+			}
+			continue
+		}
+		if got.code != 0 {
+			t.Errorf("-CAstore %s: exit %d\n%s", uri, got.code, got)
+		}
+		t.Logf("-CAstore %s: openssl %q", uri, briefLines(want.stderr))
+		if diff := cmp.Diff(briefLines(want.stderr), briefLines(got.stderr)); diff != "" {
+			t.Errorf("-CAstore %s: -brief lines differ (-openssl +sslstream):\n%s", uri, diff)
+		}
+	}
 }
