@@ -293,6 +293,8 @@ func TestCRLAndCADirectory(t *testing.T) {
 		{"ca-directory", Settings{CADirectory: hashed}, goodCert, goodKey, 0},
 		{"ca-directory-revoked", Settings{CADirectory: hashed, CRLCheck: CRLAll}, revCert, revKey, 23},
 		{"ca-directory-empty", Settings{CADirectory: t.TempDir()}, goodCert, goodKey, 20},
+		{"crl-in-ca-file", Settings{CAFile: storeFile, CRLCheck: CRLPeer}, revCert, revKey, 23},
+		{"crl-in-ca-file-good", Settings{CAFile: storeFile, CRLCheck: CRLAll}, goodCert, goodKey, 0},
 		{"ca-store-file", Settings{CAStore: storeFile}, goodCert, goodKey, 0},
 		{"ca-store-file-uri-revoked", Settings{CAStore: "file://" + storeFile, CRLCheck: CRLPeer}, revCert, revKey, 23},
 		{"ca-store-directory", Settings{CAStore: "file:" + hashed, CRLCheck: CRLPeer}, goodCert, goodKey, 0},

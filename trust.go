@@ -170,6 +170,12 @@ func loadTrust(s Settings, server bool) (*trust, error) {
 		}
 		t.crls = append(t.crls, crl.NewStore(crls...))
 	}
+	if s.CAFile != "" {
+		// OpenSSL's CA file lookup loads the file's CRLs too.
+		if crls, err := crl.Load(s.CAFile); err == nil {
+			t.crls = append(t.crls, crl.NewStore(crls...))
+		}
+	}
 	if s.CADirectory != "" {
 		d, err := cadir.Open(s.CADirectory)
 		if err != nil {

@@ -193,6 +193,16 @@ func loadTrust(opts *verify.Options, tp trustPaths, useDefault bool) error {
 	if len(anchors) > 0 {
 		opts.Trust = append(opts.Trust, verify.NewTrustedPool("ca-file", anchors))
 	}
+	// OpenSSL's CA file lookup also loads the file's CRLs into the store.
+	var caFileCRLs []*crl.CRL
+	for _, f := range caFiles {
+		if list, err := crl.Load(f); err == nil {
+			caFileCRLs = append(caFileCRLs, list...)
+		}
+	}
+	if len(caFileCRLs) > 0 {
+		opts.CRLs = append(opts.CRLs, crl.NewStore(caFileCRLs...))
+	}
 	trusted, err := load("trusted", trustedFiles)
 	if err != nil {
 		return err

@@ -146,6 +146,7 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	st.File("root.crl", minipki.CRLPEM(crlRoot))
 	st.File("all.crl", minipki.CRLPEM(crlInter), minipki.CRLPEM(crlRoot))
 	st.File("inter-expired.crl", minipki.CRLPEM(crlExpired), minipki.CRLPEM(crlRoot))
+	st.File("root-with-crls.pem", root.CertPEM(), minipki.CRLPEM(crlInter), minipki.CRLPEM(crlRoot))
 	st.File("garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"))
 	// Trust settings as `openssl x509 -trustout` writes them (keyfile's
 	// tests check that Marshal writes the same bytes).
@@ -308,6 +309,9 @@ func verifyCases(p *verifyPKI) []verifyCase {
 		{"crl all missing for intermediate", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl", "--crl-check", "all"}, []string{"leaf.pem"}},
 		{"crl all ok", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "all.crl", "--crl-check", "all"}, []string{"leaf.pem"}},
 		{"crl expired", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer"}, []string{"leaf.pem"}},
+		{"crl in the ca-file", []string{"--ca-file", "root-with-crls.pem", "--untrusted", "inter.pem", "--crl-check", "all"}, []string{"revoked.pem", "leaf.pem"}},
+		{"crl in the ca-file, expired crl file", []string{"--ca-file", "root-with-crls.pem", "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer"}, []string{"revoked.pem", "leaf.pem"}},
+		{"crl in the ca-file, current crl file", []string{"--ca-file", "root-with-crls.pem", "--untrusted", "inter.pem", "--crl-file", "all.crl", "--crl-check", "all"}, []string{"revoked.pem", "leaf.pem"}},
 		{"crl not checked", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl"}, []string{"revoked.pem"}},
 		{"partial chain", []string{"--ca-file", "inter.pem", "--partial-chain"}, []string{"leaf.pem"}},
 		{"intermediate as anchor without partial chain", []string{"--ca-file", "inter.pem"}, []string{"leaf.pem"}},
