@@ -270,6 +270,14 @@ func TestCRLAndCADirectory(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(hashed, h+".0"), root.CertPEM(), 0o600)
 	os.WriteFile(filepath.Join(hashed, h+".r0"), minipki.CRLPEM(crlDER), 0o600)
+	// A store file: the root and its CRL together.
+	storeFile, _ := minipki.WriteFile(dir, "store.pem", root.CertPEM(), minipki.CRLPEM(crlDER))
+	for _, bad := range []string{filepath.Join(dir, "missing.pem"), "file:relative.pem", "http://localhost/ca.pem", "file://example.com" + storeFile} {
+		_, err := NewClientContext(Settings{CAStore: bad, Verify: VerifyRequired})
+		if err == nil || !strings.Contains(err.Error(), "ca-store") || !strings.Contains(err.Error(), bad) {
+			t.Errorf("ca-store %s: error %v, want one naming the setting and the URI", bad, err)
+		}
+	}
 
 	cases := []struct {
 		name   string
@@ -285,6 +293,13 @@ func TestCRLAndCADirectory(t *testing.T) {
 		{"ca-directory", Settings{CADirectory: hashed}, goodCert, goodKey, 0},
 		{"ca-directory-revoked", Settings{CADirectory: hashed, CRLCheck: CRLAll}, revCert, revKey, 23},
 		{"ca-directory-empty", Settings{CADirectory: t.TempDir()}, goodCert, goodKey, 20},
+		{"crl-in-ca-file", Settings{CAFile: storeFile, CRLCheck: CRLPeer}, revCert, revKey, 23},
+		{"crl-in-ca-file-good", Settings{CAFile: storeFile, CRLCheck: CRLAll}, goodCert, goodKey, 0},
+		{"ca-store-file", Settings{CAStore: storeFile}, goodCert, goodKey, 0},
+		{"ca-store-file-uri-revoked", Settings{CAStore: "file://" + storeFile, CRLCheck: CRLPeer}, revCert, revKey, 23},
+		{"ca-store-directory", Settings{CAStore: "file:" + hashed, CRLCheck: CRLPeer}, goodCert, goodKey, 0},
+		{"ca-store-directory-revoked", Settings{CAStore: hashed, CRLCheck: CRLAll}, revCert, revKey, 23},
+		{"ca-store-unhashed-directory", Settings{CAStore: dir}, goodCert, goodKey, 20},
 	}
 	for _, tc := range cases {
 		tc.client.Verify = VerifyRequired

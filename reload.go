@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sslstream/sslstream/cadir"
 )
 
 // live is the reloadable state of a context: the current immutable config
@@ -183,6 +185,15 @@ func (l *live) watchedFiles() (files, dirs []string) {
 	}
 	if s.CADirectory != "" {
 		dirs = append(dirs, s.CADirectory)
+	}
+	if s.CAStore != "" {
+		if p, err := cadir.StorePath(s.CAStore); err == nil {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				dirs = append(dirs, p)
+			} else {
+				files = append(files, p)
+			}
+		}
 	}
 	return files, dirs
 }

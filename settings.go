@@ -115,11 +115,17 @@ type Settings struct {
 	CAFile string
 	// CADirectory is a hashed CA directory as made by `openssl rehash`.
 	CADirectory string
+	// CAStore is an OpenSSL 3.0 certificate store URI (openssl -CAstore):
+	// a file: URI (file:///PATH, file:/PATH, file://localhost/PATH) or a
+	// path, naming a file whose certificates and CRLs are all trusted or
+	// a directory searched by subject hash (<hash>.N and <hash>.rN files;
+	// see cadir.Store).
+	CAStore string
 	// CADefault selects the default trust store (setting "ca-default";
 	// "no-ca-default" sets it to false): the file and directory named by
 	// SSL_CERT_FILE and SSL_CERT_DIR when set, else the system's (see
 	// DefaultTrust). nil = automatic: a client that verifies (any verify
-	// mode) and has neither CAFile nor CADirectory uses it, as openssl
+	// mode) and has none of CAFile, CADirectory and CAStore uses it, as openssl
 	// s_client and Python's ssl.create_default_context do; a server never
 	// does, since that would accept any publicly issued client certificate.
 	// true = use it beside CAFile and CADirectory; false = never.
@@ -285,7 +291,7 @@ type CertificateFiles struct {
 // Overrides are the settings one connection may change when it is made
 // from a context. Zero fields keep the context's value. The
 // frozen settings (certificate, key, certificate-password, ca-file,
-// ca-directory, crl-file, crl-check) have no field here, so they cannot be
+// ca-directory, ca-store, crl-file, crl-check) have no field here, so they cannot be
 // overridden by construction.
 type Overrides struct {
 	// Method, Ciphers and Ciphersuites replace the context's when not "".

@@ -137,7 +137,7 @@ func usesDefaultTrust(s Settings, server bool) bool {
 	// s_client and Python's ssl.create_default_context(). A server
 	// never: the system's roots would accept any publicly issued client
 	// certificate.
-	return !server && s.CAFile == "" && s.CADirectory == ""
+	return !server && s.CAFile == "" && s.CADirectory == "" && s.CAStore == ""
 }
 
 // namedDir is a hashed directory of the default trust store, named so in
@@ -172,6 +172,12 @@ func loadTrust(s Settings, server bool) (*trust, error) {
 		}
 		t.crls = append(t.crls, crl.NewStore(crls...))
 	}
+	if s.CAFile != "" {
+		// OpenSSL's CA file lookup loads the file's CRLs too.
+		if crls, err := crl.Load(s.CAFile); err == nil {
+			t.crls = append(t.crls, crl.NewStore(crls...))
+		}
+	}
 	if s.CADirectory != "" {
 		d, err := cadir.Open(s.CADirectory)
 		if err != nil {
@@ -179,6 +185,16 @@ func loadTrust(s Settings, server bool) (*trust, error) {
 		}
 		t.anchors = append(t.anchors, d)
 		t.crls = append(t.crls, d)
+	}
+	if s.CAStore != "" {
+		// After the file and the directory, as OpenSSL adds the store
+		// lookup after theirs.
+		st, err := cadir.OpenStore(s.CAStore)
+		if err != nil {
+			return nil, settingsError("load ca-store", err) // names the URI
+		}
+		t.anchors = append(t.anchors, st)
+		t.crls = append(t.crls, st)
 	}
 	if usesDefaultTrust(s, server) {
 		if err := t.loadDefault(s.CADefault != nil); err != nil {

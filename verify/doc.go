@@ -57,7 +57,12 @@
 //  5. Revocation (check_revocation) when Options.CRLCheck is set: for the
 //     leaf (CRLPeer) or every certificate including the root (CRLAll), the
 //     best CRL of the certificate's issuer (matching name, authority key
-//     identifier, scope, times; newest first) from Options.CRLs: 3 no CRL,
+//     identifier, scope, times; newest first) from Options.CRLs (with
+//     Options.CRLFileFirst the first source alone first, as openssl
+//     verify searches its -CRLfile CRLs before the store, and the others
+//     only when it has no fully valid CRL: a CRL there must score at
+//     least as well and cover a reason the first did not, so an expired
+//     CRL of the file is kept over a current one of a CA directory): 3 no CRL,
 //     35 issuer lacks cRLSign, 44 different scope, 11 / 12 CRL not yet
 //     valid / expired, 8 CRL signature failure, 36 unhandled critical CRL
 //     extension, 23 revoked. Options.CRLPolicy may let 3, 11 and 12 pass
@@ -88,11 +93,30 @@
 //     Options.CheckSelfSignature (-check_ss_sig); Options.NoCheckTime
 //     (-no_check_time, unless Options.Time is set) skips 9 and 10, the CRL
 //     times 11 and 12, and the validity preference of chain building.
-//  7. Name constraints (check_name_constraints): 72 proxy subject name
-//     violation (a proxy's subject must be its issuer name plus one
-//     commonName RDN), 47 permitted, 48 excluded, 49, 51, 53, checking
-//     subject, email attributes, subjectAltNames and, for a leaf without
-//     DNS names, commonNames that look like host names.
+//  7. Name constraints (check_name_constraints): first 72 proxy subject
+//     name violation (a proxy's subject must be its issuer name plus one
+//     commonName RDN); then, for each certificate below a constrained CA
+//     (self-issued intermediates excepted), at the depth of the
+//     constrained certificate: its subject (as a
+//     directoryName: the constraint's canonical form a prefix of the
+//     subject's), its emailAddress attributes (53 unless IA5String), every
+//     subjectAltName and, for a leaf without DNS names, commonNames that
+//     look like host names (53 for an embedded NUL). A name is matched
+//     only against constraints of its own type: 47 when none of the
+//     permitted ones matches, 48 when an excluded one does, 49 for a
+//     constraint with a minimum other than 0 or a maximum, 51 for a
+//     constraint of a type OpenSSL cannot match (otherName with the same
+//     type-id, x400Address, ediPartyName, registeredID), 53 for a name it
+//     cannot read (an email without '@', a URI without "scheme://host",
+//     an IP address or IP constraint of the wrong length). An
+//     SmtpUTF8Mailbox otherName is matched against rfc822Name constraints
+//     as OpenSSL 3.0 does it: the constraint's A-labels turned into
+//     U-labels (1 unspecified when that fails), the whole constraint
+//     compared with the host part, so that neither a mailbox constraint
+//     nor one with a leading '.' matches an ordinary address (3.0's
+//     nc_email_eai; later OpenSSL versions fix both). OpenSSL 3.0 never
+//     reports 52 here; our strict mode does, for DNS constraints that are
+//     not host names.
 //
 // A proxy certificate (RFC 3820: a proxyCertInfo extension) that is also a
 // CA, or has a subject or issuer alternative name, or whose proxyCertInfo

@@ -94,3 +94,22 @@ func FuzzExtensionParsers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzA2ULabel feeds constraint host names to the A-label decoder and the
+// SmtpUTF8Mailbox matcher: no panic, and a decoded result fits the buffer.
+func FuzzA2ULabel(f *testing.F) {
+	for _, s := range []string{"xn--bcher-kva.example", ".example.com", "xn--", "xn---", "xn--ab!.x", "xn--zzzzzzzzzzzz"} {
+		f.Add(s, "u@example.com")
+	}
+	f.Fuzz(func(t *testing.T, base, mailbox string) {
+		if out, ok := a2ulabel([]byte(base), ulabelSize); ok && len(out) >= ulabelSize {
+			t.Fatalf("a2ulabel(%q) = %d bytes", base, len(out))
+		}
+		other := append(oidDER(oidSmtpUTF8), tlv(0xa0, utf8V(mailbox))...)
+		switch r := ncEmailEAI(other, []byte(base)); r {
+		case OK, PermittedViolation, UnsupportedNameSyntax, Unspecified:
+		default:
+			t.Fatalf("ncEmailEAI = %d", r)
+		}
+	})
+}

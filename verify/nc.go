@@ -5,10 +5,16 @@ import (
 	"encoding/asn1"
 
 	"github.com/sslstream/sslstream/dn"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // oidEmailAddress is PKCS #9's emailAddress name attribute.
 var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
+
+// oidSmtpUTF8Mailbox is id-on-SmtpUTF8Mailbox, the otherName of an
+// internationalized mail address (RFC 8398).
+var oidSmtpUTF8Mailbox = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 8, 9}
 
 // nameCheckMax bounds names x constraints, as OpenSSL's NAME_CHECK_MAX.
 const nameCheckMax = 1 << 20
@@ -155,9 +161,16 @@ func looksLikeDNS(v []byte) bool {
 
 // ncMatch is OpenSSL's nc_match.
 func ncMatch(g generalName, nc *nameConstraints) int {
+	// An SmtpUTF8Mailbox otherName is matched against rfc822Name
+	// constraints (RFC 8398 section 6); OpenSSL calls this the effective
+	// type.
+	typ := g.typ
+	if typ == genOther && g.oid.Equal(oidSmtpUTF8Mailbox) {
+		typ = genEmail
+	}
 	match := 0
 	for _, sub := range nc.permitted {
-		if g.typ != sub.base.typ || (g.typ == genOther && !g.oid.Equal(sub.base.oid)) {
+		if typ != sub.base.typ || (typ == genOther && !g.oid.Equal(sub.base.oid)) {
 			continue
 		}
 		if !minMaxValid(sub) {
@@ -180,7 +193,7 @@ func ncMatch(g generalName, nc *nameConstraints) int {
 		return PermittedViolation
 	}
 	for _, sub := range nc.excluded {
-		if g.typ != sub.base.typ || (g.typ == genOther && !g.oid.Equal(sub.base.oid)) {
+		if typ != sub.base.typ || (typ == genOther && !g.oid.Equal(sub.base.oid)) {
 			continue
 		}
 		if !minMaxValid(sub) {
@@ -202,6 +215,11 @@ func minMaxValid(s subtree) bool {
 
 func ncMatchSingle(g, base generalName) int {
 	switch g.typ {
+	case genOther:
+		if g.oid.Equal(oidSmtpUTF8Mailbox) && base.typ == genEmail {
+			return ncEmailEAI(g.value, base.value)
+		}
+		return UnsupportedConstraintType
 	case genDir:
 		return ncDN(g.value, base.value)
 	case genDNS:
@@ -335,6 +353,50 @@ func ncIP(ip, base []byte) int {
 		if ip[i]&mask[i] != base[i]&mask[i] {
 			return PermittedViolation
 		}
+	}
+	return OK
+}
+
+// ncEmailEAI is OpenSSL 3.0's nc_email_eai: an SmtpUTF8Mailbox (the
+// otherName's content, type-id and [0] value) against an rfc822Name
+// constraint whose A-labels are first turned into U-labels. As in OpenSSL
+// 3.0, the whole constraint is taken for the host part (a constraint
+// naming a mailbox never matches) and a leading '.' stays in front of the
+// converted constraint, which then has two.
+func ncEmailEAI(other, base []byte) int {
+	if bytes.IndexByte(base, 0) >= 0 {
+		return UnsupportedNameSyntax
+	}
+	s := cryptobyte.String(other)
+	var oid asn1.ObjectIdentifier
+	var wrapped, val cryptobyte.String
+	var tag cbasn1.Tag
+	if !s.ReadASN1ObjectIdentifier(&oid) || !s.ReadASN1(&wrapped, cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!wrapped.ReadAnyASN1(&val, &tag) || tag != cbasn1.UTF8String {
+		return UnsupportedNameSyntax
+	}
+	eml := []byte(val)
+	at := bytes.LastIndexByte(eml, '@')
+	if at < 0 {
+		return UnsupportedNameSyntax
+	}
+	if len(base) > 0 && base[0] == '.' {
+		ulabel, ok := a2ulabel(base, ulabelSize-1)
+		if !ok {
+			return Unspecified
+		}
+		ulabel = append([]byte{'.'}, ulabel...)
+		if len(eml) > len(ulabel) && ia5EqualFold(ulabel, eml[len(eml)-len(ulabel):]) {
+			return OK
+		}
+		return PermittedViolation
+	}
+	ulabel, ok := a2ulabel(base, ulabelSize)
+	if !ok {
+		return Unspecified
+	}
+	if !ia5EqualFold(ulabel, eml[at+1:]) {
+		return PermittedViolation
 	}
 	return OK
 }

@@ -193,6 +193,7 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 		}
 		args = append(args, "-CRLfile", write("crls.pem", b.Bytes()))
 		opts.CRLs = append([]CRLSource{crl.NewStore(list...)}, opts.CRLs...)
+		opts.CRLFileFirst = true
 	}
 	switch tc.crlMode {
 	case CRLPeer:

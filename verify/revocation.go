@@ -20,6 +20,7 @@ const (
 	scoreIssuerCert = 0x018
 	scoreSamePath   = 0x008
 	scoreAKID       = 0x004
+	scoreTimeDelta  = 0x002
 )
 
 // idpInfo is a parsed issuing distribution point extension.
@@ -162,45 +163,60 @@ func (e *engine) noteCRL(c *crl.CRL) {
 	e.crlsUsed = append(e.crlsUsed, c.Source)
 }
 
-// getCRL is get_crl_sk over the CRL sources in order, stopping after the
-// first source that yields a fully valid CRL.
+// getCRL is OpenSSL's get_crl_delta: get_crl_sk over the verification's
+// own CRLs (Options.CRLFileFirst: the first source, as openssl verify's
+// -CRLfile), and only when that yields no fully valid CRL over the store's
+// (the other sources, searched together). The second search starts from the
+// first one's score and reasons: a store CRL must score at least as well
+// (a tie replaces the first one whatever its date), and once the first CRL
+// covered every reason a CRL of the same scope has no new reason to give
+// and is not taken at all.
 func (e *engine) getCRL(i int, reasons uint32) *crlCandidate {
-	x := e.chain[i]
+	srcs := e.opts.CRLs
+	passes := [][]CRLSource{srcs}
+	if e.opts.CRLFileFirst && len(srcs) > 1 {
+		passes = [][]CRLSource{srcs[:1], srcs[1:]}
+	}
 	var best *crlCandidate
-	var bestList []*crl.CRL // the list best came from: its deltas count
-	for _, src := range e.opts.CRLs {
-		if src == nil {
-			continue
+	minScore := 0 // get_crl_sk's *pscore
+	for _, pass := range passes {
+		var list []*crl.CRL
+		for _, src := range pass {
+			if src == nil {
+				continue
+			}
+			l, err := e.crlsOf(src, e.chain[i].c.RawIssuer)
+			if err != nil {
+				continue
+			}
+			list = append(list, l...)
 		}
-		list, err := e.crlsOf(src, x.c.RawIssuer)
-		if err != nil {
-			continue
-		}
+		var found *crlCandidate
+		bestScore := minScore
 		for _, c := range list {
 			if c == nil || c.List == nil {
 				continue
 			}
 			cand := e.crlScore(i, c, reasons)
-			if cand == nil || cand.score == 0 {
+			if cand == nil || cand.score == 0 || cand.score < bestScore {
 				continue
 			}
-			if best != nil {
-				if cand.score < best.score {
-					continue
-				}
-				if cand.score == best.score && !c.List.ThisUpdate.After(best.c.List.ThisUpdate) {
-					continue
-				}
+			if found != nil && cand.score == bestScore && !c.List.ThisUpdate.After(found.c.List.ThisUpdate) {
+				continue
 			}
-			best = cand
-			bestList = list
+			found, bestScore = cand, cand.score
 		}
-		if best != nil && best.score >= scoreValid {
+		if found == nil {
+			continue
+		}
+		best, minScore, reasons = found, found.score, found.reasons
+		best.delta = e.deltaFor(i, best.c, list)
+		if best.delta != nil && len(e.crlTimeCodes(best.delta)) == 0 {
+			minScore |= scoreTimeDelta
+		}
+		if found.score >= scoreValid {
 			break
 		}
-	}
-	if best != nil {
-		best.delta = e.deltaFor(i, best.c, bestList)
 	}
 	return best
 }

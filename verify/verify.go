@@ -93,6 +93,15 @@ type Options struct {
 	Intermediates []*x509.Certificate
 	// CRLs are the CRL sources, consulted in order.
 	CRLs []CRLSource
+	// CRLFileFirst makes the first CRL source the verification's own
+	// CRLs, as openssl verify's -CRLfile (X509_STORE_CTX_set0_crls): they
+	// are searched on their own first, and the other sources (the store:
+	// CA directories) only when none of them is fully valid, for a CRL
+	// that scores at least as well and adds reasons (so an expired CRL of
+	// the file is kept over a current one of the directory). Without it
+	// all sources are searched together, as s_client and s_server do,
+	// which add their -CRLfile CRLs to the store.
+	CRLFileFirst bool
 	// CRLCheck selects the certificates checked against CRLs.
 	CRLCheck CRLMode
 	// CRLPolicy relaxes what CRLCheck does about missing, expired and not

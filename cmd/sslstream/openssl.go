@@ -77,6 +77,7 @@ func opensslAliases() []opensslAlias {
 		{name: "pass", commands: "client server", arg: "SOURCE", flag: "certificate-password-source"},
 		{name: "CAfile", commands: "client server verify", arg: "FILE", flag: "ca-file"},
 		{name: "CApath", commands: "client server verify", arg: "DIR", flag: "ca-directory"},
+		{name: "CAstore", commands: "client server verify", arg: "URI", flag: "ca-store"},
 		{name: "CRL", commands: "client server", arg: "FILE", flag: "crl-file"},
 		{name: "CRLfile", commands: "verify", arg: "FILE", flag: "crl-file"},
 		{name: "crl_check", commands: "client server verify", apply: func(st *aliasState, _ string) error {
@@ -101,8 +102,8 @@ func opensslAliases() []opensslAlias {
 		{name: "no-CApath", commands: "verify", flag: "no-default-ca", value: "true"},
 		{name: "no-CAfile", commands: "verify", apply: func(*aliasState, string) error { return nil },
 			means: "accepted; sslstream verify loads no default CA file"},
-		{name: "no-CAstore", commands: "verify", apply: func(*aliasState, string) error { return nil },
-			means: "accepted; sslstream has no default CA store"},
+		{name: "no-CAstore", commands: "client server verify", apply: func(*aliasState, string) error { return nil },
+			means: "accepted; OpenSSL's default store is its default certificate directory, which the default trust store (ca-default) covers"},
 
 		// Verification modes: s_client and s_server give -verify different
 		// meanings; a value that is not a number is sslstream's --verify MODE.

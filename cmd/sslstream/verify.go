@@ -39,14 +39,21 @@ sent, trust_source, crls_used and hint.
 Without CERT, or with CERT "-", the certificate is read from standard input
 (at most 16 MiB) and reported as "stdin"; a CERT that is a pipe is read too.
 
-Trust: --ca-file and --ca-directory (both repeatable). When neither is given,
+Trust: --ca-file, --ca-directory and --ca-store (all repeatable). A
+--ca-store URI (openssl -CAstore) is a file: URI (file:///PATH, file:/PATH,
+file://localhost/PATH; no percent-decoding, as in OpenSSL 3.0) or a path: a
+file, all of whose certificates and CRLs are trusted, or a directory
+searched by subject hash (<hash>.N and <hash>.rN, any numbers). One that
+does not exist, a relative file: path, a host other than localhost or
+another scheme (http://) is an error (exit 1); a file without certificates
+is not (verification then fails with code 20). When none is given,
 OpenSSL's default verify paths are used as 'openssl verify' does: the file
 and directories named by SSL_CERT_FILE and SSL_CERT_DIR, else the system's
 bundle and hashed directory; --no-default-ca (or --no-ca-default) turns
 that off.
 Unlike openssl, the system CAs are NOT added when a CA flag is given.
 --trusted (openssl -trusted) replaces them all: only its certificates are
-trusted, and it cannot be combined with --ca-file or --ca-directory.
+trusted, and it cannot be combined with --ca-file, --ca-directory or --ca-store.
 TRUSTED CERTIFICATE files (openssl x509 -trustout -addtrust/-addreject)
 keep their trust settings in all three, honoured as OpenSSL 3.0 does for
 the purpose: a certificate rejected for it fails with "certificate
@@ -100,10 +107,11 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 			"cat leaf.pem | sslstream verify --trusted root.pem --auth-level 2",
 		},
 		setup: func(fs *flagSet) func(*env, []string) error {
-			var caFiles, caDirs, trustedFiles, untrusted, crlFiles stringList
+			var caFiles, caDirs, caStores, trustedFiles, untrusted, crlFiles stringList
 			fs.Var(&caFiles, "ca-file", "PEM bundle of trusted CAs (repeatable)")
 			fs.Var(&trustedFiles, "trusted", "PEM `FILE` of the only trusted certificates (repeatable; openssl -trusted; not with --ca-file or --ca-directory)")
 			fs.Var(&caDirs, "ca-directory", "hashed CA directory, <hash>.N certificates and <hash>.rN CRLs (repeatable)")
+			fs.Var(&caStores, "ca-store", "certificate store `URI` (openssl -CAstore): file:///PATH or a path, a file of trusted certificates and CRLs or a directory searched by subject hash (repeatable)")
 			fs.Var(&untrusted, "untrusted", "PEM `FILE` of untrusted intermediate certificates (repeatable)")
 			fs.Var(&crlFiles, "crl-file", "PEM or DER file with CRLs (repeatable)")
 			crlCheck := &choice{value: "none", allowed: []string{"none", "peer", "all"}}
@@ -131,8 +139,8 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 				if *authLevel < 0 || *authLevel > 5 {
 					return usagef("--auth-level %d: must be 0 to 5", *authLevel)
 				}
-				if len(trustedFiles) > 0 && (len(caFiles) > 0 || len(caDirs) > 0) {
-					return usagef("--trusted cannot be used with --ca-file or --ca-directory")
+				if len(trustedFiles) > 0 && (len(caFiles) > 0 || len(caDirs) > 0 || len(caStores) > 0) {
+					return usagef("--trusted cannot be used with --ca-file, --ca-directory or --ca-store")
 				}
 				opts := &verify.Options{MaxDepth: *maxDepth, Hostname: *serverName, Strict: *strict, PartialChain: *partial, AuthLevel: *authLevel,
 					CheckSelfSignature: *checkSS, NoCheckTime: *noCheckTime, UseDeltas: *useDeltas, ExtendedCRL: *extendedCRL,
@@ -155,7 +163,7 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 					}
 					opts.Time = time.Unix(secs, 0)
 				}
-				if err := loadTrust(opts, caFiles, caDirs, trustedFiles, crlFiles, untrusted, !*noDefault); err != nil {
+				if err := loadTrust(opts, trustPaths{caFiles, caDirs, caStores, trustedFiles, crlFiles, untrusted}, !*noDefault); err != nil {
 					return err
 				}
 				if len(files) == 0 {
@@ -167,9 +175,16 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 	}
 }
 
+// trustPaths are the files, directories and store URIs the verify flags
+// name.
+type trustPaths struct {
+	caFiles, caDirs, caStores, trustedFiles, crlFiles, untrusted []string
+}
+
 // loadTrust fills opts with the trust anchors, intermediates and CRLs.
 // Trust settings of TRUSTED CERTIFICATE blocks are kept.
-func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, untrusted []string, useDefault bool) error {
+func loadTrust(opts *verify.Options, tp trustPaths, useDefault bool) error {
+	caFiles, caDirs, trustedFiles, crlFiles, untrusted := tp.caFiles, tp.caDirs, tp.trustedFiles, tp.crlFiles, tp.untrusted
 	load := func(what string, files []string) ([]keyfile.TrustedCertificate, error) {
 		var out []keyfile.TrustedCertificate
 		for _, f := range files {
@@ -188,6 +203,16 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, un
 	if len(anchors) > 0 {
 		opts.Trust = append(opts.Trust, verify.NewTrustedPool("ca-file", anchors))
 	}
+	// OpenSSL's CA file lookup also loads the file's CRLs into the store.
+	var caFileCRLs []*crl.CRL
+	for _, f := range caFiles {
+		if list, err := crl.Load(f); err == nil {
+			caFileCRLs = append(caFileCRLs, list...)
+		}
+	}
+	if len(caFileCRLs) > 0 {
+		opts.CRLs = append(opts.CRLs, crl.NewStore(caFileCRLs...))
+	}
 	trusted, err := load("trusted", trustedFiles)
 	if err != nil {
 		return err
@@ -203,7 +228,15 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, un
 		opts.Trust = append(opts.Trust, dir)
 		opts.CRLs = append(opts.CRLs, dir)
 	}
-	if len(caFiles) == 0 && len(caDirs) == 0 && len(trustedFiles) == 0 && useDefault {
+	for _, u := range tp.caStores {
+		st, err := cadir.OpenStore(u)
+		if err != nil {
+			return fmt.Errorf("ca-store: %w", err)
+		}
+		opts.Trust = append(opts.Trust, st)
+		opts.CRLs = append(opts.CRLs, st)
+	}
+	if len(caFiles) == 0 && len(caDirs) == 0 && len(tp.caStores) == 0 && len(trustedFiles) == 0 && useDefault {
 		// OpenSSL's default verify paths, as the library's ca-default
 		// reads them: SSL_CERT_FILE and SSL_CERT_DIR, else the system's.
 		ts := sslstream.DefaultTrustStore()
@@ -228,7 +261,10 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, un
 		crls = append(crls, list...)
 	}
 	if len(crls) > 0 {
+		// As openssl verify: the -CRLfile CRLs are searched first, the
+		// CA directories' only when none of them is fully valid.
 		opts.CRLs = append([]verify.CRLSource{crl.NewStore(crls...)}, opts.CRLs...)
+		opts.CRLFileFirst = true
 	}
 	for _, f := range untrusted {
 		certs, err := keyfile.LoadCertificates(f)

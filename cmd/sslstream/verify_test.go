@@ -146,6 +146,7 @@ func makeVerifyPKI() (*verifyPKI, error) {
 	st.File("root.crl", minipki.CRLPEM(crlRoot))
 	st.File("all.crl", minipki.CRLPEM(crlInter), minipki.CRLPEM(crlRoot))
 	st.File("inter-expired.crl", minipki.CRLPEM(crlExpired), minipki.CRLPEM(crlRoot))
+	st.File("root-with-crls.pem", root.CertPEM(), minipki.CRLPEM(crlInter), minipki.CRLPEM(crlRoot))
 	st.File("garbage.pem", []byte("-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"))
 	// Trust settings as `openssl x509 -trustout` writes them (keyfile's
 	// tests check that Marshal writes the same bytes).
@@ -186,7 +187,7 @@ type verifyCase struct {
 // opensslVerifyArgs translates our verify flags into openssl's.
 func opensslVerifyArgs(t *testing.T, args []string) []string {
 	out := []string{"verify"}
-	var ca, dir bool
+	var ca, dir, store bool
 	for i := 0; i < len(args); i++ {
 		a, v := args[i], ""
 		if i+1 < len(args) {
@@ -198,6 +199,9 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 			i++
 		case "--ca-directory":
 			out, dir = append(out, "-CApath", v), true
+			i++
+		case "--ca-store":
+			out, store = append(out, "-CAstore", v), true
 			i++
 		case "--untrusted":
 			out = append(out, "-untrusted", v)
@@ -257,7 +261,10 @@ func opensslVerifyArgs(t *testing.T, args []string) []string {
 	if !dir {
 		out = append(out, "-no-CApath")
 	}
-	return append(out, "-no-CAstore")
+	if !store {
+		out = append(out, "-no-CAstore")
+	}
+	return out
 }
 
 func verifyCases(p *verifyPKI) []verifyCase {
@@ -304,6 +311,9 @@ func verifyCases(p *verifyPKI) []verifyCase {
 		{"crl all missing for intermediate", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl", "--crl-check", "all"}, []string{"leaf.pem"}},
 		{"crl all ok", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "all.crl", "--crl-check", "all"}, []string{"leaf.pem"}},
 		{"crl expired", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer"}, []string{"leaf.pem"}},
+		{"crl in the ca-file", []string{"--ca-file", "root-with-crls.pem", "--untrusted", "inter.pem", "--crl-check", "all"}, []string{"revoked.pem", "leaf.pem"}},
+		{"crl in the ca-file, expired crl file", []string{"--ca-file", "root-with-crls.pem", "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer"}, []string{"revoked.pem", "leaf.pem"}},
+		{"crl in the ca-file, current crl file", []string{"--ca-file", "root-with-crls.pem", "--untrusted", "inter.pem", "--crl-file", "all.crl", "--crl-check", "all"}, []string{"revoked.pem", "leaf.pem"}},
 		{"crl not checked", []string{"--ca-file", "root.pem", "--untrusted", "inter.pem", "--crl-file", "inter.crl"}, []string{"revoked.pem"}},
 		{"partial chain", []string{"--ca-file", "inter.pem", "--partial-chain"}, []string{"leaf.pem"}},
 		{"intermediate as anchor without partial chain", []string{"--ca-file", "inter.pem"}, []string{"leaf.pem"}},
@@ -399,6 +409,11 @@ func TestVerifyCADirectoryAgainstOpenSSL(t *testing.T) {
 		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-check", "peer", "revoked.pem", "leaf.pem"},
 		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-check", "all", "leaf.pem"},
 		{"--ca-directory", cadir, "self.pem"},
+		// An expired CRL in the CRL file is kept over the directory's
+		// current one (openssl verify searches -CRLfile first).
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "peer", "revoked.pem", "leaf.pem"},
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-file", "root.crl", "--crl-check", "peer", "revoked.pem"},
+		{"--ca-directory", cadir, "--untrusted", "inter.pem", "--crl-file", "inter-expired.crl", "--crl-check", "all", "leaf.pem"},
 	} {
 		var files []string
 		var flags []string
