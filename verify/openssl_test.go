@@ -47,6 +47,11 @@ type opensslCase struct {
 	// -no_check_time (then no -attime unless at is set), -use_deltas,
 	// -extended_crl.
 	checkSS, noCheckTime, useDeltas, extendedCRL bool
+	// policies (-policy, each given once), explicitPolicy, inhibitAny,
+	// inhibitMap, policyCheck: -explicit_policy, -inhibit_any,
+	// -inhibit_map, -policy_check.
+	policies                                            []string
+	explicitPolicy, inhibitAny, inhibitMap, policyCheck bool
 }
 
 var errorLine = regexp.MustCompile(`^(\[CRL path\] )?error (\d+) at (\d+) depth lookup: (.*)$`)
@@ -68,6 +73,11 @@ func parseOpenSSLVerify(out string) []Problem {
 			p.Subject = lines[i-1]
 		}
 		probs = append(probs, p)
+	}
+	if strings.Contains(out, ":check_policy:malloc failure:") {
+		// X509_verify_cert returned -1 from its policy check, with no
+		// callback: no error line, OpenSSL's error queue says why.
+		probs = append(probs, Problem{Code: OutOfMem, Text: Text(OutOfMem), Aborted: true})
 	}
 	return probs
 }
@@ -219,6 +229,25 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 	}
 	if tc.authLevel > 0 {
 		args = append(args, "-auth_level", strconv.Itoa(tc.authLevel))
+	}
+	for _, p := range tc.policies {
+		args = append(args, "-policy", p)
+		oid, err := ParsePolicyOID(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Policies = append(opts.Policies, oid)
+	}
+	for _, f := range []struct {
+		on   bool
+		flag string
+		opt  *bool
+	}{{tc.explicitPolicy, "-explicit_policy", &opts.ExplicitPolicy}, {tc.inhibitAny, "-inhibit_any", &opts.InhibitAnyPolicy},
+		{tc.inhibitMap, "-inhibit_map", &opts.InhibitPolicyMapping}, {tc.policyCheck, "-policy_check", &opts.PolicyCheck}} {
+		if f.on {
+			args = append(args, f.flag)
+			*f.opt = true
+		}
 	}
 	args = append(args, leafPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

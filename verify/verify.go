@@ -145,6 +145,28 @@ type Options struct {
 	// CRLs signed by another certificate of the CA, whose own chain is
 	// then verified.
 	ExtendedCRL bool
+	// PolicyCheck checks certificate policies as OpenSSL 3.0's
+	// X509_policy_check does (openssl -policy_check): after every other
+	// check, a certificate whose certificatePolicies, policyMappings,
+	// policyConstraints or inhibitAnyPolicy extension is malformed or
+	// breaks RFC 5280's rules fails with 42 at its depth, and when an
+	// explicit policy is required (by ExplicitPolicy or a
+	// requireExplicitPolicy constraint) a chain without a valid policy
+	// acceptable to Policies fails with 43. Policies, ExplicitPolicy,
+	// InhibitAnyPolicy and InhibitPolicyMapping each imply it. A policy
+	// tree that would hold more than OpenSSL's 1000 nodes (CVE-2023-0464)
+	// stops the verification with 17 ("out of memory"), as OpenSSL does.
+	PolicyCheck bool
+	// Policies is the user's initial policy set (openssl -policy, each
+	// OID once); empty means anyPolicy. As in OpenSSL, it only decides
+	// anything when an explicit policy is required.
+	Policies []x509.OID
+	// ExplicitPolicy requires a valid policy (openssl -explicit_policy).
+	ExplicitPolicy bool
+	// InhibitAnyPolicy does not let anyPolicy match (openssl -inhibit_any).
+	InhibitAnyPolicy bool
+	// InhibitPolicyMapping ignores policy mappings (openssl -inhibit_map).
+	InhibitPolicyMapping bool
 }
 
 // Problem is one error found in the chain, as `openssl verify` prints it.
@@ -161,6 +183,11 @@ type Problem struct {
 	// verified on its own under ExtendedCRL (Depth is in that chain);
 	// openssl verify prints it with a "[CRL path] " prefix.
 	CRLPath bool
+	// Aborted is true for an error that ended the verification without
+	// OpenSSL's verify callback (X509_verify_cert returned -1: code 17
+	// when the policy tree outgrew its bound). openssl verify prints no
+	// error line for it, only its final "verification failed" line.
+	Aborted bool
 }
 
 // String formats the problem as `openssl verify` does.
@@ -398,7 +425,19 @@ func (e *engine) run(leaf *x509.Certificate) {
 	e.checkID()
 	e.checkRevocation()
 	e.internalVerify()
+	before := len(e.problems)
 	e.checkNameConstraints()
+	if e.opts.policyChecking() {
+		// OpenSSL's error depth at this point: 0 from the end of
+		// internal_verify, or that of the last name constraints error.
+		depth := 0
+		if len(e.problems) > before {
+			depth = e.problems[len(e.problems)-1].Depth
+		}
+		if !e.checkPolicy(depth) {
+			return
+		}
+	}
 	if e.opts.Strict {
 		// After every check OpenSSL makes: when openssl verify
 		// -x509_strict fails too, the first error is the same.
