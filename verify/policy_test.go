@@ -3,6 +3,9 @@ package verify
 import (
 	"context"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"os"
@@ -320,4 +323,143 @@ func TestPolicyAgainstOpenSSL(t *testing.T) {
 		}
 	}
 	t.Logf("%d chains, %d differential cases; openssl's outcomes: %v", len(all), cases, outcomes)
+}
+
+// meshed returns the extension lines of a CA with k policies, each mapped
+// to all k: every node of its level links to k nodes of the next, so the
+// tree grows k-fold per such CA.
+func meshed(k int, mapped bool) string {
+	var oids, maps []string
+	for i := 1; i <= k; i++ {
+		oids = append(oids, fmt.Sprintf("1.3.6.1.4.1.55555.%d", i))
+		for j := 1; j <= k; j++ {
+			maps = append(maps, fmt.Sprintf("1.3.6.1.4.1.55555.%d:1.3.6.1.4.1.55555.%d", i, j))
+		}
+	}
+	ext := cpols(oids...)
+	if mapped {
+		ext += pmaps(maps...)
+	}
+	return ext
+}
+
+// TestPolicyTreeBoundAgainstOpenSSL checks the bound of 1000 nodes OpenSSL
+// 3.0 puts on the policy tree (CVE-2023-0464) on trees just below and
+// above it, and that a chain whose tree would grow to millions of nodes is
+// refused at once (code 17, no error line: OpenSSL's X509_verify_cert
+// fails without calling back).
+func TestPolicyTreeBoundAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	p := newPolicyPKI(t, "root", "ca1", "ca2", "ca3", "ca4", "ca5", "ca6", "ca7", "ca8", "leaf")
+	m5 := meshed(5, true)
+	chains := []policyChain{
+		// 1+5+25+125+625 = 781 nodes.
+		{name: "mesh5x3_leaf5", cas: []string{m5, m5, m5}, leaf: meshed(5, false)},
+		// A fifth level of 3125 nodes.
+		{name: "mesh5x4_leaf5", cas: []string{m5, m5, m5, m5}, leaf: meshed(5, false)},
+		// 781 + 125 = 906.
+		{name: "mesh5x3_plain5_leaf1", cas: []string{m5, m5, m5, meshed(5, false)}, leaf: cpols("1.3.6.1.4.1.55555.1")},
+		// 781 + 250 = 1031.
+		{name: "mesh5x3_plain5_leaf2", cas: []string{m5, m5, m5, meshed(5, false)}, leaf: cpols("1.3.6.1.4.1.55555.1", "1.3.6.1.4.1.55555.2")},
+		// 8^8 nodes without the bound.
+		{name: "mesh8x8", cas: []string{meshed(8, true), meshed(8, true), meshed(8, true), meshed(8, true), meshed(8, true), meshed(8, true), meshed(8, true), meshed(8, true)}, leaf: meshed(8, false)},
+	}
+	at := time.Now().Add(time.Minute).Truncate(time.Second)
+	outcomes := map[string]int{}
+	for _, pc := range chains {
+		leaf, inters, root := p.build(pc)
+		for _, f := range []policyFlags{{name: "none"}, {name: "policy_check", checkPol: true}, {name: "explicit_p1", explicit: true, policies: []string{"1.3.6.1.4.1.55555.1"}}} {
+			t.Run(pc.name+"/"+f.name, func(t *testing.T) {
+				tc := opensslCase{leaf: leaf, untrusted: inters, trusted: []*x509.Certificate{root}, depth: -1, at: at,
+					policies: f.policies, explicitPolicy: f.explicit, policyCheck: f.checkPol}
+				start := time.Now()
+				want, got, res := runBoth(t, tc)
+				if d := time.Since(start); d > 20*time.Second {
+					t.Errorf("took %v", d)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("problems differ (-openssl +ours):\n%s", diff)
+				}
+				key := "OK"
+				if len(want) > 0 {
+					key = fmt.Sprint(want[len(want)-1].Code)
+				}
+				outcomes[key]++
+				if res.Code == OutOfMem && res.FinalCode != OutOfMem {
+					t.Errorf("final code %d after an aborted verification", res.FinalCode)
+				}
+			})
+		}
+	}
+	t.Logf("openssl's outcomes: %v", outcomes)
+}
+
+// TestPolicyTreeBoundFast: the tree of a hostile chain stops growing at
+// the bound, so Verify returns at once however large it would be.
+func TestPolicyTreeBoundFast(t *testing.T) {
+	t.Parallel()
+	p := newPolicyPKI(t, "root", "ca1", "ca2", "ca3", "ca4", "ca5", "ca6", "leaf")
+	m := meshed(12, true)
+	leaf, inters, root := p.build(policyChain{cas: []string{m, m, m, m, m, m}, leaf: meshed(12, false)})
+	opts := &Options{Trust: []IssuerSource{NewPool([]*x509.Certificate{root})}, Intermediates: inters, MaxDepth: -1,
+		Time: time.Now().Add(time.Minute), PolicyCheck: true}
+	start := time.Now()
+	for i := 0; i < 20; i++ {
+		r := Verify(leaf, opts)
+		if r.Code != OutOfMem || len(r.Problems) != 1 || !r.Problems[0].Aborted {
+			t.Fatalf("got %+v, want one aborted problem 17", r.Problems)
+		}
+	}
+	if d := time.Since(start) / 20; d > time.Second {
+		t.Errorf("one verification took %v", d)
+	}
+}
+
+// FuzzPolicyExtensions decodes random policy extensions (certificate
+// policies, mappings, constraints, inhibit any policy) into the policy
+// caches of a three-certificate chain and builds the tree under the
+// options of flags: no panic, and never more nodes than the bound.
+func FuzzPolicyExtensions(f *testing.F) {
+	seed := func(h string) []byte {
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			f.Fatal(err)
+		}
+		return b
+	}
+	cp := seed("301e301c06092b0601040183b20301300f300d06082b06010505070201020102")
+	pm := seed("3013301106092b0601040183b203010604551d2000")
+	f.Add(seed("300d300b06092b0601040183b20301"), seed("3000"), seed("30038001ff"), seed("0201ff"), uint8(0))
+	f.Add(cp, pm, seed("3003800100"), seed("020100"), uint8(0xff))
+	f.Add(seed("3008300606042a030405"), seed("3013301106092b0601040183b2030106092b0601040183b20302"), seed("3006800101810102"), []byte{}, uint8(0x5a))
+	f.Fuzz(func(t *testing.T, cpols, pmaps, pcons, inhAny []byte, flags uint8) {
+		ext := func(id []int, v []byte) pkix.Extension {
+			return pkix.Extension{Id: asn1.ObjectIdentifier(id), Critical: flags&0x80 != 0, Value: v}
+		}
+		mk := func(si bool) *certInfo {
+			var exts []pkix.Extension
+			for i, e := range []struct {
+				id []int
+				v  []byte
+			}{{[]int{2, 5, 29, 32}, cpols}, {[]int{2, 5, 29, 33}, pmaps}, {[]int{2, 5, 29, 36}, pcons}, {[]int{2, 5, 29, 54}, inhAny}} {
+				if len(e.v) > 0 && flags&(1<<i) == 0 {
+					exts = append(exts, ext(e.id, e.v))
+				}
+			}
+			return &certInfo{c: &x509.Certificate{Extensions: exts}, selfIssued: si}
+		}
+		opts := &Options{ExplicitPolicy: flags&0x10 != 0, InhibitAnyPolicy: flags&0x20 != 0, InhibitPolicyMapping: flags&0x40 != 0}
+		if flags&0x08 != 0 {
+			oid, _ := ParsePolicyOID(pol1)
+			opts.Policies = []x509.OID{oid}
+		}
+		e := &engine{opts: opts, chain: []*certInfo{mk(false), mk(flags&1 != 0), mk(true)}}
+		ret, tree, _ := e.policyCheck()
+		if ret < pcyFailure || ret > pcyValid {
+			t.Fatalf("outcome %d", ret)
+		}
+		if tree != nil && tree.count > policyTreeNodesMax {
+			t.Fatalf("%d nodes", tree.count)
+		}
+	})
 }
