@@ -162,6 +162,25 @@ type Settings struct {
 	ServerName string
 	// X509Strict adds RFC 5280 checks beyond OpenSSL's to verification.
 	X509Strict bool
+	// Policies are the certificate policies the peer's chain must allow
+	// when an explicit policy is required (setting "policy"; openssl
+	// -policy): dotted OIDs, or anyPolicy. Any of the policy settings turns
+	// policy checking on (see verify.Options.PolicyCheck): a malformed
+	// policy extension fails with 42, a required explicit policy missing
+	// with 43.
+	Policies []string
+	// ExplicitPolicy requires a valid policy (setting "explicit-policy";
+	// openssl -explicit_policy).
+	ExplicitPolicy bool
+	// InhibitAnyPolicy does not let anyPolicy match (setting "inhibit-any";
+	// openssl -inhibit_any).
+	InhibitAnyPolicy bool
+	// InhibitPolicyMapping ignores policy mappings (setting "inhibit-map";
+	// openssl -inhibit_map).
+	InhibitPolicyMapping bool
+	// PolicyCheck checks certificate policies (setting "policy-check";
+	// openssl -policy_check).
+	PolicyCheck bool
 	// Unbuffered makes every Write reach the peer at once, as with
 	// tls.Conn, instead of buffering until Flush, Read or Close.
 	Unbuffered bool
