@@ -52,6 +52,10 @@ type opensslCase struct {
 	// -inhibit_map, -policy_check.
 	policies                                            []string
 	explicitPolicy, inhibitAny, inhibitMap, policyCheck bool
+	// policyPrint adds -policy_print; output, when set, receives what
+	// openssl printed.
+	policyPrint bool
+	output      *string
 }
 
 var errorLine = regexp.MustCompile(`^(\[CRL path\] )?error (\d+) at (\d+) depth lookup: (.*)$`)
@@ -249,10 +253,16 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 			*f.opt = true
 		}
 	}
+	if tc.policyPrint {
+		args = append(args, "-policy_print")
+	}
 	args = append(args, leafPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "openssl", args...).CombinedOutput()
+	if tc.output != nil {
+		*tc.output = string(out)
+	}
 	want = parseOpenSSLVerify(string(out))
 	if own := ownProblems(want); err == nil && len(own) > 0 || err != nil && len(own) == 0 {
 		t.Fatalf("openssl exit status %v does not fit its output:\n%s", err, out)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sslstream/sslstream/x509text"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -902,7 +903,10 @@ func (e *engine) checkPolicy(ncDepth int) bool {
 	if e.crlPath {
 		return true // not for the chain of a CRL's issuer
 	}
-	ret, _, caches := e.policyCheck()
+	ret, tree, caches := e.policyCheck()
+	if ret == pcyValid || ret == pcyFailure {
+		e.policyTree = policiesPrint(tree)
+	}
 	switch ret {
 	case pcyInternal:
 		e.problems = append(e.problems, Problem{Code: OutOfMem, Depth: ncDepth, Text: Text(OutOfMem), Aborted: true})
@@ -917,4 +921,58 @@ func (e *engine) checkPolicy(ncDepth int) bool {
 		e.report(NoExplicitPolicy, ncDepth, nil)
 	}
 	return true
+}
+
+// policiesPrint is what openssl verify prints of the tree (apps'
+// policies_print): whether an explicit policy was required, then the
+// authority and the user policy sets.
+func policiesPrint(t *policyTree) string {
+	var b strings.Builder
+	explicit := "False"
+	if t != nil && t.explicit {
+		explicit = "True"
+	}
+	b.WriteString("Require explicit Policy: " + explicit + "\n")
+	var auth []*policyNode
+	if t != nil {
+		auth = t.auth
+	}
+	nodesPrint(&b, "Authority", auth)
+	nodesPrint(&b, "User", t.userPolicies())
+	return b.String()
+}
+
+func nodesPrint(b *strings.Builder, name string, nodes []*policyNode) {
+	b.WriteString(name + " Policies:")
+	if len(nodes) == 0 {
+		b.WriteString(" <empty>\n")
+		return
+	}
+	b.WriteString("\n")
+	for _, n := range nodes {
+		// X509_POLICY_NODE_print at indent 2.
+		b.WriteString("  Policy: " + oidName(n.data.oid) + "\n")
+		if n.data.critical {
+			b.WriteString("    Critical\n")
+		} else {
+			b.WriteString("    Non Critical\n")
+		}
+		if n.data.quals == nil {
+			b.WriteString("    No Qualifiers\n")
+			continue
+		}
+		if q, ok := x509text.PolicyQualifiers(n.data.quals, 4); ok {
+			b.WriteString(q)
+		}
+	}
+}
+
+// oidName is i2a_ASN1_OBJECT of content octets: OpenSSL's name, or the
+// dotted form.
+func oidName(der string) string {
+	var o x509.OID
+	if err := o.UnmarshalBinary([]byte(der)); err != nil {
+		return "<INVALID>"
+	}
+	return x509text.OIDName(o.String())
 }

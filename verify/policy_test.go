@@ -201,6 +201,9 @@ func policyChains() []policyChain {
 		{"req0_nopols", "policyConstraints=requireExplicitPolicy:0\n"},
 		{"p1_negreq", cpols(pol1) + "policyConstraints=DER:30038001ff\n"},
 		{"any_neginh", cpols(polA) + "inhibitAnyPolicy=DER:0201ff\n"},
+		{"crit_quals_any", "certificatePolicies=critical,@pq1,@pq2,2.5.29.32.0\n[pq1]\npolicyIdentifier=" + pol1 +
+			"\nCPS.1=http://cps.example/\nCPS.2=http://two.example/\nuserNotice.1=@un1\n[un1]\nexplicitText=Hello\norganization=Org\nnoticeNumbers=1,2\n" +
+			"[pq2]\npolicyIdentifier=" + pol2 + "\nuserNotice.1=@un2\n[un2]\nexplicitText=Only\n"},
 	}
 	leafKinds := []struct{ name, ext string }{
 		{"none", ""},
@@ -301,28 +304,58 @@ func TestPolicyAgainstOpenSSL(t *testing.T) {
 	cases := 0
 	var mu sync.Mutex
 	outcomes := map[string]int{}
-	for _, b := range all {
-		for _, f := range policyFlagSets() {
-			cases++
-			b, f := b, f
-			t.Run(b.pc.name+"/"+f.name, func(t *testing.T) {
-				tc := opensslCase{leaf: b.leaf, untrusted: b.inters, trusted: []*x509.Certificate{b.root}, depth: -1, at: at,
-					policies: f.policies, explicitPolicy: f.explicit, inhibitAny: f.inhibitAny, inhibitMap: f.inhibitMap, policyCheck: f.checkPol}
-				want, got, _ := runBoth(t, tc)
-				key := "OK"
-				if len(want) > 0 {
-					key = fmt.Sprint(want[len(want)-1].Code)
-				}
-				mu.Lock()
-				outcomes[key]++
-				mu.Unlock()
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("problems differ (-openssl +ours):\n%s", diff)
-				}
-			})
+	t.Run("cases", func(t *testing.T) {
+		for _, b := range all {
+			for _, f := range policyFlagSets() {
+				cases++
+				b, f := b, f
+				t.Run(b.pc.name+"/"+f.name, func(t *testing.T) {
+					t.Parallel()
+					tc := opensslCase{leaf: b.leaf, untrusted: b.inters, trusted: []*x509.Certificate{b.root}, depth: -1, at: at,
+						policies: f.policies, explicitPolicy: f.explicit, inhibitAny: f.inhibitAny, inhibitMap: f.inhibitMap, policyCheck: f.checkPol}
+					var out string
+					tc.policyPrint, tc.output = true, &out
+					want, got, res := runBoth(t, tc)
+					ours := ""
+					if len(got) == 0 || got[len(got)-1].Code == NoExplicitPolicy {
+						ours = res.PolicyTree
+					}
+					if diff := cmp.Diff(policyBlock(out), ours); diff != "" {
+						t.Errorf("policy tree printed differs (-openssl +ours):\n%s", diff)
+					}
+					key := "OK"
+					if len(want) > 0 {
+						key = fmt.Sprint(want[len(want)-1].Code)
+					}
+					mu.Lock()
+					outcomes[key]++
+					mu.Unlock()
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Errorf("problems differ (-openssl +ours):\n%s", diff)
+					}
+				})
+			}
 		}
-	}
+	})
 	t.Logf("%d chains, %d differential cases; openssl's outcomes: %v", len(all), cases, outcomes)
+}
+
+// policyBlock is the policy tree openssl verify printed (policies_print).
+func policyBlock(out string) string {
+	i := strings.Index(out, "Require explicit Policy: ")
+	if i < 0 {
+		return ""
+	}
+	var b strings.Builder
+	user := false
+	for _, l := range strings.SplitAfter(out[i:], "\n") {
+		if user && !strings.HasPrefix(l, "  ") {
+			break
+		}
+		b.WriteString(l)
+		user = user || strings.HasPrefix(l, "User Policies:")
+	}
+	return b.String()
 }
 
 // meshed returns the extension lines of a CA with k policies, each mapped

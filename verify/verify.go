@@ -225,6 +225,13 @@ type Result struct {
 	// Hint is one line of advice about the usual mistakes, "" when the chain
 	// verifies.
 	Hint string
+	// PolicyTree is what openssl verify prints of the valid policy tree
+	// (its policies_print) after error 43 and, under -policy_print, before
+	// the OK of a chain that verified: "Require explicit Policy: True" or
+	// "False", then the authority and user policy sets, each policy with
+	// its criticality and qualifiers. "" when policies were not checked or
+	// the check failed otherwise (42, 17).
+	PolicyTree string
 
 	// all holds every problem found when continuing past every error.
 	all []Problem
@@ -313,6 +320,7 @@ type engine struct {
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
 	crlPath      bool      // verifying the chain of a CRL's issuer
+	policyTree   string    // Result.PolicyTree
 
 	// Storage for the usual short chain, so that one allocation holds
 	// the state of a whole verification.
@@ -390,6 +398,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 		res.Chain = append(res.Chain, ci.c)
 	}
 	res.TrustSource = e.trustSource
+	res.PolicyTree = e.policyTree
 	res.CRLsUsed = e.crlsUsed
 	if own := ownProblems(e.problems); len(own) > 0 {
 		first := own[0]

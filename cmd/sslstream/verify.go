@@ -24,7 +24,7 @@ func verifyCommand() *command {
 	return &command{
 		name:    "verify",
 		summary: "verify certificate chains as 'openssl verify' does",
-		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--attime UNIX-SECONDS] [--x509-strict] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
+		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--policy OID]... [--explicit-policy] [--inhibit-any] [--inhibit-map] [--policy-check] [--attime UNIX-SECONDS] [--x509-strict] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
 		about: `Verifies the first certificate of each CERT file (PEM or DER) against the
 trusted CAs, with the intermediates of --untrusted, and prints what
 'openssl verify' 3.0 prints: "FILE: OK" on stdout, or on stderr, for every
@@ -60,6 +60,21 @@ OpenSSL 3.0's rules (X509_check_purpose); "any", the default, checks no usage.
 --auth-level N (openssl -auth_level, 0 to 5): keys and signature digests
 of the chain must offer 80, 112, 128, 192 or 256 bits of security (codes
 66, 67, 68); 0, the default here as in openssl verify, checks nothing.
+
+Certificate policies (openssl -policy_check and kin; RFC 5280 6.1 as
+OpenSSL 3.0's X509_policy_check): --policy-check checks the policy
+extensions of the chain, a malformed or inconsistent one failing with
+"invalid or inconsistent certificate policy extension" (42) at its depth;
+--explicit-policy requires a valid policy, and a requireExplicitPolicy
+constraint of a certificate may require one too: none is "no explicit
+policy" (43). --policy OID (repeatable, or a comma list; anyPolicy
+allowed) names the policies acceptable then; --inhibit-any keeps
+anyPolicy from matching, --inhibit-map ignores policy mappings. Each of
+--policy, --explicit-policy, --inhibit-any and --inhibit-map turns policy
+checking on, as in openssl. A policy tree that would hold more than 1000
+nodes (CVE-2023-0464) ends the verification with code 17, "out of
+memory", as in OpenSSL 3.0; like openssl, no error line is printed for
+it. Unlike openssl, the policy tree is not printed after error 43.
 
 --check-ss-sig (openssl -check_ss_sig) also checks the signature of the
 self-signed trust anchor (or self-signed leaf) with its own key: a bad one
@@ -105,6 +120,12 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 			purpose := &choice{value: "any", allowed: verify.PurposeNames()}
 			fs.Var(purpose, "purpose", "check the chain for a `PURPOSE`: "+strings.Join(verify.PurposeNames(), ", "))
 			authLevel := fs.Int("auth-level", 0, "require the security of authentication level `N` (0-5) from keys and signatures (openssl -auth_level)")
+			var policies stringList
+			fs.Var(&policies, "policy", "a certificate policy `OID` acceptable when an explicit policy is required (repeatable, or a comma list; anyPolicy allowed; openssl -policy); turns policy checking on")
+			explicitPolicy := fs.Bool("explicit-policy", false, "require a valid certificate policy, 43 otherwise (openssl -explicit_policy); turns policy checking on")
+			inhibitAny := fs.Bool("inhibit-any", false, "anyPolicy in a CA certificate matches no policy (openssl -inhibit_any); turns policy checking on")
+			inhibitMap := fs.Bool("inhibit-map", false, "do not follow policy mappings (openssl -inhibit_map); turns policy checking on")
+			policyCheck := fs.Bool("policy-check", false, "check the certificate policies of the chain: a malformed policy extension is 42 (openssl -policy_check)")
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
 			partial := fs.Bool("partial-chain", false, "accept a trusted intermediate as anchor (openssl -partial_chain)")
@@ -138,6 +159,16 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 					return usagef("--purpose: %v", err)
 				}
 				opts.Purpose = p
+				for _, v := range policies {
+					for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+						oid, err := verify.ParsePolicyOID(f)
+						if err != nil {
+							return usagef("--policy: %v", err)
+						}
+						opts.Policies = append(opts.Policies, oid)
+					}
+				}
+				opts.ExplicitPolicy, opts.InhibitAnyPolicy, opts.InhibitPolicyMapping, opts.PolicyCheck = *explicitPolicy, *inhibitAny, *inhibitMap, *policyCheck
 				if *attime != "" {
 					secs, err := strconv.ParseInt(*attime, 10, 64)
 					if err != nil {
@@ -319,6 +350,10 @@ func parseCertStream(r io.Reader, name string) ([]*x509.Certificate, error) {
 func printOpenSSL(e *env, file string, r *verify.Result) {
 	var b strings.Builder
 	for _, p := range r.Problems {
+		if p.Aborted {
+			// openssl verify prints no error line for it.
+			continue
+		}
 		if p.Subject != "" {
 			b.WriteString(p.Subject)
 			b.WriteByte('\n')
