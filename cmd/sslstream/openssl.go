@@ -97,6 +97,7 @@ func opensslAliases() []opensslAlias {
 		{name: "inhibit_any", commands: "client server verify", flag: "inhibit-any", value: "true"},
 		{name: "inhibit_map", commands: "client server verify", flag: "inhibit-map", value: "true"},
 		{name: "policy_check", commands: "client server verify", flag: "policy-check", value: "true"},
+		{name: "policy_print", commands: "verify", flag: "policy-print", value: "true"},
 		{name: "x509_strict", commands: "client server verify", flag: "x509-strict", value: "true"},
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
 		{name: "check_ss_sig", commands: "verify", flag: "check-ss-sig", value: "true"},

@@ -24,7 +24,7 @@ func verifyCommand() *command {
 	return &command{
 		name:    "verify",
 		summary: "verify certificate chains as 'openssl verify' does",
-		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--policy OID]... [--explicit-policy] [--inhibit-any] [--inhibit-map] [--policy-check] [--attime UNIX-SECONDS] [--x509-strict] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
+		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--policy OID]... [--explicit-policy] [--inhibit-any] [--inhibit-map] [--policy-check] [--policy-print] [--attime UNIX-SECONDS] [--x509-strict] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
 		about: `Verifies the first certificate of each CERT file (PEM or DER) against the
 trusted CAs, with the intermediates of --untrusted, and prints what
 'openssl verify' 3.0 prints: "FILE: OK" on stdout, or on stderr, for every
@@ -74,7 +74,10 @@ anyPolicy from matching, --inhibit-map ignores policy mappings. Each of
 checking on, as in openssl. A policy tree that would hold more than 1000
 nodes (CVE-2023-0464) ends the verification with code 17, "out of
 memory", as in OpenSSL 3.0; like openssl, no error line is printed for
-it. Unlike openssl, the policy tree is not printed after error 43.
+it (nor OpenSSL's error queue line). After error 43 the policy tree is
+printed as openssl prints it ("Require explicit Policy: True", then the
+authority and user policy sets); --policy-print (openssl -policy_print)
+prints it for a chain that verified too.
 
 --check-ss-sig (openssl -check_ss_sig) also checks the signature of the
 self-signed trust anchor (or self-signed leaf) with its own key: a bad one
@@ -125,6 +128,7 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 			explicitPolicy := fs.Bool("explicit-policy", false, "require a valid certificate policy, 43 otherwise (openssl -explicit_policy); turns policy checking on")
 			inhibitAny := fs.Bool("inhibit-any", false, "anyPolicy in a CA certificate matches no policy (openssl -inhibit_any); turns policy checking on")
 			inhibitMap := fs.Bool("inhibit-map", false, "do not follow policy mappings (openssl -inhibit_map); turns policy checking on")
+			policyPrint := fs.Bool("policy-print", false, "print the policy tree of a chain that verified, as openssl verify -policy_print (it is printed after error 43 anyway)")
 			policyCheck := fs.Bool("policy-check", false, "check the certificate policies of the chain: a malformed policy extension is 42 (openssl -policy_check)")
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
@@ -182,7 +186,7 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 				if len(files) == 0 {
 					files = []string{"-"}
 				}
-				return runVerify(e, files, opts, *asJSON)
+				return runVerify(e, files, opts, *asJSON, *policyPrint)
 			}
 		},
 	}
@@ -262,7 +266,7 @@ func loadTrust(opts *verify.Options, caFiles, caDirs, trustedFiles, crlFiles, un
 }
 
 // runVerify verifies each file and prints the results.
-func runVerify(e *env, files []string, opts *verify.Options, asJSON bool) error {
+func runVerify(e *env, files []string, opts *verify.Options, asJSON, policyPrint bool) error {
 	var failed, broken int
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
@@ -289,7 +293,7 @@ func runVerify(e *env, files []string, opts *verify.Options, asJSON bool) error 
 			}
 			continue
 		}
-		printOpenSSL(e, f, r)
+		printOpenSSL(e, f, r, policyPrint)
 	}
 	if broken > 0 || failed > 0 {
 		// openssl verify exits 2 for a certificate it could not load too.
@@ -346,8 +350,9 @@ func parseCertStream(r io.Reader, name string) ([]*x509.Certificate, error) {
 
 // printOpenSSL prints a result in the format of `openssl verify` 3.0: the
 // OK line on stdout; the subject, the error lines and the final line on
-// stderr.
-func printOpenSSL(e *env, file string, r *verify.Result) {
+// stderr, the policy tree after error 43 (and, with policyPrint, before
+// the OK line).
+func printOpenSSL(e *env, file string, r *verify.Result, policyPrint bool) {
 	var b strings.Builder
 	for _, p := range r.Problems {
 		if p.Aborted {
@@ -360,8 +365,14 @@ func printOpenSSL(e *env, file string, r *verify.Result) {
 		}
 		b.WriteString(p.String())
 		b.WriteByte('\n')
+		if p.Code == verify.NoExplicitPolicy {
+			b.WriteString(r.PolicyTree)
+		}
 	}
 	if r.OK() {
+		if policyPrint {
+			b.WriteString(r.PolicyTree)
+		}
 		// Problems of a CRL issuer's chain (--extended-crl) that
 		// openssl verify continues past are printed before its OK.
 		io.WriteString(e.stderr, b.String())
