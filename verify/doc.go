@@ -88,6 +88,13 @@
 //     excluded, 49, 51, 53, checking subject, email attributes,
 //     subjectAltNames and, for a leaf without DNS names, commonNames that
 //     look like host names.
+//  8. Certificate policies (check_policy), when Options.PolicyCheck or
+//     any other policy option is set: OpenSSL 3.0's X509_policy_check
+//     (RFC 5280 6.1's valid policy tree, bounded to 1000 nodes): 42 for
+//     each certificate below the trust anchor with a malformed or
+//     inconsistent policy extension, 43 when an explicit policy is
+//     required and none of Options.Policies is valid, 17 (Problem.Aborted,
+//     no callback) when the tree outgrows its bound.
 //
 // # What the callers see
 //
