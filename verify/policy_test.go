@@ -496,3 +496,64 @@ func FuzzPolicyExtensions(f *testing.F) {
 		}
 	})
 }
+
+// TestPolicyInvalidFlag: certInfo.policyInvalid (set for a certificate
+// whose policy extensions could not be decoded at all) counts as OpenSSL's
+// EXFLAG_INVALID_POLICY. A clean chain with the flag set on a certificate
+// gives what openssl verify gives for its twin whose policy constraints
+// are malformed: 42 at its depth under policy checking, nothing without;
+// on the trust anchor it is never looked at.
+func TestPolicyInvalidFlag(t *testing.T) {
+	t.Parallel()
+	p := newPolicyPKI(t, "root", "ca1", "leaf")
+	const bad = "policyConstraints=DER:3000\n"
+	at := time.Now().Add(time.Minute).Truncate(time.Second)
+	for _, c := range []struct {
+		name  string
+		where int // 0 leaf, 1 the CA, 2 the root
+	}{{"leaf", 0}, {"ca", 1}, {"root", 2}} {
+		exts := [3]string{cpols(pol1), cpols(pol1), cpols(pol2)}
+		clean := policyChain{root: exts[2], cas: []string{exts[1]}, leaf: exts[0]}
+		exts[c.where] += bad
+		twin := policyChain{root: exts[2], cas: []string{exts[1]}, leaf: exts[0]}
+		bLeaf, bInters, bRoot := p.build(twin)
+		cLeaf, cInters, cRoot := p.build(clean)
+		for _, f := range []policyFlags{{name: "none"}, {name: "policy_check", checkPol: true}, {name: "explicit_p1", explicit: true, policies: []string{pol1}}} {
+			t.Run(c.name+"/"+f.name, func(t *testing.T) {
+				tc := opensslCase{leaf: bLeaf, untrusted: bInters, trusted: []*x509.Certificate{bRoot}, depth: -1, at: at,
+					policies: f.policies, explicitPolicy: f.explicit, policyCheck: f.checkPol}
+				want, _, _ := runBoth(t, tc)
+				pool := NewPool([]*x509.Certificate{cRoot})
+				opts := &Options{Trust: []IssuerSource{pool}, Intermediates: cInters, MaxDepth: -1, Time: at,
+					PolicyCheck: f.checkPol, ExplicitPolicy: f.explicit}
+				for _, s := range f.policies {
+					oid, err := ParsePolicyOID(s)
+					if err != nil {
+						t.Fatal(err)
+					}
+					opts.Policies = append(opts.Policies, oid)
+				}
+				e := newEngine(opts)
+				switch c.where {
+				case 0:
+					e.info.get(cLeaf).policyInvalid = true
+				case 1:
+					e.info.get(cInters[0]).policyInvalid = true
+				case 2:
+					pool.infos[cRoot].policyInvalid = true
+				}
+				e.run(cLeaf)
+				var got []Problem
+				for _, pr := range e.problems {
+					got = append(got, pr)
+					if !continuable[pr.Code] {
+						break
+					}
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("problems differ (-openssl on the twin +ours with the flag):\n%s", diff)
+				}
+			})
+		}
+	}
+}

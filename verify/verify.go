@@ -355,17 +355,8 @@ func Verify(leaf *x509.Certificate, opts *Options) (res *Result) {
 	return verify(leaf, opts)
 }
 
-// verify is Verify without the panic guard (the fuzz target calls it, so
-// that a panic is a finding).
-func verify(leaf *x509.Certificate, opts *Options) *Result {
-	res := &Result{}
-	if leaf == nil || opts == nil {
-		p := Problem{Code: Unspecified, Text: Text(Unspecified)}
-		res.Code, res.FinalCode = Unspecified, Unspecified
-		res.Problems, res.all = []Problem{p}, []Problem{p}
-		res.Hint = "no certificate to verify"
-		return res
-	}
+// newEngine is the state of a verification with opts, before the chain.
+func newEngine(opts *Options) *engine {
 	e := &engine{opts: opts}
 	e.info = &e.infoStore
 	e.info.init(opts.Trust)
@@ -384,6 +375,21 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
 	}
+	return e
+}
+
+// verify is Verify without the panic guard (the fuzz target calls it, so
+// that a panic is a finding).
+func verify(leaf *x509.Certificate, opts *Options) *Result {
+	res := &Result{}
+	if leaf == nil || opts == nil {
+		p := Problem{Code: Unspecified, Text: Text(Unspecified)}
+		res.Code, res.FinalCode = Unspecified, Unspecified
+		res.Problems, res.all = []Problem{p}, []Problem{p}
+		res.Hint = "no certificate to verify"
+		return res
+	}
+	e := newEngine(opts)
 	// Sent and Chain share one array.
 	certs := make([]*x509.Certificate, 0, 2*(1+len(opts.Intermediates))+1)
 	res.Sent = append(certs, leaf)
