@@ -522,7 +522,10 @@ func TestPolicyInvalidFlag(t *testing.T) {
 			t.Run(c.name+"/"+f.name, func(t *testing.T) {
 				tc := opensslCase{leaf: bLeaf, untrusted: bInters, trusted: []*x509.Certificate{bRoot}, depth: -1, at: at,
 					policies: f.policies, explicitPolicy: f.explicit, policyCheck: f.checkPol}
-				want, _, _ := runBoth(t, tc)
+				want, gotTwin, _ := runBoth(t, tc)
+				if diff := cmp.Diff(want, gotTwin); diff != "" {
+					t.Errorf("problems of the twin differ (-openssl +ours):\n%s", diff)
+				}
 				pool := NewPool([]*x509.Certificate{cRoot})
 				opts := &Options{Trust: []IssuerSource{pool}, Intermediates: cInters, MaxDepth: -1, Time: at,
 					PolicyCheck: f.checkPol, ExplicitPolicy: f.explicit}
