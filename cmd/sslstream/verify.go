@@ -406,6 +406,8 @@ type problemJSON struct {
 	Depth   int    `json:"depth"`
 	Subject string `json:"subject"`
 	CRLPath bool   `json:"crl_path,omitempty"`
+	// Aborted: the verification ended here without an error line.
+	Aborted bool `json:"aborted,omitempty"`
 }
 
 // reportJSON is the --json object, keys as documented, then extras.
@@ -439,7 +441,7 @@ func jsonReport(file string, r *verify.Result) reportJSON {
 		out.CRLsUsed = []string{}
 	}
 	for _, p := range r.Problems {
-		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject, CRLPath: p.CRLPath})
+		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject, CRLPath: p.CRLPath, Aborted: p.Aborted})
 	}
 	return out
 }
