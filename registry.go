@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/cipherlist"
+	"github.com/sslstream/sslstream/verify"
 )
 
 // SettingInfo describes one named setting: what Settings.Set and
@@ -160,6 +161,25 @@ var registry = []setting{
 		func(s *Settings, v string) error {
 			return parseInto(&s.AllowProxyCerts, boolParser("allow-proxy-certs"), v)
 		}, nil},
+	{SettingInfo{Name: "policy", Arg: "OIDS", Values: "comma- or space-separated policy OIDs (`1.3.6.1.4.1.99999.1`) or `anyPolicy`; replaces the list", Default: "none (anyPolicy)",
+		Doc: "the certificate policies acceptable when an explicit policy is required; turns policy checking on (openssl -policy)"},
+		func(s *Settings, v string) error { return parseInto(&s.Policies, parsePolicies, v) }, nil},
+	{SettingInfo{Name: "explicit-policy", Bool: true, Values: "boolean", Default: "false",
+		Doc: "the peer's chain must have a valid certificate policy (43 otherwise); turns policy checking on (openssl -explicit_policy)"},
+		func(s *Settings, v string) error {
+			return parseInto(&s.ExplicitPolicy, boolParser("explicit-policy"), v)
+		}, nil},
+	{SettingInfo{Name: "inhibit-any", Bool: true, Values: "boolean", Default: "false",
+		Doc: "anyPolicy in a CA certificate matches no policy; turns policy checking on (openssl -inhibit_any)"},
+		func(s *Settings, v string) error { return parseInto(&s.InhibitAnyPolicy, boolParser("inhibit-any"), v) }, nil},
+	{SettingInfo{Name: "inhibit-map", Bool: true, Values: "boolean", Default: "false",
+		Doc: "policy mappings are not followed; turns policy checking on (openssl -inhibit_map)"},
+		func(s *Settings, v string) error {
+			return parseInto(&s.InhibitPolicyMapping, boolParser("inhibit-map"), v)
+		}, nil},
+	{SettingInfo{Name: "policy-check", Bool: true, Values: "boolean", Default: "false",
+		Doc: "check the certificate policies of the peer's chain as OpenSSL 3.0 does: a malformed policy extension fails with 42 (openssl -policy_check)"},
+		func(s *Settings, v string) error { return parseInto(&s.PolicyCheck, boolParser("policy-check"), v) }, nil},
 	{SettingInfo{Name: "unbuffered", Bool: true, Overridable: true, Values: "boolean: every `Write` reaches the peer at once", Default: "false",
 		Doc: "send every write at once (the command flushes after each read of stdin anyway)"},
 		func(s *Settings, v string) error { return parseInto(&s.Unbuffered, boolParser("unbuffered"), v) },
@@ -343,6 +363,21 @@ func setCiphersuites(dst *string, value string) error {
 	}
 	*dst = value
 	return nil
+}
+
+// parsePolicies parses the policy setting: OIDs separated by commas or
+// spaces, each checked; "" is the empty list.
+func parsePolicies(value string) ([]string, error) {
+	fields := strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	for _, f := range fields {
+		if _, err := verify.ParsePolicyOID(f); err != nil {
+			return nil, err
+		}
+	}
+	return fields, nil
 }
 
 func parseDepth(value string) (int, error) {

@@ -173,6 +173,25 @@ type Settings struct {
 	// checked as OpenSSL 3.0 checks them; without it a proxy certificate
 	// fails verification with error 40.
 	AllowProxyCerts bool
+	// Policies are the certificate policies the peer's chain must allow
+	// when an explicit policy is required (setting "policy"; openssl
+	// -policy): dotted OIDs, or anyPolicy. Any of the policy settings turns
+	// policy checking on (see verify.Options.PolicyCheck): a malformed
+	// policy extension fails with 42, a required explicit policy missing
+	// with 43.
+	Policies []string
+	// ExplicitPolicy requires a valid policy (setting "explicit-policy";
+	// openssl -explicit_policy).
+	ExplicitPolicy bool
+	// InhibitAnyPolicy does not let anyPolicy match (setting "inhibit-any";
+	// openssl -inhibit_any).
+	InhibitAnyPolicy bool
+	// InhibitPolicyMapping ignores policy mappings (setting "inhibit-map";
+	// openssl -inhibit_map).
+	InhibitPolicyMapping bool
+	// PolicyCheck checks certificate policies (setting "policy-check";
+	// openssl -policy_check).
+	PolicyCheck bool
 	// Unbuffered makes every Write reach the peer at once, as with
 	// tls.Conn, instead of buffering until Flush, Read or Close.
 	Unbuffered bool

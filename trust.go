@@ -24,6 +24,7 @@ type trust struct {
 	strict   bool
 	// allowProxy accepts proxy certificates (allow-proxy-certs).
 	allowProxy bool
+	policy   policyOptions
 
 	// store is the default trust store in use, nil when none is.
 	store *TrustStore
@@ -150,8 +151,28 @@ type namedDir struct {
 // Name is the trust source reported for anchors found in the directory.
 func (d namedDir) Name() string { return d.name }
 
+// policyOptions are the policy settings, as verify.Options takes them.
+type policyOptions struct {
+	oids                                       []x509.OID
+	explicit, inhibitAny, inhibitMap, checking bool
+}
+
+// apply copies the policy settings into opts.
+func (p *policyOptions) apply(opts *verify.Options) {
+	opts.Policies = p.oids
+	opts.ExplicitPolicy, opts.InhibitAnyPolicy, opts.InhibitPolicyMapping, opts.PolicyCheck = p.explicit, p.inhibitAny, p.inhibitMap, p.checking
+}
+
 func loadTrust(s Settings, server bool) (*trust, error) {
 	t := &trust{strict: s.X509Strict, crlCheck: s.CRLCheck, allowProxy: s.AllowProxyCerts}
+	t.policy = policyOptions{explicit: s.ExplicitPolicy, inhibitAny: s.InhibitAnyPolicy, inhibitMap: s.InhibitPolicyMapping, checking: s.PolicyCheck}
+	for _, p := range s.Policies {
+		oid, err := verify.ParsePolicyOID(p)
+		if err != nil {
+			return nil, settingsError("settings", err)
+		}
+		t.policy.oids = append(t.policy.oids, oid)
+	}
 	if s.CAFile != "" {
 		// TRUSTED CERTIFICATE blocks keep their trust settings
 		// (openssl x509 -trustout -addtrust/-addreject), honoured as

@@ -40,6 +40,7 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 		// (weak keys 66/67, weak signatures 68).
 		AuthLevel: c.secLevel,
 	}
+	c.trust.policy.apply(opts)
 	// As libssl: a client checks the server purpose, a server the client
 	// purpose; the name is checked by clients only.
 	if c.server {

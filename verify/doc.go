@@ -117,6 +117,13 @@
 //     nc_email_eai; later OpenSSL versions fix both). OpenSSL 3.0 never
 //     reports 52 here; our strict mode does, for DNS constraints that are
 //     not host names.
+//  8. Certificate policies (check_policy), when Options.PolicyCheck or
+//     any other policy option is set: OpenSSL 3.0's X509_policy_check
+//     (RFC 5280 6.1's valid policy tree, bounded to 1000 nodes): 42 for
+//     each certificate below the trust anchor with a malformed or
+//     inconsistent policy extension, 43 when an explicit policy is
+//     required and none of Options.Policies is valid, 17 (Problem.Aborted,
+//     no callback) when the tree outgrows its bound.
 //
 // A proxy certificate (RFC 3820: a proxyCertInfo extension) that is also a
 // CA, or has a subject or issuer alternative name, or whose proxyCertInfo

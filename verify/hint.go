@@ -111,6 +111,17 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return fmt.Sprintf("%q signed a proxy certificate but its key usage does not allow digitalSignature", subj)
 	case InvalidNonCA:
 		return fmt.Sprintf("%q issued a proxy certificate but is a CA: proxies are issued by end entities or other proxies", subj)
+	case InvalidPolicyExtension:
+		return fmt.Sprintf("the certificate policy extensions of %q are malformed or inconsistent (a repeated policy, a mapping to or from anyPolicy, an empty mapping list or policy constraint, a negative count): reissue it", subj)
+	case NoExplicitPolicy:
+		if len(opts.Policies) == 0 && opts.ExplicitPolicy {
+			return "an explicit policy is required but no acceptable policy was given: name the policies the chain must have (policy setting, openssl -policy), or do not require one"
+		}
+		return "an explicit policy is required (by explicit-policy or a CA's requireExplicitPolicy constraint) and no acceptable policy is valid through the whole chain: check the certificatePolicies of every certificate and the policies asked for"
+	case OutOfMem:
+		if len(r.Problems) > 0 && r.Problems[len(r.Problems)-1].Aborted {
+			return "the chain's certificate policies and mappings make a policy tree of more than 1000 nodes, which OpenSSL refuses (CVE-2023-0464): the chain is hostile or badly built"
+		}
 	case CertSignatureFailure:
 		return fmt.Sprintf("the signature of %q does not verify: the certificate is corrupt or was issued by a different key of the same name", subj)
 	}

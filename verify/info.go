@@ -83,6 +83,11 @@ type certInfo struct {
 	selfIssued bool // EXFLAG_SI
 	selfSigned bool // EXFLAG_SS
 	invalid    bool // EXFLAG_INVALID: an extension OpenSSL could not decode
+	// policyInvalid is EXFLAG_INVALID_POLICY for a certificate whose
+	// policy extensions could not be decoded at all; the policy check
+	// (policy.go) finds the others itself. It only matters when policies
+	// are checked: 42 at the certificate's depth.
+	policyInvalid bool
 
 	bcPresent, bcCritical, ca bool
 	pathLen                   int64 // -1 when absent

@@ -49,6 +49,15 @@ type opensslCase struct {
 	checkSS, noCheckTime, useDeltas, extendedCRL bool
 	// allowProxy: -allow_proxy_certs.
 	allowProxy bool
+	// policies (-policy, each given once), explicitPolicy, inhibitAny,
+	// inhibitMap, policyCheck: -explicit_policy, -inhibit_any,
+	// -inhibit_map, -policy_check.
+	policies                                            []string
+	explicitPolicy, inhibitAny, inhibitMap, policyCheck bool
+	// policyPrint adds -policy_print; output, when set, receives what
+	// openssl printed.
+	policyPrint bool
+	output      *string
 }
 
 var errorLine = regexp.MustCompile(`^(\[CRL path\] )?error (\d+) at (\d+) depth lookup: (.*)$`)
@@ -70,6 +79,11 @@ func parseOpenSSLVerify(out string) []Problem {
 			p.Subject = lines[i-1]
 		}
 		probs = append(probs, p)
+	}
+	if strings.Contains(out, ":check_policy:malloc failure:") {
+		// X509_verify_cert returned -1 from its policy check, with no
+		// callback: no error line, OpenSSL's error queue says why.
+		probs = append(probs, Problem{Code: OutOfMem, Text: Text(OutOfMem), Aborted: true})
 	}
 	return probs
 }
@@ -224,10 +238,35 @@ func runBoth(t *testing.T, tc opensslCase) (want, got []Problem, res *Result) {
 	if tc.authLevel > 0 {
 		args = append(args, "-auth_level", strconv.Itoa(tc.authLevel))
 	}
+	for _, p := range tc.policies {
+		args = append(args, "-policy", p)
+		oid, err := ParsePolicyOID(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Policies = append(opts.Policies, oid)
+	}
+	for _, f := range []struct {
+		on   bool
+		flag string
+		opt  *bool
+	}{{tc.explicitPolicy, "-explicit_policy", &opts.ExplicitPolicy}, {tc.inhibitAny, "-inhibit_any", &opts.InhibitAnyPolicy},
+		{tc.inhibitMap, "-inhibit_map", &opts.InhibitPolicyMapping}, {tc.policyCheck, "-policy_check", &opts.PolicyCheck}} {
+		if f.on {
+			args = append(args, f.flag)
+			*f.opt = true
+		}
+	}
+	if tc.policyPrint {
+		args = append(args, "-policy_print")
+	}
 	args = append(args, leafPath)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "openssl", args...).CombinedOutput()
+	if tc.output != nil {
+		*tc.output = string(out)
+	}
 	want = parseOpenSSLVerify(string(out))
 	if own := ownProblems(want); err == nil && len(own) > 0 || err != nil && len(own) == 0 {
 		t.Fatalf("openssl exit status %v does not fit its output:\n%s", err, out)

@@ -162,6 +162,28 @@ type Options struct {
 	// (72). Without it a proxy certificate in the chain fails with 40.
 	// The chain of a CRL's issuer never accepts proxies.
 	AllowProxyCerts bool
+	// PolicyCheck checks certificate policies as OpenSSL 3.0's
+	// X509_policy_check does (openssl -policy_check): after every other
+	// check, a certificate whose certificatePolicies, policyMappings,
+	// policyConstraints or inhibitAnyPolicy extension is malformed or
+	// breaks RFC 5280's rules fails with 42 at its depth, and when an
+	// explicit policy is required (by ExplicitPolicy or a
+	// requireExplicitPolicy constraint) a chain without a valid policy
+	// acceptable to Policies fails with 43. Policies, ExplicitPolicy,
+	// InhibitAnyPolicy and InhibitPolicyMapping each imply it. A policy
+	// tree that would hold more than OpenSSL's 1000 nodes (CVE-2023-0464)
+	// stops the verification with 17 ("out of memory"), as OpenSSL does.
+	PolicyCheck bool
+	// Policies is the user's initial policy set (openssl -policy, each
+	// OID once); empty means anyPolicy. As in OpenSSL, it only decides
+	// anything when an explicit policy is required.
+	Policies []x509.OID
+	// ExplicitPolicy requires a valid policy (openssl -explicit_policy).
+	ExplicitPolicy bool
+	// InhibitAnyPolicy does not let anyPolicy match (openssl -inhibit_any).
+	InhibitAnyPolicy bool
+	// InhibitPolicyMapping ignores policy mappings (openssl -inhibit_map).
+	InhibitPolicyMapping bool
 }
 
 // Problem is one error found in the chain, as `openssl verify` prints it.
@@ -178,6 +200,11 @@ type Problem struct {
 	// verified on its own under ExtendedCRL (Depth is in that chain);
 	// openssl verify prints it with a "[CRL path] " prefix.
 	CRLPath bool
+	// Aborted is true for an error that ended the verification without
+	// OpenSSL's verify callback (X509_verify_cert returned -1: code 17
+	// when the policy tree outgrew its bound). openssl verify prints no
+	// error line for it, only its final "verification failed" line.
+	Aborted bool
 }
 
 // String formats the problem as `openssl verify` does.
@@ -215,6 +242,13 @@ type Result struct {
 	// Hint is one line of advice about the usual mistakes, "" when the chain
 	// verifies.
 	Hint string
+	// PolicyTree is what openssl verify prints of the valid policy tree
+	// (its policies_print) after error 43 and, under -policy_print, before
+	// the OK of a chain that verified: "Require explicit Policy: True" or
+	// "False", then the authority and user policy sets, each policy with
+	// its criticality and qualifiers. "" when policies were not checked or
+	// the check failed otherwise (42, 17).
+	PolicyTree string
 
 	// all holds every problem found when continuing past every error.
 	all []Problem
@@ -303,6 +337,7 @@ type engine struct {
 	crlsUsed     []string
 	sigs         *sigCache // the first trusted Pool's, if any
 	crlPath      bool      // verifying the chain of a CRL's issuer
+	policyTree   string    // Result.PolicyTree
 
 	// Storage for the usual short chain, so that one allocation holds
 	// the state of a whole verification.
@@ -337,17 +372,8 @@ func Verify(leaf *x509.Certificate, opts *Options) (res *Result) {
 	return verify(leaf, opts)
 }
 
-// verify is Verify without the panic guard (the fuzz target calls it, so
-// that a panic is a finding).
-func verify(leaf *x509.Certificate, opts *Options) *Result {
-	res := &Result{}
-	if leaf == nil || opts == nil {
-		p := Problem{Code: Unspecified, Text: Text(Unspecified)}
-		res.Code, res.FinalCode = Unspecified, Unspecified
-		res.Problems, res.all = []Problem{p}, []Problem{p}
-		res.Hint = "no certificate to verify"
-		return res
-	}
+// newEngine is the state of a verification with opts, before the chain.
+func newEngine(opts *Options) *engine {
 	e := &engine{opts: opts}
 	e.info = &e.infoStore
 	e.info.init(opts.Trust)
@@ -366,6 +392,21 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	if opts.MaxDepth >= 0 {
 		e.maxDepth = opts.MaxDepth + 1
 	}
+	return e
+}
+
+// verify is Verify without the panic guard (the fuzz target calls it, so
+// that a panic is a finding).
+func verify(leaf *x509.Certificate, opts *Options) *Result {
+	res := &Result{}
+	if leaf == nil || opts == nil {
+		p := Problem{Code: Unspecified, Text: Text(Unspecified)}
+		res.Code, res.FinalCode = Unspecified, Unspecified
+		res.Problems, res.all = []Problem{p}, []Problem{p}
+		res.Hint = "no certificate to verify"
+		return res
+	}
+	e := newEngine(opts)
 	// Sent and Chain share one array.
 	certs := make([]*x509.Certificate, 0, 2*(1+len(opts.Intermediates))+1)
 	res.Sent = append(certs, leaf)
@@ -380,6 +421,7 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 		res.Chain = append(res.Chain, ci.c)
 	}
 	res.TrustSource = e.trustSource
+	res.PolicyTree = e.policyTree
 	res.CRLsUsed = e.crlsUsed
 	if own := ownProblems(e.problems); len(own) > 0 {
 		first := own[0]
@@ -415,7 +457,19 @@ func (e *engine) run(leaf *x509.Certificate) {
 	e.checkID()
 	e.checkRevocation()
 	e.internalVerify()
+	before := len(e.problems)
 	e.checkNameConstraints()
+	if e.opts.policyChecking() {
+		// OpenSSL's error depth at this point: 0 from the end of
+		// internal_verify, or that of the last name constraints error.
+		depth := 0
+		if len(e.problems) > before {
+			depth = e.problems[len(e.problems)-1].Depth
+		}
+		if !e.checkPolicy(depth) {
+			return
+		}
+	}
 	if e.opts.Strict {
 		// After every check OpenSSL makes: when openssl verify
 		// -x509_strict fails too, the first error is the same.

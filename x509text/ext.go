@@ -433,35 +433,66 @@ func policies(in cryptobyte.String, indent int) (string, bool) {
 			return "", false
 		}
 		sb.WriteString("\n")
-		qpad := pad + "  "
-		for j := 0; !quals.Empty(); j++ {
-			var q cryptobyte.String
-			var qid asn1.ObjectIdentifier
-			if !quals.ReadASN1(&q, cbasn1.SEQUENCE) || !q.ReadASN1ObjectIdentifier(&qid) {
+		text, ok := qualifiers(quals, pad+"  ")
+		if !ok {
+			return "", false
+		}
+		sb.WriteString(text)
+	}
+	return sb.String(), true
+}
+
+// qualifiers prints the contents of a SEQUENCE OF PolicyQualifierInfo as
+// OpenSSL 3.0's print_qualifiers does, each at pad, lines joined by "\n".
+func qualifiers(quals cryptobyte.String, qpad string) (string, bool) {
+	var sb strings.Builder
+	for j := 0; !quals.Empty(); j++ {
+		var q cryptobyte.String
+		var qid asn1.ObjectIdentifier
+		if !quals.ReadASN1(&q, cbasn1.SEQUENCE) || !q.ReadASN1ObjectIdentifier(&qid) {
+			return "", false
+		}
+		if j > 0 {
+			sb.WriteString("\n")
+		}
+		switch qid.String() {
+		case "1.3.6.1.5.5.7.2.1":
+			var s cryptobyte.String
+			if !q.ReadASN1(&s, cbasn1.IA5String) || !q.Empty() {
 				return "", false
 			}
-			if j > 0 {
-				sb.WriteString("\n")
+			sb.WriteString(qpad + "CPS: " + cstr(s))
+		case "1.3.6.1.5.5.7.2.2":
+			text, ok := userNotice(q, qpad+"  ")
+			if !ok {
+				return "", false
 			}
-			switch qid.String() {
-			case "1.3.6.1.5.5.7.2.1":
-				var s cryptobyte.String
-				if !q.ReadASN1(&s, cbasn1.IA5String) || !q.Empty() {
-					return "", false
-				}
-				sb.WriteString(qpad + "CPS: " + cstr(s))
-			case "1.3.6.1.5.5.7.2.2":
-				text, ok := userNotice(q, qpad+"  ")
-				if !ok {
-					return "", false
-				}
-				sb.WriteString(qpad + "User Notice:\n" + text)
-			default:
-				sb.WriteString(qpad + "Unknown Qualifier: " + oidText(qid))
-			}
+			sb.WriteString(qpad + "User Notice:\n" + text)
+		default:
+			sb.WriteString(qpad + "Unknown Qualifier: " + oidText(qid))
 		}
 	}
 	return sb.String(), true
+}
+
+// PolicyQualifiers prints the qualifiers of a policy, the DER of its
+// SEQUENCE OF PolicyQualifierInfo, as OpenSSL 3.0 does under a policy
+// (X509_POLICY_NODE_print): each line at indent spaces, ending in a
+// newline. False when der is not such a sequence.
+func PolicyQualifiers(der []byte, indent int) (string, bool) {
+	in := cryptobyte.String(der)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+		return "", false
+	}
+	text, ok := qualifiers(seq, strings.Repeat(" ", indent))
+	if !ok {
+		return "", false
+	}
+	if text == "" {
+		return "", true
+	}
+	return text + "\n", true
 }
 
 // displayText reads a DisplayText (any string type).

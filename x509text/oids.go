@@ -249,6 +249,19 @@ func oidText(oid asn1.ObjectIdentifier) string {
 	return s
 }
 
+// OIDName returns the name OpenSSL 3.0 prints for a dotted OID
+// (OBJ_obj2txt without numeric form), or the OID itself when OpenSSL has
+// no name for it.
+func OIDName(dotted string) string {
+	if n, ok := longNames[dotted]; ok {
+		return n
+	}
+	if n, ok := extNames[dotted]; ok {
+		return n[1]
+	}
+	return dotted
+}
+
 // ExtensionShortName returns the short name by which `openssl x509 -ext`
 // selects an extension (subjectAltName, basicConstraints, ...), or "" when
 // OpenSSL has no name for it.

@@ -90,6 +90,15 @@ func opensslAliases() []opensslAlias {
 		}, means: "--crl-check all (wins over -crl_check, as in OpenSSL)"},
 		{name: "verify_depth", commands: "client server verify", arg: "N", flag: "max-depth"},
 		{name: "auth_level", commands: "verify", arg: "N", flag: "auth-level"},
+		{name: "policy", commands: "client server verify", arg: "OID", apply: func(st *aliasState, v string) error {
+			st.policies = append(st.policies, v)
+			return nil
+		}, means: "--policy OID (repeatable: the OIDs add up, as in OpenSSL)"},
+		{name: "explicit_policy", commands: "client server verify", flag: "explicit-policy", value: "true"},
+		{name: "inhibit_any", commands: "client server verify", flag: "inhibit-any", value: "true"},
+		{name: "inhibit_map", commands: "client server verify", flag: "inhibit-map", value: "true"},
+		{name: "policy_check", commands: "client server verify", flag: "policy-check", value: "true"},
+		{name: "policy_print", commands: "verify", flag: "policy-print", value: "true"},
 		{name: "x509_strict", commands: "client server verify", flag: "x509-strict", value: "true"},
 		{name: "allow_proxy_certs", commands: "client server verify", flag: "allow-proxy-certs", value: "true"},
 		{name: "partial_chain", commands: "verify", flag: "partial-chain", value: "true"},
@@ -255,6 +264,8 @@ type aliasState struct {
 	ignEOF      string
 	// supported is ciphers' -s: only then do -tls1_2 and kin matter there.
 	supported bool
+	// policies are the OIDs of the -policy flags.
+	policies []string
 }
 
 func (st *aliasState) emit(flag, value string) {
@@ -273,6 +284,9 @@ func (st *aliasState) finish() error {
 	}
 	if st.crl > 0 {
 		st.emit("crl-check", []string{"", "peer", "all"}[st.crl])
+	}
+	if len(st.policies) > 0 {
+		st.emit("policy", strings.Join(st.policies, ","))
 	}
 	switch {
 	case st.verifyAsked == "depth":

@@ -24,7 +24,7 @@ func verifyCommand() *command {
 	return &command{
 		name:    "verify",
 		summary: "verify certificate chains as 'openssl verify' does",
-		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--attime UNIX-SECONDS] [--x509-strict] [--allow-proxy-certs] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
+		usage:   "verify [--ca-file F] [--ca-directory D] [--trusted F] [--untrusted F] [--crl-file F] [--crl-check peer|all] [--max-depth N] [--server-name H] [--purpose P] [--auth-level N] [--policy OID]... [--explicit-policy] [--inhibit-any] [--inhibit-map] [--policy-check] [--policy-print] [--attime UNIX-SECONDS] [--x509-strict] [--allow-proxy-certs] [--check-ss-sig] [--no-check-time] [--use-deltas] [--extended-crl] [--json] [CERT...]",
 		about: `Verifies the first certificate of each CERT file (PEM or DER) against the
 trusted CAs, with the intermediates of --untrusted, and prints what
 'openssl verify' 3.0 prints: "FILE: OK" on stdout, or on stderr, for every
@@ -76,6 +76,24 @@ if any, must include digitalSignature (39), pCPathLenConstraint bounds the
 proxies below (38), the subject must be the issuer's name plus one
 commonName (72), and the policy language is not evaluated.
 
+Certificate policies (openssl -policy_check and kin; RFC 5280 6.1 as
+OpenSSL 3.0's X509_policy_check): --policy-check checks the policy
+extensions of the chain, a malformed or inconsistent one failing with
+"invalid or inconsistent certificate policy extension" (42) at its depth;
+--explicit-policy requires a valid policy, and a requireExplicitPolicy
+constraint of a certificate may require one too: none is "no explicit
+policy" (43). --policy OID (repeatable, or a comma list; anyPolicy
+allowed) names the policies acceptable then; --inhibit-any keeps
+anyPolicy from matching, --inhibit-map ignores policy mappings. Each of
+--policy, --explicit-policy, --inhibit-any and --inhibit-map turns policy
+checking on, as in openssl. A policy tree that would hold more than 1000
+nodes (CVE-2023-0464) ends the verification with code 17, "out of
+memory", as in OpenSSL 3.0; like openssl, no error line is printed for
+it (nor OpenSSL's error queue line). After error 43 the policy tree is
+printed as openssl prints it ("Require explicit Policy: True", then the
+authority and user policy sets); --policy-print (openssl -policy_print)
+prints it for a chain that verified too.
+
 --check-ss-sig (openssl -check_ss_sig) also checks the signature of the
 self-signed trust anchor (or self-signed leaf) with its own key: a bad one
 is "certificate signature failure" (7) at its depth. --no-check-time
@@ -121,6 +139,13 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 			purpose := &choice{value: "any", allowed: verify.PurposeNames()}
 			fs.Var(purpose, "purpose", "check the chain for a `PURPOSE`: "+strings.Join(verify.PurposeNames(), ", "))
 			authLevel := fs.Int("auth-level", 0, "require the security of authentication level `N` (0-5) from keys and signatures (openssl -auth_level)")
+			var policies stringList
+			fs.Var(&policies, "policy", "a certificate policy `OID` acceptable when an explicit policy is required (repeatable, or a comma list; anyPolicy allowed; openssl -policy); turns policy checking on")
+			explicitPolicy := fs.Bool("explicit-policy", false, "require a valid certificate policy, 43 otherwise (openssl -explicit_policy); turns policy checking on")
+			inhibitAny := fs.Bool("inhibit-any", false, "anyPolicy in a CA certificate matches no policy (openssl -inhibit_any); turns policy checking on")
+			inhibitMap := fs.Bool("inhibit-map", false, "do not follow policy mappings (openssl -inhibit_map); turns policy checking on")
+			policyPrint := fs.Bool("policy-print", false, "print the policy tree of a chain that verified, as openssl verify -policy_print (it is printed after error 43 anyway)")
+			policyCheck := fs.Bool("policy-check", false, "check the certificate policies of the chain: a malformed policy extension is 42 (openssl -policy_check)")
 			attime := fs.String("attime", "", "verify at `UNIX-SECONDS` instead of now")
 			strict := fs.Bool("x509-strict", false, "openssl -x509_strict's checks, then further RFC 5280 and CA/Browser Forum rules (serial number > 0, leaf with subjectAltName and extendedKeyUsage, ...), so a chain openssl accepts may fail here")
 			allowProxy := fs.Bool("allow-proxy-certs", false, "accept RFC 3820 proxy certificates under OpenSSL's rules (openssl -allow_proxy_certs); without it a proxy fails with error 40")
@@ -156,6 +181,16 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 					return usagef("--purpose: %v", err)
 				}
 				opts.Purpose = p
+				for _, v := range policies {
+					for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+						oid, err := verify.ParsePolicyOID(f)
+						if err != nil {
+							return usagef("--policy: %v", err)
+						}
+						opts.Policies = append(opts.Policies, oid)
+					}
+				}
+				opts.ExplicitPolicy, opts.InhibitAnyPolicy, opts.InhibitPolicyMapping, opts.PolicyCheck = *explicitPolicy, *inhibitAny, *inhibitMap, *policyCheck
 				if *attime != "" {
 					secs, err := strconv.ParseInt(*attime, 10, 64)
 					if err != nil {
@@ -169,7 +204,7 @@ usage error or when a trust, CRL or untrusted file could not be read.`,
 				if len(files) == 0 {
 					files = []string{"-"}
 				}
-				return runVerify(e, files, opts, *asJSON)
+				return runVerify(e, files, opts, *asJSON, *policyPrint)
 			}
 		},
 	}
@@ -277,7 +312,7 @@ func loadTrust(opts *verify.Options, tp trustPaths, useDefault bool) error {
 }
 
 // runVerify verifies each file and prints the results.
-func runVerify(e *env, files []string, opts *verify.Options, asJSON bool) error {
+func runVerify(e *env, files []string, opts *verify.Options, asJSON, policyPrint bool) error {
 	var failed, broken int
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
@@ -304,7 +339,7 @@ func runVerify(e *env, files []string, opts *verify.Options, asJSON bool) error 
 			}
 			continue
 		}
-		printOpenSSL(e, f, r)
+		printOpenSSL(e, f, r, policyPrint)
 	}
 	if broken > 0 || failed > 0 {
 		// openssl verify exits 2 for a certificate it could not load too.
@@ -361,18 +396,29 @@ func parseCertStream(r io.Reader, name string) ([]*x509.Certificate, error) {
 
 // printOpenSSL prints a result in the format of `openssl verify` 3.0: the
 // OK line on stdout; the subject, the error lines and the final line on
-// stderr.
-func printOpenSSL(e *env, file string, r *verify.Result) {
+// stderr, the policy tree after error 43 (and, with policyPrint, before
+// the OK line).
+func printOpenSSL(e *env, file string, r *verify.Result, policyPrint bool) {
 	var b strings.Builder
 	for _, p := range r.Problems {
+		if p.Aborted {
+			// openssl verify prints no error line for it.
+			continue
+		}
 		if p.Subject != "" {
 			b.WriteString(p.Subject)
 			b.WriteByte('\n')
 		}
 		b.WriteString(p.String())
 		b.WriteByte('\n')
+		if p.Code == verify.NoExplicitPolicy {
+			b.WriteString(r.PolicyTree)
+		}
 	}
 	if r.OK() {
+		if policyPrint {
+			b.WriteString(r.PolicyTree)
+		}
 		// Problems of a CRL issuer's chain (--extended-crl) that
 		// openssl verify continues past are printed before its OK.
 		io.WriteString(e.stderr, b.String())
@@ -406,6 +452,8 @@ type problemJSON struct {
 	Depth   int    `json:"depth"`
 	Subject string `json:"subject"`
 	CRLPath bool   `json:"crl_path,omitempty"`
+	// Aborted: the verification ended here without an error line.
+	Aborted bool `json:"aborted,omitempty"`
 }
 
 // reportJSON is the --json object, keys as documented, then extras.
@@ -439,7 +487,7 @@ func jsonReport(file string, r *verify.Result) reportJSON {
 		out.CRLsUsed = []string{}
 	}
 	for _, p := range r.Problems {
-		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject, CRLPath: p.CRLPath})
+		out.Errors = append(out.Errors, problemJSON{Code: p.Code, Text: p.Text, Depth: p.Depth, Subject: p.Subject, CRLPath: p.CRLPath, Aborted: p.Aborted})
 	}
 	return out
 }
