@@ -24,7 +24,7 @@ type trust struct {
 	strict   bool
 	// allowProxy accepts proxy certificates (allow-proxy-certs).
 	allowProxy bool
-	policy   policyOptions
+	policy     policyOptions
 
 	// store is the default trust store in use, nil when none is.
 	store *TrustStore
