@@ -1,0 +1,480 @@
+package verify
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream/internal/x509fallback"
+	"github.com/sslstream/sslstream/keyfile"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// fbPKI makes certificates with openssl that crypto/x509 refuses or
+// cannot verify (explicit EC parameters, RSASSA-PSS parameters, RSA-PSS
+// keys, small RSA keys, the "rsa" key OID, SM2, malformed certificate
+// policies) in a temporary directory, and loads them back through
+// keyfile, as the command loads a CA file, an untrusted file and the
+// certificate to verify.
+type fbPKI struct {
+	t      testing.TB
+	dir    string
+	serial int
+	sm2    bool // this openssl makes SM2 keys
+}
+
+const fbExtensions = `[ca]
+basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+[leaf]
+basicConstraints=CA:FALSE
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+subjectAltName=${ENV::FBSAN}
+extendedKeyUsage=serverAuth
+[badpolicy]
+basicConstraints=CA:FALSE
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+subjectAltName=${ENV::FBSAN}
+extendedKeyUsage=serverAuth
+2.5.29.32=DER:3003020101
+[badpolicyca]
+basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+2.5.29.32=critical,DER:3003020101
+`
+
+func newFBPKI(t testing.TB) *fbPKI {
+	t.Helper()
+	p := &fbPKI{t: t, dir: t.TempDir()}
+	if err := os.WriteFile(filepath.Join(p.dir, "ext.cnf"), []byte(fbExtensions), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (p *fbPKI) run(args ...string) error {
+	return p.runEnv("", args...)
+}
+
+// runEnv runs openssl in p.dir, with san as the subjectAltName of the
+// extension sections that have one.
+func (p *fbPKI) runEnv(san string, args ...string) error {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "openssl", args...)
+	cmd.Dir = p.dir
+	if san == "" {
+		san = "DNS:unused.example"
+	}
+	cmd.Env = append(os.Environ(), "FBSAN="+san)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+func (p *fbPKI) must(args ...string) {
+	p.t.Helper()
+	if err := p.run(args...); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// key makes name.key: "ec", "explicit", "rsa:BITS", "pss", "pss384", "sm2".
+func (p *fbPKI) key(name, kind string) {
+	p.t.Helper()
+	out := name + ".key"
+	switch {
+	case kind == "ec":
+		p.must("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", out)
+	case kind == "explicit":
+		p.must("ecparam", "-name", "prime256v1", "-param_enc", "explicit", "-genkey", "-out", out)
+	case strings.HasPrefix(kind, "rsa:"):
+		p.must("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:"+kind[4:], "-out", out)
+	case kind == "pss":
+		p.must("genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", out)
+	case kind == "pss384":
+		p.must("genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048",
+			"-pkeyopt", "rsa_pss_keygen_md:sha384", "-pkeyopt", "rsa_pss_keygen_mgf1_md:sha384", "-pkeyopt", "rsa_pss_keygen_saltlen:48", "-out", out)
+	case kind == "sm2":
+		p.must("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", out)
+	default:
+		p.t.Fatalf("unknown key kind %q", kind)
+	}
+}
+
+// root makes name.pem, self-signed with name.key.
+func (p *fbPKI) root(name string, sigopts ...string) {
+	p.t.Helper()
+	args := []string{"req", "-x509", "-new", "-key", name + ".key", "-subj", "/CN=" + name, "-days", "30",
+		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", name + ".pem"}
+	p.must(append(args, sigopts...)...)
+}
+
+// issue makes name.pem for name.key, signed by ca (ca.pem, ca.key) with
+// the extension section ext and further x509 options (digest, -sigopt).
+func (p *fbPKI) issue(name, ca, ext string, opts ...string) {
+	p.t.Helper()
+	p.must("req", "-new", "-key", name+".key", "-subj", "/CN="+name, "-out", name+".csr")
+	p.serial++
+	args := []string{"x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
+		"-set_serial", fmt.Sprint(p.serial), "-days", "10", "-extfile", "ext.cnf", "-extensions", ext, "-out", name + ".pem"}
+	if err := p.runEnv("DNS:"+name, append(args, opts...)...); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// cert loads name.pem as the command loads certificate files.
+func (p *fbPKI) cert(name string) *x509.Certificate {
+	p.t.Helper()
+	certs, err := keyfile.LoadCertificates(filepath.Join(p.dir, name+".pem"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return certs[0]
+}
+
+// bad is name's certificate with a corrupted signature.
+func (p *fbPKI) bad(name string) *x509.Certificate {
+	p.t.Helper()
+	c, err := x509fallback.ParseCertificate(corrupt(p.cert(name).Raw))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return c
+}
+
+// rsaOID rewrites the key algorithm of name's certificate (an RSA key)
+// to the X.500 "rsa" OID 2.5.8.1.1 and signs it again with ca.key (RSA,
+// SHA-256), writing newName.pem.
+func (p *fbPKI) rsaOID(name, ca, newName string) {
+	p.t.Helper()
+	c := p.cert(name)
+	b, err := os.ReadFile(filepath.Join(p.dir, ca+".key"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	blk, _ := pem.Decode(b)
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	caKey := k.(*rsa.PrivateKey)
+	oldAlg := []byte{0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00}
+	newAlg := []byte{0x30, 0x08, 0x06, 0x04, 0x55, 0x08, 0x01, 0x01, 0x05, 0x00}
+	spki := c.RawSubjectPublicKeyInfo
+	in := cryptobyte.String(spki)
+	var body cryptobyte.String
+	if !in.ReadASN1(&body, cbasn1.SEQUENCE) || !strings.HasPrefix(string(body), string(oldAlg)) {
+		p.t.Fatalf("%s: not an rsaEncryption key", name)
+	}
+	var sb cryptobyte.Builder
+	sb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(newAlg)
+		b.AddBytes(body[len(oldAlg):])
+	})
+	newSPKI := sb.BytesOrPanic()
+	tbs := cryptobyte.String(c.RawTBSCertificate)
+	var tbsBody cryptobyte.String
+	tbs.ReadASN1(&tbsBody, cbasn1.SEQUENCE)
+	i := strings.Index(string(tbsBody), string(spki))
+	var tb cryptobyte.Builder
+	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(tbsBody[:i])
+		b.AddBytes(newSPKI)
+		b.AddBytes(tbsBody[i+len(spki):])
+	})
+	newTBS := tb.BytesOrPanic()
+	h := sha256.Sum256(newTBS)
+	sig, err := rsa.SignPKCS1v15(rand.Reader, caKey, crypto.SHA256, h[:])
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	var cb cryptobyte.Builder
+	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(newTBS)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier([]int{1, 2, 840, 113549, 1, 1, 11})
+			b.AddASN1NULL()
+		})
+		b.AddASN1BitString(sig)
+	})
+	out := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cb.BytesOrPanic()})
+	if err := os.WriteFile(filepath.Join(p.dir, newName+".pem"), out, 0o600); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// build makes every certificate of the fallback cases.
+func (p *fbPKI) build() {
+	p.key("ecroot", "ec")
+	p.root("ecroot")
+	p.key("rsaroot", "rsa:2048")
+	p.root("rsaroot")
+
+	// Explicit EC parameters: leaf, intermediate, root.
+	p.key("exp", "explicit")
+	p.issue("exp", "ecroot", "leaf")
+	p.key("expca", "explicit")
+	p.issue("expca", "ecroot", "ca")
+	p.key("underexp", "ec")
+	p.issue("underexp", "expca", "leaf")
+	p.key("exproot", "explicit")
+	p.root("exproot")
+	p.key("underexproot", "ec")
+	p.issue("underexproot", "exproot", "leaf")
+
+	// RSASSA-PSS signatures by an RSA key.
+	p.key("eleaf", "ec")
+	p.must("req", "-new", "-key", "eleaf.key", "-subj", "/CN=eleaf", "-out", "eleaf.csr")
+	for _, v := range pssVariants {
+		p.key("pss-"+v.name, "ec")
+		p.issue("pss-"+v.name, "rsaroot", "leaf", v.opts...)
+	}
+
+	// RSA-PSS keys.
+	p.key("pssroot", "pss")
+	p.root("pssroot")
+	p.key("underpss", "ec")
+	p.issue("underpss", "pssroot", "leaf")
+	p.key("pssleaf", "pss384")
+	p.issue("pssleaf", "rsaroot", "leaf")
+	p.key("pssca", "pss384")
+	p.issue("pssca", "rsaroot", "ca")
+	p.key("underpssca", "ec")
+	p.issue("underpssca", "pssca", "leaf")
+
+	// RSA keys below 1024 bits.
+	for _, bits := range []string{"512", "768"} {
+		p.key("rsa"+bits+"root", "rsa:"+bits)
+		p.root("rsa" + bits + "root")
+		p.key("under"+bits, "ec")
+		p.issue("under"+bits, "rsa"+bits+"root", "leaf")
+		p.key("rsa"+bits+"leaf", "rsa:"+bits)
+		p.issue("rsa"+bits+"leaf", "rsaroot", "leaf")
+	}
+
+	// The "rsa" OID.
+	p.key("oidsrc", "rsa:2048")
+	p.issue("oidsrc", "rsaroot", "leaf")
+	p.rsaOID("oidsrc", "rsaroot", "oidleaf")
+	p.key("oidcasrc", "rsa:2048")
+	p.issue("oidcasrc", "rsaroot", "ca")
+	p.rsaOID("oidcasrc", "rsaroot", "oidca")
+	if err := os.WriteFile(filepath.Join(p.dir, "oidca.key"), must[[]byte](p.t)(os.ReadFile(filepath.Join(p.dir, "oidcasrc.key"))), 0o600); err != nil {
+		p.t.Fatal(err)
+	}
+	p.key("underoid", "ec")
+	p.issue("underoid", "oidca", "leaf")
+
+	// SM2, when this openssl has it.
+	if err := p.run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", "sm2probe.key"); err == nil {
+		p.sm2 = true
+		p.key("sm2leaf", "sm2")
+		p.issue("sm2leaf", "ecroot", "leaf")
+		p.key("sm2root", "sm2")
+		p.root("sm2root")
+		p.key("undersm2", "ec")
+		p.issue("undersm2", "sm2root", "leaf")
+	}
+
+	// Certificate policies crypto/x509 refuses.
+	p.key("badpol", "ec")
+	p.issue("badpol", "ecroot", "badpolicy")
+	p.key("badpolca", "ec")
+	p.issue("badpolca", "ecroot", "badpolicyca")
+	p.key("underbadpol", "ec")
+	p.issue("underbadpol", "badpolca", "leaf")
+}
+
+// pssVariants are the RSASSA-PSS parameter sets of the PSS cases.
+var pssVariants = []struct {
+	name string
+	opts []string
+}{
+	{"sha256-salt32", []string{"-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"}},
+	{"sha256-salt20", []string{"-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20"}},
+	{"sha256-salt0", []string{"-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:0"}},
+	{"sha256-saltmax", []string{"-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:max"}},
+	{"sha384-salt48", []string{"-sha384", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:48"}},
+	{"sha384-salt20", []string{"-sha384", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20"}},
+	{"sha512-salt64", []string{"-sha512", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:64"}},
+	{"sha512-salt0", []string{"-sha512", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:0"}},
+	{"sha1-salt20", []string{"-sha1", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20"}},
+	{"sha1-saltmax", []string{"-sha1", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:max"}},
+	{"sha256-mgf1sha512", []string{"-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_mgf1_md:sha512"}},
+	{"sha512-mgf1sha1", []string{"-sha512", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_mgf1_md:sha1", "-sigopt", "rsa_pss_saltlen:20"}},
+	{"sha1-mgf1sha256", []string{"-sha1", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_mgf1_md:sha256"}},
+}
+
+// fallbackCases are the differential cases on fbPKI's certificates, each
+// at the given auth levels (-1: not given).
+func fallbackCases(p *fbPKI) map[string]opensslCase {
+	now := time.Now()
+	at := func(leaf *x509.Certificate, untrusted []*x509.Certificate, trusted ...*x509.Certificate) opensslCase {
+		return opensslCase{leaf: leaf, untrusted: untrusted, trusted: trusted, depth: -1, at: now}
+	}
+	c := p.cert
+	u := func(names ...string) []*x509.Certificate {
+		var out []*x509.Certificate
+		for _, n := range names {
+			out = append(out, c(n))
+		}
+		return out
+	}
+	base := map[string]opensslCase{
+		"explicit leaf":                       at(c("exp"), nil, c("ecroot")),
+		"explicit intermediate":               at(c("underexp"), u("expca"), c("ecroot")),
+		"explicit intermediate trusted":       {leaf: c("underexp"), trusted: u("expca"), depth: -1, at: now, partial: true},
+		"explicit root":                       at(c("underexproot"), nil, c("exproot")),
+		"explicit root alone":                 at(c("exproot"), nil, c("exproot")),
+		"explicit root alone check_ss_sig":    {leaf: c("exproot"), trusted: u("exproot"), depth: -1, at: now, checkSS: true},
+		"explicit root bad self-signature":    {leaf: p.bad("exproot"), trusted: []*x509.Certificate{p.bad("exproot")}, depth: -1, at: now, checkSS: true},
+		"explicit intermediate bad signature": at(p.bad("underexp"), u("expca"), c("ecroot")),
+		"explicit root untrusted":             at(c("underexproot"), u("exproot"), c("ecroot")),
+		"explicit leaf untrusted root":        at(c("exp"), nil),
+		"PSS key root":                        at(c("underpss"), nil, c("pssroot")),
+		"PSS key root alone check_ss_sig":     {leaf: c("pssroot"), trusted: u("pssroot"), depth: -1, at: now, checkSS: true},
+		"PSS key leaf":                        at(c("pssleaf"), nil, c("rsaroot")),
+		"PSS key intermediate":                at(c("underpssca"), u("pssca"), c("rsaroot")),
+		"PSS key intermediate bad signature":  at(p.bad("underpssca"), u("pssca"), c("rsaroot")),
+		"PSS key root bad signature":          at(p.bad("underpss"), nil, c("pssroot")),
+		"rsa OID leaf":                        at(c("oidleaf"), nil, c("rsaroot")),
+		"rsa OID intermediate":                at(c("underoid"), u("oidca"), c("rsaroot")),
+		"rsa OID intermediate bad signature":  at(p.bad("underoid"), u("oidca"), c("rsaroot")),
+		"bad policy leaf":                     at(c("badpol"), nil, c("ecroot")),
+		"bad policy intermediate":             at(c("underbadpol"), u("badpolca"), c("ecroot")),
+		"bad policy intermediate trusted":     {leaf: c("underbadpol"), trusted: u("badpolca"), depth: -1, at: now, partial: true},
+	}
+	for _, v := range pssVariants {
+		base["PSS "+v.name] = at(c("pss-"+v.name), nil, c("rsaroot"))
+	}
+	for _, v := range []string{"sha256-salt20", "sha256-saltmax", "sha1-salt20", "sha256-mgf1sha512", "sha512-mgf1sha1"} {
+		base["PSS "+v+" bad signature"] = at(p.bad("pss-"+v), nil, c("rsaroot"))
+	}
+	for _, bits := range []string{"512", "768"} {
+		base["RSA-"+bits+" root"] = at(c("under"+bits), nil, c("rsa"+bits+"root"))
+		base["RSA-"+bits+" root bad signature"] = at(p.bad("under"+bits), nil, c("rsa"+bits+"root"))
+		base["RSA-"+bits+" root alone check_ss_sig"] = opensslCase{leaf: c("rsa" + bits + "root"), trusted: u("rsa" + bits + "root"), depth: -1, at: now, checkSS: true}
+		base["RSA-"+bits+" leaf"] = at(c("rsa"+bits+"leaf"), nil, c("rsaroot"))
+	}
+	if p.sm2 {
+		base["SM2 leaf"] = at(c("sm2leaf"), nil, c("ecroot"))
+		base["SM2 root"] = at(c("undersm2"), nil, c("sm2root"))
+		base["SM2 root bad signature"] = at(p.bad("undersm2"), nil, c("sm2root"))
+		base["SM2 root alone check_ss_sig"] = opensslCase{leaf: c("sm2root"), trusted: u("sm2root"), depth: -1, at: now, checkSS: true}
+		base["SM2 root bad self-signature"] = opensslCase{leaf: p.bad("sm2root"), trusted: []*x509.Certificate{p.bad("sm2root")}, depth: -1, at: now, checkSS: true}
+	}
+	out := map[string]opensslCase{}
+	for name, tc := range base {
+		for _, level := range []int{-1, 0, 1, 2, 3} {
+			for _, strict := range []bool{false, true} {
+				if strict && strings.HasPrefix(name, "RSA-") {
+					// Strict mode refuses RSA keys below 2048 bits on
+					// purpose (66/67, see the package documentation).
+					continue
+				}
+				v := tc
+				v.authLevel, v.strict = level, strict
+				n := name
+				if level >= 0 {
+					n += fmt.Sprintf(" auth_level %d", level)
+				}
+				if strict {
+					n += " x509_strict"
+				}
+				out[n] = v
+			}
+		}
+	}
+	// Trust anchors from a hashed directory.
+	for _, name := range []string{"explicit root", "PSS key root", "rsa OID intermediate", "bad policy intermediate trusted", "SM2 root"} {
+		if tc, ok := base[name]; ok {
+			tc.capath = true
+			out[name+" capath"] = tc
+		}
+	}
+	return out
+}
+
+// TestFallbackDifferential verifies certificates crypto/x509 refuses or
+// cannot verify with both openssl verify and Verify, and compares the
+// problems (code, depth, text, subject) and the outcome.
+func TestFallbackDifferential(t *testing.T) {
+	needOpenSSL(t)
+	p := newFBPKI(t)
+	p.build()
+	cases := fallbackCases(p)
+	names := make([]string, 0, len(cases))
+	for n := range cases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		tc := cases[name]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			want, got, res := runBoth(t, tc)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("problems differ from openssl verify (-openssl +ours):\n%s", diff)
+			}
+			if len(want) == 0 && !res.OK() {
+				t.Errorf("openssl verified the chain, we got code %d", res.Code)
+			}
+			if len(want) > 0 && (res.Code != want[0].Code || res.Depth != want[0].Depth) {
+				t.Errorf("Code/Depth = %d/%d, openssl's first error %d/%d", res.Code, res.Depth, want[0].Code, want[0].Depth)
+			}
+		})
+	}
+	t.Logf("%d differential cases (SM2: %v)", len(cases), p.sm2)
+}
+
+// TestFallbackInfo checks what the verify engine learns about the
+// certificates crypto/x509 refuses.
+func TestFallbackInfo(t *testing.T) {
+	needOpenSSL(t)
+	p := newFBPKI(t)
+	p.key("ecroot", "ec")
+	p.root("ecroot")
+	p.key("exp", "explicit")
+	p.issue("exp", "ecroot", "leaf")
+	p.key("badpol", "ec")
+	p.issue("badpol", "ecroot", "badpolicy")
+	for _, name := range []string{"exp", "badpol"} {
+		raw := p.cert(name).Raw
+		if _, err := x509.ParseCertificate(raw); err == nil {
+			t.Fatalf("%s: crypto/x509 parses it; the case tests nothing", name)
+		}
+	}
+	if ci := newCertInfo(p.cert("exp")); !ci.key.ExplicitCurve || !ci.pubKeyOK || ci.policyInvalid {
+		t.Errorf("explicit-parameter key: explicit %v, usable %v, policyInvalid %v", ci.key.ExplicitCurve, ci.pubKeyOK, ci.policyInvalid)
+	}
+	if ci := newCertInfo(p.cert("badpol")); !ci.policyInvalid || ci.invalid {
+		t.Errorf("malformed policies: policyInvalid %v, invalid %v", ci.policyInvalid, ci.invalid)
+	}
+	if ci := newCertInfo(p.cert("ecroot")); ci.policyInvalid || ci.key.ExplicitCurve {
+		t.Errorf("ordinary root: policyInvalid %v, explicit %v", ci.policyInvalid, ci.key.ExplicitCurve)
+	}
+}
