@@ -102,14 +102,18 @@ func ParsePublicKey(spki []byte) Key {
 	switch {
 	case oid.Equal(oidRSA), oid.Equal(oidRSAX500):
 		k.Algorithm = KeyRSA
-		k.Public = parseRSAKey(keyBytes)
+		if pub := parseRSAKey(keyBytes); pub != nil {
+			k.Public = pub
+		}
 	case oid.Equal(oidRSAPSS):
 		k.Algorithm = KeyRSAPSS
 		if !params.Empty() {
 			s := parsePSSParams(params)
 			k.PSS = &s
 		}
-		k.Public = parseRSAKey(keyBytes)
+		if pub := parseRSAKey(keyBytes); pub != nil {
+			k.Public = pub
+		}
 	case oid.Equal(oidECKey):
 		k.Algorithm = KeyEC
 		parseECKey(&k, params, keyBytes)

@@ -87,19 +87,19 @@ func VerifySignature(key Key, sig Signature, signed, signature []byte) error {
 	switch sig.Kind {
 	case SigRSAPKCS1:
 		pub, ok := key.Public.(*rsa.PublicKey)
-		if !ok || key.Algorithm != KeyRSA {
+		if !ok || pub == nil || key.Algorithm != KeyRSA {
 			return ErrSignature
 		}
 		return verifyPKCS1(pub, sig.Hash, digest, signature)
 	case SigRSAPSS:
 		pub, ok := key.Public.(*rsa.PublicKey)
-		if !ok || key.Algorithm != KeyRSA && key.Algorithm != KeyRSAPSS {
+		if !ok || pub == nil || key.Algorithm != KeyRSA && key.Algorithm != KeyRSAPSS {
 			return ErrSignature
 		}
 		return verifyPSS(pub, sig, digest, signature)
 	case SigECDSA:
 		pub, ok := key.Public.(*ecdsa.PublicKey)
-		if !ok || !ecdsa.VerifyASN1(pub, digest, signature) {
+		if !ok || pub == nil || !ecdsa.VerifyASN1(pub, digest, signature) {
 			return ErrSignature
 		}
 		return nil
