@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -56,23 +55,25 @@ func ParseCertificate(der []byte) (*x509.Certificate, error) {
 }
 
 // ParseCertificates is x509.ParseCertificates with ParseCertificate's
-// fallback for each certificate of the concatenation.
+// fallback for each certificate of the concatenation. When a certificate
+// reads with neither, the error is crypto/x509's.
 func ParseCertificates(der []byte) ([]*x509.Certificate, error) {
-	if certs, err := x509.ParseCertificates(der); err == nil {
+	certs, goErr := x509.ParseCertificates(der)
+	if goErr == nil {
 		return certs, nil
-	} else if len(der) > 64*MaxSize {
-		return nil, err
 	}
 	var out []*x509.Certificate
 	s := cryptobyte.String(der)
 	for !s.Empty() {
 		var elem cryptobyte.String
 		if !s.ReadASN1Element(&elem, cbasn1.SEQUENCE) {
-			return nil, errors.New("x509: malformed certificate")
+			return nil, goErr
 		}
-		c, err := ParseCertificate(elem)
+		c, err := x509.ParseCertificate(elem)
 		if err != nil {
-			return nil, err
+			if c, _, err = parse(elem, err); err != nil {
+				return nil, goErr
+			}
 		}
 		out = append(out, c)
 	}
