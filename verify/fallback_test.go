@@ -291,6 +291,12 @@ func (p *fbPKI) build() {
 		p.issue("pss-"+v.name, "rsaroot", "leaf", v.opts...)
 	}
 
+	// Digests crypto/x509 does not name.
+	p.key("sha224ec", "ec")
+	p.issue("sha224ec", "ecroot", "leaf", "-sha224")
+	p.key("sha224rsa", "ec")
+	p.issue("sha224rsa", "rsaroot", "leaf", "-sha224")
+
 	// Signed again with the salt length the parameters give, or another.
 	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20", 20)
 	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20-as32", 32)
@@ -410,6 +416,10 @@ func fallbackCases(p *fbPKI) map[string]opensslCase {
 		"rsa OID intermediate":                at(c("underoid"), u("oidca"), c("rsaroot")),
 		"rsa OID intermediate bad signature":  at(p.bad("underoid"), u("oidca"), c("rsaroot")),
 		"bad policy leaf":                     at(c("badpol"), nil, c("ecroot")),
+		"ecdsa-with-SHA224":                   at(c("sha224ec"), nil, c("ecroot")),
+		"ecdsa-with-SHA224 bad signature":     at(p.bad("sha224ec"), nil, c("ecroot")),
+		"sha224WithRSAEncryption":             at(c("sha224rsa"), nil, c("rsaroot")),
+		"sha224WithRSAEncryption bad":         at(p.bad("sha224rsa"), nil, c("rsaroot")),
 		"bad policy intermediate":             at(c("underbadpol"), u("badpolca"), c("ecroot")),
 		"bad policy intermediate trusted":     {leaf: c("underbadpol"), trusted: u("badpolca"), depth: -1, at: now, partial: true},
 	}

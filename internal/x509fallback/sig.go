@@ -60,6 +60,9 @@ var sigAlgs = []struct {
 	hash crypto.Hash
 	goID x509.SignatureAlgorithm
 }{
+	// MD2 is no digest Go has: such signatures fit RSA keys but never
+	// verify, as in OpenSSL 3.0.
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 2}, SigRSAPKCS1, 0, x509.MD2WithRSA},
 	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 4}, SigRSAPKCS1, crypto.MD5, x509.MD5WithRSA},
 	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}, SigRSAPKCS1, crypto.SHA1, x509.SHA1WithRSA},
 	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, SigRSAPKCS1, crypto.SHA256, x509.SHA256WithRSA},

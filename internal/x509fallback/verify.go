@@ -72,7 +72,7 @@ func SignatureAlgorithms(cert []byte) (outer, inner []byte, ok bool) {
 // ECDSA on the curves Go implements, Ed25519. An RSA-PSS key verifies
 // only RSASSA-PSS signatures.
 func VerifySignature(key Key, sig Signature, signed, signature []byte) error {
-	if !sig.OK {
+	if !sig.OK || sig.Hash == 0 && sig.Kind != SigEd25519 && sig.Kind != SigSM2 {
 		return ErrSignature
 	}
 	var digest []byte
