@@ -218,25 +218,71 @@ func (p *fbPKI) rsaOID(name, ca, newName string) {
 	}
 }
 
-// resignPSS signs name's certificate (an RSASSA-PSS signature by ca.key,
-// SHA-256) again with salt length salt, whatever its parameters say, and
+// pssAlgorithm is an RSASSA-PSS AlgorithmIdentifier with explicit
+// parameters.
+func pssAlgorithm(h, mgf crypto.Hash, salt int) []byte {
+	oids := map[crypto.Hash][]int{crypto.SHA1: {1, 3, 14, 3, 2, 26}, crypto.SHA256: {2, 16, 840, 1, 101, 3, 4, 2, 1},
+		crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2}, crypto.SHA512: {2, 16, 840, 1, 101, 3, 4, 2, 3}}
+	hashAlg := func(b *cryptobyte.Builder, h crypto.Hash) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(oids[h])
+			b.AddASN1NULL()
+		})
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier([]int{1, 2, 840, 113549, 1, 1, 10})
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { hashAlg(b, h) })
+			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier([]int{1, 2, 840, 113549, 1, 1, 8})
+					hashAlg(b, mgf)
+				})
+			})
+			b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Int64(int64(salt)) })
+		})
+	})
+	return b.BytesOrPanic()
+}
+
+// resignPSS signs name's certificate again with ca.key (an RSA or RSA-PSS
+// key) under RSASSA-PSS with digest h and salt length salt (crypto/rsa's
+// MGF1 digest is h). When alg is not nil it replaces the certificate's
+// signature algorithm (inside the TBSCertificate too); otherwise the
+// certificate's parameters stay, whatever salt length they give. It
 // writes newName.pem.
-func (p *fbPKI) resignPSS(name, ca, newName string, salt int) {
+func (p *fbPKI) resignPSS(name, ca, newName string, h crypto.Hash, salt int, alg []byte) {
 	p.t.Helper()
 	c := p.cert(name)
 	caKey := p.rsaKey(ca)
-	h := sha256.Sum256(c.RawTBSCertificate)
-	sig, err := rsa.SignPSS(rand.Reader, caKey, crypto.SHA256, h[:], &rsa.PSSOptions{SaltLength: salt})
-	if err != nil {
-		p.t.Fatal(err)
-	}
 	outer, _, ok := x509fallback.SignatureAlgorithms(c.Raw)
 	if !ok {
 		p.t.Fatalf("%s: no signature algorithm", name)
 	}
+	tbs := c.RawTBSCertificate
+	if alg != nil {
+		in := cryptobyte.String(tbs)
+		var body cryptobyte.String
+		in.ReadASN1(&body, cbasn1.SEQUENCE)
+		i := strings.Index(string(body), string(outer))
+		var tb cryptobyte.Builder
+		tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddBytes(body[:i])
+			b.AddBytes(alg)
+			b.AddBytes(body[i+len(outer):])
+		})
+		tbs, outer = tb.BytesOrPanic(), alg
+	}
+	d := h.New()
+	d.Write(tbs)
+	sig, err := rsa.SignPSS(rand.Reader, caKey, h, d.Sum(nil), &rsa.PSSOptions{SaltLength: salt})
+	if err != nil {
+		p.t.Fatal(err)
+	}
 	var cb cryptobyte.Builder
 	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(c.RawTBSCertificate)
+		b.AddBytes(tbs)
 		b.AddBytes(outer)
 		b.AddASN1BitString(sig)
 	})
@@ -246,7 +292,7 @@ func (p *fbPKI) resignPSS(name, ca, newName string, salt int) {
 	}
 }
 
-// rsaKey reads name.key, an RSA key in PKCS#8.
+// rsaKey reads name.key, an RSA or RSA-PSS key in PKCS#8.
 func (p *fbPKI) rsaKey(name string) *rsa.PrivateKey {
 	p.t.Helper()
 	b, err := os.ReadFile(filepath.Join(p.dir, name+".key"))
@@ -257,11 +303,21 @@ func (p *fbPKI) rsaKey(name string) *rsa.PrivateKey {
 	if blk == nil {
 		p.t.Fatalf("%s.key: no PEM block", name)
 	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if k, err := x509.ParsePKCS8PrivateKey(blk.Bytes); err == nil {
+		return k.(*rsa.PrivateKey)
+	}
+	// id-RSASSA-PSS: crypto/x509 does not read it; the inner key is PKCS#1.
+	in := cryptobyte.String(blk.Bytes)
+	var seq, inner cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.SkipASN1(cbasn1.INTEGER) || !seq.SkipASN1(cbasn1.SEQUENCE) ||
+		!seq.ReadASN1(&inner, cbasn1.OCTET_STRING) {
+		p.t.Fatalf("%s.key: not PKCS#8", name)
+	}
+	k, err := x509.ParsePKCS1PrivateKey(inner)
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	return k.(*rsa.PrivateKey)
+	return k
 }
 
 // build makes every certificate of the fallback cases.
@@ -298,12 +354,26 @@ func (p *fbPKI) build() {
 	p.issue("sha224rsa", "rsaroot", "leaf", "-sha224")
 
 	// Signed again with the salt length the parameters give, or another.
-	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20", 20)
-	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20-as32", 32)
-	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20-as0", 0)
-	p.resignPSS("pss-sha256-salt0", "rsaroot", "resign-salt0", 0)
-	p.resignPSS("pss-sha256-salt0", "rsaroot", "resign-salt0-as20", 20)
-	p.resignPSS("pss-sha256-salt32", "rsaroot", "resign-salt32-as20", 20)
+	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20", crypto.SHA256, 20, nil)
+	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20-as32", crypto.SHA256, 32, nil)
+	p.resignPSS("pss-sha256-salt20", "rsaroot", "resign-salt20-as0", crypto.SHA256, 0, nil)
+	p.resignPSS("pss-sha256-salt0", "rsaroot", "resign-salt0", crypto.SHA256, 0, nil)
+	p.resignPSS("pss-sha256-salt0", "rsaroot", "resign-salt0-as20", crypto.SHA256, 20, nil)
+	p.resignPSS("pss-sha256-salt32", "rsaroot", "resign-salt32-as20", crypto.SHA256, 20, nil)
+
+	// An RSA-PSS key restricted to SHA-384, MGF1-SHA-384, salt 48 or more
+	// signs its own certificate with other parameters.
+	p.key("pssrestricted", "pss384")
+	p.root("pssrestricted")
+	for _, v := range []struct {
+		name   string
+		h, mgf crypto.Hash
+		salt   int
+	}{{"sha384-48", crypto.SHA384, crypto.SHA384, 48}, {"sha384-64", crypto.SHA384, crypto.SHA384, 64},
+		{"sha384-32", crypto.SHA384, crypto.SHA384, 32}, {"sha256-48", crypto.SHA256, crypto.SHA256, 48},
+		{"sha512-64", crypto.SHA512, crypto.SHA512, 64}} {
+		p.resignPSS("pssrestricted", "pssrestricted", "restricted-"+v.name, v.h, v.salt, pssAlgorithm(v.h, v.mgf, v.salt))
+	}
 
 	// RSA-PSS keys.
 	p.key("pssroot", "pss")
@@ -428,6 +498,10 @@ func fallbackCases(p *fbPKI) map[string]opensslCase {
 	}
 	for _, v := range []string{"sha256-salt20", "sha256-saltmax", "sha1-salt20", "sha256-mgf1sha512", "sha512-mgf1sha1"} {
 		base["PSS "+v+" bad signature"] = at(p.bad("pss-"+v), nil, c("rsaroot"))
+	}
+	for _, name := range []string{"restricted-sha384-48", "restricted-sha384-64", "restricted-sha384-32", "restricted-sha256-48", "restricted-sha512-64"} {
+		self := c(name)
+		base["PSS key "+name+" check_ss_sig"] = opensslCase{leaf: self, trusted: []*x509.Certificate{self}, depth: -1, at: now, checkSS: true}
 	}
 	for _, name := range []string{"resign-salt20", "resign-salt20-as32", "resign-salt20-as0", "resign-salt0", "resign-salt0-as20", "resign-salt32-as20"} {
 		base["PSS "+name] = at(c(name), nil, c("rsaroot"))

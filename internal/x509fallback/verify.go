@@ -69,8 +69,9 @@ func SignatureAlgorithms(cert []byte) (outer, inner []byte, ok bool) {
 // algorithm sig, as OpenSSL 3.0 verifies it: RSA keys of any size (with
 // modular exponentiation here, so also below crypto/rsa's 1024-bit
 // minimum), RSASSA-PSS with any digest, MGF1 digest and salt length,
-// ECDSA on the curves Go implements, Ed25519. An RSA-PSS key verifies
-// only RSASSA-PSS signatures.
+// ECDSA on the curves Go implements, Ed25519, SM2. An RSA-PSS key
+// verifies only RSASSA-PSS signatures, and only those its parameters
+// allow (same digest and MGF1 digest, a salt at least as long).
 func VerifySignature(key Key, sig Signature, signed, signature []byte) error {
 	if !sig.OK || sig.Hash == 0 && sig.Kind != SigEd25519 && sig.Kind != SigSM2 {
 		return ErrSignature
@@ -94,6 +95,12 @@ func VerifySignature(key Key, sig Signature, signed, signature []byte) error {
 	case SigRSAPSS:
 		pub, ok := key.Public.(*rsa.PublicKey)
 		if !ok || pub == nil || key.Algorithm != KeyRSA && key.Algorithm != KeyRSAPSS {
+			return ErrSignature
+		}
+		if r := key.PSS; key.Algorithm == KeyRSAPSS && r != nil &&
+			(!r.OK || sig.Hash != r.Hash || sig.MGFHash != r.MGFHash || sig.SaltLength < r.SaltLength) {
+			// The key's own parameters restrict its signatures: the
+			// same digests, at least its salt length.
 			return ErrSignature
 		}
 		return verifyPSS(pub, sig, digest, signature)
