@@ -78,6 +78,10 @@ basicConstraints=CA:FALSE
 	issue("under512", "rsa512root", "leaf")
 	key("badpol", ec...)
 	issue("badpol", "ecroot", "badpolicy")
+	key("negserial", ec...)
+	run("req", "-new", "-key", "negserial.key", "-subj", "/CN=negserial", "-out", "negserial.csr")
+	run("x509", "-req", "-in", "negserial.csr", "-CA", "ecroot.pem", "-CAkey", "ecroot.key",
+		"-set_serial", "-5", "-days", "10", "-extfile", "ext.cnf", "-extensions", "leaf", "-out", "negserial.pem")
 	sm2 := openssl(t, dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", "sm2root.key").code == 0
 	if sm2 {
 		root("sm2root")
@@ -130,6 +134,7 @@ func TestVerifyFallbackAgainstOpenSSL(t *testing.T) {
 		{"RSA-512 root auth-level 0", []string{"--ca-file", "rsa512root.pem", "--auth-level", "0"}, []string{"under512.pem"}},
 		{"RSA-512 root auth-level 1", []string{"--ca-file", "rsa512root.pem", "--auth-level", "1"}, []string{"under512.pem"}},
 		{"malformed policies", []string{"--ca-file", "ecroot.pem"}, []string{"badpol.pem"}},
+		{"negative serial", []string{"--ca-file", "ecroot.pem"}, []string{"negserial.pem"}},
 		{"malformed policies as CA", []string{"--ca-file", "badpol.pem", "--partial-chain"}, []string{"badpol.pem"}},
 	}
 	if sm2 {
