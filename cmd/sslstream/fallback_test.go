@@ -163,3 +163,26 @@ func TestVerifyFallbackAgainstOpenSSL(t *testing.T) {
 	}
 	t.Logf("%d differential cases (SM2: %v)", len(cases), sm2)
 }
+
+// TestX509FallbackAgainstOpenSSL: `sslstream x509` shows the names, serial
+// and dates of certificates crypto/x509 refuses as openssl x509 does.
+func TestX509FallbackAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	dir, sm2 := fallbackPKI(t)
+	files := []string{"exp.pem", "exp.der", "exproot.pem", "badpol.pem", "negserial.pem", "pssroot.pem", "under512.pem"}
+	if sm2 {
+		files = append(files, "sm2root.pem")
+	}
+	for _, f := range files {
+		args := []string{"x509", "-in", f, "-noout", "-subject", "-issuer", "-serial", "-dates", "-fingerprint"}
+		if strings.HasSuffix(f, ".der") {
+			args = append(args, "-inform", "DER")
+		}
+		want := openssl(t, dir, args...)
+		got := sslstreamIn(t, dir, nil, args...)
+		if want.stdout != got.stdout || want.code != got.code {
+			t.Errorf("x509 %s differs from openssl:\nopenssl: %s\nours: %s", f, want, got)
+		}
+	}
+}
