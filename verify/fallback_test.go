@@ -320,6 +320,35 @@ func (p *fbPKI) rsaKey(name string) *rsa.PrivateKey {
 	return k
 }
 
+// crl makes name.crl (DER), signed by ca (ca.pem, ca.key) with the x509
+// signing options given (-md, -sigopt), revoking the certificates of the
+// files listed.
+func (p *fbPKI) crl(name, ca string, revoke []string, opts ...string) {
+	p.t.Helper()
+	db := filepath.Join(p.dir, name+".db")
+	if err := os.Mkdir(db, 0o700); err != nil {
+		p.t.Fatal(err)
+	}
+	conf := fmt.Sprintf("[ca]\ndefault_ca = d\n[d]\ndatabase = %s/index.txt\ncrlnumber = %s/crlnumber\ndefault_md = sha256\ndefault_crl_days = 10\n", db, db)
+	for f, data := range map[string]string{"index.txt": "", "crlnumber": "01\n", "ca.cnf": conf} {
+		if err := os.WriteFile(filepath.Join(db, f), []byte(data), 0o600); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+	cnf := filepath.Join(db, "ca.cnf")
+	for _, r := range revoke {
+		p.must("ca", "-config", cnf, "-revoke", r+".pem", "-keyfile", ca+".key", "-cert", ca+".pem")
+	}
+	p.must(append([]string{"ca", "-config", cnf, "-gencrl", "-keyfile", ca + ".key", "-cert", ca + ".pem", "-out", name + ".crl.pem"}, opts...)...)
+	p.must("crl", "-in", name+".crl.pem", "-outform", "DER", "-out", name+".crl")
+}
+
+// crlDER reads name.crl.
+func (p *fbPKI) crlDER(name string) []byte {
+	p.t.Helper()
+	return must[[]byte](p.t)(os.ReadFile(filepath.Join(p.dir, name+".crl")))
+}
+
 // build makes every certificate of the fallback cases.
 func (p *fbPKI) build() {
 	p.key("ecroot", "ec")
@@ -421,6 +450,15 @@ func (p *fbPKI) build() {
 		p.issue("undersm2", "sm2root", "leaf")
 	}
 
+	// CRLs signed by a small RSA key, with RSASSA-PSS parameters
+	// crypto/x509 does not name, and with SHA-224.
+	p.crl("small512", "rsa512root", nil)
+	p.crl("small768", "rsa768root", []string{"under768"})
+	p.crl("psssha1", "rsaroot", []string{"pss-sha1-salt20"}, "-md", "sha1", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:20")
+	p.crl("pssmgf", "rsaroot", nil, "-md", "sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_mgf1_md:sha512")
+	p.crl("sha224", "rsaroot", []string{"sha224rsa"}, "-md", "sha224")
+	p.crl("bypsskey", "pssroot", nil)
+
 	// Certificate policies crypto/x509 refuses.
 	p.key("badpol", "ec")
 	p.issue("badpol", "ecroot", "badpolicy")
@@ -506,6 +544,18 @@ func fallbackCases(p *fbPKI) map[string]opensslCase {
 	for _, name := range []string{"resign-salt20", "resign-salt20-as32", "resign-salt20-as0", "resign-salt0", "resign-salt0-as20", "resign-salt32-as20"} {
 		base["PSS "+name] = at(c(name), nil, c("rsaroot"))
 	}
+	withCRL := func(tc opensslCase, crl ...[]byte) opensslCase {
+		tc.crls, tc.crlMode = crl, CRLPeer
+		return tc
+	}
+	base["CRL by RSA-512"] = withCRL(at(c("under512"), nil, c("rsa512root")), p.crlDER("small512"))
+	base["CRL by RSA-768 revoked"] = withCRL(at(c("under768"), nil, c("rsa768root")), p.crlDER("small768"))
+	base["CRL PSS SHA-1 revoked"] = withCRL(at(c("pss-sha1-salt20"), nil, c("rsaroot")), p.crlDER("psssha1"))
+	base["CRL PSS SHA-1"] = withCRL(at(c("pss-sha256-salt20"), nil, c("rsaroot")), p.crlDER("psssha1"))
+	base["CRL PSS MGF1-SHA-512"] = withCRL(at(c("pss-sha256-salt20"), nil, c("rsaroot")), p.crlDER("pssmgf"))
+	base["CRL SHA-224 revoked"] = withCRL(at(c("sha224rsa"), nil, c("rsaroot")), p.crlDER("sha224"))
+	base["CRL by PSS key"] = withCRL(at(c("underpss"), nil, c("pssroot")), p.crlDER("bypsskey"))
+	base["CRL PSS SHA-1 bad signature"] = withCRL(at(c("pss-sha256-salt20"), nil, c("rsaroot")), corrupt(p.crlDER("psssha1")))
 	for _, bits := range []string{"512", "768"} {
 		base["RSA-"+bits+" root"] = at(c("under"+bits), nil, c("rsa"+bits+"root"))
 		base["RSA-"+bits+" root bad signature"] = at(p.bad("under"+bits), nil, c("rsa"+bits+"root"))
@@ -523,7 +573,7 @@ func fallbackCases(p *fbPKI) map[string]opensslCase {
 	for name, tc := range base {
 		for _, level := range []int{-1, 0, 1, 2, 3, 4} {
 			for _, strict := range []bool{false, true} {
-				if strict && strings.HasPrefix(name, "RSA-") {
+				if strict && (strings.HasPrefix(name, "RSA-") || strings.HasPrefix(name, "CRL by RSA-")) {
 					// Strict mode refuses RSA keys below 2048 bits on
 					// purpose (66/67, see the package documentation).
 					continue

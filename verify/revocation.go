@@ -431,7 +431,7 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 	}
 	l := cand.c.List
 	if !e.sigs.checkCRL(issuer.c, cand.c, func() bool {
-		return checkSignatureBy(issuer, l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature) == nil
+		return checkSignatureBy(issuer, l.SignatureAlgorithm, l.Raw, l.RawTBSRevocationList, l.Signature) == nil
 	}) {
 		e.report(CRLSignatureFailure, i, x)
 	}

@@ -56,17 +56,23 @@ func checkSignature(issuer *x509.Certificate, algo x509.SignatureAlgorithm, sign
 	return issuer.CheckSignature(algo, signed, signature)
 }
 
-// checkSignatureBy is checkSignature with issuer's key as OpenSSL reads
-// it: keys crypto/x509 does not represent (RSA-PSS, the "rsa" OID) and RSA
-// keys below crypto/rsa's 1024-bit minimum, which OpenSSL 3.0 still
-// verifies with, are verified by x509fallback.
-func checkSignatureBy(issuer *certInfo, algo x509.SignatureAlgorithm, signed, signature []byte) error {
-	if goVerifies(issuer) {
+// checkSignatureBy is checkSignature of a CRL (raw, its DER) with
+// issuer's key as OpenSSL reads it: keys crypto/x509 does not represent
+// (RSA-PSS, the "rsa" OID), RSA keys below crypto/rsa's 1024-bit minimum,
+// which OpenSSL 3.0 still verifies with, and signature algorithms
+// crypto/x509 does not name (RSASSA-PSS with other parameters, SHA-224)
+// are verified by x509fallback.
+func checkSignatureBy(issuer *certInfo, algo x509.SignatureAlgorithm, raw, signed, signature []byte) error {
+	if algo != x509.UnknownSignatureAlgorithm && goVerifies(issuer) {
 		return checkSignature(issuer.c, algo, signed, signature)
 	}
 	s, ok := x509fallback.SignatureOf(algo)
 	if !ok {
-		return errBadSignature
+		alg, found := x509fallback.OuterSignatureAlgorithm(raw)
+		if !found {
+			return errBadSignature
+		}
+		s = x509fallback.ParseSignatureAlgorithm(alg)
 	}
 	return x509fallback.VerifySignature(issuer.key, s, signed, signature)
 }

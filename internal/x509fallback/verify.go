@@ -46,6 +46,18 @@ func SignatureOf(a x509.SignatureAlgorithm) (Signature, bool) {
 	return Signature{}, false
 }
 
+// OuterSignatureAlgorithm returns the DER signature AlgorithmIdentifier of
+// a signed structure (a certificate or a CRL: SEQUENCE { tbs, algorithm,
+// signature }).
+func OuterSignatureAlgorithm(der []byte) ([]byte, bool) {
+	in := cryptobyte.String(der)
+	var seq, alg cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.SkipASN1(cbasn1.SEQUENCE) || !seq.ReadASN1Element(&alg, cbasn1.SEQUENCE) {
+		return nil, false
+	}
+	return alg, true
+}
+
 // SignatureAlgorithms returns the DER signature AlgorithmIdentifiers of a
 // certificate: the outer one and the one inside the TBSCertificate.
 func SignatureAlgorithms(cert []byte) (outer, inner []byte, ok bool) {
