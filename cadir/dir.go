@@ -14,6 +14,7 @@ import (
 
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/internal/x509fallback"
 	"github.com/sslstream/sslstream/keyfile"
 )
 
@@ -265,7 +266,7 @@ func parsePEMCerts(data []byte, name string) ([]keyfile.TrustedCertificate, erro
 		if err != nil {
 			return out, fmt.Errorf("cadir: %s: certificate %d: %w", name, len(out)+1, err)
 		}
-		c, err := x509.ParseCertificate(der)
+		c, err := x509fallback.ParseCertificate(der)
 		if err != nil {
 			return out, fmt.Errorf("cadir: %s: certificate %d: %w", name, len(out)+1, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"fmt"
 
+	"github.com/sslstream/sslstream/internal/x509fallback"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -49,7 +50,7 @@ func ParseCertificates(data []byte, name string) ([]*x509.Certificate, error) {
 	if isPKCS12(data) {
 		return nil, newErr(name, ErrNoCertificate, nil, "this is a PKCS#12 file, not a PEM or DER certificate list")
 	}
-	certs, err := x509.ParseCertificates(data)
+	certs, err := x509fallback.ParseCertificates(data)
 	if err != nil {
 		return nil, newErr(name, nil, err, "neither PEM nor valid DER certificate data")
 	}
@@ -110,7 +111,7 @@ func trustedFromPEMBlocks(blocks []pemBlock, name string, caFile bool) ([]Truste
 				der = elem
 			}
 		}
-		c, err := x509.ParseCertificate(der)
+		c, err := x509fallback.ParseCertificate(der)
 		if err != nil {
 			return nil, newErr(name, nil, err, fmt.Sprintf("%q block at line %d: invalid certificate", b.Type, b.Line))
 		}

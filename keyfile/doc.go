@@ -46,10 +46,13 @@
 // at. A file without any certificate is an error (ErrNoCertificate). In a certificate chain file the first
 // certificate is the leaf and the others follow in file order, as with
 // SSL_CTX_use_certificate_chain_file; the chain is not reordered or
-// verified here. Certificates are decoded by crypto/x509, which is stricter
-// than OpenSSL in places (a negative serial number, for one, is refused
-// unless GODEBUG=x509negativeserial=1); such a certificate fails the file,
-// naming the block and the reason.
+// verified here. Certificates are decoded by crypto/x509; what it refuses
+// but OpenSSL reads (EC keys with explicit curve parameters, SM2 keys,
+// certificate policies it cannot decode, a negative serial number) is read
+// by a bounded fallback parser that fills what it can of the
+// *x509.Certificate (see docs/PORTING.md, "Certificates crypto/x509
+// refuses"). A certificate neither reads fails the file, naming the block
+// and crypto/x509's reason.
 //
 // Private key PEM blocks: PRIVATE KEY (PKCS#8), ENCRYPTED PRIVATE KEY
 // (encrypted PKCS#8), RSA PRIVATE KEY (PKCS#1) and EC PRIVATE KEY (SEC1),

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+
+	"github.com/sslstream/sslstream/internal/x509fallback"
 )
 
 // LoadKeyPair loads the own certificate chain and private key (settings
@@ -85,7 +87,7 @@ func (p parser) parseKeyPair(certData []byte, certName string, keyData []byte, k
 			key = nil // the key setting wins over the PKCS#12 key
 		}
 	default:
-		certs, err = x509.ParseCertificates(certData)
+		certs, err = x509fallback.ParseCertificates(certData)
 		if err != nil {
 			return tls.Certificate{}, newErr(certName, nil, err, "neither PEM, PKCS#12 nor valid DER certificate data")
 		}

@@ -1,12 +1,15 @@
 package verify
 
 import (
+	"crypto"
 	//lint:ignore SA1019 DSA key strength is rated as OpenSSL rates it.
 	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+
+	"github.com/sslstream/sslstream/internal/x509fallback"
 )
 
 // minBits are the security bits each authentication level requires.
@@ -26,7 +29,7 @@ func (e *engine) levelBits() int {
 // keyLevelOK is OpenSSL's check_key_level.
 func (e *engine) keyLevelOK(ci *certInfo) bool {
 	want := e.levelBits()
-	return want == 0 || keySecurityBits(ci.c) >= want
+	return want == 0 || keySecurityBits(ci) >= want
 }
 
 // checkAuthLevel is OpenSSL's check_auth_level: issuer keys (67) and the
@@ -38,10 +41,10 @@ func (e *engine) checkAuthLevel() {
 	}
 	num := len(e.chain)
 	for i, ci := range e.chain {
-		if i > 0 && keySecurityBits(ci.c) < want {
+		if i > 0 && keySecurityBits(ci) < want {
 			e.report(CAKeyTooSmall, i, ci)
 		}
-		if i < num-1 && sigSecurityBits(ci.c.SignatureAlgorithm) < want {
+		if i < num-1 && certSigSecurityBits(ci) < want {
 			e.report(CAMDTooWeak, i, ci)
 		}
 	}
@@ -50,8 +53,8 @@ func (e *engine) checkAuthLevel() {
 // keySecurityBits is EVP_PKEY_get_security_bits as OpenSSL 3.0 rates the
 // keys (see rsaSecurityBits, dsaSecurityBits), elliptic curves by half the
 // order size, Ed25519 128.
-func keySecurityBits(c *x509.Certificate) int {
-	switch k := c.PublicKey.(type) {
+func keySecurityBits(ci *certInfo) int {
+	switch k := ci.key.Public.(type) {
 	case *rsa.PublicKey:
 		return rsaSecurityBits(k.N.BitLen())
 	case *dsa.PublicKey:
@@ -60,6 +63,37 @@ func keySecurityBits(c *x509.Certificate) int {
 		return k.Curve.Params().N.BitLen() / 2
 	case ed25519.PublicKey:
 		return 128
+	}
+	return ci.key.SecurityBits
+}
+
+// certSigSecurityBits is sigSecurityBits for a certificate's signature,
+// also when crypto/x509 does not name its algorithm (RSASSA-PSS with other
+// parameters, SM2 with SM3): OpenSSL rates it by its digest.
+func certSigSecurityBits(ci *certInfo) int {
+	if a := ci.c.SignatureAlgorithm; a != x509.UnknownSignatureAlgorithm {
+		return sigSecurityBits(a)
+	}
+	if !ci.sig.OK {
+		return 0
+	}
+	switch ci.sig.Kind {
+	case x509fallback.SigSM2, x509fallback.SigEd25519:
+		return 128
+	}
+	switch ci.sig.Hash {
+	case crypto.MD5:
+		return 39
+	case crypto.SHA1:
+		return 63
+	case crypto.SHA224:
+		return 112
+	case crypto.SHA256:
+		return 128
+	case crypto.SHA384:
+		return 192
+	case crypto.SHA512:
+		return 256
 	}
 	return 0
 }

@@ -133,7 +133,7 @@ func (e *engine) checkDeltaCRL(i int, cand *crlCandidate) {
 	}
 	l := d.List
 	if !e.sigs.checkCRL(issuer.c, d, func() bool {
-		return checkSignature(issuer.c, l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature) == nil
+		return checkSignatureBy(issuer, l.SignatureAlgorithm, l.Raw, l.RawTBSRevocationList, l.Signature) == nil
 	}) {
 		e.report(CRLSignatureFailure, i, x)
 	}

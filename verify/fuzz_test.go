@@ -2,12 +2,17 @@ package verify
 
 import (
 	"crypto/x509"
+	"encoding/pem"
 	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/internal/x509fallback"
 )
 
 // fuzzSeeds returns DER certificates and a CRL of a small hierarchy with
@@ -28,14 +33,21 @@ func FuzzVerify(f *testing.F) {
 	f.Add(leaf, inter, root, crlDER, "192.0.2.1", uint8(0xff))
 	f.Add(root, root, root, crlDER, "*.example.com", uint8(0x55))
 	f.Add(inter, leaf, root, []byte{}, "", uint8(0xaa))
+	// Certificates only x509fallback reads, or whose keys and signatures
+	// only it verifies.
+	fb := fallbackSeeds(f)
+	for _, v := range [][3]string{{"expleaf", "expinter", "root"}, {"l_under_sm2", "sm2root", "sm2root"},
+		{"pss_mgf", "pss_sha1_20", "rroot"}, {"oidleaf", "oidca", "rroot"}, {"pol_bad1", "pol_ca", "root"}, {"pssroot", "r512root", "pssroot"}} {
+		f.Add(fb[v[0]], fb[v[1]], fb[v[2]], []byte{}, "", uint8(0x40))
+	}
 	f.Fuzz(func(t *testing.T, a, b, c, crlBytes []byte, host string, flags uint8) {
-		la, err := x509.ParseCertificate(a)
+		la, err := x509fallback.ParseCertificate(a)
 		if err != nil {
 			return
 		}
 		var others []*x509.Certificate
 		for _, d := range [][]byte{b, c} {
-			if x, err := x509.ParseCertificate(d); err == nil {
+			if x, err := x509fallback.ParseCertificate(d); err == nil {
 				others = append(others, x)
 			}
 		}
@@ -56,6 +68,22 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("inconsistent result: code %d problems %v", res.Code, res.Problems)
 		}
 	})
+}
+
+// fallbackSeeds are x509fallback's seed certificates, by file name.
+func fallbackSeeds(t testing.TB) map[string][]byte {
+	files, err := filepath.Glob(filepath.Join("..", "internal", "x509fallback", "testdata", "*.pem"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no x509fallback seed certificates: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, name := range files {
+		data := must[[]byte](t)(os.ReadFile(name))
+		if b, _ := pem.Decode(data); b != nil {
+			out[strings.TrimSuffix(filepath.Base(name), ".pem")] = b.Bytes
+		}
+	}
+	return out
 }
 
 // FuzzExtensionParsers feeds random bytes to the extension parsers and the

@@ -12,6 +12,7 @@ import (
 	"math/big"
 
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/internal/x509fallback"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -116,7 +117,13 @@ type certInfo struct {
 	ekuCritical, ekuAny          bool
 	crldp                        []distPoint
 	extCount                     int
-	pubKeyOK                     bool // a key Go could parse
+	pubKeyOK                     bool // a key we can verify signatures with
+
+	// key is the subject public key as OpenSSL reads it, sig the
+	// certificate's own signature algorithm (x509fallback reads what
+	// crypto/x509 does not represent).
+	key x509fallback.Key
+	sig x509fallback.Signature
 }
 
 // Extensions newCertInfo looks at, by their place in extKind.
@@ -226,8 +233,13 @@ func fillCertInfo(ci *certInfo, c *x509.Certificate) {
 	if !bytes.Equal(c.RawIssuer, c.RawSubject) {
 		ci.issuerValid = dn.Valid(c.RawIssuer)
 	}
-	switch c.PublicKey.(type) {
+	ci.key = keyOf(c)
+	ci.sig = signatureOf(c)
+	switch ci.key.Public.(type) {
 	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, *dsa.PublicKey:
+		ci.pubKeyOK = true
+	}
+	if ci.key.Algorithm == x509fallback.KeySM2 && ci.key.Point != nil {
 		ci.pubKeyOK = true
 	}
 	ci.extCount = len(c.Extensions)
@@ -277,6 +289,10 @@ func fillCertInfo(ci *certInfo, c *x509.Certificate) {
 			} else {
 				ci.invalid = true
 			}
+		case extCertificatePolicies:
+			if x509fallback.PolicyInvalid(e.Value) {
+				ci.policyInvalid = true
+			}
 		case extAuthorityKeyID:
 			ci.akidPresent, ci.akidCritical = true, e.Critical
 			if !ci.parseAKID(e.Value) {
@@ -318,7 +334,7 @@ func fillCertInfo(ci *certInfo, c *x509.Certificate) {
 	// EXFLAG_SI / EXFLAG_SS.
 	if sameName(c.RawSubject, ci.subjectValid, c.RawIssuer, ci.issuerValid) {
 		ci.selfIssued = true
-		if checkAKID(ci, ci) == OK && sigAlgMatches(c, c) {
+		if checkAKID(ci, ci) == OK && sigAlgMatches(ci, ci) {
 			ci.selfSigned = true
 		}
 	}
@@ -610,27 +626,56 @@ func checkAKID(issuer, subject *certInfo) int {
 	return OK
 }
 
-// keyAlgOf maps a signature algorithm to the public key algorithm it needs.
-func keyAlgOf(s x509.SignatureAlgorithm) x509.PublicKeyAlgorithm {
-	switch s {
-	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
-		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS:
-		return x509.RSA
-	case x509.ECDSAWithSHA1, x509.ECDSAWithSHA256, x509.ECDSAWithSHA384, x509.ECDSAWithSHA512:
-		return x509.ECDSA
-	case x509.DSAWithSHA1, x509.DSAWithSHA256:
-		return x509.DSA
-	case x509.PureEd25519:
-		return x509.Ed25519
+// keyOf is the subject public key of c: crypto/x509's when it has one
+// (an EC key may still have explicit parameters, if x509fallback made c),
+// otherwise as x509fallback reads it (RSA-PSS keys, the "rsa" OID, SM2).
+func keyOf(c *x509.Certificate) x509fallback.Key {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return x509fallback.Key{Algorithm: x509fallback.KeyRSA, Public: k}
+	case *ecdsa.PublicKey:
+		return x509fallback.Key{Algorithm: x509fallback.KeyEC, Public: k, Curve: k.Curve,
+			ExplicitCurve: x509fallback.ExplicitECParameters(c.RawSubjectPublicKeyInfo)}
+	case ed25519.PublicKey:
+		return x509fallback.Key{Algorithm: x509fallback.KeyEd25519, Public: k}
+	case *dsa.PublicKey:
+		return x509fallback.Key{Algorithm: x509fallback.KeyDSA, Public: k}
 	}
-	return x509.UnknownPublicKeyAlgorithm
+	return x509fallback.ParsePublicKey(c.RawSubjectPublicKeyInfo)
+}
+
+// signatureOf is c's signature algorithm: crypto/x509's when it names
+// one, otherwise read from the certificate (RSASSA-PSS with other
+// parameters, SM2).
+func signatureOf(c *x509.Certificate) x509fallback.Signature {
+	if s, ok := x509fallback.SignatureOf(c.SignatureAlgorithm); ok {
+		return s
+	}
+	if outer, _, ok := x509fallback.SignatureAlgorithms(c.Raw); ok {
+		return x509fallback.ParseSignatureAlgorithm(outer)
+	}
+	return x509fallback.Signature{}
 }
 
 // sigAlgMatches is check_sig_alg_match: subject's signature algorithm suits
-// the issuer's key type.
-func sigAlgMatches(issuer, subject *x509.Certificate) bool {
-	want := keyAlgOf(subject.SignatureAlgorithm)
-	return want != x509.UnknownPublicKeyAlgorithm && want == issuer.PublicKeyAlgorithm
+// the issuer's key type (an RSASSA-PSS signature an RSA or RSA-PSS key).
+func sigAlgMatches(issuer, subject *certInfo) bool {
+	k := issuer.key.Algorithm
+	switch subject.sig.Kind {
+	case x509fallback.SigRSAPKCS1:
+		return k == x509fallback.KeyRSA
+	case x509fallback.SigRSAPSS:
+		return k == x509fallback.KeyRSA || k == x509fallback.KeyRSAPSS
+	case x509fallback.SigECDSA:
+		return k == x509fallback.KeyEC
+	case x509fallback.SigDSA:
+		return k == x509fallback.KeyDSA
+	case x509fallback.SigEd25519:
+		return k == x509fallback.KeyEd25519
+	case x509fallback.SigSM2:
+		return k == x509fallback.KeySM2
+	}
+	return false
 }
 
 // sigAlgInconsistent reports whether the outer signatureAlgorithm differs

@@ -447,7 +447,7 @@ func (e *engine) checkCRL(i int, cand *crlCandidate) {
 	}
 	l := cand.c.List
 	if !e.sigs.checkCRL(issuer.c, cand.c, func() bool {
-		return checkSignature(issuer.c, l.SignatureAlgorithm, l.RawTBSRevocationList, l.Signature) == nil
+		return checkSignatureBy(issuer, l.SignatureAlgorithm, l.Raw, l.RawTBSRevocationList, l.Signature) == nil
 	}) {
 		e.report(CRLSignatureFailure, i, x)
 	}

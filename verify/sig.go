@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"crypto"
 	//lint:ignore SA1019 OpenSSL verifies DSA signatures; so must we.
 	"crypto/dsa"
@@ -12,6 +13,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"math/big"
+
+	"github.com/sslstream/sslstream/internal/x509fallback"
 )
 
 var errBadSignature = errors.New("verify: signature does not verify")
@@ -51,4 +54,52 @@ func checkSignature(issuer *x509.Certificate, algo x509.SignatureAlgorithm, sign
 		return rsa.VerifyPKCS1v15(pub, crypto.MD5, h[:], signature)
 	}
 	return issuer.CheckSignature(algo, signed, signature)
+}
+
+// checkSignatureBy is checkSignature of a CRL (raw, its DER) with
+// issuer's key as OpenSSL reads it: keys crypto/x509 does not represent
+// (RSA-PSS, the "rsa" OID), RSA keys below crypto/rsa's 1024-bit minimum,
+// which OpenSSL 3.0 still verifies with, and signature algorithms
+// crypto/x509 does not name (RSASSA-PSS with other parameters, SHA-224)
+// are verified by x509fallback.
+func checkSignatureBy(issuer *certInfo, algo x509.SignatureAlgorithm, raw, signed, signature []byte) error {
+	if algo != x509.UnknownSignatureAlgorithm && goVerifies(issuer) {
+		return checkSignature(issuer.c, algo, signed, signature)
+	}
+	s, ok := x509fallback.SignatureOf(algo)
+	if !ok {
+		alg, found := x509fallback.OuterSignatureAlgorithm(raw)
+		if !found {
+			return errBadSignature
+		}
+		s = x509fallback.ParseSignatureAlgorithm(alg)
+	}
+	return x509fallback.VerifySignature(issuer.key, s, signed, signature)
+}
+
+// goVerifies reports whether crypto/x509 verifies signatures with
+// issuer's key.
+func goVerifies(issuer *certInfo) bool {
+	switch k := issuer.c.PublicKey.(type) {
+	case nil:
+		return false
+	case *rsa.PublicKey:
+		return k.N.BitLen() >= 1024
+	}
+	return true
+}
+
+// checkCertSignature is X509_verify(subject, issuer's key): the signature
+// algorithm inside the TBSCertificate must be the outer one, and the
+// signature verify under it, whatever parameters RSASSA-PSS has.
+func checkCertSignature(issuer, subject *certInfo) bool {
+	c := subject.c
+	outer, inner, ok := x509fallback.SignatureAlgorithms(c.Raw)
+	if !ok || !bytes.Equal(outer, inner) {
+		return false
+	}
+	if c.SignatureAlgorithm != x509.UnknownSignatureAlgorithm && goVerifies(issuer) {
+		return checkSignature(issuer.c, c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+	}
+	return x509fallback.VerifySignature(issuer.key, subject.sig, c.RawTBSCertificate, c.Signature) == nil
 }

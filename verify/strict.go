@@ -126,7 +126,7 @@ func (e *engine) extraStrict(i int, x *certInfo) {
 	if i == 0 {
 		keyCode = EEKeyTooSmall
 	}
-	switch k := c.PublicKey.(type) {
+	switch k := x.key.Public.(type) { // RSA-PSS and "rsa"-OID keys too
 	case *rsa.PublicKey:
 		if b := k.N.BitLen(); b < 2048 || b%8 != 0 {
 			e.report(keyCode, i, x)

@@ -545,7 +545,7 @@ func checkIssued(subject, issuer *certInfo) bool {
 	if checkAKID(issuer, subject) != OK {
 		return false
 	}
-	return sigAlgMatches(issuer.c, subject.c)
+	return sigAlgMatches(issuer, subject)
 }
 
 // timeValid is ossl_x509_check_cert_time without callback.
@@ -794,6 +794,10 @@ func (e *engine) checkExtensions() {
 				e.report(InvalidCA, i, x)
 			}
 		}
+		if num > 1 && x.key.ExplicitCurve {
+			// check_curve, in every mode since OpenSSL 3.0.
+			e.report(ECKeyExplicitParams, i, x)
+		}
 		if strict && num > 1 {
 			e.strictChecks(i, x)
 		}
@@ -895,7 +899,7 @@ func (e *engine) internalVerify() {
 			if !xi.pubKeyOK {
 				e.report(UnableToDecodeIssuerPublicKey, issuerDepth, xi)
 			} else if !e.sigs.check(xi.c, xs.c, func() bool {
-				return checkSignature(xi.c, xs.c.SignatureAlgorithm, xs.c.RawTBSCertificate, xs.c.Signature) == nil
+				return checkCertSignature(xi, xs)
 			}) {
 				e.report(CertSignatureFailure, n, xs)
 			}
