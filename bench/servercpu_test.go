@@ -32,7 +32,7 @@ const serverCPUBlock = 16
 // the server's added cost, the client being the same), and the heap
 // allocations per handshake of each (whole process, both ends).
 func BenchmarkServerHandshakeCPU(b *testing.B) {
-	for _, s := range []suite{tls12EC, ecdhe13} {
+	for _, s := range []suite{tls12EC, tls12RSA, ecdhe13} {
 		for _, resumed := range []bool{false, true} {
 			name := s.name + "/full"
 			if resumed {
