@@ -29,6 +29,14 @@ func serverTLSConfig(current func() *config, s *Stream) *tls.Config {
 		// Used only if the handshake fails before the ClientHello.
 		MinVersion: c.tls.MinVersion,
 		MaxVersion: c.tls.MaxVersion,
+		// A stream's starting config is its own: left to crypto/tls, it
+		// would make a session ticket key for it (random bytes and a
+		// SHA-512) on every connection, never to use it, since the
+		// context's keys seal and open the tickets (bindTickets,
+		// tickets.go) and the config of the ClientHello says whether
+		// tickets are issued. An exported config lives for many
+		// connections and says what the caller set.
+		SessionTicketsDisabled: s != nil,
 	}
 }
 

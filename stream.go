@@ -93,6 +93,14 @@ func (s *Stream) HandshakeContext(ctx context.Context) error {
 	if e := s.hsErr.Load(); e != nil {
 		return e
 	}
+	if s.server && s.ph.phase.Load() == phaseDone {
+		// Done, and done well (only success stores phaseDone), and a
+		// crypto/tls server never renegotiates: what crypto/tls would
+		// answer, without its lock and its large frame (a fresh
+		// goroutine's first Read would grow its stack for it). A client
+		// asks crypto/tls, which may be in a renegotiation.
+		return nil
+	}
 	s.trace.begin(s)
 	s.hsActive.Add(1)
 	err := s.conn.HandshakeContext(ctx)

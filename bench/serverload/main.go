@@ -4,14 +4,15 @@
 //
 //	serverload pki DIR
 //	    write ca.pem, server.pem, server.key, client.pem, client.key (ECDSA P-256)
+//	    and server-rsa.pem, server-rsa.key (RSA 2048)
 //	serverload plain-server --dir DIR [--loop copy|small] [--verify]
 //	    a crypto/tls echo server: prints "Listening on ADDR" on stderr and
 //	    runs until SIGTERM; --loop copy echoes with a 32 KiB buffer per
 //	    connection (io.CopyBuffer), small with the one-byte Read and a pooled
 //	    buffer that `sslstream server --echo` uses; --verify requires and
 //	    verifies client certificates. SSLSTREAM_BLOCK_PROFILE and
-//	    SSLSTREAM_MUTEX_PROFILE write the runtime's profiles at exit, as for
-//	    `sslstream server`.
+//	    SSLSTREAM_MUTEX_PROFILE (and SSLSTREAM_CPU_PROFILE) write the runtime's
+//	    profiles at exit, as for `sslstream server`.
 //	serverload handshakes --dir DIR --addr ADDR --conns N
 //	    N connections at once, each a mutual-TLS handshake, 4 bytes echoed,
 //	    closed; prints "handshakes N seconds S".
@@ -20,6 +21,12 @@
 //	    HTTP request, then idles), waits D and
 //	    prints the growth of PID's resident memory per connection:
 //	    "rss-before B rss-after B rss-per-conn B conns N".
+//	serverload cpu --dir DIR --addr ADDR --pid PID --n N --version 1.2|1.3 [--resume] [--client-cert] [--probe echo|rev] [--key ecdsa|rsa]
+//	    the server's CPU time (utime+stime of PID, /proc/PID/stat) over N
+//	    handshakes, full or resumed (a session cache per worker: TLS 1.2
+//	    tickets, TLS 1.3 PSK), each echoing 4 bytes (or one line reversed,
+//	    for openssl s_server -rev) and closed, after a warm-up; prints
+//	    "cpu-ms-per-1000 X handshakes N cpu-ms C version V suite S".
 //	serverload profile FILE [--per N] [--focus REGEXP]
 //	    sums a block or mutex profile written in the text format: total wait
 //	    and events, per N handshakes when given, over the samples whose stack
@@ -59,7 +66,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: serverload pki|plain-server|handshakes|idle|profile ...")
+		fmt.Fprintln(os.Stderr, "usage: serverload pki|plain-server|handshakes|idle|cpu|profile ...")
 		os.Exit(2)
 	}
 	var err error
@@ -73,6 +80,8 @@ func main() {
 		err = handshakes(args)
 	case "idle":
 		err = idle(args)
+	case "cpu":
+		err = cpu(args)
 	case "profile":
 		err = profile(args)
 	default:
@@ -101,12 +110,17 @@ func writePKI(args []string) error {
 	if err != nil {
 		return err
 	}
+	srvRSA, err := root.Leaf("localhost", minipki.IP("127.0.0.1"), minipki.RSA())
+	if err != nil {
+		return err
+	}
 	cli, err := root.Leaf("load.client")
 	if err != nil {
 		return err
 	}
 	for name, data := range map[string][]byte{
 		"ca.pem": root.CertPEM(), "server.pem": srv.CertPEM(), "server.key": srv.KeyPEM(),
+		"server-rsa.pem": srvRSA.CertPEM(), "server-rsa.key": srvRSA.KeyPEM(),
 		"client.pem": cli.CertPEM(), "client.key": cli.KeyPEM(),
 	} {
 		if _, err := minipki.WriteFile(dir, name, data); err != nil {
@@ -139,6 +153,7 @@ func plainServer(args []string) error {
 	dir := fs.String("dir", "", "PKI directory")
 	loop := fs.String("loop", "copy", "echo loop: copy (32 KiB buffer) or small (one-byte Read, pooled buffer)")
 	verify := fs.Bool("verify", false, "require and verify client certificates")
+	certName := fs.String("cert", "server", "the server's certificate and key: `NAME`.pem and NAME.key in the PKI directory (server: ECDSA P-256, server-rsa: RSA 2048)")
 	hsTimeout := fs.Duration("handshake-timeout", 30*time.Second, "drop a client that has not completed the handshake after this long")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -146,7 +161,7 @@ func plainServer(args []string) error {
 	if *loop != "copy" && *loop != "small" {
 		return fmt.Errorf("--loop %q: copy or small", *loop)
 	}
-	pair, err := loadPair(*dir, "server")
+	pair, err := loadPair(*dir, *certName)
 	if err != nil {
 		return err
 	}
@@ -276,7 +291,21 @@ func startProfiles() func() {
 		want = append(want, prof{"mutex", f})
 		runtime.SetMutexProfileFraction(1)
 	}
+	var cpuFile *os.File
+	if f := os.Getenv("SSLSTREAM_CPU_PROFILE"); f != "" {
+		var err error
+		if cpuFile, err = os.Create(f); err == nil {
+			err = pprof.StartCPUProfile(cpuFile)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "serverload:", err)
+		}
+	}
 	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+		}
 		for _, p := range want {
 			f, err := os.Create(p.file)
 			if err != nil {

@@ -73,7 +73,8 @@ open connections with close_notify, and exits 0.
 
 For measurement, SSLSTREAM_BLOCK_PROFILE=FILE and SSLSTREAM_MUTEX_PROFILE=FILE
 in the environment record the Go runtime's block and mutex profiles and
-write them (text format) to FILE at exit (docs/PERFORMANCE.md).`,
+write them (text format) to FILE at exit; SSLSTREAM_CPU_PROFILE=FILE writes
+a CPU profile of the whole run, for go tool pprof (docs/PERFORMANCE.md).`,
 		examples: []string{
 			"sslstream server --listen 127.0.0.1:4433 --certificate server.pem --key server.key --echo",
 			"sslstream server --listen :4433 --certificate server.p12 --certificate-password-file pw.txt --echo",
@@ -408,7 +409,12 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 		s.event("handshake_failed", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: handshake failed: %v\n", peer, err)
 		return
 	}
-	s.event("connection", connectionFields(peer, st), "Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
+	if s.json {
+		s.event("connection", connectionFields(peer, st), "Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
+	} else {
+		// The JSON fields are not made for a text line.
+		s.logf("Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
+	}
 	if s.echo {
 		// A fresh goroutine for the rest of the connection's life: this
 		// one's stack grew in the handshake (certificate parsing,

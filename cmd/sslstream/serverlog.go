@@ -84,14 +84,30 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// logBatch is how long the writer goroutine lets lines gather after the
+// first one arrives: a busy server writes its lines in one call per
+// logBatch rather than one per connection (each write(2) to a file or
+// terminal costs the CPU of a small handshake's tenth), a quiet one
+// shows each line that much later.
+const logBatch = 2 * time.Millisecond
+
 // run writes out what is pushed until Close.
 func (l *lineWriter) run() {
 	defer close(l.done)
 	var buf []byte
+	batch := time.NewTimer(logBatch)
+	batch.Stop()
 	for {
 		quit := false
 		select {
 		case <-l.wake:
+			batch.Reset(logBatch)
+			select {
+			case <-batch.C:
+			case <-l.quit:
+				batch.Stop()
+				quit = true
+			}
 		case <-l.quit:
 			quit = true
 		}

@@ -9,13 +9,14 @@ import (
 )
 
 // Environment variables that make `sslstream server` write the runtime's
-// block and mutex profiles when it exits (scripts/bench reads them to
+// block, mutex and CPU profiles when it exits (scripts/bench reads them to
 // measure the wait per handshake; docs/PERFORMANCE.md). They are for
 // measurement, not for production: recording every blocking event costs
 // a little on each.
 const (
 	envBlockProfile = "SSLSTREAM_BLOCK_PROFILE" // FILE: the block profile, text (debug=1) format
 	envMutexProfile = "SSLSTREAM_MUTEX_PROFILE" // FILE: the mutex profile, text (debug=1) format
+	envCPUProfile   = "SSLSTREAM_CPU_PROFILE"   // FILE: a CPU profile from start to exit, for go tool pprof
 )
 
 // startProfiles turns on the profiles the environment asks for and
@@ -31,10 +32,27 @@ func startProfiles(stderr io.Writer) (stop func(), err error) {
 		want = append(want, prof{"mutex", f})
 		runtime.SetMutexProfileFraction(1)
 	}
-	if len(want) == 0 {
+	var cpuFile *os.File
+	if f := os.Getenv(envCPUProfile); f != "" {
+		var err error
+		if cpuFile, err = os.Create(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", envCPUProfile, err)
+		}
+		if err := pprof.StartCPUProfile(cpuFile); err != nil {
+			cpuFile.Close()
+			return nil, fmt.Errorf("%s %s: %w", envCPUProfile, f, err)
+		}
+	}
+	if len(want) == 0 && cpuFile == nil {
 		return func() {}, nil
 	}
 	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			if err := cpuFile.Close(); err != nil {
+				fmt.Fprintf(stderr, "writing the CPU profile: %v\n", err)
+			}
+		}
 		for _, p := range want {
 			if err := writeProfile(p.name, p.file); err != nil {
 				fmt.Fprintf(stderr, "writing the %s profile: %v\n", p.name, err)

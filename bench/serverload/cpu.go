@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// userHZ is the unit of utime and stime in /proc/PID/stat (USER_HZ, 100
+// on every Linux architecture Go supports).
+const userHZ = 100
+
+// procCPU is the CPU time process pid has used so far, user plus system,
+// from /proc/PID/stat (all its threads, living and exited).
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: fields count
+	// from the last ')'. utime and stime are fields 14 and 15.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: no ')'", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	return time.Duration(ut+st) * time.Second / userHZ, nil
+}
+
+// schedCPU is the run time of pid's living threads in nanoseconds
+// (/proc/PID/task/*/schedstat, first field): a finer clock than
+// procCPU's ticks, reported beside it as a check.
+func schedCPU(pid int) (time.Duration, error) {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, fmt.Errorf("/proc/%d/task: no schedstat", pid)
+	}
+	var sum int64
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue // a thread that just exited
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			continue
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", t, err)
+		}
+		sum += ns
+	}
+	return time.Duration(sum), nil
+}
+
+// revPingPong is pingPong for openssl s_server -rev: one line, answered
+// reversed.
+func revPingPong(t *tls.Conn) error {
+	if _, err := t.Write([]byte("ping\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(t).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("rev answer %q: %w", line, err)
+	}
+	if line != "gnip\n" {
+		return fmt.Errorf("rev answer %q, want \"gnip\\n\"", line)
+	}
+	return nil
+}
+
+// cpu measures the server's CPU time over N handshakes.
+func cpu(args []string) error {
+	fs := flag.NewFlagSet("cpu", flag.ContinueOnError)
+	dir := fs.String("dir", "", "PKI directory")
+	addr := fs.String("addr", "", "server address")
+	pid := fs.Int("pid", 0, "the server's process id")
+	n := fs.Int("n", 1000, "handshakes measured")
+	warm := fs.Int("warmup", 50, "handshakes before the measurement (not counted)")
+	par := fs.Int("parallel", 2, "connections at a time")
+	version := fs.String("version", "1.3", "protocol: 1.2 or 1.3")
+	resume := fs.Bool("resume", false, "resume every measured handshake (a session cache per worker, primed with one full handshake)")
+	clientCert := fs.Bool("client-cert", false, "send client.pem (for servers that require a client certificate)")
+	probe := fs.String("probe", "echo", "after the handshake: echo (4 bytes echoed) or rev (a line answered reversed, openssl s_server -rev)")
+	key := fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa: picks the TLS 1.2 suite ECDHE-ECDSA- or ECDHE-RSA-AES128-GCM-SHA256")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *pid <= 0 || *n <= 0 || *par <= 0 || *warm < 0 {
+		return errors.New("cpu: --pid, --n and --parallel must be positive")
+	}
+	base, err := clientConfig(*dir)
+	if err != nil {
+		return err
+	}
+	if !*clientCert {
+		base.Certificates = nil
+	}
+	// The same key exchange for every server: OpenSSL 3.0 has no ML-KEM,
+	// and crypto/tls would pick X25519MLKEM768 where it can. P-256 is offered
+	// too (never chosen: X25519 comes first) because OpenSSL serves an
+	// ECDSA P-256 certificate in TLS 1.2 only to a client that lists the
+	// curve.
+	base.CurvePreferences = []tls.CurveID{tls.X25519, tls.CurveP256}
+	switch *version {
+	case "1.3":
+		base.MinVersion, base.MaxVersion = tls.VersionTLS13, tls.VersionTLS13
+	case "1.2":
+		base.MinVersion, base.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
+		switch *key {
+		case "ecdsa":
+			base.CipherSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
+		case "rsa":
+			base.CipherSuites = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}
+		default:
+			return fmt.Errorf("--key %q: ecdsa or rsa", *key)
+		}
+	default:
+		return fmt.Errorf("--version %q: 1.2 or 1.3", *version)
+	}
+	exchange := pingPong
+	switch *probe {
+	case "echo":
+	case "rev":
+		exchange = revPingPong
+	default:
+		return fmt.Errorf("--probe %q: echo or rev", *probe)
+	}
+	var d dialer
+	var suite atomic.Uint32
+	// one handshake with cfg; resumed must match want.
+	one := func(cfg *tls.Config, want bool, check bool) error {
+		t, err := d.dial(*addr, cfg)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		cs := t.ConnectionState()
+		suite.Store(uint32(cs.CipherSuite))
+		if err := exchange(t); err != nil {
+			return err
+		}
+		if check && cs.DidResume != want {
+			return fmt.Errorf("handshake resumed: %v, want %v", cs.DidResume, want)
+		}
+		return nil
+	}
+	cfgs := make([]*tls.Config, *par)
+	for i := range cfgs {
+		cfgs[i] = base.Clone()
+		if *resume {
+			cfgs[i].ClientSessionCache = tls.NewLRUClientSessionCache(4)
+			if err := one(cfgs[i], false, true); err != nil {
+				return fmt.Errorf("priming handshake: %w", err)
+			}
+		}
+	}
+	run := func(count int, check bool) error {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		errc := make(chan error, *par)
+		for i := range *par {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(count) {
+					if err := one(cfgs[i], *resume, check); err != nil {
+						errc <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errc)
+		return <-errc
+	}
+	if err := run(*warm, false); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	settle := func() { time.Sleep(100 * time.Millisecond) } // the last closes
+	settle()
+	c0, err := procCPU(*pid)
+	if err != nil {
+		return err
+	}
+	s0, _ := schedCPU(*pid)
+	if err := run(*n, true); err != nil {
+		return err
+	}
+	settle()
+	c1, err := procCPU(*pid)
+	if err != nil {
+		return err
+	}
+	s1, _ := schedCPU(*pid)
+	per := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(*n) * 1000 }
+	fmt.Printf("cpu-ms-per-1000 %.1f handshakes %d cpu-ms %.0f sched-ms-per-1000 %.1f version %s resumed %v suite %s\n",
+		per(c1-c0), *n, (c1-c0).Seconds()*1e3, per(s1-s0), *version, *resume, tls.CipherSuiteName(uint16(suite.Load())))
+	return nil
+}
