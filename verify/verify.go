@@ -414,6 +414,12 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	res.Sent = res.Sent[:len(res.Sent):len(res.Sent)]
 
 	e.run(leaf)
+	if opts.Strict && len(e.problems) > 0 {
+		// Strict mode only: OpenSSL keeps the chain its builder made.
+		if alt := e.backtrack(); alt != nil {
+			e = alt
+		}
+	}
 
 	res.all = e.problems
 	res.Chain = certs[len(res.Sent):len(res.Sent)]
@@ -452,6 +458,12 @@ func (e *engine) run(leaf *x509.Certificate) {
 		e.report(EEKeyTooSmall, 0, e.chain[0])
 	}
 	e.buildChain()
+	e.checkChain()
+}
+
+// checkChain makes every check of X509_verify_cert's verify_chain after
+// build_chain, on the chain built.
+func (e *engine) checkChain() {
 	e.checkExtensions()
 	e.checkAuthLevel()
 	e.checkID()
