@@ -126,7 +126,10 @@ type Options struct {
 	// the end of the chain (X509_V_FLAG_PARTIAL_CHAIN).
 	PartialChain bool
 	// Strict adds the checks of OpenSSL's -x509_strict and further RFC 5280
-	// and CA/Browser Forum rules (see the package documentation).
+	// and CA/Browser Forum rules, and, unlike OpenSSL, backtracks: when the
+	// chain built fails a check, other candidate issuers are tried and the
+	// first chain that passes every check is the result, within bounds
+	// (see the package documentation).
 	Strict bool
 	// AuthLevel is OpenSSL's authentication security level (-auth_level;
 	// a TLS connection uses the context's security level, 1 by default
