@@ -168,8 +168,23 @@
 // and without partial-label wildcards, the peer name must itself satisfy
 // the chain's name constraints, a CRL must carry a CRL number, and the
 // notAfter second counts as valid (RFC 5280) where OpenSSL 3.0 counts it as
-// expired. On the x509-limbo suite strict mode passes 186 of the 198 SERVER
-// cases (testdata/limbo-strict-failures.md lists the others and why).
+// expired.
+//
+// Strict mode also builds the chain differently when it has a choice.
+// OpenSSL 3.0 picks one issuer per step (the first candidate whose name,
+// authority key identifier and key type fit and that is valid now) and
+// keeps it even when the chain then fails a later check; the default mode
+// does the same. In strict mode, when the chain so built has any problem
+// (name constraints, purpose, basic constraints, path length, key usage,
+// signature, validity, no trust anchor, ...), the other candidate issuers,
+// trusted and untrusted, are tried depth-first, trusted ones first, and
+// the first chain up to a trust anchor that passes every check is the
+// result. When none does, the result is that of the first chain, so the
+// problems reported do not change. The search is bounded: at most 8
+// candidates per certificate, 100 issuer choices in all, no path longer
+// than the verify depth; a CRL issuer's own chain is not searched. On the
+// x509-limbo suite strict mode passes 188 of the 198 SERVER cases
+// (testdata/limbo-strict-failures.md lists the others and why).
 //
 // # Performance
 //

@@ -126,7 +126,10 @@ type Options struct {
 	// the end of the chain (X509_V_FLAG_PARTIAL_CHAIN).
 	PartialChain bool
 	// Strict adds the checks of OpenSSL's -x509_strict and further RFC 5280
-	// and CA/Browser Forum rules (see the package documentation).
+	// and CA/Browser Forum rules, and, unlike OpenSSL, backtracks: when the
+	// chain built fails a check, other candidate issuers are tried and the
+	// first chain that passes every check is the result, within bounds
+	// (see the package documentation).
 	Strict bool
 	// AuthLevel is OpenSSL's authentication security level (-auth_level;
 	// a TLS connection uses the context's security level, 1 by default
@@ -414,6 +417,12 @@ func verify(leaf *x509.Certificate, opts *Options) *Result {
 	res.Sent = res.Sent[:len(res.Sent):len(res.Sent)]
 
 	e.run(leaf)
+	if opts.Strict && len(e.problems) > 0 {
+		// Strict mode only: OpenSSL keeps the chain its builder made.
+		if alt := e.backtrack(); alt != nil {
+			e = alt
+		}
+	}
 
 	res.all = e.problems
 	res.Chain = certs[len(res.Sent):len(res.Sent)]
@@ -452,6 +461,12 @@ func (e *engine) run(leaf *x509.Certificate) {
 		e.report(EEKeyTooSmall, 0, e.chain[0])
 	}
 	e.buildChain()
+	e.checkChain()
+}
+
+// checkChain makes every check of X509_verify_cert's verify_chain after
+// build_chain, on the chain built.
+func (e *engine) checkChain() {
 	e.checkExtensions()
 	e.checkAuthLevel()
 	e.checkID()
