@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -413,7 +414,7 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 		s.event("connection", connectionFields(peer, st), "Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
 	} else {
 		// The JSON fields are not made for a text line.
-		s.logf("Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
+		s.logConnection(peer, st)
 	}
 	if s.echo {
 		// A fresh goroutine for the rest of the connection's life: this
@@ -470,25 +471,61 @@ func (s *server) handshake(st *sslstream.Stream) error {
 // serverSummary is the per-connection line's content; with alpn it says
 // which protocol was negotiated; a resumed session is marked.
 func serverSummary(st *sslstream.Stream, alpn bool) string {
+	return string(appendServerSummary(nil, st, alpn))
+}
+
+// appendServerSummary appends serverSummary's line to b: built with
+// append, not fmt, as it is made for every connection.
+func appendServerSummary(b []byte, st *sslstream.Stream, alpn bool) []byte {
 	cs := st.ConnectionState()
-	subject := "(none)"
+	b = append(b, "Protocol: "...)
+	b = append(b, sslstream.ProtocolName(cs.Version)...)
+	b = append(b, ", Cipher: "...)
+	b = append(b, cipherName(cs.CipherSuite)...)
+	b = append(b, ", Client certificate subject: "...)
 	if c, err := st.PeerCertificate(); err == nil && c != nil {
-		subject = c.SubjectString()
+		b = append(b, c.SubjectString()...)
+	} else {
+		b = append(b, "(none)"...)
 	}
 	code, text := st.VerifyResult()
-	line := fmt.Sprintf("Protocol: %s, Cipher: %s, Client certificate subject: %s, Verify return code: %d (%s)",
-		sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite), subject, code, text)
+	b = append(b, ", Verify return code: "...)
+	b = strconv.AppendInt(b, int64(code), 10)
+	b = append(b, " ("...)
+	b = append(b, text...)
+	b = append(b, ')')
 	if cs.NegotiatedProtocol != "" {
-		line += ", ALPN protocol: " + cs.NegotiatedProtocol
+		b = append(b, ", ALPN protocol: "...)
+		b = append(b, cs.NegotiatedProtocol...)
 	} else if alpn {
-		line += ", No ALPN negotiated"
+		b = append(b, ", No ALPN negotiated"...)
 	}
 	if st.Resumed() {
-		line += ", Session: reused"
+		b = append(b, ", Session: reused"...)
 	}
-	line += groupSummary(st)
-	line += echSummary(st) // ech.go
-	return line
+	b = appendGroupSummary(b, cs)    // groups.go
+	b = append(b, echSummary(st)...) // ech.go
+	return b
+}
+
+// lineBufs are the buffers the per-connection lines are built in.
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// logConnection prints the text line of a completed handshake: "Connection
+// from PEER: " and serverSummary's line, built in a pooled buffer and
+// written in one call (the lineWriter copies it).
+func (s *server) logConnection(peer net.Addr, st *sslstream.Stream) {
+	bp := lineBufs.Get().(*[]byte)
+	b := append((*bp)[:0], "Connection from "...)
+	b = append(b, peer.String()...)
+	b = append(b, ": "...)
+	b = appendServerSummary(b, st, s.alpn)
+	b = append(b, '\n')
+	s.e.stderr.Write(b)
+	if cap(b) <= 4096 {
+		*bp = b
+		lineBufs.Put(bp)
+	}
 }
 
 // echoBufSize is the buffer echo borrows while data flows: one TLS
