@@ -220,11 +220,19 @@ type server struct {
 	bufs     echoBuffers // lent to echo while data flows
 	piped    chan error  // non-echo mode: the result of the piped session
 	piping   atomic.Bool
+	// idle counts the echo connections that went quiet after their
+	// handshake and continued in a fresh goroutine (echoUntilIdle).
+	idle atomic.Int64
+	// idleAfter is echoUntilIdle's wait, a time.Duration: echoIdleAfter
+	// (tests change it while the server runs).
+	idleAfter atomic.Int64
 }
 
 // newServer makes the server of sctx on ln.
 func newServer(e *env, sctx *sslstream.ServerContext, ln net.Listener) *server {
-	return &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1)}
+	s := &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1)}
+	s.idleAfter.Store(int64(echoIdleAfter))
+	return s
 }
 
 // watch runs the context's Watch every interval until the returned
@@ -417,6 +425,19 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 		s.logConnection(peer, st)
 	}
 	if s.echo {
+		if !s.rev && s.root == nil && !s.www {
+			// Echo here while the client is busy: a connection that
+			// sends, reads its answer and closes is served by this
+			// goroutine alone, its stack already grown.
+			idle, err := s.echoUntilIdle(st)
+			if !idle {
+				if err != nil && !s.stopping.Load() {
+					s.event("error", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: %v\n", peer, err)
+				}
+				return
+			}
+			s.idle.Add(1)
+		}
 		// A fresh goroutine for the rest of the connection's life: this
 		// one's stack grew in the handshake (certificate parsing,
 		// signatures) and goes back to the runtime with it, rather than
@@ -573,6 +594,41 @@ func (s *server) echoLoop(st *sslstream.Stream) error {
 		}
 		if err != nil {
 			return echoError(err)
+		}
+	}
+}
+
+// echoIdleAfter is how long the handshake's goroutine waits for a client
+// to send before it lets the connection continue in a fresh goroutine.
+const echoIdleAfter = 200 * time.Millisecond
+
+// echoUntilIdle is echoLoop in the handshake's goroutine, for as long as
+// the client sends within idleAfter (echoIdleAfter) of the handshake or of
+// its last answer: idle reports that it did not (the connection is open,
+// its read deadline cleared), else the connection's echo is over, with
+// echoLoop's error.
+func (s *server) echoUntilIdle(st *sslstream.Stream) (idle bool, err error) {
+	first := make([]byte, 1)
+	wait := time.Duration(s.idleAfter.Load())
+	for {
+		if err := st.SetReadDeadline(time.Now().Add(wait)); err != nil {
+			return false, echoError(err)
+		}
+		n, err := st.Read(first)
+		if n > 0 {
+			if derr := s.echoAvailable(st, first[0]); derr != nil {
+				return false, echoError(derr)
+			}
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				if err := st.SetReadDeadline(time.Time{}); err != nil {
+					return false, echoError(err)
+				}
+				return true, nil
+			}
+			return false, echoError(err)
 		}
 	}
 }
