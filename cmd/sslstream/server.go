@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/dn"
 )
 
 func serverCommand() *command {
@@ -223,6 +224,8 @@ type server struct {
 	// idle counts the echo connections that went quiet after their
 	// handshake and continued in a fresh goroutine (echoUntilIdle).
 	idle atomic.Int64
+	// subjects: the text line's client certificate subjects.
+	subjects subjectCache
 	// idleAfter is echoUntilIdle's wait, a time.Duration: echoIdleAfter
 	// (tests change it while the server runs).
 	idleAfter atomic.Int64
@@ -492,20 +495,23 @@ func (s *server) handshake(st *sslstream.Stream) error {
 // serverSummary is the per-connection line's content; with alpn it says
 // which protocol was negotiated; a resumed session is marked.
 func serverSummary(st *sslstream.Stream, alpn bool) string {
-	return string(appendServerSummary(nil, st, alpn))
+	return string(appendServerSummary(nil, st, alpn, nil))
 }
 
 // appendServerSummary appends serverSummary's line to b: built with
-// append, not fmt, as it is made for every connection.
-func appendServerSummary(b []byte, st *sslstream.Stream, alpn bool) []byte {
+// append, not fmt, as it is made for every connection. The client
+// certificate's subject is formatted from the leaf's DER subject (what
+// its Certificate's SubjectString formats, without wrapping the whole
+// chain), through subjects when not nil.
+func appendServerSummary(b []byte, st *sslstream.Stream, alpn bool, subjects *subjectCache) []byte {
 	cs := st.ConnectionState()
 	b = append(b, "Protocol: "...)
 	b = append(b, sslstream.ProtocolName(cs.Version)...)
 	b = append(b, ", Cipher: "...)
 	b = append(b, cipherName(cs.CipherSuite)...)
 	b = append(b, ", Client certificate subject: "...)
-	if c, err := st.PeerCertificate(); err == nil && c != nil {
-		b = append(b, c.SubjectString()...)
+	if len(cs.PeerCertificates) > 0 {
+		b = append(b, subjects.text(cs.PeerCertificates[0].RawSubject)...)
 	} else {
 		b = append(b, "(none)"...)
 	}
@@ -529,6 +535,33 @@ func appendServerSummary(b []byte, st *sslstream.Stream, alpn bool) []byte {
 	return b
 }
 
+// subjectCache remembers the last client certificate subject a line was
+// made for, and its one-line form: clients that come back with the same
+// certificate do not have their subject formatted again.
+type subjectCache struct {
+	last atomic.Pointer[subjectText]
+}
+
+// subjectText is a DER subject and its one-line form.
+type subjectText struct {
+	der  []byte
+	text string
+}
+
+// text is dn.String(der), from the cache when der is the last one; a nil
+// cache formats every time.
+func (c *subjectCache) text(der []byte) string {
+	if c == nil {
+		return dn.String(der)
+	}
+	if l := c.last.Load(); l != nil && bytes.Equal(l.der, der) {
+		return l.text
+	}
+	t := dn.String(der)
+	c.last.Store(&subjectText{der: bytes.Clone(der), text: t})
+	return t
+}
+
 // lineBufs are the buffers the per-connection lines are built in.
 var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
@@ -540,7 +573,7 @@ func (s *server) logConnection(peer net.Addr, st *sslstream.Stream) {
 	b := append((*bp)[:0], "Connection from "...)
 	b = append(b, peer.String()...)
 	b = append(b, ": "...)
-	b = appendServerSummary(b, st, s.alpn)
+	b = appendServerSummary(b, st, s.alpn, &s.subjects)
 	b = append(b, '\n')
 	s.e.stderr.Write(b)
 	if cap(b) <= 4096 {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/dn"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -535,5 +538,38 @@ func TestServerWWWPageMatchesOpenSSL(t *testing.T) {
 		if g, w := line(got, prefix), line(want, prefix); g != w {
 			t.Errorf("line %q, s_server -www %q", g, w)
 		}
+	}
+}
+
+// TestSubjectCache: the cache of the line's client certificate subject
+// gives each subject's own one-line form (dn.String) whatever the order
+// subjects come in, the same subject again included, and so does a nil
+// cache.
+func TestSubjectCache(t *testing.T) {
+	t.Parallel()
+	var ders [][]byte
+	for _, n := range []pkix.Name{
+		{CommonName: "alice"},
+		{CommonName: "bob", Organization: []string{"Example"}},
+		{CommonName: "alice", Organization: []string{"Example"}},
+	} {
+		der, err := asn1.Marshal(n.ToRDNSequence())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ders = append(ders, der)
+	}
+	var c subjectCache
+	for _, i := range []int{0, 0, 1, 0, 2, 2, 1} {
+		want := dn.String(ders[i])
+		if got := c.text(ders[i]); got != want {
+			t.Errorf("subject %d: %q, want %q", i, got, want)
+		}
+		if got := (*subjectCache)(nil).text(ders[i]); got != want {
+			t.Errorf("subject %d, no cache: %q, want %q", i, got, want)
+		}
+	}
+	if dn.String(ders[0]) == dn.String(ders[2]) {
+		t.Fatal("the subjects are not distinct")
 	}
 }
