@@ -25,15 +25,16 @@ func groupLines(cs tls.ConnectionState) string {
 	return out
 }
 
-// groupSummary is the server line's part about the key exchange:
-// ", Group: X25519", with ", HelloRetryRequest: yes" after a retry.
-func groupSummary(st *sslstream.Stream) string {
-	out := ""
-	if g := st.Group(); g != "" {
-		out = ", Group: " + g
+// appendGroupSummary appends the server line's part about the key
+// exchange to b: ", Group: X25519", with ", HelloRetryRequest: yes" after
+// a retry.
+func appendGroupSummary(b []byte, cs tls.ConnectionState) []byte {
+	if g := sslstream.GroupName(cs.CurveID); g != "" {
+		b = append(b, ", Group: "...)
+		b = append(b, g...)
 	}
-	if st.HelloRetryRequest() {
-		out += ", HelloRetryRequest: yes"
+	if cs.HelloRetryRequest {
+		b = append(b, ", HelloRetryRequest: yes"...)
 	}
-	return out
+	return b
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/dn"
 )
 
 func serverCommand() *command {
@@ -219,11 +221,21 @@ type server struct {
 	bufs     echoBuffers // lent to echo while data flows
 	piped    chan error  // non-echo mode: the result of the piped session
 	piping   atomic.Bool
+	// idle counts the echo connections that went quiet after their
+	// handshake and continued in a fresh goroutine (echoUntilIdle).
+	idle atomic.Int64
+	// subjects: the text line's client certificate subjects.
+	subjects subjectCache
+	// idleAfter is echoUntilIdle's wait, a time.Duration: echoIdleAfter
+	// (tests change it while the server runs).
+	idleAfter atomic.Int64
 }
 
 // newServer makes the server of sctx on ln.
 func newServer(e *env, sctx *sslstream.ServerContext, ln net.Listener) *server {
-	return &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1)}
+	s := &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1)}
+	s.idleAfter.Store(int64(echoIdleAfter))
+	return s
 }
 
 // watch runs the context's Watch every interval until the returned
@@ -413,9 +425,22 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 		s.event("connection", connectionFields(peer, st), "Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
 	} else {
 		// The JSON fields are not made for a text line.
-		s.logf("Connection from %s: %s\n", peer, serverSummary(st, s.alpn))
+		s.logConnection(peer, st)
 	}
 	if s.echo {
+		if !s.rev && s.root == nil && !s.www {
+			// Echo here while the client is busy: a connection that
+			// sends, reads its answer and closes is served by this
+			// goroutine alone, its stack already grown.
+			idle, err := s.echoUntilIdle(st)
+			if !idle {
+				if err != nil && !s.stopping.Load() {
+					s.event("error", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: %v\n", peer, err)
+				}
+				return
+			}
+			s.idle.Add(1)
+		}
 		// A fresh goroutine for the rest of the connection's life: this
 		// one's stack grew in the handshake (certificate parsing,
 		// signatures) and goes back to the runtime with it, rather than
@@ -470,25 +495,91 @@ func (s *server) handshake(st *sslstream.Stream) error {
 // serverSummary is the per-connection line's content; with alpn it says
 // which protocol was negotiated; a resumed session is marked.
 func serverSummary(st *sslstream.Stream, alpn bool) string {
+	return string(appendServerSummary(nil, st, alpn, nil))
+}
+
+// appendServerSummary appends serverSummary's line to b: built with
+// append, not fmt, as it is made for every connection. The client
+// certificate's subject is formatted from the leaf's DER subject (what
+// its Certificate's SubjectString formats, without wrapping the whole
+// chain), through subjects when not nil.
+func appendServerSummary(b []byte, st *sslstream.Stream, alpn bool, subjects *subjectCache) []byte {
 	cs := st.ConnectionState()
-	subject := "(none)"
-	if c, err := st.PeerCertificate(); err == nil && c != nil {
-		subject = c.SubjectString()
+	b = append(b, "Protocol: "...)
+	b = append(b, sslstream.ProtocolName(cs.Version)...)
+	b = append(b, ", Cipher: "...)
+	b = append(b, cipherName(cs.CipherSuite)...)
+	b = append(b, ", Client certificate subject: "...)
+	if len(cs.PeerCertificates) > 0 {
+		b = append(b, subjects.text(cs.PeerCertificates[0].RawSubject)...)
+	} else {
+		b = append(b, "(none)"...)
 	}
 	code, text := st.VerifyResult()
-	line := fmt.Sprintf("Protocol: %s, Cipher: %s, Client certificate subject: %s, Verify return code: %d (%s)",
-		sslstream.ProtocolName(cs.Version), cipherName(cs.CipherSuite), subject, code, text)
+	b = append(b, ", Verify return code: "...)
+	b = strconv.AppendInt(b, int64(code), 10)
+	b = append(b, " ("...)
+	b = append(b, text...)
+	b = append(b, ')')
 	if cs.NegotiatedProtocol != "" {
-		line += ", ALPN protocol: " + cs.NegotiatedProtocol
+		b = append(b, ", ALPN protocol: "...)
+		b = append(b, cs.NegotiatedProtocol...)
 	} else if alpn {
-		line += ", No ALPN negotiated"
+		b = append(b, ", No ALPN negotiated"...)
 	}
 	if st.Resumed() {
-		line += ", Session: reused"
+		b = append(b, ", Session: reused"...)
 	}
-	line += groupSummary(st)
-	line += echSummary(st) // ech.go
-	return line
+	b = appendGroupSummary(b, cs)    // groups.go
+	b = append(b, echSummary(st)...) // ech.go
+	return b
+}
+
+// subjectCache remembers the last client certificate subject a line was
+// made for, and its one-line form: clients that come back with the same
+// certificate do not have their subject formatted again.
+type subjectCache struct {
+	last atomic.Pointer[subjectText]
+}
+
+// subjectText is a DER subject and its one-line form.
+type subjectText struct {
+	der  []byte
+	text string
+}
+
+// text is dn.String(der), from the cache when der is the last one; a nil
+// cache formats every time.
+func (c *subjectCache) text(der []byte) string {
+	if c == nil {
+		return dn.String(der)
+	}
+	if l := c.last.Load(); l != nil && bytes.Equal(l.der, der) {
+		return l.text
+	}
+	t := dn.String(der)
+	c.last.Store(&subjectText{der: bytes.Clone(der), text: t})
+	return t
+}
+
+// lineBufs are the buffers the per-connection lines are built in.
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// logConnection prints the text line of a completed handshake: "Connection
+// from PEER: " and serverSummary's line, built in a pooled buffer and
+// written in one call (the lineWriter copies it).
+func (s *server) logConnection(peer net.Addr, st *sslstream.Stream) {
+	bp := lineBufs.Get().(*[]byte)
+	b := append((*bp)[:0], "Connection from "...)
+	b = append(b, peer.String()...)
+	b = append(b, ": "...)
+	b = appendServerSummary(b, st, s.alpn, &s.subjects)
+	b = append(b, '\n')
+	s.e.stderr.Write(b)
+	if cap(b) <= 4096 {
+		*bp = b
+		lineBufs.Put(bp)
+	}
 }
 
 // echoBufSize is the buffer echo borrows while data flows: one TLS
@@ -536,6 +627,41 @@ func (s *server) echoLoop(st *sslstream.Stream) error {
 		}
 		if err != nil {
 			return echoError(err)
+		}
+	}
+}
+
+// echoIdleAfter is how long the handshake's goroutine waits for a client
+// to send before it lets the connection continue in a fresh goroutine.
+const echoIdleAfter = 200 * time.Millisecond
+
+// echoUntilIdle is echoLoop in the handshake's goroutine, for as long as
+// the client sends within idleAfter (echoIdleAfter) of the handshake or of
+// its last answer: idle reports that it did not (the connection is open,
+// its read deadline cleared), else the connection's echo is over, with
+// echoLoop's error.
+func (s *server) echoUntilIdle(st *sslstream.Stream) (idle bool, err error) {
+	first := make([]byte, 1)
+	wait := time.Duration(s.idleAfter.Load())
+	for {
+		if err := st.SetReadDeadline(time.Now().Add(wait)); err != nil {
+			return false, echoError(err)
+		}
+		n, err := st.Read(first)
+		if n > 0 {
+			if derr := s.echoAvailable(st, first[0]); derr != nil {
+				return false, echoError(derr)
+			}
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				if err := st.SetReadDeadline(time.Time{}); err != nil {
+					return false, echoError(err)
+				}
+				return true, nil
+			}
+			return false, echoError(err)
 		}
 	}
 }

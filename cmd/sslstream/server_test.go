@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/dn"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -113,6 +116,81 @@ func netRoots(t *testing.T) *x509.CertPool {
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
 	return roots
+}
+
+// TestServerEchoHandsOffWhenIdle checks both ways an echo connection is
+// served: a client that sends at once, reads and closes is served by the
+// handshake's goroutine alone; one that waits longer than the server's
+// idleAfter, after the handshake or between two messages, continues in a
+// fresh goroutine and is echoed all the same. The busy client has a
+// server whose idleAfter is far longer than a loaded machine's stalls;
+// the quiet ones one whose idleAfter is short.
+func TestServerEchoHandsOffWhenIdle(t *testing.T) {
+	t.Parallel()
+	busy, busyErr, stopBusy := inProcessServer(t, 10*time.Second)
+	defer stopBusy()
+	busy.idleAfter.Store(int64(10 * time.Second))
+	srv, stderr, stop := inProcessServer(t, 10*time.Second)
+	defer stop()
+	srv.idleAfter.Store(int64(50 * time.Millisecond))
+	cfg := &tls.Config{RootCAs: netRoots(t), ServerName: "server.example"}
+	echo := func(c *tls.Conn, msg string) {
+		t.Helper()
+		if _, err := c.Write([]byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, len(msg))
+		if _, err := io.ReadFull(c, got); err != nil {
+			t.Fatalf("reading the echo of %q: %v\n%s", msg, err, stderr)
+		}
+		if string(got) != msg {
+			t.Fatalf("echo %q, want %q", got, msg)
+		}
+	}
+	dial := func(srv *server) *tls.Conn {
+		t.Helper()
+		c, err := tls.Dial("tcp", srv.ln.Addr().String(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		return c
+	}
+	// Busy: several messages at once, then close; the server's side of it
+	// is over when nopen is back to 0.
+	c := dial(busy)
+	for _, m := range []string{"one", "two", "three"} {
+		echo(c, m)
+	}
+	c.Close()
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s\n%s%s", what, busyErr, stderr)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFor("the busy connection was not closed", func() bool { return busy.nopen.Load() == 0 })
+	if n := busy.idle.Load(); n != 0 {
+		t.Errorf("a busy connection was handed off (%d)", n)
+	}
+	// Quiet after the handshake, then quiet between two messages.
+	c = dial(srv)
+	defer c.Close()
+	if err := c.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("a connection quiet after its handshake was not handed off", func() bool { return srv.idle.Load() == 1 })
+	echo(c, "after the hand-off")
+	c2 := dial(srv)
+	defer c2.Close()
+	echo(c2, "first")
+	waitFor("a connection quiet after its first message was not handed off", func() bool { return srv.idle.Load() == 2 })
+	echo(c2, "second")
+	echo(c, "again")
 }
 
 // TestServerEchoHoldsNoBufferWhenIdle: --echo sends back what it gets, in
@@ -460,5 +538,38 @@ func TestServerWWWPageMatchesOpenSSL(t *testing.T) {
 		if g, w := line(got, prefix), line(want, prefix); g != w {
 			t.Errorf("line %q, s_server -www %q", g, w)
 		}
+	}
+}
+
+// TestSubjectCache: the cache of the line's client certificate subject
+// gives each subject's own one-line form (dn.String) whatever the order
+// subjects come in, the same subject again included, and so does a nil
+// cache.
+func TestSubjectCache(t *testing.T) {
+	t.Parallel()
+	var ders [][]byte
+	for _, n := range []pkix.Name{
+		{CommonName: "alice"},
+		{CommonName: "bob", Organization: []string{"Example"}},
+		{CommonName: "alice", Organization: []string{"Example"}},
+	} {
+		der, err := asn1.Marshal(n.ToRDNSequence())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ders = append(ders, der)
+	}
+	var c subjectCache
+	for _, i := range []int{0, 0, 1, 0, 2, 2, 1} {
+		want := dn.String(ders[i])
+		if got := c.text(ders[i]); got != want {
+			t.Errorf("subject %d: %q, want %q", i, got, want)
+		}
+		if got := (*subjectCache)(nil).text(ders[i]); got != want {
+			t.Errorf("subject %d, no cache: %q, want %q", i, got, want)
+		}
+	}
+	if dn.String(ders[0]) == dn.String(ders[2]) {
+		t.Fatal("the subjects are not distinct")
 	}
 }
