@@ -238,7 +238,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flagSet) {
 			if d := f.DefValue; d != "" && d != "false" && d != "0" && !strings.Contains(usage, "(default") {
 				usage += " (default " + d + ")"
 			}
-			if o := aliasOf(aliases, f.Name); o != "" {
+			if o := aliasOf(aliases, f.Name); o != "" && !strings.Contains(usage, "(openssl "+o+")") {
 				usage += " (openssl: " + o + ")"
 			}
 			fmt.Fprintf(w, "%s\n      %s\n", line, usage)

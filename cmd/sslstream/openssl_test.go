@@ -167,7 +167,19 @@ func TestSubcommandAliasesAndHelp(t *testing.T) {
 	for _, want := range []string{"  -Verify N", "  -accept [HOST:]PORT", "(openssl: -naccept)"} {
 		wantContains(t, "server --help", server, want)
 	}
-	wantContains(t, "verify --help", ss(t, "verify", "--help").stdout, "(openssl: -CAfile)")
+	verify := ss(t, "verify", "--help").stdout
+	wantContains(t, "verify --help", verify, "(openssl: -CAfile)")
+	wantContains(t, "verify --help", verify, "(openssl -auth_level)")
+	// A flag whose own text already names its OpenSSL spelling gets no
+	// second "(openssl: ...)".
+	twice := regexp.MustCompile(`\(openssl (-[A-Za-z0-9_]+)\) \(openssl: (-[A-Za-z0-9_]+)\)`)
+	for _, text := range []string{client, server, verify} {
+		for _, m := range twice.FindAllStringSubmatch(text, -1) {
+			if m[1] == m[2] {
+				t.Errorf("help names %s twice: %q", m[1], m[0])
+			}
+		}
+	}
 }
 
 func TestUnknownFlagSuggestion(t *testing.T) {
