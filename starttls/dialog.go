@@ -123,6 +123,10 @@ func (d *dialog) readNumericReply(step string) (numericReply, error) {
 		}
 		if r.code == "" {
 			r.code = code
+		} else if code != r.code {
+			// RFC 5321 4.2.1 and RFC 959 4.2: every line of a reply
+			// carries the code of its first line.
+			return r, d.fail(step, r.lines, fmt.Errorf("reply line %q has code %s, the reply began with %s", line, code, r.code))
 		}
 		if last {
 			return r, nil
