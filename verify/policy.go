@@ -249,15 +249,8 @@ type policyInfo struct {
 // empty, no subidentifier starting with 0x80, the last one ended.
 func readOID(s *cryptobyte.String) (string, bool) {
 	var v cryptobyte.String
-	if !s.ReadASN1(&v, cbasn1.OBJECT_IDENTIFIER) || len(v) == 0 || v[len(v)-1]&0x80 != 0 {
+	if !s.ReadASN1(&v, cbasn1.OBJECT_IDENTIFIER) || !validOID(v) {
 		return "", false
-	}
-	start := true
-	for _, b := range v {
-		if start && b == 0x80 {
-			return "", false
-		}
-		start = b&0x80 == 0
 	}
 	return string(v), true
 }
@@ -440,7 +433,7 @@ func parsePolicyMappings(v []byte) ([][2]string, bool) {
 // integerBody decodes the content octets of an INTEGER (implicitly
 // tagged), refusing what c2i_ASN1_INTEGER refuses: no content, padding.
 func integerBody(b []byte) (*big.Int, bool) {
-	if len(b) == 0 || len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
+	if !minimalInteger(b) {
 		return nil, false
 	}
 	n := new(big.Int).SetBytes(b)

@@ -81,7 +81,7 @@ func parseProxyCertInfo(v []byte) (pathLen int64, ok bool) {
 // derInt64 reads the content octets of a DER INTEGER: valid reports a
 // minimal encoding; the value is -1 when it does not fit in an int64.
 func derInt64(b []byte) (n int64, valid bool) {
-	if len(b) == 0 || len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
+	if !minimalInteger(b) {
 		return 0, false
 	}
 	if len(b) > 8 {
@@ -94,6 +94,12 @@ func derInt64(b []byte) (n int64, valid bool) {
 		n = n<<8 | int64(c)
 	}
 	return n, true
+}
+
+// minimalInteger reports whether b, the content octets of an INTEGER, are
+// what c2i_ASN1_INTEGER accepts: not empty, no padding octet.
+func minimalInteger(b []byte) bool {
+	return len(b) == 1 || len(b) > 1 && !(b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0)
 }
 
 // validOID reports whether the content octets of an OBJECT IDENTIFIER are
