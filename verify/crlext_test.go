@@ -757,7 +757,7 @@ func TestDifferentialExtendedCRL(t *testing.T) {
 }
 
 // FuzzVerifyCRLExtensions verifies a chain against two random CRLs (a base
-// and a delta in the seeds, indirect and reason-limited ones too) under
+// and a delta in the fuzz corpus, indirect and reason-limited ones too) under
 // every combination of UseDeltas, ExtendedCRL, CheckSelfSignature,
 // NoCheckTime and the CRL modes: Verify must not panic, its result must be
 // consistent, and problems of a CRL issuer's chain appear only under

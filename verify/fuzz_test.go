@@ -16,7 +16,7 @@ import (
 )
 
 // fuzzSeeds returns DER certificates and a CRL of a small hierarchy with
-// name constraints, for the seed corpora.
+// name constraints, for the fuzz targets' starting corpora.
 func fuzzSeeds(t testing.TB) (leaf, inter, root, crlDER []byte) {
 	f := newFactory()
 	p := newPKI(t, f, "fuzz.example.com", nil, []minipki.Option{nameConstraintsOpt([]string{"example.com"}, []string{"bad.example.com"}, nil)},

@@ -130,7 +130,7 @@ func TestParseMatchesCryptoX509(t *testing.T) {
 	}
 }
 
-// TestParseRefused reads the seed certificates crypto/x509 refuses.
+// TestParseRefused reads the certificates in testdata that crypto/x509 refuses.
 func TestParseRefused(t *testing.T) {
 	t.Parallel()
 	s := seeds(t)
