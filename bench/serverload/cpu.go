@@ -87,25 +87,35 @@ func revPingPong(t *tls.Conn) error {
 	return nil
 }
 
-// cpu measures the server's CPU time over N handshakes.
+// cpu measures the CPU time of one server, or of several side by side,
+// over N handshakes each. With several (--addr A,B,... and --pid P1,P2,...,
+// one per server, and --probe one per server or one for all), every
+// worker takes the servers in turn, one handshake each: the servers are
+// measured over the same seconds of the same machine, so that a ratio of
+// two of them is not moved by what else the machine does meanwhile.
+// Each server gets exactly N measured handshakes.
 func cpu(args []string) error {
 	fs := flag.NewFlagSet("cpu", flag.ContinueOnError)
 	dir := fs.String("dir", "", "PKI directory")
-	addr := fs.String("addr", "", "server address")
-	pid := fs.Int("pid", 0, "the server's process id")
-	n := fs.Int("n", 1000, "handshakes measured")
-	warm := fs.Int("warmup", 50, "handshakes before the measurement (not counted)")
+	addrs := fs.String("addr", "", "server address, or a comma-separated list (servers measured side by side)")
+	pids := fs.String("pid", "", "the server's process id, or one per --addr, comma-separated")
+	n := fs.Int("n", 1000, "handshakes measured (per server)")
+	warm := fs.Int("warmup", 50, "handshakes before the measurement (per server, not counted)")
 	par := fs.Int("parallel", 2, "connections at a time")
 	version := fs.String("version", "1.3", "protocol: 1.2 or 1.3")
-	resume := fs.Bool("resume", false, "resume every measured handshake (a session cache per worker, primed with one full handshake)")
+	resume := fs.Bool("resume", false, "resume every measured handshake (a session cache per worker and server, primed with one full handshake)")
 	clientCert := fs.Bool("client-cert", false, "send client.pem (for servers that require a client certificate)")
-	probe := fs.String("probe", "echo", "after the handshake: echo (4 bytes echoed) or rev (a line answered reversed, openssl s_server -rev)")
+	probes := fs.String("probe", "echo", "after the handshake: echo (4 bytes echoed) or rev (a line answered reversed, openssl s_server -rev); one per --addr or one for all")
 	key := fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa: picks the TLS 1.2 suite ECDHE-ECDSA- or ECDHE-RSA-AES128-GCM-SHA256")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *pid <= 0 || *n <= 0 || *par <= 0 || *warm < 0 {
-		return errors.New("cpu: --pid, --n and --parallel must be positive")
+	servers, err := cpuServers(*addrs, *pids, *probes)
+	if err != nil {
+		return err
+	}
+	if *n <= 0 || *par <= 0 || *warm < 0 {
+		return errors.New("cpu: --n and --parallel must be positive")
 	}
 	base, err := clientConfig(*dir)
 	if err != nil {
@@ -136,53 +146,60 @@ func cpu(args []string) error {
 	default:
 		return fmt.Errorf("--version %q: 1.2 or 1.3", *version)
 	}
-	exchange := pingPong
-	switch *probe {
-	case "echo":
-	case "rev":
-		exchange = revPingPong
-	default:
-		return fmt.Errorf("--probe %q: echo or rev", *probe)
-	}
 	var d dialer
 	var suite atomic.Uint32
-	// one handshake with cfg; resumed must match want.
-	one := func(cfg *tls.Config, want bool, check bool) error {
-		t, err := d.dial(*addr, cfg)
+	// one handshake with server sv and cfg; resumed must match want.
+	one := func(sv *cpuServer, cfg *tls.Config, want bool, check bool) error {
+		t, err := d.dial(sv.addr, cfg)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", sv.addr, err)
 		}
 		defer t.Close()
 		cs := t.ConnectionState()
 		suite.Store(uint32(cs.CipherSuite))
-		if err := exchange(t); err != nil {
-			return err
+		if err := sv.exchange(t); err != nil {
+			return fmt.Errorf("%s: %w", sv.addr, err)
 		}
 		if check && cs.DidResume != want {
-			return fmt.Errorf("handshake resumed: %v, want %v", cs.DidResume, want)
+			return fmt.Errorf("%s: handshake resumed: %v, want %v", sv.addr, cs.DidResume, want)
 		}
 		return nil
 	}
-	cfgs := make([]*tls.Config, *par)
-	for i := range cfgs {
-		cfgs[i] = base.Clone()
-		if *resume {
-			cfgs[i].ClientSessionCache = tls.NewLRUClientSessionCache(4)
-			if err := one(cfgs[i], false, true); err != nil {
-				return fmt.Errorf("priming handshake: %w", err)
+	// cfgs[w][i]: worker w's config for server i (its own session cache).
+	cfgs := make([][]*tls.Config, *par)
+	for w := range cfgs {
+		cfgs[w] = make([]*tls.Config, len(servers))
+		for i := range servers {
+			cfgs[w][i] = base.Clone()
+			if *resume {
+				cfgs[w][i].ClientSessionCache = tls.NewLRUClientSessionCache(4)
+				if err := one(servers[i], cfgs[w][i], false, true); err != nil {
+					return fmt.Errorf("priming handshake: %w", err)
+				}
 			}
 		}
 	}
+	// run makes count handshakes with every server: handshake k goes to
+	// server (k + k/len(servers)) mod len(servers), whichever worker takes
+	// it. The order turns by one each round, so that the servers whose
+	// handshakes run at the same time (the workers take consecutive k)
+	// are not always the same two.
 	run := func(count int, check bool) error {
+		total := int64(count * len(servers))
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		errc := make(chan error, *par)
-		for i := range *par {
+		for w := range *par {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for next.Add(1) <= int64(count) {
-					if err := one(cfgs[i], *resume, check); err != nil {
+				for {
+					k := next.Add(1) - 1
+					if k >= total {
+						return
+					}
+					i := int(cpuTurn(k, int64(len(servers))))
+					if err := one(servers[i], cfgs[w][i], *resume, check); err != nil {
 						errc <- err
 						return
 					}
@@ -198,22 +215,75 @@ func cpu(args []string) error {
 	}
 	settle := func() { time.Sleep(100 * time.Millisecond) } // the last closes
 	settle()
-	c0, err := procCPU(*pid)
-	if err != nil {
-		return err
+	for _, sv := range servers {
+		if sv.c0, err = procCPU(sv.pid); err != nil {
+			return err
+		}
+		sv.s0, _ = schedCPU(sv.pid)
 	}
-	s0, _ := schedCPU(*pid)
 	if err := run(*n, true); err != nil {
 		return err
 	}
 	settle()
-	c1, err := procCPU(*pid)
-	if err != nil {
-		return err
-	}
-	s1, _ := schedCPU(*pid)
 	per := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(*n) * 1000 }
-	fmt.Printf("cpu-ms-per-1000 %.1f handshakes %d cpu-ms %.0f sched-ms-per-1000 %.1f version %s resumed %v suite %s\n",
-		per(c1-c0), *n, (c1-c0).Seconds()*1e3, per(s1-s0), *version, *resume, tls.CipherSuiteName(uint16(suite.Load())))
+	for i, sv := range servers {
+		c1, err := procCPU(sv.pid)
+		if err != nil {
+			return err
+		}
+		s1, _ := schedCPU(sv.pid)
+		prefix := ""
+		if len(servers) > 1 {
+			prefix = fmt.Sprintf("server %d ", i+1)
+		}
+		fmt.Printf("%scpu-ms-per-1000 %.1f handshakes %d cpu-ms %.0f sched-ms-per-1000 %.1f version %s resumed %v suite %s\n",
+			prefix, per(c1-sv.c0), *n, (c1-sv.c0).Seconds()*1e3, per(s1-sv.s0), *version, *resume, tls.CipherSuiteName(uint16(suite.Load())))
+	}
 	return nil
+}
+
+// cpuTurn is the server of handshake k among ns: round k/ns takes them
+// all, in an order turned by one from the round before.
+func cpuTurn(k, ns int64) int64 { return (k + k/ns) % ns }
+
+// cpuServer is one server that cpu measures.
+type cpuServer struct {
+	addr     string
+	pid      int
+	exchange func(*tls.Conn) error
+	c0, s0   time.Duration // CPU time and run time at the start
+}
+
+// cpuServers pairs the comma-separated addresses, process ids and probes
+// of cpu's flags: one probe may serve every server.
+func cpuServers(addrs, pids, probes string) ([]*cpuServer, error) {
+	as, ps, xs := strings.Split(addrs, ","), strings.Split(pids, ","), strings.Split(probes, ",")
+	if addrs == "" || len(ps) != len(as) {
+		return nil, fmt.Errorf("cpu: --addr %q and --pid %q: one process id per address", addrs, pids)
+	}
+	if len(xs) != 1 && len(xs) != len(as) {
+		return nil, fmt.Errorf("cpu: --probe %q: one probe, or one per address", probes)
+	}
+	out := make([]*cpuServer, len(as))
+	for i, a := range as {
+		pid, err := strconv.Atoi(ps[i])
+		if err != nil || pid <= 0 {
+			return nil, fmt.Errorf("cpu: --pid %q: not a process id", ps[i])
+		}
+		x := xs[0]
+		if len(xs) > 1 {
+			x = xs[i]
+		}
+		sv := &cpuServer{addr: a, pid: pid}
+		switch x {
+		case "echo":
+			sv.exchange = pingPong
+		case "rev":
+			sv.exchange = revPingPong
+		default:
+			return nil, fmt.Errorf("cpu: --probe %q: echo or rev", x)
+		}
+		out[i] = sv
+	}
+	return out, nil
 }

@@ -13,6 +13,10 @@
 //	    verifies client certificates. SSLSTREAM_BLOCK_PROFILE and
 //	    SSLSTREAM_MUTEX_PROFILE (and SSLSTREAM_CPU_PROFILE) write the runtime's
 //	    profiles at exit, as for `sslstream server`.
+//	serverload lib-server --dir DIR [--cert NAME] [--verify]
+//	    plain-server --loop small with the library in crypto/tls's place:
+//	    sslstream streams of one ServerContext; the library's share of what
+//	    `sslstream server --echo` costs beyond plain crypto/tls.
 //	serverload handshakes --dir DIR --addr ADDR --conns N
 //	    N connections at once, each a mutual-TLS handshake, 4 bytes echoed,
 //	    closed; prints "handshakes N seconds S".
@@ -21,12 +25,15 @@
 //	    HTTP request, then idles), waits D and
 //	    prints the growth of PID's resident memory per connection:
 //	    "rss-before B rss-after B rss-per-conn B conns N".
-//	serverload cpu --dir DIR --addr ADDR --pid PID --n N --version 1.2|1.3 [--resume] [--client-cert] [--probe echo|rev] [--key ecdsa|rsa]
-//	    the server's CPU time (utime+stime of PID, /proc/PID/stat) over N
+//	serverload cpu --dir DIR --addr ADDR[,ADDR...] --pid PID[,PID...] --n N --version 1.2|1.3 [--resume] [--client-cert] [--probe echo|rev[,...]] [--key ecdsa|rsa]
+//	    the server's CPU time (utime+stime of PID, /proc/PID/stat, and the
+//	    run time of its threads, /proc/PID/task/*/schedstat) over N
 //	    handshakes, full or resumed (a session cache per worker: TLS 1.2
 //	    tickets, TLS 1.3 PSK), each echoing 4 bytes (or one line reversed,
 //	    for openssl s_server -rev) and closed, after a warm-up; prints
-//	    "cpu-ms-per-1000 X handshakes N cpu-ms C version V suite S".
+//	    "cpu-ms-per-1000 X handshakes N cpu-ms C sched-ms-per-1000 S ...".
+//	    With several servers they are measured side by side, N handshakes
+//	    each, taken in turn, and each line starts "server I ".
 //	serverload profile FILE [--per N] [--focus REGEXP]
 //	    sums a block or mutex profile written in the text format: total wait
 //	    and events, per N handshakes when given, over the samples whose stack
@@ -76,6 +83,8 @@ func main() {
 		err = writePKI(args)
 	case "plain-server":
 		err = plainServer(args)
+	case "lib-server":
+		err = libServer(args)
 	case "handshakes":
 		err = handshakes(args)
 	case "idle":

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -125,9 +126,9 @@ func echJSON(out *clientJSON, st *sslstream.Stream, herr error) {
 
 // echSummary is the server line's part about ECH: said when the client
 // offered it.
-func echSummary(st *sslstream.Stream) string {
+func echSummary(st *sslstream.Stream, cs tls.ConnectionState) string {
 	switch {
-	case st.ECHAccepted():
+	case cs.ECHAccepted:
 		return ", ECH: accepted"
 	case st.ECHOffered():
 		return ", ECH: rejected"

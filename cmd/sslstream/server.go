@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -214,7 +215,7 @@ type server struct {
 	// json: every event is one JSON object per line (--json).
 	json bool
 
-	open     sync.Map // *sslstream.Stream -> struct{}: the connections to close on stop
+	open     sync.Map // *sslstream.Stream -> *connState: the connections to close on stop
 	nopen    atomic.Int64
 	stopping atomic.Bool // set once SIGINT/SIGTERM arrived; read on every connection
 	wg       sync.WaitGroup
@@ -226,14 +227,37 @@ type server struct {
 	idle atomic.Int64
 	// subjects: the text line's client certificate subjects.
 	subjects subjectCache
-	// idleAfter is echoUntilIdle's wait, a time.Duration: echoIdleAfter
-	// (tests change it while the server runs).
+	// idleAfter is how long an echo connection may be quiet before it is
+	// handed off (echoUntilIdle), a time.Duration: echoIdleAfter (tests
+	// change it while the server runs).
 	idleAfter atomic.Int64
+	// epoch counts the idle sweeper's rounds (sweepIdle); ndirect counts
+	// the connections echoed in their handshake's goroutine, and
+	// sweepWake wakes the sweeper when that count leaves 0.
+	epoch     atomic.Int64
+	ndirect   atomic.Int64
+	sweepWake chan struct{}
 }
+
+// connState is what the server keeps of one open connection beside its
+// stream: for an echo connection served in its handshake's goroutine, the
+// sweeper's epoch of its last activity and where its hand-off stands.
+type connState struct {
+	seen  atomic.Int64
+	state atomic.Int32 // stateOther, stateDirect, stateSignalling, stateSignalled
+}
+
+// The states of an echo connection's hand-off (connState.state).
+const (
+	stateOther      = iota // not echoed in the handshake's goroutine (any more)
+	stateDirect            // echoed in the handshake's goroutine
+	stateSignalling        // the sweeper is setting a past read deadline
+	stateSignalled         // the sweeper has set it: hand off
+)
 
 // newServer makes the server of sctx on ln.
 func newServer(e *env, sctx *sslstream.ServerContext, ln net.Listener) *server {
-	s := &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1)}
+	s := &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1), sweepWake: make(chan struct{}, 1)}
 	s.idleAfter.Store(int64(echoIdleAfter))
 	return s
 }
@@ -282,6 +306,16 @@ func (s *server) serve() error {
 	})
 	defer stop()
 
+	sweepDone, sweepStop := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		s.sweepIdle(sweepStop)
+	}()
+	defer func() {
+		close(sweepStop)
+		<-sweepDone
+	}()
+
 	accepted := make(chan error, 1)
 	go func() { accepted <- s.acceptLoop() }()
 
@@ -319,15 +353,16 @@ func (s *server) closeAll() {
 	})
 }
 
-// track adds st to the open connections, or removes it, without a lock
-// of ours: sync.Map locks only its own small parts, for the update.
-func (s *server) track(st *sslstream.Stream, add bool) {
-	if !add {
+// track adds st to the open connections (cs not nil), or removes it,
+// without a lock of ours: sync.Map locks only its own small parts, for the
+// update.
+func (s *server) track(st *sslstream.Stream, cs *connState) {
+	if cs == nil {
 		s.open.Delete(st)
 		s.nopen.Add(-1)
 		return
 	}
-	s.open.Store(st, struct{}{})
+	s.open.Store(st, cs)
 	s.nopen.Add(1)
 	// Stored before stopping is looked at: a stop that began earlier
 	// closes it here, one that begins later finds it in the map.
@@ -375,9 +410,10 @@ func (s *server) acceptLoop() error {
 			s.logf("Connection from %s: %v\n", conn.RemoteAddr(), err)
 			continue
 		}
-		s.track(st, true)
+		cs := new(connState)
+		s.track(st, cs)
 		s.wg.Add(1)
-		go s.handle(st, hc)
+		go s.handle(st, hc, cs)
 		n++
 		if s.limit > 0 && n >= s.limit {
 			s.ln.Close()
@@ -391,7 +427,7 @@ func (s *server) acceptLoop() error {
 // connection itself (a stop closes the connection, which ends the
 // handshake too): a context derived from the shared signal context for
 // every connection made all handshakes queue on that context's lock.
-func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
+func (s *server) handle(st *sslstream.Stream, hc *helloConn, cs *connState) {
 	handedOff := false
 	defer func() {
 		if !handedOff {
@@ -432,7 +468,7 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 			// Echo here while the client is busy: a connection that
 			// sends, reads its answer and closes is served by this
 			// goroutine alone, its stack already grown.
-			idle, err := s.echoUntilIdle(st)
+			idle, err := s.echoUntilIdle(st, cs)
 			if !idle {
 				if err != nil && !s.stopping.Load() {
 					s.event("error", map[string]any{"peer": peer.String(), "error": err.Error()}, "Connection from %s: %v\n", peer, err)
@@ -472,7 +508,7 @@ func (s *server) handle(st *sslstream.Stream, hc *helloConn) {
 // end closes st and forgets it: the end of a connection's goroutine.
 func (s *server) end(st *sslstream.Stream) {
 	st.Close()
-	s.track(st, false)
+	s.track(st, nil)
 	s.wg.Done()
 }
 
@@ -527,11 +563,11 @@ func appendServerSummary(b []byte, st *sslstream.Stream, alpn bool, subjects *su
 	} else if alpn {
 		b = append(b, ", No ALPN negotiated"...)
 	}
-	if st.Resumed() {
+	if cs.DidResume {
 		b = append(b, ", Session: reused"...)
 	}
-	b = appendGroupSummary(b, cs)    // groups.go
-	b = append(b, echSummary(st)...) // ech.go
+	b = appendGroupSummary(b, cs)        // groups.go
+	b = append(b, echSummary(st, cs)...) // ech.go
 	return b
 }
 
@@ -631,38 +667,101 @@ func (s *server) echoLoop(st *sslstream.Stream) error {
 	}
 }
 
-// echoIdleAfter is how long the handshake's goroutine waits for a client
-// to send before it lets the connection continue in a fresh goroutine.
+// echoIdleAfter is how long an echo connection may be quiet in its
+// handshake's goroutine before it continues in a fresh one.
 const echoIdleAfter = 200 * time.Millisecond
 
 // echoUntilIdle is echoLoop in the handshake's goroutine, for as long as
-// the client sends within idleAfter (echoIdleAfter) of the handshake or of
-// its last answer: idle reports that it did not (the connection is open,
-// its read deadline cleared), else the connection's echo is over, with
-// echoLoop's error.
-func (s *server) echoUntilIdle(st *sslstream.Stream) (idle bool, err error) {
-	first := make([]byte, 1)
-	wait := time.Duration(s.idleAfter.Load())
-	for {
-		if err := st.SetReadDeadline(time.Now().Add(wait)); err != nil {
-			return false, echoError(err)
+// the client keeps sending: idle reports that it went quiet (the
+// connection is open, its read deadline cleared), else the connection's
+// echo is over, with echoLoop's error. Its Reads have no deadline of their
+// own (a timer per connection made the runtime wake a thread for every
+// one): the server's sweeper (sweepIdle) finds the connections quiet for
+// idleAfter and sets a read deadline already past on them, which ends the
+// blocked Read with a timeout.
+func (s *server) echoUntilIdle(st *sslstream.Stream, cs *connState) (idle bool, err error) {
+	cs.seen.Store(s.epoch.Load())
+	cs.state.Store(stateDirect)
+	if s.ndirect.Add(1) == 1 {
+		select {
+		case s.sweepWake <- struct{}{}:
+		default:
 		}
+	}
+	defer s.ndirect.Add(-1)
+	first := make([]byte, 1)
+	for {
 		n, err := st.Read(first)
 		if n > 0 {
 			if derr := s.echoAvailable(st, first[0]); derr != nil {
+				cs.state.Store(stateOther)
 				return false, echoError(derr)
+			}
+			cs.seen.Store(s.epoch.Load())
+			if cs.state.Load() != stateDirect {
+				// Signalled while echoing: echoAvailable's own deadline
+				// may have cleared the sweeper's.
+				return s.leaveDirect(st, cs)
 			}
 		}
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				if err := st.SetReadDeadline(time.Time{}); err != nil {
-					return false, echoError(err)
-				}
-				return true, nil
+				return s.leaveDirect(st, cs)
 			}
+			cs.state.Store(stateOther)
 			return false, echoError(err)
 		}
+	}
+}
+
+// leaveDirect ends echoUntilIdle for a connection the sweeper signalled:
+// once the sweeper is done with its deadline, the deadline is cleared.
+func (s *server) leaveDirect(st *sslstream.Stream, cs *connState) (bool, error) {
+	for cs.state.Load() == stateSignalling {
+		runtime.Gosched() // the sweeper is between its two steps
+	}
+	cs.state.Store(stateOther)
+	if err := st.SetReadDeadline(time.Time{}); err != nil {
+		return false, echoError(err)
+	}
+	return true, nil
+}
+
+// sweepIdle is the server's one idle sweeper: while connections are echoed
+// in their handshake's goroutine, every half idleAfter it counts a round
+// (epoch) and signals those whose last activity is three rounds old (quiet
+// for between idleAfter and 1.5 idleAfter) with a read deadline already
+// past. With no such connection it waits for one, without a timer. It
+// returns when stop is closed.
+func (s *server) sweepIdle(stop <-chan struct{}) {
+	tick := time.NewTimer(echoIdleAfter)
+	tick.Stop()
+	for {
+		if s.ndirect.Load() == 0 {
+			select {
+			case <-s.sweepWake:
+				continue
+			case <-stop:
+				return
+			}
+		}
+		tick.Reset(max(time.Duration(s.idleAfter.Load())/2, time.Millisecond))
+		select {
+		case <-tick.C:
+		case <-stop:
+			tick.Stop()
+			return
+		}
+		e := s.epoch.Add(1)
+		s.open.Range(func(k, v any) bool {
+			cs := v.(*connState)
+			if cs.state.Load() == stateDirect && e-cs.seen.Load() >= 3 && cs.state.CompareAndSwap(stateDirect, stateSignalling) {
+				_ = k.(*sslstream.Stream).SetReadDeadline(aLongTimeAgo) // a closed stream's error: it is going anyway
+				cs.state.CompareAndSwap(stateSignalling, stateSignalled)
+			}
+			return true
+		})
 	}
 }
 

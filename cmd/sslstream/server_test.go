@@ -67,6 +67,81 @@ func TestLineWriterKeepsLinesWholeAndInOrder(t *testing.T) {
 	}
 }
 
+// countingWriter counts the writes it is given and keeps their bytes.
+type countingWriter struct {
+	mu     sync.Mutex
+	writes int
+	b      bytes.Buffer
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes++
+	return w.b.Write(p)
+}
+
+func (w *countingWriter) counts() (writes, lines int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.writes, bytes.Count(w.b.Bytes(), []byte("\n"))
+}
+
+// TestLineWriterBatches: a burst of lines from many goroutines reaches the
+// underlying writer in a few writes, not one per line, and a line written
+// to a quiet lineWriter comes out soon (logBatchMin), without Close.
+func TestLineWriterBatches(t *testing.T) {
+	t.Parallel()
+	var out countingWriter
+	lw := newLineWriter(&out)
+	defer lw.Close()
+	const writers, lines = 8, 250
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range lines {
+				fmt.Fprintf(lw, "Connection from writer %d: line %d\n", g, i)
+			}
+		}()
+	}
+	wg.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		w, n := out.counts()
+		if n == writers*lines {
+			// Generous for a loaded machine: a burst this size takes a
+			// few milliseconds, the batches grow from logBatchMin.
+			if w > 50 {
+				t.Errorf("%d lines in %d writes: not batched", n, w)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d lines written after 10 s", n, writers*lines)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Quiet now: one more line comes out by itself.
+	time.Sleep(2 * logBatchMax)
+	w0, _ := out.counts()
+	start := time.Now()
+	fmt.Fprintf(lw, "one more\n")
+	for {
+		if w, n := out.counts(); n == writers*lines+1 {
+			if w != w0+1 {
+				t.Errorf("the quiet line took %d writes", w-w0)
+			}
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("a line written to a quiet lineWriter was not written within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // inProcessServer runs a server of the shared test certificate with echo
 // on; stop ends it and waits for it.
 func inProcessServer(t *testing.T, hsTimeout time.Duration) (srv *server, stderr *testproc.Buffer, stop func()) {
@@ -174,6 +249,20 @@ func TestServerEchoHandsOffWhenIdle(t *testing.T) {
 		}
 	}
 	waitFor("the busy connection was not closed", func() bool { return busy.nopen.Load() == 0 })
+	// Busy for several times the sweeper's idleAfter, never quiet that
+	// long: still served by its handshake's goroutine.
+	chatty, chattyErr, stopChatty := inProcessServer(t, 10*time.Second)
+	defer stopChatty()
+	chatty.idleAfter.Store(int64(400 * time.Millisecond))
+	c = dial(chatty)
+	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); {
+		echo(c, "tick")
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := chatty.idle.Load(); n != 0 {
+		t.Errorf("a connection that kept sending was handed off (%d)\n%s", n, chattyErr)
+	}
+	c.Close()
 	if n := busy.idle.Load(); n != 0 {
 		t.Errorf("a busy connection was handed off (%d)", n)
 	}
