@@ -2,6 +2,7 @@ package sslstream
 
 import (
 	"bufio"
+	"github.com/sslstream/sslstream/verify"
 	"io"
 	"net"
 	"slices"
@@ -23,6 +24,8 @@ type served struct {
 	// TicketExpired.
 	sessionStart  time.Time
 	ticketExpired bool
+	// report is the stream's VerifyReport.
+	report *verify.Result
 }
 
 func featureServe(t *testing.T, sctx *ServerContext, n int, o *Overrides) (string, <-chan served) {
@@ -58,7 +61,7 @@ func featureServe(t *testing.T, sctx *ServerContext, n int, o *Overrides) (strin
 			}
 			code, _ := s.VerifyResult()
 			out <- served{err: err, proto: s.NegotiatedProtocol(), resumed: s.Resumed(), verify: code, crlsUsed: s.CRLsUsed(),
-				sessionStart: s.SessionStart(), ticketExpired: s.TicketExpired()}
+				sessionStart: s.SessionStart(), ticketExpired: s.TicketExpired(), report: s.VerifyReport()}
 			s.Close()
 		}
 	}()

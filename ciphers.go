@@ -119,20 +119,14 @@ func (c *config) chooseSuite(offered []uint16, v uint16, cert *tls.Certificate) 
 		}
 		return rs
 	}
-	ours := make(map[uint16]bool, len(c.tls.CipherSuites))
-	for _, id := range c.tls.CipherSuites {
-		ours[id] = true
-	}
-	theirs := make(map[uint16]bool, len(offered))
-	for _, id := range offered {
-		theirs[id] = true
-	}
-	first, other := c.tls.CipherSuites, theirs
+	// Both lists are short (tens of suites): a scan of the other list per
+	// suite costs less than building a set of it for every handshake.
+	first, other := c.tls.CipherSuites, offered
 	if !c.preferServer {
-		first, other = offered, ours
+		first, other = offered, c.tls.CipherSuites
 	}
 	for _, id := range first {
-		if other[id] && ok(id) {
+		if slices.Contains(other, id) && ok(id) {
 			return id, true
 		}
 	}

@@ -55,6 +55,9 @@ type config struct {
 	// bounds a session's age (tickets.go).
 	tickets        *ticketKeys
 	ticketLifetime time.Duration
+	// resumed keeps the outcomes of the client chains verified by a
+	// server (resume.go): nil for clients and for overrides of a context.
+	resumed *resumeOutcomes
 }
 
 // NewClientContext loads and checks client settings. It does no network
@@ -185,6 +188,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 		if err := c.setTickets(s); err != nil {
 			return nil, err
 		}
+		c.resumed = newResumeOutcomes()
 	} else {
 		// Verification is ours (VerifyConnection), never crypto/tls's.
 		t.InsecureSkipVerify = true
@@ -286,6 +290,9 @@ func (c *config) with(o *Overrides) (*config, error) {
 	}
 	n := *c
 	n.tls = c.tls.Clone()
+	// A stream with overrides verifies the chain of a resumed session
+	// again: its settings may not be those the session was verified with.
+	n.resumed = nil
 	if o.Method != "" {
 		m, err := ParseMethod(o.Method)
 		if err != nil {

@@ -114,11 +114,20 @@ func (c *config) helloConfig(hello *tls.ClientHelloInfo, s *Stream, caller *call
 
 // verifyClient is the VerifyConnection of a server connection: our
 // verification of the client's certificate, recorded on stream s (nil for
-// an exported config).
+// an exported config). A resumed session whose ticket names the outcome of
+// its chain's verification under this configuration reports that outcome
+// without verifying again (resume.go).
 func (c *config) verifyClient(s *Stream) func(tls.ConnectionState) error {
 	return func(cs tls.ConnectionState) error {
 		if s != nil {
 			s.ph.phase.Store(phaseFinished)
+			if r := s.resumedVR.Load(); r != nil {
+				if cs.DidResume && r.o.sameChain(cs.PeerCertificates) {
+					_, err := c.checkOutcome(cs, s, r.o)
+					return err
+				}
+				s.resumedVR.Store(nil) // a full handshake, or not that session
+			}
 		}
 		_, err := c.check(cs, s)
 		return err

@@ -63,6 +63,9 @@ type Stream struct {
 	// whether a ticket was refused for its age (tickets.go)
 	ticketOrigin  atomic.Int64
 	ticketExpired atomic.Bool
+	// server: the verification outcome the resumed session's ticket named
+	// (resume.go)
+	resumedVR atomic.Pointer[resumedOutcome]
 }
 
 // newStream binds a connection to cfg. The verification outcome belongs to

@@ -245,6 +245,7 @@ func (c *config) bindTickets(t *tls.Config, s *Stream) {
 		if err != nil {
 			return nil, nil
 		}
+		c.noteResumed(ss, s) // resume.go
 		mu.Lock()
 		resumedOrigin = origin
 		mu.Unlock()
@@ -254,6 +255,7 @@ func (c *config) bindTickets(t *tls.Config, s *Stream) {
 		return ss, nil
 	}
 	t.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
+		c.nameOutcome(ss, s) // resume.go
 		state, err := ss.Bytes()
 		if err != nil {
 			return nil, err

@@ -70,7 +70,21 @@ func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error
 }
 
 func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
-	o := c.verifyPeer(cs.PeerCertificates)
+	return c.decideWith(cs, s, c.verifyPeer(cs.PeerCertificates))
+}
+
+// checkOutcome is check with the outcome of the peer's chain known
+// already (a resumed session's, resume.go).
+func (c *config) checkOutcome(cs tls.ConnectionState, s *Stream, o *verifyOutcome) (*verifyOutcome, error) {
+	o, err := c.decideWith(cs, s, o)
+	if err != nil && s == nil {
+		return o, classify("handshake", err, o)
+	}
+	return o, err
+}
+
+// decideWith is decide with the peer chain's outcome o.
+func (c *config) decideWith(cs tls.ConnectionState, s *Stream, o *verifyOutcome) (*verifyOutcome, error) {
 	var stapleErr error
 	if !c.server && o.present {
 		// The server's OCSP staple, under the status setting (ocsp.go).
