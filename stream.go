@@ -368,6 +368,9 @@ func (s *Stream) VerifyResult() (int, string) {
 // (every problem with depth and subject, the chain as sent and as built,
 // the trust source, the CRLs used, a hint), or nil before the handshake
 // and when the peer sent no certificate. It never starts the handshake.
+// On a server stream whose client resumed a session, it is the report of
+// the session's full handshake, shared by the streams that resumed it:
+// read it, do not change it.
 func (s *Stream) VerifyReport() *verify.Result {
 	o := s.vr.Load()
 	if o == nil || !o.present {

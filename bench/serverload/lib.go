@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -20,7 +19,7 @@ import (
 // of one sslstream.ServerContext (the same certificate, verification of
 // client certificates by the library when --verify), each handshake under
 // a 30-second deadline, then plain-server's small echo loop over the
-// stream. Beside plain-server and `sslstream server --echo` it tells the
+// stream (smallEcho). Beside plain-server and `sslstream server --echo` it tells the
 // library's share of the command's cost per handshake from the command's
 // own (its summary line, the idle hand-off, the connection tracking).
 func libServer(args []string) error {
@@ -70,52 +69,10 @@ func libServer(args []string) error {
 				return
 			}
 			st.SetDeadline(time.Time{})
-			libEcho(st, &pool)
+			smallEcho(st, &pool)
 		}()
 	}
 	wg.Wait()
 	stopProf()
 	return nil
-}
-
-// libEcho is smallEcho over a stream: block on a one-byte Read, take what
-// else is there without waiting into a pooled buffer, send it back.
-func libEcho(t *sslstream.Stream, pool *sync.Pool) {
-	first := make([]byte, 1)
-	for {
-		n, err := t.Read(first)
-		if n > 0 {
-			bp := pool.Get().(*[16 << 10]byte)
-			buf := bp[:]
-			buf[0] = first[0]
-			k := 1
-			t.SetReadDeadline(time.Unix(1, 0))
-			var rerr error
-			for {
-				var m int
-				m, rerr = t.Read(buf[k:])
-				k += m
-				if k > 0 {
-					if _, werr := t.Write(buf[:k]); werr != nil {
-						pool.Put(bp)
-						return
-					}
-					t.Flush()
-					k = 0
-				}
-				if rerr != nil {
-					break
-				}
-			}
-			pool.Put(bp)
-			var ne net.Error
-			if !errors.As(rerr, &ne) || !ne.Timeout() {
-				return
-			}
-			t.SetReadDeadline(time.Time{})
-		}
-		if err != nil {
-			return
-		}
-	}
 }

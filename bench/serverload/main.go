@@ -248,8 +248,13 @@ func (ps *plain) handle(c net.Conn) {
 
 // smallEcho is the echo loop of `sslstream server --echo`: block on a
 // one-byte Read, then take what else is there into a pooled buffer
-// without waiting.
-func smallEcho(t *tls.Conn, pool *sync.Pool) {
+// without waiting, send it back (and flush it, for a stream that has
+// Flush).
+func smallEcho(t echoConn, pool *sync.Pool) {
+	flush := func() error { return nil }
+	if f, ok := t.(interface{ Flush() error }); ok {
+		flush = f.Flush
+	}
 	first := make([]byte, 1)
 	for {
 		n, err := t.Read(first)
@@ -265,7 +270,7 @@ func smallEcho(t *tls.Conn, pool *sync.Pool) {
 				m, rerr = t.Read(buf[k:])
 				k += m
 				if k > 0 {
-					if _, werr := t.Write(buf[:k]); werr != nil {
+					if _, werr := t.Write(buf[:k]); werr != nil || flush() != nil {
 						pool.Put(bp)
 						return
 					}
@@ -286,6 +291,13 @@ func smallEcho(t *tls.Conn, pool *sync.Pool) {
 			return
 		}
 	}
+}
+
+// echoConn is what smallEcho needs of a connection: a *tls.Conn or an
+// *sslstream.Stream.
+type echoConn interface {
+	io.ReadWriter
+	SetReadDeadline(time.Time) error
 }
 
 // startProfiles is `sslstream server`'s: the same variables.

@@ -133,11 +133,9 @@ func (l *lineWriter) run() {
 	}
 }
 
-// writeOut writes everything pushed so far in one call, in the order of
-// the Writes, and reports whether there was anything. buf is the writer
-// goroutine's buffer, kept between calls.
-func (l *lineWriter) writeOut(buf *[]byte) bool {
-	// Newest first on the stack: reverse, then write.
+// takeAll empties the stack and returns what it held in the order of the
+// Writes (the stack holds the newest first).
+func (l *lineWriter) takeAll() *logNode {
 	var list *logNode
 	for n := l.head.Swap(nil); n != nil; {
 		next := n.next
@@ -145,6 +143,14 @@ func (l *lineWriter) writeOut(buf *[]byte) bool {
 		list = n
 		n = next
 	}
+	return list
+}
+
+// writeOut writes everything pushed so far in one call, in the order of
+// the Writes, and reports whether there was anything. buf is the writer
+// goroutine's buffer, kept between calls.
+func (l *lineWriter) writeOut(buf *[]byte) bool {
+	list := l.takeAll()
 	if list == nil {
 		return false
 	}
@@ -174,14 +180,7 @@ func (l *lineWriter) Close() {
 	// A Write that saw closed false may have pushed after the last swap.
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var list *logNode
-	for n := l.head.Swap(nil); n != nil; {
-		next := n.next
-		n.next = list
-		list = n
-		n = next
-	}
-	for n := list; n != nil && l.err == nil; n = n.next {
+	for n := l.takeAll(); n != nil && l.err == nil; n = n.next {
 		_, l.err = l.w.Write(n.b)
 	}
 }
