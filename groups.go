@@ -134,6 +134,27 @@ func GroupTempKey(id tls.CurveID) string {
 	return ""
 }
 
+// ImplementedGroups returns the key exchange groups crypto/tls implements,
+// in the order crypto/tls prefers them (it does not take the order of
+// CurvePreferences as a preference): the hybrid KEMs first, then X25519
+// and the NIST curves. The slice is the caller's.
+func ImplementedGroups() []tls.CurveID {
+	out := make([]tls.CurveID, len(groups))
+	for i, g := range groups {
+		out[i] = g.id
+	}
+	return out
+}
+
+// GroupIsHybrid reports whether id is one of the hybrid post-quantum KEMs
+// crypto/tls implements (X25519MLKEM768, SecP256r1MLKEM768,
+// SecP384r1MLKEM1024), which only TLS 1.3 can use; false for a classic
+// group and for a group crypto/tls does not implement.
+func GroupIsHybrid(id tls.CurveID) bool {
+	g := groupByID(id)
+	return g != nil && g.tempKey == ""
+}
+
 // Group returns the key exchange group the handshake used ("X25519",
 // "X25519MLKEM768", "P-256" ...; see GroupName), or "" before the
 // handshake and for RSA key exchange. It does not start the handshake.

@@ -261,3 +261,54 @@ func TestGroupsBetweenOurEndsAndTrace(t *testing.T) {
 	// First key share P-256, which the server does not take: a retry.
 	helloSize("P-256:P-384", "P-384", true)
 }
+
+// TestImplementedGroupsIsCryptoTLSOrder: ImplementedGroups is the order in
+// which a crypto/tls server prefers its groups, whatever the client's
+// order: offered the groups from the i-th on, in reverse, a default
+// crypto/tls server picks the i-th. GroupIsHybrid is true for the KEMs
+// only.
+func TestImplementedGroupsIsCryptoTLSOrder(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	cert, err := tls.LoadX509KeyPair(p.serverCert, p.serverKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := ImplementedGroups()
+	if len(order) != 7 || order[0] != tls.X25519MLKEM768 || order[3] != tls.X25519 {
+		t.Fatalf("ImplementedGroups() = %v", order)
+	}
+	for i := range order {
+		offer := slices.Clone(order[i:])
+		slices.Reverse(offer)
+		cn, sn := net.Pipe()
+		dl := time.Now().Add(10 * time.Second)
+		cn.SetDeadline(dl)
+		sn.SetDeadline(dl)
+		srv := tls.Server(sn, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13})
+		done := make(chan error, 1)
+		go func() { done <- srv.Handshake() }()
+		cl := tls.Client(cn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13, CurvePreferences: offer})
+		err := cl.Handshake()
+		if serr := <-done; err == nil {
+			err = serr
+		}
+		if err != nil {
+			t.Fatalf("offering %v: %v", offer, err)
+		}
+		if got := cl.ConnectionState().CurveID; got != order[i] {
+			t.Errorf("offering %v: crypto/tls chose %v, ImplementedGroups puts %v first", offer, got, order[i])
+		}
+		cn.Close()
+		sn.Close()
+	}
+	for _, id := range order {
+		want := id == tls.X25519MLKEM768 || id == tls.SecP256r1MLKEM768 || id == tls.SecP384r1MLKEM1024
+		if GroupIsHybrid(id) != want {
+			t.Errorf("GroupIsHybrid(%v) = %v", id, !want)
+		}
+	}
+	if GroupIsHybrid(0x1234) {
+		t.Error("GroupIsHybrid of an unknown group")
+	}
+}

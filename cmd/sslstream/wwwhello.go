@@ -180,18 +180,6 @@ var groupNames30 = map[uint16]string{
 	0x100: "ffdhe2048", 0x101: "ffdhe3072", 0x102: "ffdhe4096", 0x103: "ffdhe6144", 0x104: "ffdhe8192",
 }
 
-// tlsGroupOrder is crypto/tls's order of the groups it implements (it
-// does not take the order of CurvePreferences as a preference).
-var tlsGroupOrder = []tls.CurveID{
-	tls.X25519MLKEM768, tls.SecP256r1MLKEM768, tls.SecP384r1MLKEM1024,
-	tls.X25519, tls.CurveP256, tls.CurveP384, tls.CurveP521,
-}
-
-// hybridGroup reports whether id is a hybrid KEM: TLS 1.3 only.
-func hybridGroup(id tls.CurveID) bool {
-	return id == tls.X25519MLKEM768 || id == tls.SecP256r1MLKEM768 || id == tls.SecP384r1MLKEM1024
-}
-
 // groupName is OpenSSL 3.0's name of a group; the hybrids crypto/tls
 // implements, which 3.0 does not know, by the names OpenSSL 3.5 gives
 // them; any other group as 3.0 prints one it does not know, "<NULL>".
@@ -199,7 +187,7 @@ func groupName(id uint16) string {
 	if n, ok := groupNames30[id]; ok {
 		return n
 	}
-	if hybridGroup(tls.CurveID(id)) {
+	if sslstream.GroupIsHybrid(tls.CurveID(id)) {
 		return sslstream.GroupName(tls.CurveID(id))
 	}
 	return "<NULL>"
@@ -261,8 +249,8 @@ func wwwSigGroupLines(h clientHello, version uint16, resumed, serverPref bool, g
 	if (!resumed || version == tls.VersionTLS13) && len(h.groups) > 0 {
 		fmt.Fprintf(&b, "Supported groups: %s\n", joinNames(h.groups, groupName))
 		var ours []uint16
-		for _, id := range tlsGroupOrder {
-			if hybridGroup(id) && version != tls.VersionTLS13 {
+		for _, id := range sslstream.ImplementedGroups() { // crypto/tls's order
+			if sslstream.GroupIsHybrid(id) && version != tls.VersionTLS13 {
 				continue // not in TLS 1.2: OpenSSL leaves out the groups the version cannot use
 			}
 			if groups == nil || containsGroup(groups, id) {
