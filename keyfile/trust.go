@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"github.com/sslstream/sslstream/internal/dercheck"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -95,7 +96,7 @@ func ParseTrustSettings(der []byte) (*TrustSettings, error) {
 				return nil, fmt.Errorf("%w: more than %d %s uses", errAux, maxTrustOIDs, what)
 			}
 			var raw cryptobyte.String
-			if !list.ReadASN1(&raw, cbasn1.OBJECT_IDENTIFIER) || !oidContentOK(raw) {
+			if !list.ReadASN1(&raw, cbasn1.OBJECT_IDENTIFIER) || !dercheck.ValidOID(raw) {
 				return nil, fmt.Errorf("%w: bad object identifier in the %s list", errAux, what)
 			}
 			var oid asn1.ObjectIdentifier
@@ -248,21 +249,4 @@ func (s *TrustSettings) Marshal() ([]byte, error) {
 		return nil, fmt.Errorf("keyfile: encoding trust settings: %w", err)
 	}
 	return der, nil
-}
-
-// oidContentOK checks the contents of an OBJECT IDENTIFIER as OpenSSL's
-// decoder does: not empty, the last octet ends a sub-identifier, and no
-// sub-identifier starts with a padding octet 0x80.
-func oidContentOK(b []byte) bool {
-	if len(b) == 0 || b[len(b)-1]&0x80 != 0 {
-		return false
-	}
-	start := true
-	for _, c := range b {
-		if start && c == 0x80 {
-			return false
-		}
-		start = c&0x80 == 0
-	}
-	return true
 }

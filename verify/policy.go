@@ -3,6 +3,7 @@ package verify
 import (
 	"crypto/x509"
 	"fmt"
+	"github.com/sslstream/sslstream/internal/dercheck"
 	"math/big"
 	"sort"
 	"strings"
@@ -249,7 +250,7 @@ type policyInfo struct {
 // empty, no subidentifier starting with 0x80, the last one ended.
 func readOID(s *cryptobyte.String) (string, bool) {
 	var v cryptobyte.String
-	if !s.ReadASN1(&v, cbasn1.OBJECT_IDENTIFIER) || !validOID(v) {
+	if !s.ReadASN1(&v, cbasn1.OBJECT_IDENTIFIER) || !dercheck.ValidOID(v) {
 		return "", false
 	}
 	return string(v), true
@@ -433,7 +434,7 @@ func parsePolicyMappings(v []byte) ([][2]string, bool) {
 // integerBody decodes the content octets of an INTEGER (implicitly
 // tagged), refusing what c2i_ASN1_INTEGER refuses: no content, padding.
 func integerBody(b []byte) (*big.Int, bool) {
-	if !minimalInteger(b) {
+	if !dercheck.MinimalInteger(b) {
 		return nil, false
 	}
 	n := new(big.Int).SetBytes(b)

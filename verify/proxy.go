@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"encoding/asn1"
+	"github.com/sslstream/sslstream/internal/dercheck"
 
 	"github.com/sslstream/sslstream/dn"
 	"golang.org/x/crypto/cryptobyte"
@@ -59,7 +60,7 @@ func parseProxyCertInfo(v []byte) (pathLen int64, ok bool) {
 		return -1, false
 	}
 	var oid cryptobyte.String
-	if !policy.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) || !validOID(oid) {
+	if !policy.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) || !dercheck.ValidOID(oid) {
 		return -1, false
 	}
 	// The policy, primitive or (BER, which OpenSSL also takes) constructed.
@@ -81,7 +82,7 @@ func parseProxyCertInfo(v []byte) (pathLen int64, ok bool) {
 // derInt64 reads the content octets of a DER INTEGER: valid reports a
 // minimal encoding; the value is -1 when it does not fit in an int64.
 func derInt64(b []byte) (n int64, valid bool) {
-	if !minimalInteger(b) {
+	if !dercheck.MinimalInteger(b) {
 		return 0, false
 	}
 	if len(b) > 8 {
@@ -94,29 +95,6 @@ func derInt64(b []byte) (n int64, valid bool) {
 		n = n<<8 | int64(c)
 	}
 	return n, true
-}
-
-// minimalInteger reports whether b, the content octets of an INTEGER, are
-// what c2i_ASN1_INTEGER accepts: not empty, no padding octet.
-func minimalInteger(b []byte) bool {
-	return len(b) == 1 || len(b) > 1 && !(b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0)
-}
-
-// validOID reports whether the content octets of an OBJECT IDENTIFIER are
-// well formed: not empty, no subidentifier with a leading 0x80 octet, the
-// last octet ending a subidentifier.
-func validOID(b []byte) bool {
-	if len(b) == 0 || b[len(b)-1]&0x80 != 0 {
-		return false
-	}
-	start := true
-	for _, c := range b {
-		if start && c == 0x80 {
-			return false
-		}
-		start = c&0x80 == 0
-	}
-	return true
 }
 
 // nameEntry is one attribute of a Name and the RDN it belongs to.
