@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sslstream/sslstream/internal/safefile"
@@ -228,8 +229,13 @@ func (c *config) bindTickets(t *tls.Config, s *Stream) {
 		return
 	}
 	tk, lifetime := c.tickets, c.ticketLifetime
-	var mu sync.Mutex
-	var resumedOrigin time.Time
+	// resumed is the origin (Unix ms) of the session the last ticket
+	// opened here held, 0 for none: the stream's own (SessionStart), or
+	// this connection's for TLSConfig users.
+	resumed := new(atomic.Int64)
+	if s != nil {
+		resumed = &s.ticketOrigin
+	}
 	t.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
 		origin, state, ok := tk.open(identity)
 		if !ok {
@@ -246,12 +252,7 @@ func (c *config) bindTickets(t *tls.Config, s *Stream) {
 			return nil, nil
 		}
 		c.noteResumed(ss, s) // resume.go
-		mu.Lock()
-		resumedOrigin = origin
-		mu.Unlock()
-		if s != nil {
-			s.ticketOrigin.Store(origin.UnixMilli())
-		}
+		resumed.Store(origin.UnixMilli())
 		return ss, nil
 	}
 	t.WrapSession = func(cs tls.ConnectionState, ss *tls.SessionState) ([]byte, error) {
@@ -261,11 +262,9 @@ func (c *config) bindTickets(t *tls.Config, s *Stream) {
 			return nil, err
 		}
 		origin := tk.clock()
-		mu.Lock()
-		if cs.DidResume && !resumedOrigin.IsZero() {
-			origin = resumedOrigin
+		if ms := resumed.Load(); cs.DidResume && ms != 0 {
+			origin = time.UnixMilli(ms)
 		}
-		mu.Unlock()
 		return tk.seal(origin, state, lifetime)
 	}
 }

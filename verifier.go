@@ -62,29 +62,23 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 // Without a stream (TLSConfig users) the failure is returned as an *Error,
 // which crypto/tls passes through to the caller of Handshake.
 func (c *config) check(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
-	o, err := c.decide(cs, s)
-	if err != nil && s == nil {
-		return o, classify("handshake", err, o)
-	}
-	return o, err
+	return c.checkOutcome(cs, s, c.verifyPeer(cs.PeerCertificates))
 }
 
-func (c *config) decide(cs tls.ConnectionState, s *Stream) (*verifyOutcome, error) {
-	return c.decideWith(cs, s, c.verifyPeer(cs.PeerCertificates))
-}
-
-// checkOutcome is check with the outcome of the peer's chain known
-// already (a resumed session's, resume.go).
+// checkOutcome is check with the outcome o of the peer's chain known
+// already: verifyPeer's, or a resumed session's (resume.go).
 func (c *config) checkOutcome(cs tls.ConnectionState, s *Stream, o *verifyOutcome) (*verifyOutcome, error) {
-	o, err := c.decideWith(cs, s, o)
+	o, err := c.decide(cs, s, o)
 	if err != nil && s == nil {
 		return o, classify("handshake", err, o)
 	}
 	return o, err
 }
 
-// decideWith is decide with the peer chain's outcome o.
-func (c *config) decideWith(cs tls.ConnectionState, s *Stream, o *verifyOutcome) (*verifyOutcome, error) {
+// decide records the peer chain's outcome o on s and decides whether the
+// handshake fails (the OCSP staple of a server, the TLS 1.3 suite, the
+// verify mode).
+func (c *config) decide(cs tls.ConnectionState, s *Stream, o *verifyOutcome) (*verifyOutcome, error) {
 	var stapleErr error
 	if !c.server && o.present {
 		// The server's OCSP staple, under the status setting (ocsp.go).

@@ -228,7 +228,8 @@ func describeMode(m fs.FileMode) string {
 	return "a special file (" + m.Type().String() + ")"
 }
 
-// certPEMTypes are the PEM block types OpenSSL reads certificates from.
+// isCertPEMType reports whether t is a PEM block type OpenSSL reads
+// certificates from.
 func isCertPEMType(t string) bool {
 	return t == "CERTIFICATE" || t == "X509 CERTIFICATE" || t == "TRUSTED CERTIFICATE"
 }
@@ -241,7 +242,13 @@ func (d *Dir) TrustSettings(c *x509.Certificate) *keyfile.TrustSettings {
 	if d == nil {
 		return nil
 	}
-	if v, ok := d.trust.Load(c); ok {
+	return trustOf(&d.trust, c)
+}
+
+// trustOf is the trust settings m (certificate -> *keyfile.TrustSettings)
+// holds for c, nil for none.
+func trustOf(m *sync.Map, c *x509.Certificate) *keyfile.TrustSettings {
+	if v, ok := m.Load(c); ok {
 		return v.(*keyfile.TrustSettings)
 	}
 	return nil

@@ -328,7 +328,7 @@ func readInfos(data []byte) (infos []pemInfo, ok bool) {
 		}
 		decoded++
 		switch {
-		case b.Type == "CERTIFICATE" || b.Type == "X509 CERTIFICATE" || b.Type == "TRUSTED CERTIFICATE":
+		case isCertPEMType(b.Type):
 			der, ok := certElement(b.Bytes)
 			if !ok {
 				return nil, false

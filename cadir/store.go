@@ -191,10 +191,7 @@ func (s *Store) TrustSettings(c *x509.Certificate) *keyfile.TrustSettings {
 	if s == nil {
 		return nil
 	}
-	if v, ok := s.trust.Load(c); ok {
-		return v.(*keyfile.TrustSettings)
-	}
-	return nil
+	return trustOf(&s.trust, c)
 }
 
 // read is one lookup of name in the store: the file, or the directory's
