@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -253,7 +254,7 @@ func wwwSigGroupLines(h clientHello, version uint16, resumed, serverPref bool, g
 			if sslstream.GroupIsHybrid(id) && version != tls.VersionTLS13 {
 				continue // not in TLS 1.2: OpenSSL leaves out the groups the version cannot use
 			}
-			if groups == nil || containsGroup(groups, id) {
+			if groups == nil || slices.Contains(groups, id) {
 				ours = append(ours, uint16(id))
 			}
 		}
@@ -264,16 +265,6 @@ func wwwSigGroupLines(h clientHello, version uint16, resumed, serverPref bool, g
 		fmt.Fprintf(&b, "Shared groups: %s\n", sh)
 	}
 	return b.String()
-}
-
-// containsGroup reports whether ids holds id.
-func containsGroup(ids []tls.CurveID, id tls.CurveID) bool {
-	for _, g := range ids {
-		if g == id {
-			return true
-		}
-	}
-	return false
 }
 
 // wwwStats are the counters of the session cache block of the status
