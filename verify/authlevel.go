@@ -64,7 +64,7 @@ func keySecurityBits(ci *certInfo) int {
 	case ed25519.PublicKey:
 		return 128
 	}
-	return ci.key.SecurityBits
+	return int(ci.key.SecurityBits)
 }
 
 // certSigSecurityBits is sigSecurityBits for a certificate's signature,

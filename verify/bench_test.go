@@ -11,7 +11,7 @@ import (
 )
 
 // benchChain issues root -> intermediate -> leaf (RSA when rsa is set).
-func benchChain(b *testing.B, rsa bool) pki {
+func benchChain(b testing.TB, rsa bool) pki {
 	f := newFactory()
 	var o []minipki.Option
 	if rsa {

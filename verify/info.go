@@ -77,6 +77,9 @@ const allReasons uint32 = 0x807f
 type certInfo struct {
 	c *x509.Certificate
 
+	// The flags come first and together, so that a certInfo (two of which
+	// live in every verification's one allocation) has no padding.
+
 	// subjectValid, issuerValid: the names have a canonical form (compare
 	// equal to something under OpenSSL's rules), found once per certificate.
 	subjectValid, issuerValid bool
@@ -90,34 +93,33 @@ type certInfo struct {
 	// are checked: 42 at the certificate's depth.
 	policyInvalid bool
 
-	bcPresent, bcCritical, ca bool
-	pathLen                   int64 // -1 when absent
-
-	kuPresent bool
-	ku        x509.KeyUsage
-
+	bcPresent, bcCritical, ca    bool
+	kuPresent                    bool
 	ekuPresent                   bool
 	ekuServer, ekuClient, ekuSGC bool
 	nsPresent                    bool
 	ns                           byte
 	unhandledCritical            bool
-	proxy                        bool  // EXFLAG_PROXY: a proxyCertInfo that decodes
-	pcPathLen                    int64 // its pCPathLenConstraint, -1 when absent
+	proxy                        bool // EXFLAG_PROXY: a proxyCertInfo that decodes
 	akidPresent, akidCritical    bool
-	akidKeyID                    []byte
 	akidKeyIDPresent             bool
-	akidIssuer                   []generalName
-	akidSerial                   *big.Int
 	skidPresent, skidCritical    bool
 	sanPresent, sanCritical      bool
-	sans                         []generalName
-	nc                           *nameConstraints
 	ncInvalid, ncCritical        bool
 	pcPresent, pcCritical        bool
 	ekuCritical, ekuAny          bool
-	crldp                        []distPoint
-	extCount                     int
 	pubKeyOK                     bool // a key we can verify signatures with
+
+	pathLen   int64 // -1 when absent
+	pcPathLen int64 // the proxy's pCPathLenConstraint, -1 when absent
+	ku        x509.KeyUsage
+
+	akidKeyID  []byte
+	akidIssuer []generalName
+	akidSerial *big.Int
+	sans       []generalName
+	nc         *nameConstraints
+	crldp      []distPoint
 
 	// key is the subject public key as OpenSSL reads it, sig the
 	// certificate's own signature algorithm (x509fallback reads what
@@ -242,7 +244,6 @@ func fillCertInfo(ci *certInfo, c *x509.Certificate) {
 	if ci.key.Algorithm == x509fallback.KeySM2 && ci.key.Point != nil {
 		ci.pubKeyOK = true
 	}
-	ci.extCount = len(c.Extensions)
 	for _, e := range c.Extensions {
 		kind := extKind(e.Id)
 		if e.Critical && !supportedCritical(kind) {
@@ -715,10 +716,10 @@ type infoCache struct {
 	pools   []*Pool
 	poolBuf [2]*Pool
 	small   [4]infoEntry
-	nsmall  int
 	more    map[*x509.Certificate]*certInfo
 	slab    [2]certInfo // the first certInfos computed
-	nslab   int
+	nsmall  uint8       // small's entries in use
+	nslab   uint8       // slab's entries in use
 }
 
 type infoEntry struct {
@@ -750,14 +751,14 @@ func (m *infoCache) get(c *x509.Certificate) *certInfo {
 		}
 	}
 	var ci *certInfo
-	if m.nslab < len(m.slab) {
+	if int(m.nslab) < len(m.slab) {
 		ci = &m.slab[m.nslab]
 		m.nslab++
 		fillCertInfo(ci, c)
 	} else {
 		ci = newCertInfo(c)
 	}
-	if m.nsmall < len(m.small) {
+	if int(m.nsmall) < len(m.small) {
 		m.small[m.nsmall] = infoEntry{c, ci}
 		m.nsmall++
 		return ci

@@ -66,7 +66,7 @@ func (e *engine) strictChecks(i int, x *certInfo) {
 		if x.ca && !x.skidPresent {
 			e.report(MissingSubjectKeyIdentifier, i, x)
 		}
-	} else if x.extCount > 0 {
+	} else if len(x.c.Extensions) > 0 {
 		e.report(ExtensionsRequireVersion3, i, x)
 	}
 }

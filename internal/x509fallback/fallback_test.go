@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream/internal/minipki"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // seeds returns the DER certificates of testdata, by file name.
@@ -237,4 +239,68 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("ParseCertificate refuses what Parse reads: %v", err)
 		}
 	})
+}
+
+// TestExplicitECParametersReadsTheOID checks the raw comparison
+// ExplicitECParameters makes against decoding the OID: the same answer
+// for every seed key and for an id-ecPublicKey written with a redundant
+// leading 0x80 octet (not DER, so no key), and no allocation.
+func TestExplicitECParametersReadsTheOID(t *testing.T) {
+	if want, _ := asn1.Marshal(oidECKey); string(want[2:]) != derECKey {
+		t.Fatalf("derECKey %x, DER of id-ecPublicKey %x", derECKey, want[2:])
+	}
+	decoded := func(spki []byte) bool {
+		var k struct {
+			Alg struct {
+				OID    asn1.ObjectIdentifier
+				Params asn1.RawValue `asn1:"optional"`
+			}
+			Key asn1.BitString
+		}
+		rest, err := asn1.Unmarshal(spki, &k)
+		return err == nil && len(rest) == 0 && k.Alg.OID.Equal(oidECKey) && k.Alg.Params.Tag == asn1.TagSequence
+	}
+	n, explicit := 0, 0
+	for name, der := range seeds(t) {
+		c, info, err := Parse(der)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := ExplicitECParameters(c.RawSubjectPublicKeyInfo)
+		if want := decoded(c.RawSubjectPublicKeyInfo); got != want || got != info.Key.ExplicitCurve {
+			t.Errorf("%s: ExplicitECParameters %v, decoded %v, Parse %v", name, got, want, info.Key.ExplicitCurve)
+		}
+		if got {
+			explicit++
+			// The same key with its OID's first arc written as 0x80 0x2a.
+			in := cryptobyte.String(c.RawSubjectPublicKeyInfo)
+			var spki, alg, oid, params, key cryptobyte.String
+			if !in.ReadASN1(&spki, cbasn1.SEQUENCE) || !spki.ReadASN1(&alg, cbasn1.SEQUENCE) ||
+				!alg.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) || !alg.ReadASN1Element(&params, cbasn1.SEQUENCE) ||
+				!spki.ReadASN1Element(&key, cbasn1.BIT_STRING) {
+				t.Fatalf("%s: key does not split", name)
+			}
+			var b cryptobyte.Builder
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(b *cryptobyte.Builder) {
+						b.AddBytes(append([]byte{0x80}, oid...))
+					})
+					b.AddBytes(params)
+				})
+				b.AddBytes(key)
+			})
+			bad := b.BytesOrPanic()
+			if ExplicitECParameters(bad) {
+				t.Errorf("%s: a non-minimal id-ecPublicKey read as an explicit EC key", name)
+			}
+		}
+		n++
+		if a := testing.AllocsPerRun(20, func() { ExplicitECParameters(c.RawSubjectPublicKeyInfo) }); a != 0 {
+			t.Errorf("%s: ExplicitECParameters allocates %v times", name, a)
+		}
+	}
+	if explicit == 0 {
+		t.Fatalf("none of the %d seeds has explicit parameters", n)
+	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // KeyAlgorithm is a public key algorithm as OpenSSL tells them apart.
-type KeyAlgorithm int
+type KeyAlgorithm uint8
 
 const (
 	// KeyUnknown is a key algorithm not listed here, or a key that does
@@ -50,6 +50,9 @@ var (
 	oidPrimeField = asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}
 )
 
+// derECKey is the content octets of id-ecPublicKey's DER encoding.
+const derECKey = "\x2a\x86\x48\xce\x3d\x02\x01"
+
 // maxRSABits bounds the RSA moduli read (OpenSSL's own limit is 16384
 // bits for verification).
 const maxRSABits = 16384
@@ -58,20 +61,20 @@ const maxRSABits = 16384
 type Key struct {
 	// Algorithm is the key algorithm, OID its algorithm identifier.
 	Algorithm KeyAlgorithm
-	OID       asn1.ObjectIdentifier
 	// ExplicitCurve is set for an EC key whose parameters give the curve
 	// explicitly rather than by name.
 	ExplicitCurve bool
+	// SecurityBits is OpenSSL's estimate of the key's strength in bits
+	// for keys whose size is known without Public (the SM2 curve), 0
+	// otherwise.
+	SecurityBits int32
+	OID          asn1.ObjectIdentifier
 	// Curve is the curve of an EC key, nil when it is none Go implements.
 	Curve elliptic.Curve
 	// Public is the key as crypto/x509 represents it (*rsa.PublicKey,
 	// *ecdsa.PublicKey, ed25519.PublicKey), nil when it cannot be. An
 	// RSA-PSS or "rsa"-OID key is an *rsa.PublicKey.
 	Public any
-	// SecurityBits is OpenSSL's estimate of the key's strength in bits
-	// for keys whose size is known without Public (the SM2 curve), 0
-	// otherwise.
-	SecurityBits int
 	// PSS are the restrictions of an RSA-PSS key, nil when it has none.
 	PSS *Signature
 	// Point is the encoded point of an SM2 key, when it is on the curve.
@@ -134,9 +137,14 @@ func ParsePublicKey(spki []byte) Key {
 func ExplicitECParameters(spki []byte) bool {
 	in := cryptobyte.String(spki)
 	var seq, alg cryptobyte.String
-	var oid asn1.ObjectIdentifier
+	var oid cryptobyte.String
+	// The content octets are compared as they are (a verifier calls this
+	// for every EC certificate; decoding the OID would allocate). Only
+	// the one DER encoding of id-ecPublicKey matches, as a decoded
+	// comparison would find.
 	return in.ReadASN1(&seq, cbasn1.SEQUENCE) && seq.ReadASN1(&alg, cbasn1.SEQUENCE) &&
-		alg.ReadASN1ObjectIdentifier(&oid) && oid.Equal(oidECKey) && alg.PeekASN1Tag(cbasn1.SEQUENCE)
+		alg.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) && string(oid) == derECKey &&
+		alg.PeekASN1Tag(cbasn1.SEQUENCE)
 }
 
 func parseRSAKey(der []byte) *rsa.PublicKey {

@@ -4,13 +4,14 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
+	"math"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // SignatureKind is the scheme of a signature algorithm.
-type SignatureKind int
+type SignatureKind uint8
 
 const (
 	// SigUnknown is a signature algorithm not listed here.
@@ -33,16 +34,16 @@ const (
 type Signature struct {
 	// Kind is the scheme, OID the algorithm identifier's OID.
 	Kind SignatureKind
-	OID  asn1.ObjectIdentifier
+	// OK is false when the parameters do not decode, or name a digest or
+	// mask generation function not listed here.
+	OK  bool
+	OID asn1.ObjectIdentifier
 	// Hash is the message digest (0 for Ed25519 and SM2, and when
 	// unknown); MGFHash the MGF1 digest of RSASSA-PSS.
 	Hash, MGFHash crypto.Hash
 	// SaltLength and Trailer are the RSASSA-PSS salt length and trailer
 	// field (20 and 1 when absent).
-	SaltLength, Trailer int
-	// OK is false when the parameters do not decode, or name a digest or
-	// mask generation function not listed here.
-	OK bool
+	SaltLength, Trailer int32
 }
 
 var (
@@ -115,7 +116,7 @@ func goSignatureAlgorithm(s Signature) x509.SignatureAlgorithm {
 		return x509.UnknownSignatureAlgorithm
 	}
 	if s.Kind == SigRSAPSS {
-		if s.MGFHash != s.Hash || s.Trailer != 1 || s.SaltLength != s.Hash.Size() {
+		if s.MGFHash != s.Hash || s.Trailer != 1 || int(s.SaltLength) != s.Hash.Size() {
 			return x509.UnknownSignatureAlgorithm
 		}
 		switch s.Hash {
@@ -206,14 +207,14 @@ func parsePSSParams(rest cryptobyte.String) Signature {
 		if !salt.ReadASN1Integer(&n) || !salt.Empty() || n < 0 || n > 1<<16 {
 			return s
 		}
-		s.SaltLength = int(n)
+		s.SaltLength = int32(n)
 	}
 	if hasT {
 		var n int64
-		if !trailer.ReadASN1Integer(&n) || !trailer.Empty() {
-			return s
+		if !trailer.ReadASN1Integer(&n) || !trailer.Empty() || n < math.MinInt32 || n > math.MaxInt32 {
+			return s // not 1: the parameters are refused either way
 		}
-		s.Trailer = int(n)
+		s.Trailer = int32(n)
 	}
 	s.OK = s.Trailer == 1
 	return s

@@ -218,7 +218,7 @@ func verifyPSS(pub *rsa.PublicKey, s Signature, digest, sig []byte) error {
 		}
 		m = m[1:]
 	}
-	hLen, sLen := s.Hash.Size(), s.SaltLength
+	hLen, sLen := s.Hash.Size(), int(s.SaltLength)
 	if emLen < hLen+sLen+2 || m[emLen-1] != 0xbc {
 		return ErrSignature
 	}
