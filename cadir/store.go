@@ -13,6 +13,7 @@ import (
 	"github.com/sslstream/sslstream/crl"
 	"github.com/sslstream/sslstream/dn"
 	"github.com/sslstream/sslstream/internal/safefile"
+	"github.com/sslstream/sslstream/internal/x509fallback"
 	"github.com/sslstream/sslstream/keyfile"
 )
 
@@ -308,7 +309,7 @@ func (s *Store) readFile(path string) (*storeObjects, bool) {
 func (s *Store) parseObjects(data []byte, name string) (*storeObjects, bool) {
 	objs := &storeObjects{}
 	if !bytes.Contains(data, []byte("-----BEGIN ")) {
-		if c, err := x509.ParseCertificate(data); err == nil {
+		if c, err := x509fallback.ParseCertificate(data); err == nil {
 			objs.certs = append(objs.certs, c)
 			return objs, true
 		}
@@ -334,7 +335,7 @@ func (s *Store) parseObjects(data []byte, name string) (*storeObjects, bool) {
 			if err != nil {
 				return objs, ok
 			}
-			c, err := x509.ParseCertificate(der)
+			c, err := x509fallback.ParseCertificate(der)
 			if err != nil {
 				return objs, ok
 			}

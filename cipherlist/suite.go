@@ -1,7 +1,9 @@
 package cipherlist
 
 import (
+	"cmp"
 	"crypto/tls"
+	"slices"
 	"strings"
 )
 
@@ -174,11 +176,11 @@ func ByName(name string) (Suite, bool) {
 }
 
 // ByID finds a suite (TLS 1.3 suites included) by its IANA code point.
+// The TLS <= 1.2 table is sorted by code point and searched in halves: a
+// server names the negotiated suite for every connection it logs.
 func ByID(id uint16) (Suite, bool) {
-	for i := range table {
-		if table[i].ID == id {
-			return table[i], true
-		}
+	if i, ok := slices.BinarySearchFunc(table[:], id, func(s Suite, id uint16) int { return cmp.Compare(s.ID, id) }); ok {
+		return table[i], true
 	}
 	for i := range tls13Table {
 		if tls13Table[i].ID == id {

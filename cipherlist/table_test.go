@@ -290,3 +290,31 @@ func goSupported(id uint16) (known, insecure bool) {
 	}
 	return false, false
 }
+
+// TestByIDFindsEverySuite looks up every code point (0 to 0xFFFF) and
+// compares with a walk through both tables: ByID's search in halves must
+// find exactly the suites there are.
+func TestByIDFindsEverySuite(t *testing.T) {
+	t.Parallel()
+	want := map[uint16]string{}
+	for _, s := range table {
+		want[s.ID] = s.Name
+	}
+	for _, s := range tls13Table {
+		want[s.ID] = s.Name
+	}
+	found := 0
+	for id := 0; id <= 0xFFFF; id++ {
+		s, ok := ByID(uint16(id))
+		name, in := want[uint16(id)]
+		if ok != in || (ok && (s.ID != uint16(id) || s.Name != name)) {
+			t.Fatalf("ByID(0x%04X) = %q %v, want %q %v", id, s.Name, ok, name, in)
+		}
+		if ok {
+			found++
+		}
+	}
+	if found != len(table)+len(tls13Table) {
+		t.Errorf("ByID finds %d suites, the tables hold %d", found, len(table)+len(tls13Table))
+	}
+}

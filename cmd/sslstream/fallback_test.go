@@ -62,6 +62,7 @@ basicConstraints=CA:FALSE
 	issue("underexp", "expca", "leaf")
 	run("ecparam", "-name", "prime256v1", "-param_enc", "explicit", "-genkey", "-out", "exproot.key")
 	root("exproot")
+	run("x509", "-in", "exproot.pem", "-outform", "DER", "-out", "exproot.der")
 	key("underexproot", ec...)
 	issue("underexproot", "exproot", "leaf")
 	key("psssha1", ec...)
@@ -127,6 +128,9 @@ func TestVerifyFallbackAgainstOpenSSL(t *testing.T) {
 		{"explicit root trusted", []string{"--trusted", "exproot.pem"}, []string{"underexproot.pem"}},
 		{"explicit root check-ss-sig", []string{"--ca-file", "exproot.pem", "--check-ss-sig"}, []string{"exproot.pem"}},
 		{"ca-directory", []string{"--ca-directory", "cadir"}, []string{"underexproot.pem", "underpss.pem", "under512.pem", "exp.pem"}},
+		{"ca-store directory", []string{"--ca-store", "cadir"}, []string{"underexproot.pem", "underpss.pem", "under512.pem", "exp.pem"}},
+		{"ca-store file", []string{"--ca-store", "exproot.pem"}, []string{"underexproot.pem"}},
+		{"ca-store DER file", []string{"--ca-store", "exproot.der"}, []string{"underexproot.pem"}},
 		{"PSS SHA-1", []string{"--ca-file", "rsaroot.pem"}, []string{"psssha1.pem", "pssmgf.pem"}},
 		{"PSS SHA-1 auth-level 1", []string{"--ca-file", "rsaroot.pem", "--auth-level", "1"}, []string{"psssha1.pem", "pssmgf.pem"}},
 		{"PSS key root", []string{"--ca-file", "pssroot.pem", "--auth-level", "2"}, []string{"underpss.pem", "pssroot.pem"}},
@@ -147,7 +151,12 @@ func TestVerifyFallbackAgainstOpenSSL(t *testing.T) {
 				name  string
 				args  []string
 				files []string
-			}{"SM2 ca-directory", []string{"--ca-directory", "cadir"}, []string{"undersm2.pem"}})
+			}{"SM2 ca-directory", []string{"--ca-directory", "cadir"}, []string{"undersm2.pem"}},
+			struct {
+				name  string
+				args  []string
+				files []string
+			}{"SM2 ca-store", []string{"--ca-store", "cadir"}, []string{"undersm2.pem"}})
 	}
 	for _, vc := range cases {
 		t.Run(strings.ReplaceAll(vc.name, " ", "_"), func(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/sslstream/sslstream"
-	"github.com/sslstream/sslstream/cipherlist"
 )
 
 // connFlags are the flags client and server share: the library's
@@ -151,9 +149,4 @@ func readFirstLine(f *os.File, src string) (string, error) {
 
 // cipherName is OpenSSL's name for a suite: ECDHE-RSA-AES128-GCM-SHA256 for
 // TLS <= 1.2, the RFC name (which OpenSSL uses too) for TLS 1.3.
-func cipherName(id uint16) string {
-	if s, ok := cipherlist.ByID(id); ok && s.Name != "" {
-		return s.Name
-	}
-	return tls.CipherSuiteName(id)
-}
+func cipherName(id uint16) string { return sslstream.CipherSuiteName(id) }
