@@ -330,6 +330,12 @@ func (s *Stream) ioError(op string, err error) error {
 	if e := s.hsErr.Load(); e != nil {
 		return e
 	}
+	if oe, ok := err.(*net.OpError); ok && oe.Timeout() && oe.Op != "remote error" && oe.Op != "local error" {
+		// A deadline that passed, as it is: what the checks below would
+		// find too (a timeout wraps no alert), without their reflection.
+		// An echo or a poll with a past deadline meets it on every call.
+		return err
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && (opErr.Op == "remote error" || opErr.Op == "local error") {
 		// An alert received, or one crypto/tls sent because a record

@@ -601,3 +601,32 @@ func TestFullDuplex(t *testing.T) {
 		t.Errorf("Read after close_notify: %v, want io.EOF", err)
 	}
 }
+
+// TestIOErrorKeepsTimeoutsAndClassifiesAlerts checks the classification a
+// Read or Write error gets: a passed deadline comes back as it is (still
+// a net.Error with Timeout, still os.ErrDeadlineExceeded) and without an
+// allocation, while an alert crypto/tls received or sent, even in an
+// error that also claims a timeout, becomes an *Error.
+func TestIOErrorKeepsTimeoutsAndClassifiesAlerts(t *testing.T) {
+	s := &Stream{}
+	timeout := error(&net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded})
+	got := s.ioError("read", timeout)
+	var ne net.Error
+	if got != timeout || !errors.As(got, &ne) || !ne.Timeout() || !errors.Is(got, os.ErrDeadlineExceeded) {
+		t.Fatalf("timeout classified as %T %v", got, got)
+	}
+	if a := testing.AllocsPerRun(50, func() { s.ioError("read", timeout) }); a != 0 {
+		t.Errorf("a timeout allocates %v times", a)
+	}
+	for _, op := range []string{"remote error", "local error"} {
+		alert := error(&net.OpError{Op: op, Err: tls.AlertError(20)})
+		var e *Error
+		if !errors.As(s.ioError("read", alert), &e) {
+			t.Errorf("%s: %v not an *Error", op, s.ioError("read", alert))
+		}
+		fake := error(&net.OpError{Op: op, Err: os.ErrDeadlineExceeded})
+		if !errors.As(s.ioError("read", fake), &e) {
+			t.Errorf("%s wrapping a timeout: not an *Error", op)
+		}
+	}
+}
