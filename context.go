@@ -47,6 +47,9 @@ type config struct {
 	feat         *features    // features.go: ALPN, key log, trace, CRL policy
 	ech          *echSetup    // ech.go: ech-config (client), ech-keys (server)
 	tls          *tls.Config
+	// start is the config a server stream of this config starts with
+	// (streamStart, handshake_server.go), made by apply.
+	start *tls.Config
 	// wbufs recycles the write buffers of this context's streams (see
 	// writeBuffers in stream.go); shared by overrides of the context.
 	wbufs *writeBuffers
@@ -279,7 +282,15 @@ func (c *config) apply() error {
 			c.tls.ServerName = c.serverName
 		}
 	}
-	return c.applyECH() // ech.go
+	if err := c.applyECH(); err != nil { // ech.go
+		return err
+	}
+	if c.server {
+		// Made after every setting it reads (versions, ECH keys); a
+		// copy made by with is applied again and gets its own.
+		c.start = c.streamStart()
+	}
+	return nil
 }
 
 // with returns c itself when o changes nothing, else a copy with o applied

@@ -587,15 +587,14 @@ func (c *config) applyECH() error {
 	return nil
 }
 
-// serverECHKeys is the server's GetEncryptedClientHelloKeys: the keys of
-// the context's config current when the ClientHello arrives.
-func serverECHKeys(current func() *config) func(*tls.ClientHelloInfo) ([]tls.EncryptedClientHelloKey, error) {
-	return func(*tls.ClientHelloInfo) ([]tls.EncryptedClientHelloKey, error) {
-		if c := current(); c.ech != nil {
-			return c.ech.keys, nil
-		}
-		return []tls.EncryptedClientHelloKey{}, nil
+// echKeys returns a server's ECH keys for GetEncryptedClientHelloKeys:
+// none (an empty list, so that crypto/tls rejects ECH rather than ignore
+// it) when the context has no ech-keys.
+func (c *config) echKeys() []tls.EncryptedClientHelloKey {
+	if c.ech != nil {
+		return c.ech.keys
 	}
+	return []tls.EncryptedClientHelloKey{}
 }
 
 // setECHClientHooks sets how a client that offers ECH treats a server

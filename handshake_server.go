@@ -2,6 +2,7 @@ package sslstream
 
 import (
 	"crypto/tls"
+	"fmt"
 	"slices"
 )
 
@@ -14,30 +15,59 @@ import (
 // verification of the client's certificate, and the stream's phase and
 // trace records.
 
-// serverTLSConfig returns the config a server connection starts with.
-// current returns the context's config when the ClientHello arrives (a
-// context's latest after Reload); s is the stream, nil for an exported
-// config.
-func serverTLSConfig(current func() *config, s *Stream) *tls.Config {
+// serverTLSConfig returns the config an exported server config starts
+// with (exportServerConfig). current returns the context's config when
+// the ClientHello arrives (a context's latest after Reload). An exported
+// config lives for many connections and says what the caller set.
+func serverTLSConfig(current func() *config) *tls.Config {
 	c := current()
 	return &tls.Config{
 		GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-			return current().helloConfig(hello, s, nil)
+			return current().helloConfig(hello, nil, nil)
 		},
 		// ECH is decrypted before GetConfigForClient runs (ech.go).
-		GetEncryptedClientHelloKeys: serverECHKeys(current),
+		GetEncryptedClientHelloKeys: func(*tls.ClientHelloInfo) ([]tls.EncryptedClientHelloKey, error) {
+			return current().echKeys(), nil
+		},
 		// Used only if the handshake fails before the ClientHello.
 		MinVersion: c.tls.MinVersion,
 		MaxVersion: c.tls.MaxVersion,
-		// A stream's starting config is its own: left to crypto/tls, it
-		// would make a session ticket key for it (random bytes and a
-		// SHA-512) on every connection, never to use it, since the
-		// context's keys seal and open the tickets (bindTickets,
-		// tickets.go) and the config of the ClientHello says whether
-		// tickets are issued. An exported config lives for many
-		// connections and says what the caller set.
-		SessionTicketsDisabled: s != nil,
 	}
+}
+
+// streamStart returns the config every server stream of c starts with,
+// made once per config (apply) and shared by its streams: the stream is
+// found from the connection crypto/tls shows the hooks (ClientHelloInfo's
+// Conn is the stream's wireConn), so nothing is made per connection
+// before the ClientHello. Session tickets are off here: left to
+// crypto/tls, it would make a session ticket key for this config, never
+// to use it, since the context's keys seal and open the tickets
+// (bindTickets, tickets.go) and the config of the ClientHello says whether
+// tickets are issued.
+func (c *config) streamStart() *tls.Config {
+	return &tls.Config{
+		GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+			s, err := helloStream(hello)
+			if err != nil {
+				return nil, err
+			}
+			return c.helloConfig(hello, s, nil)
+		},
+		GetEncryptedClientHelloKeys: func(*tls.ClientHelloInfo) ([]tls.EncryptedClientHelloKey, error) {
+			return c.echKeys(), nil
+		},
+		MinVersion:             c.tls.MinVersion,
+		MaxVersion:             c.tls.MaxVersion,
+		SessionTicketsDisabled: true,
+	}
+}
+
+// helloStream returns the stream whose connection hello arrived on.
+func helloStream(hello *tls.ClientHelloInfo) (*Stream, error) {
+	if w, ok := hello.Conn.(*wireConn); ok {
+		return w.s, nil
+	}
+	return nil, fmt.Errorf("sslstream: a ClientHello on a connection (%T) that is not a stream's", hello.Conn)
 }
 
 // exportServerConfig is ServerContext.TLSConfig. What the caller sets on
@@ -46,7 +76,7 @@ func serverTLSConfig(current func() *config, s *Stream) *tls.Config {
 // "http/1.1" there, serves HTTP/2), and MinVersion and MaxVersion narrow
 // the context's versions.
 func exportServerConfig(current func() *config) *tls.Config {
-	out := serverTLSConfig(current, nil)
+	out := serverTLSConfig(current)
 	out.NextProtos = slices.Clone(current().tls.NextProtos)
 	lo, hi := out.MinVersion, out.MaxVersion // as exported, to tell the caller's changes
 	out.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {

@@ -56,6 +56,10 @@ type Stream struct {
 
 	trace *streamTrace // trace.go; nil unless the trace feature is on
 
+	// wire is the connection crypto/tls reads and writes: conn, observed
+	// until the handshake ends (wire.go).
+	wire wireConn
+
 	firstUnique atomic.Pointer[[]byte] // tls-unique of the first handshake (renegotiation.go)
 	caNames     caNames                // client: the server's CertificateRequest (clientca.go)
 	echOffered  atomic.Bool            // server: the ClientHello carried ECH (ech.go)
@@ -77,11 +81,15 @@ type Stream struct {
 func newStream(conn net.Conn, cfg *config) *Stream {
 	s := &Stream{cfg: cfg, server: cfg.server, raw: conn}
 	s.trace = newStreamTrace(cfg)
-	conn = newWireConn(s, conn) // phases, plaintext alerts, trace (wire.go)
+	s.wire.init(s, conn) // phases, plaintext alerts, trace (wire.go)
 	if cfg.server {
-		s.conn = tls.Server(conn, serverTLSConfig(func() *config { return cfg }, s))
+		start := cfg.start
+		if start == nil {
+			start = cfg.streamStart()
+		}
+		s.conn = tls.Server(&s.wire, start)
 	} else {
-		s.conn = tls.Client(conn, cfg.clientTLSConfig(s))
+		s.conn = tls.Client(&s.wire, cfg.clientTLSConfig(s))
 	}
 	return s
 }

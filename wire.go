@@ -27,9 +27,9 @@ type wireConn struct {
 	in, out wireParser
 }
 
-// newWireConn wraps conn for stream s.
-func newWireConn(s *Stream, conn net.Conn) *wireConn {
-	return &wireConn{Conn: conn, s: s, in: wireParser{dir: "received"}, out: wireParser{dir: "sent"}}
+// init makes c the wrapper of conn for stream s (c is a field of s).
+func (c *wireConn) init(s *Stream, conn net.Conn) {
+	*c = wireConn{Conn: conn, s: s, in: wireParser{dir: "received"}, out: wireParser{dir: "sent"}}
 }
 
 func (c *wireConn) Read(p []byte) (int, error) {
@@ -69,77 +69,114 @@ func (c *wireConn) plainAlert(desc byte) { c.s.ph.plainAlert.Store(int32(desc) +
 // handshake records, the handshake messages (which may span records). It
 // reports each record or message to emit and each 2-byte alert record (a
 // plaintext alert: encrypted alerts travel as application data in TLS 1.3
-// and are longer in TLS 1.2) to alert; either may be nil.
+// and are longer in TLS 1.2) to alert; either may be nil. Headers split
+// across reads are gathered in fixed arrays, and names are made only for
+// emit: an untraced handshake pays for the framing alone.
 type wireParser struct {
 	dir       string
-	hdr       []byte // partial record header
-	left      int    // body bytes of the current record still to come
-	typ       byte   // current record's content type
-	encrypted bool   // after ChangeCipherSpec, or TLS 1.3 after ServerHello/ClientHello pair
-	hs        []byte // partial handshake message header
-	hsLeft    int    // handshake body bytes still to come
-	inAlert   bool   // the current record is a 2-byte alert
-	alert     []byte // its bytes so far
+	hdr       [5]byte // partial record header
+	nhdr      uint8
+	typ       byte    // current record's content type
+	encrypted bool    // after ChangeCipherSpec, or TLS 1.3 after ServerHello/ClientHello pair
+	inAlert   bool    // the current record is a 2-byte alert
+	hs        [4]byte // partial handshake message header
+	nhs       uint8
+	alert     [2]byte // the alert's bytes so far
+	nalert    uint8
+	left      int // body bytes of the current record still to come
+	hsLeft    int // handshake body bytes still to come
 }
 
-var contentTypes = map[byte]string{20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData"}
-
-var handshakeTypes = map[byte]string{
-	0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 4: "NewSessionTicket", 5: "EndOfEarlyData",
-	8: "EncryptedExtensions", 11: "Certificate", 12: "ServerKeyExchange", 13: "CertificateRequest",
-	14: "ServerHelloDone", 15: "CertificateVerify", 16: "ClientKeyExchange", 20: "Finished",
-	24: "KeyUpdate", 254: "MessageHash",
-}
-
-func name(m map[byte]string, b byte, what string) string {
-	if n, ok := m[b]; ok {
-		return n
+// contentTypeName names a TLS record content type.
+func contentTypeName(b byte) string {
+	switch b {
+	case 20:
+		return "ChangeCipherSpec"
+	case 21:
+		return "Alert"
+	case 22:
+		return "Handshake"
+	case 23:
+		return "ApplicationData"
 	}
-	return what + " type " + strconv.Itoa(int(b))
+	return "record type " + strconv.Itoa(int(b))
+}
+
+// handshakeTypeName names a TLS handshake message type.
+func handshakeTypeName(b byte) string {
+	switch b {
+	case 0:
+		return "HelloRequest"
+	case 1:
+		return "ClientHello"
+	case 2:
+		return "ServerHello"
+	case 4:
+		return "NewSessionTicket"
+	case 5:
+		return "EndOfEarlyData"
+	case 8:
+		return "EncryptedExtensions"
+	case 11:
+		return "Certificate"
+	case 12:
+		return "ServerKeyExchange"
+	case 13:
+		return "CertificateRequest"
+	case 14:
+		return "ServerHelloDone"
+	case 15:
+		return "CertificateVerify"
+	case 16:
+		return "ClientKeyExchange"
+	case 20:
+		return "Finished"
+	case 24:
+		return "KeyUpdate"
+	case 254:
+		return "MessageHash"
+	}
+	return "handshake message type " + strconv.Itoa(int(b))
 }
 
 // feed consumes bytes of this direction and emits one event per record
 // (non-handshake or encrypted) or per plaintext handshake message, and
 // each plaintext alert's description.
 func (w *wireParser) feed(p []byte, emit func(dir, what string, length int), alert func(desc byte)) {
-	if emit == nil {
-		emit = func(string, string, int) {}
-	}
 	for len(p) > 0 {
 		if w.left == 0 {
-			var full bool
-			if w.hdr, p, full = gather(w.hdr, p, 5); !full {
+			if w.nhdr, p = gather(w.hdr[:], w.nhdr, p); int(w.nhdr) < len(w.hdr) {
 				return
 			}
+			w.nhdr = 0
 			w.typ = w.hdr[0]
 			w.left = int(w.hdr[3])<<8 | int(w.hdr[4])
-			w.hdr = w.hdr[:0]
 			w.inAlert = w.typ == 21 && w.left == 2
-			w.alert = w.alert[:0]
+			w.nalert = 0
 			switch {
 			case w.typ == 20:
-				emit(w.dir, "ChangeCipherSpec", w.left)
+				if emit != nil {
+					emit(w.dir, "ChangeCipherSpec", w.left)
+				}
 			case w.typ == 23 && !w.encrypted:
 				// TLS 1.3: everything after the hellos is encrypted.
 				w.encrypted = true
 				fallthrough
 			case w.typ != 22 || w.encrypted:
-				emit(w.dir, "encrypted "+name(contentTypes, w.typ, "record")+" record", w.left)
+				if emit != nil {
+					emit(w.dir, "encrypted "+contentTypeName(w.typ)+" record", w.left)
+				}
 			}
 			if w.left == 0 {
 				continue
 			}
 		}
-		n := w.left
-		if n > len(p) {
-			n = len(p)
-		}
+		n := min(w.left, len(p))
 		body := p[:n]
 		p = p[n:]
 		w.left -= n
 		if w.inAlert {
-			w.alert = append(w.alert, body...)
-			if len(w.alert) == 2 && alert != nil {
+			if w.nalert, _ = gather(w.alert[:], w.nalert, body); w.nalert == 2 && alert != nil {
 				alert(w.alert[1])
 			}
 		}
@@ -152,29 +189,28 @@ func (w *wireParser) feed(p []byte, emit func(dir, what string, length int), ale
 	}
 }
 
-// gather moves bytes from p to buf until buf holds size bytes (a header
-// split across writes), returning both and whether buf is complete.
-func gather(buf, p []byte, size int) ([]byte, []byte, bool) {
-	need := min(size-len(buf), len(p))
-	return append(buf, p[:need]...), p[need:], len(buf)+need == size
+// gather copies bytes from p into buf after its first n (a header split
+// across reads) until buf is full, returning the new count and the rest
+// of p.
+func gather(buf []byte, n uint8, p []byte) (uint8, []byte) {
+	k := copy(buf[n:], p)
+	return n + uint8(k), p[k:]
 }
 
 func (w *wireParser) feedHandshake(b []byte, emit func(dir, what string, length int)) {
 	for len(b) > 0 {
 		if w.hsLeft == 0 {
-			var full bool
-			if w.hs, b, full = gather(w.hs, b, 4); !full {
+			if w.nhs, b = gather(w.hs[:], w.nhs, b); int(w.nhs) < len(w.hs) {
 				return
 			}
+			w.nhs = 0
 			w.hsLeft = int(w.hs[1])<<16 | int(w.hs[2])<<8 | int(w.hs[3])
-			emit(w.dir, name(handshakeTypes, w.hs[0], "handshake message"), w.hsLeft)
-			w.hs = w.hs[:0]
+			if emit != nil {
+				emit(w.dir, handshakeTypeName(w.hs[0]), w.hsLeft)
+			}
 			continue
 		}
-		n := w.hsLeft
-		if n > len(b) {
-			n = len(b)
-		}
+		n := min(w.hsLeft, len(b))
 		b = b[n:]
 		w.hsLeft -= n
 	}
