@@ -232,9 +232,11 @@ func (c *config) bindTickets(t *tls.Config, s *Stream) {
 	// resumed is the origin (Unix ms) of the session the last ticket
 	// opened here held, 0 for none: the stream's own (SessionStart), or
 	// this connection's for TLSConfig users.
-	resumed := new(atomic.Int64)
+	var resumed *atomic.Int64
 	if s != nil {
 		resumed = &s.ticketOrigin
+	} else {
+		resumed = new(atomic.Int64)
 	}
 	t.UnwrapSession = func(identity []byte, cs tls.ConnectionState) (*tls.SessionState, error) {
 		origin, state, ok := tk.open(identity)
