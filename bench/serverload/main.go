@@ -38,6 +38,11 @@
 //	    sums a block or mutex profile written in the text format: total wait
 //	    and events, per N handshakes when given, over the samples whose stack
 //	    has a frame matching REGEXP; prints the top frames too.
+//	serverload layout
+//	    prints the packages linked in by the build tags layout_nethttp and
+//	    layout_text ("default" without them): scripts/bench runs the plain
+//	    server from three builds to show what the binary's layout alone
+//	    changes (layout.go).
 //
 // The load clients raise their own RLIMIT_NOFILE and spread connections over
 // source addresses 127.0.0.2–127.0.0.9 (a fresh port range each), so that
@@ -73,7 +78,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: serverload pki|plain-server|handshakes|idle|cpu|profile ...")
+		fmt.Fprintln(os.Stderr, "usage: serverload pki|plain-server|lib-server|handshakes|idle|cpu|profile|layout ...")
 		os.Exit(2)
 	}
 	var err error
@@ -93,6 +98,8 @@ func main() {
 		err = cpu(args)
 	case "profile":
 		err = profile(args)
+	case "layout":
+		err = layoutMode(args, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
