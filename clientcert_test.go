@@ -85,11 +85,7 @@ func TestClientCertificateUnderForeignCANamesAgreesWithSClient(t *testing.T) {
 		srv := startSServer(t, "-cert", p.serverCert, "-key", p.serverKey, "-CAfile", p.otherCAFile,
 			"-Verify", "5", "-verify_return_error", "-naccept", "1", "-tls1_3")
 		connect(srv.addr)
-		// With -naccept 1 s_server exits after the connection; its verify
-		// error lines can come after "CONNECTION CLOSED" (stderr and the
-		// statistics are printed on the way out), so wait for the exit.
-		srv.out.Wait(5 * time.Second)
-		out := srv.out.Output.String()
+		out := srv.finalOutput()
 		if m := sServerVerifyErrRE.FindStringSubmatch(out); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			return n, out

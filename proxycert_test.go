@@ -67,7 +67,7 @@ func TestAllowProxyCertsSetting(t *testing.T) {
 			srv := startSServer(t, args...)
 			clientArgs := []string{"-tls1_3", "-cert", tc.f.cert, "-key", tc.f.key, "-cert_chain", tc.f.issuers}
 			runSClient(t, srv.addr, "x\n", clientArgs...)
-			out := srv.output("CONNECTION")
+			out := srv.finalOutput()
 			want := verify.OK
 			if m := sServerVerifyErrRE.FindStringSubmatch(out); m != nil {
 				want, _ = strconv.Atoi(m[1])
