@@ -15,26 +15,6 @@ import (
 // verification of the client's certificate, and the stream's phase and
 // trace records.
 
-// serverTLSConfig returns the config an exported server config starts
-// with (exportServerConfig). current returns the context's config when
-// the ClientHello arrives (a context's latest after Reload). An exported
-// config lives for many connections and says what the caller set.
-func serverTLSConfig(current func() *config) *tls.Config {
-	c := current()
-	return &tls.Config{
-		GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-			return current().helloConfig(hello, nil, nil)
-		},
-		// ECH is decrypted before GetConfigForClient runs (ech.go).
-		GetEncryptedClientHelloKeys: func(*tls.ClientHelloInfo) ([]tls.EncryptedClientHelloKey, error) {
-			return current().echKeys(), nil
-		},
-		// Used only if the handshake fails before the ClientHello.
-		MinVersion: c.tls.MinVersion,
-		MaxVersion: c.tls.MaxVersion,
-	}
-}
-
 // streamStart returns the config every server stream of c starts with,
 // made once per config (apply) and shared by its streams: the stream is
 // found from the connection crypto/tls shows the hooks (ClientHelloInfo's
@@ -70,14 +50,26 @@ func helloStream(hello *tls.ClientHelloInfo) (*Stream, error) {
 	return nil, fmt.Errorf("sslstream: a ClientHello on a connection (%T) that is not a stream's", hello.Conn)
 }
 
-// exportServerConfig is ServerContext.TLSConfig. What the caller sets on
+// exportServerConfig is ServerContext.TLSConfig. current returns the
+// context's config when the ClientHello arrives (a context's latest after
+// Reload); the exported config lives for many connections, so it keeps
+// crypto/tls's session tickets as the caller sets them. What the caller sets on
 // the returned config before first use is honoured: NextProtos are
 // merged with the alpn setting (so http.Server, which adds "h2" and
 // "http/1.1" there, serves HTTP/2), and MinVersion and MaxVersion narrow
 // the context's versions.
 func exportServerConfig(current func() *config) *tls.Config {
-	out := serverTLSConfig(current)
-	out.NextProtos = slices.Clone(current().tls.NextProtos)
+	c := current()
+	out := &tls.Config{
+		// ECH is decrypted before GetConfigForClient runs (ech.go).
+		GetEncryptedClientHelloKeys: func(*tls.ClientHelloInfo) ([]tls.EncryptedClientHelloKey, error) {
+			return current().echKeys(), nil
+		},
+		// Used only if the handshake fails before the ClientHello.
+		MinVersion: c.tls.MinVersion,
+		MaxVersion: c.tls.MaxVersion,
+		NextProtos: slices.Clone(c.tls.NextProtos),
+	}
 	lo, hi := out.MinVersion, out.MaxVersion // as exported, to tell the caller's changes
 	out.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
 		return current().helloConfig(hello, nil, &callerSettings{

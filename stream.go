@@ -83,11 +83,7 @@ func newStream(conn net.Conn, cfg *config) *Stream {
 	s.trace = newStreamTrace(cfg)
 	s.wire.init(s, conn) // phases, plaintext alerts, trace (wire.go)
 	if cfg.server {
-		start := cfg.start
-		if start == nil {
-			start = cfg.streamStart()
-		}
-		s.conn = tls.Server(&s.wire, start)
+		s.conn = tls.Server(&s.wire, cfg.start) // made by apply (streamStart)
 	} else {
 		s.conn = tls.Client(&s.wire, cfg.clientTLSConfig(s))
 	}

@@ -87,56 +87,20 @@ type wireParser struct {
 	hsLeft    int // handshake body bytes still to come
 }
 
-// contentTypeName names a TLS record content type.
-func contentTypeName(b byte) string {
-	switch b {
-	case 20:
-		return "ChangeCipherSpec"
-	case 21:
-		return "Alert"
-	case 22:
-		return "Handshake"
-	case 23:
-		return "ApplicationData"
-	}
-	return "record type " + strconv.Itoa(int(b))
+var contentTypes = map[byte]string{20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData"}
+
+var handshakeTypes = map[byte]string{
+	0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 4: "NewSessionTicket", 5: "EndOfEarlyData",
+	8: "EncryptedExtensions", 11: "Certificate", 12: "ServerKeyExchange", 13: "CertificateRequest",
+	14: "ServerHelloDone", 15: "CertificateVerify", 16: "ClientKeyExchange", 20: "Finished",
+	24: "KeyUpdate", 254: "MessageHash",
 }
 
-// handshakeTypeName names a TLS handshake message type.
-func handshakeTypeName(b byte) string {
-	switch b {
-	case 0:
-		return "HelloRequest"
-	case 1:
-		return "ClientHello"
-	case 2:
-		return "ServerHello"
-	case 4:
-		return "NewSessionTicket"
-	case 5:
-		return "EndOfEarlyData"
-	case 8:
-		return "EncryptedExtensions"
-	case 11:
-		return "Certificate"
-	case 12:
-		return "ServerKeyExchange"
-	case 13:
-		return "CertificateRequest"
-	case 14:
-		return "ServerHelloDone"
-	case 15:
-		return "CertificateVerify"
-	case 16:
-		return "ClientKeyExchange"
-	case 20:
-		return "Finished"
-	case 24:
-		return "KeyUpdate"
-	case 254:
-		return "MessageHash"
+func name(m map[byte]string, b byte, what string) string {
+	if n, ok := m[b]; ok {
+		return n
 	}
-	return "handshake message type " + strconv.Itoa(int(b))
+	return what + " type " + strconv.Itoa(int(b))
 }
 
 // feed consumes bytes of this direction and emits one event per record
@@ -164,7 +128,7 @@ func (w *wireParser) feed(p []byte, emit func(dir, what string, length int), ale
 				fallthrough
 			case w.typ != 22 || w.encrypted:
 				if emit != nil {
-					emit(w.dir, "encrypted "+contentTypeName(w.typ)+" record", w.left)
+					emit(w.dir, "encrypted "+name(contentTypes, w.typ, "record")+" record", w.left)
 				}
 			}
 			if w.left == 0 {
@@ -206,7 +170,7 @@ func (w *wireParser) feedHandshake(b []byte, emit func(dir, what string, length 
 			w.nhs = 0
 			w.hsLeft = int(w.hs[1])<<16 | int(w.hs[2])<<8 | int(w.hs[3])
 			if emit != nil {
-				emit(w.dir, handshakeTypeName(w.hs[0]), w.hsLeft)
+				emit(w.dir, name(handshakeTypes, w.hs[0], "handshake message"), w.hsLeft)
 			}
 			continue
 		}

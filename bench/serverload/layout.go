@@ -8,7 +8,7 @@ import (
 
 // What a server costs in CPU depends on more than its code: the same
 // crypto/tls server, built into binaries that link different packages
-// besides, differs by up to 10-15 % per handshake on the machines we
+// besides, differs by 5-18 % per handshake on the machines we
 // measure on, because the linker places the hot code and tables of
 // crypto/internal/fips140 elsewhere (docs/PERFORMANCE.md, "The layout
 // term"). scripts/bench therefore also builds serverload with the build
