@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/sslstream/sslstream"
+	"github.com/sslstream/sslstream/internal/plainserver"
 )
 
 // libServer is plain-server with the library in crypto/tls's place: streams
 // of one sslstream.ServerContext (the same certificate, verification of
 // client certificates by the library when --verify), each handshake under
 // a 30-second deadline, then plain-server's small echo loop over the
-// stream (smallEcho). Beside plain-server and `sslstream server --echo` it tells the
+// stream (plainserver.Echo). Beside plain-server and `sslstream server --echo` it tells the
 // library's share of the command's cost per handshake from the command's
 // own (its summary line, the idle hand-off, the connection tracking).
 func libServer(args []string) error {
@@ -69,7 +70,7 @@ func libServer(args []string) error {
 				return
 			}
 			st.SetDeadline(time.Time{})
-			smallEcho(st, &pool)
+			plainserver.Echo(st, &pool)
 		}()
 	}
 	wg.Wait()

@@ -53,7 +53,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -73,7 +72,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sslstream/sslstream/internal/minipki"
+	"github.com/sslstream/sslstream/internal/plainserver"
 )
 
 func main() {
@@ -113,57 +112,11 @@ func writePKI(args []string) error {
 	if len(args) != 1 {
 		return errors.New("pki DIR")
 	}
-	dir := args[0]
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f := minipki.New()
-	root, err := f.Root("Load Root CA")
-	if err != nil {
-		return err
-	}
-	srv, err := root.Leaf("localhost", minipki.IP("127.0.0.1"))
-	if err != nil {
-		return err
-	}
-	srvRSA, err := root.Leaf("localhost", minipki.IP("127.0.0.1"), minipki.RSA())
-	if err != nil {
-		return err
-	}
-	cli, err := root.Leaf("load.client")
-	if err != nil {
-		return err
-	}
-	for name, data := range map[string][]byte{
-		"ca.pem": root.CertPEM(), "server.pem": srv.CertPEM(), "server.key": srv.KeyPEM(),
-		"server-rsa.pem": srvRSA.CertPEM(), "server-rsa.key": srvRSA.KeyPEM(),
-		"client.pem": cli.CertPEM(), "client.key": cli.KeyPEM(),
-	} {
-		if _, err := minipki.WriteFile(dir, name, data); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func loadPair(dir, name string) (tls.Certificate, error) {
-	return tls.LoadX509KeyPair(filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key"))
-}
-
-func loadRoots(dir string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
-	if err != nil {
-		return nil, err
-	}
-	p := x509.NewCertPool()
-	if !p.AppendCertsFromPEM(b) {
-		return nil, errors.New("ca.pem: no certificate")
-	}
-	return p, nil
+	return plainserver.WritePKI(args[0])
 }
 
 // plainServer is the baseline: crypto/tls, one goroutine per connection,
-// handshake under a deadline, then echo.
+// handshake under a deadline, then echo (internal/plainserver).
 func plainServer(args []string) error {
 	fs := flag.NewFlagSet("plain-server", flag.ContinueOnError)
 	dir := fs.String("dir", "", "PKI directory")
@@ -177,17 +130,9 @@ func plainServer(args []string) error {
 	if *loop != "copy" && *loop != "small" {
 		return fmt.Errorf("--loop %q: copy or small", *loop)
 	}
-	pair, err := loadPair(*dir, *certName)
+	cfg, err := plainserver.NewConfig(*dir, *certName, *verify)
 	if err != nil {
 		return err
-	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{pair}}
-	if *verify {
-		roots, err := loadRoots(*dir)
-		if err != nil {
-			return err
-		}
-		cfg.ClientCAs, cfg.ClientAuth = roots, tls.RequireAndVerifyClientCert
 	}
 	// As many files as the hard limit allows: the clients say when that
 	// is too few for them.
@@ -200,111 +145,10 @@ func plainServer(args []string) error {
 	fmt.Fprintf(os.Stderr, "Listening on %s\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	ps := &plain{cfg: cfg, hsTimeout: *hsTimeout, small: *loop == "small", pool: sync.Pool{New: func() any { return new([16 << 10]byte) }}}
-	go func() {
-		<-ctx.Done()
-		ln.Close()
-		ps.conns.Range(func(k, _ any) bool { k.(net.Conn).Close(); return true })
-	}()
-	ps.accept(ln)
-	ps.wg.Wait()
+	ps := &plainserver.Server{TLS: cfg, HandshakeTimeout: *hsTimeout, Small: *loop == "small"}
+	ps.Serve(ctx, ln)
 	stopProf()
 	return nil
-}
-
-// plain is the baseline server's state.
-type plain struct {
-	cfg       *tls.Config
-	hsTimeout time.Duration
-	small     bool
-	pool      sync.Pool
-	conns     sync.Map
-	wg        sync.WaitGroup
-}
-
-// accept is the baseline's accept loop (named for the profiles).
-func (ps *plain) accept(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		ps.wg.Add(1)
-		go ps.handle(c)
-	}
-}
-
-// handle is the baseline's connection (named for the profiles).
-func (ps *plain) handle(c net.Conn) {
-	defer ps.wg.Done()
-	t := tls.Server(c, ps.cfg)
-	ps.conns.Store(t, struct{}{})
-	defer ps.conns.Delete(t)
-	defer t.Close()
-	t.SetDeadline(time.Now().Add(ps.hsTimeout))
-	if err := t.Handshake(); err != nil {
-		return
-	}
-	t.SetDeadline(time.Time{})
-	if !ps.small {
-		io.CopyBuffer(t, struct{ io.Reader }{t}, make([]byte, 32<<10))
-		return
-	}
-	smallEcho(t, &ps.pool)
-}
-
-// smallEcho is the echo loop of `sslstream server --echo`: block on a
-// one-byte Read, then take what else is there into a pooled buffer
-// without waiting, send it back (and flush it, for a stream that has
-// Flush).
-func smallEcho(t echoConn, pool *sync.Pool) {
-	flush := func() error { return nil }
-	if f, ok := t.(interface{ Flush() error }); ok {
-		flush = f.Flush
-	}
-	first := make([]byte, 1)
-	for {
-		n, err := t.Read(first)
-		if n > 0 {
-			bp := pool.Get().(*[16 << 10]byte)
-			buf := bp[:]
-			buf[0] = first[0]
-			k := 1
-			t.SetReadDeadline(time.Unix(1, 0))
-			var rerr error
-			for {
-				var m int
-				m, rerr = t.Read(buf[k:])
-				k += m
-				if k > 0 {
-					if _, werr := t.Write(buf[:k]); werr != nil || flush() != nil {
-						pool.Put(bp)
-						return
-					}
-					k = 0
-				}
-				if rerr != nil {
-					break
-				}
-			}
-			pool.Put(bp)
-			var ne net.Error
-			if !errors.As(rerr, &ne) || !ne.Timeout() {
-				return
-			}
-			t.SetReadDeadline(time.Time{})
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// echoConn is what smallEcho needs of a connection: a *tls.Conn or an
-// *sslstream.Stream.
-type echoConn interface {
-	io.ReadWriter
-	SetReadDeadline(time.Time) error
 }
 
 // startProfiles is `sslstream server`'s: the same variables.
@@ -401,11 +245,11 @@ func httpGet(t *tls.Conn) error {
 }
 
 func clientConfig(dir string) (*tls.Config, error) {
-	roots, err := loadRoots(dir)
+	roots, err := plainserver.LoadRoots(dir)
 	if err != nil {
 		return nil, err
 	}
-	pair, err := loadPair(dir, "client")
+	pair, err := tls.LoadX509KeyPair(filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key"))
 	if err != nil {
 		return nil, err
 	}

@@ -273,10 +273,15 @@ func printMainHelp(w io.Writer) {
 	fmt.Fprintln(w, "Usage: sslstream COMMAND [flags] [args]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	cs := commands()
+	width := len("help")
+	for _, c := range cs {
+		width = max(width, len(c.name))
 	}
-	fmt.Fprintf(w, "  %-8s %s\n", "help", "show help for a command: sslstream help COMMAND")
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
+	}
+	fmt.Fprintf(w, "  %-*s  %s\n", width, "help", "show help for a command: sslstream help COMMAND")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags may come before or after arguments, as --flag value or --flag=value;")
 	fmt.Fprintln(w, "OpenSSL's spellings work too: sslstream s_client -connect HOST:PORT -CAfile ca.pem.")

@@ -64,7 +64,7 @@ type command struct {
 
 // commands returns the table of subcommands in the order help lists them.
 func commands() []*command {
-	return []*command{
+	cs := []*command{
 		clientCommand(),
 		serverCommand(),
 		verifyCommand(),
@@ -75,6 +75,10 @@ func commands() []*command {
 		versionCommand(),
 		echKeygenCommand(),
 	}
+	if b := baselineCommand(); b != nil {
+		cs = append(cs, b)
+	}
+	return cs
 }
 
 func main() {

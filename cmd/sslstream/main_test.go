@@ -52,6 +52,10 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SSLSTREAM_RACE_BINARY") != "" {
 		args = append(args, "-race")
 	}
+	if baselineCommand() != nil {
+		// The tests of a build with the tag run a binary with it.
+		args = append(args, "-tags", "sslstream_baseline")
+	}
 	build := exec.Command("go", append(args, ".")...)
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
