@@ -65,7 +65,7 @@ func FuzzTranslateOpenSSL(f *testing.F) {
 		fs := newFlagSet(c)
 		c.setup(fs)
 		args := strings.Split(joined, "\x00")
-		out, err := translateOpenSSL(name, args, fs)
+		out, _, err := translateOpenSSL(name, args, fs)
 		if err != nil {
 			return
 		}

@@ -121,9 +121,12 @@ func run(e *env, args []string) int {
 	}
 	fs := newFlagSet(c)
 	runFn := c.setup(fs)
-	rest, err := translateOpenSSL(c.name, args[1:], fs)
+	rest, notes, err := translateOpenSSL(c.name, args[1:], fs)
 	if err != nil {
 		return report(e, c, err)
+	}
+	for _, n := range notes {
+		fmt.Fprintf(e.stderr, "sslstream %s: note: %s\n", c.name, n)
 	}
 	pos, err := fs.parse(rest)
 	if errors.Is(err, errHelp) {

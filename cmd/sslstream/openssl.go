@@ -35,6 +35,9 @@ type opensslAlias struct {
 	apply func(st *aliasState, v string) error
 	// means says what it does for the help when apply is set.
 	means string
+	// last: OpenSSL keeps only the last of several (-CAfile a -CAfile b
+	// trusts b alone), where the sslstream flag adds them up.
+	last bool
 }
 
 // opensslAliases returns the table. Every entry was checked against
@@ -75,10 +78,10 @@ func opensslAliases() []opensslAlias {
 		// Identity and trust.
 		{name: "cert", commands: "client server", arg: "FILE", flag: "certificate"},
 		{name: "pass", commands: "client server", arg: "SOURCE", flag: "certificate-password-source"},
-		{name: "CAfile", commands: "client server verify", arg: "FILE", flag: "ca-file"},
-		{name: "CApath", commands: "client server verify", arg: "DIR", flag: "ca-directory"},
-		{name: "CAstore", commands: "client server verify", arg: "URI", flag: "ca-store"},
-		{name: "CRL", commands: "client server", arg: "FILE", flag: "crl-file"},
+		{name: "CAfile", commands: "client server verify", arg: "FILE", flag: "ca-file", last: true},
+		{name: "CApath", commands: "client server verify", arg: "DIR", flag: "ca-directory", last: true},
+		{name: "CAstore", commands: "client server verify", arg: "URI", flag: "ca-store", last: true},
+		{name: "CRL", commands: "client server", arg: "FILE", flag: "crl-file", last: true},
 		{name: "CRLfile", commands: "verify", arg: "FILE", flag: "crl-file"},
 		{name: "crl_check", commands: "client server verify", apply: func(st *aliasState, _ string) error {
 			st.crl = max(st.crl, 1)
@@ -266,6 +269,19 @@ type aliasState struct {
 	supported bool
 	// policies are the OIDs of the -policy flags.
 	policies []string
+	// lastAt is where in out the last alias of each name that keeps only
+	// its last value (opensslAlias.last) was emitted, and its value;
+	// dropped are the places of the earlier ones, notes say what was
+	// dropped.
+	lastAt  map[string]lastValue
+	dropped map[int]bool
+	notes   []string
+}
+
+// lastValue is where an alias that keeps only its last value was emitted.
+type lastValue struct {
+	at    int
+	value string
 }
 
 func (st *aliasState) emit(flag, value string) {
@@ -377,8 +393,9 @@ func hasWordIn(list, w string) bool {
 // flags for command cmd. A one-dash argument that names an alias is
 // OpenSSL's, and so is a two-dash one unless sslstream has a flag of that
 // name; the values of sslstream's own flags and everything after "--"
-// are left alone.
-func translateOpenSSL(cmd string, args []string, fs *flagSet) ([]string, error) {
+// are left alone. notes say what of the command line OpenSSL would not use
+// (an earlier -CAfile), for stderr.
+func translateOpenSSL(cmd string, args []string, fs *flagSet) (out, notes []string, err error) {
 	aliases := aliasesFor(cmd, fs)
 	byName := map[string]opensslAlias{}
 	for _, a := range aliases {
@@ -409,13 +426,13 @@ func translateOpenSSL(cmd string, args []string, fs *flagSet) ([]string, error) 
 				v := ""
 				if al.arg != "" {
 					if i+1 >= len(args) {
-						return nil, usagef("flag %s needs a value (%s)", a, al.arg)
+						return nil, nil, usagef("flag %s needs a value (%s)", a, al.arg)
 					}
 					i++
 					v = args[i]
 				}
 				if err := st.apply(al, v); err != nil {
-					return nil, usagef("%v", err)
+					return nil, nil, usagef("%v", err)
 				}
 				continue
 			}
@@ -432,9 +449,14 @@ func translateOpenSSL(cmd string, args []string, fs *flagSet) ([]string, error) 
 		}
 	}
 	if err := st.finish(); err != nil {
-		return nil, usagef("%v", err)
+		return nil, nil, usagef("%v", err)
 	}
-	return append(st.out, st.positional...), nil
+	for i, a := range st.out {
+		if !st.dropped[i] {
+			out = append(out, a)
+		}
+	}
+	return append(out, st.positional...), st.notes, nil
 }
 
 func (st *aliasState) apply(al opensslAlias, v string) error {
@@ -443,6 +465,19 @@ func (st *aliasState) apply(al opensslAlias, v string) error {
 	}
 	if al.arg == "" {
 		v = al.value
+	}
+	if al.last {
+		if prev, ok := st.lastAt[al.name]; ok {
+			if st.dropped == nil {
+				st.dropped = map[int]bool{}
+			}
+			st.dropped[prev.at] = true
+			st.notes = append(st.notes, fmt.Sprintf("-%s %s is not used: as openssl, the last -%s counts (%s); --%s adds them up", al.name, prev.value, al.name, v, al.flag))
+		}
+		if st.lastAt == nil {
+			st.lastAt = map[string]lastValue{}
+		}
+		st.lastAt[al.name] = lastValue{at: len(st.out), value: v}
 	}
 	st.emit(al.flag, v)
 	return nil
@@ -487,6 +522,8 @@ func aliasMeaning(a opensslAlias) string {
 	switch {
 	case a.apply != nil:
 		return "= " + a.means
+	case a.arg != "" && a.last:
+		return "= --" + a.flag + " " + a.arg + " (the last -" + a.name + " counts, as in OpenSSL)"
 	case a.arg != "":
 		return "= --" + a.flag + " " + a.arg
 	case a.value == "true":

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -126,7 +127,7 @@ func TestTranslateOpenSSL(t *testing.T) {
 		{"ciphers", []string{"-tls1_2", "ALL"}, []string{"ALL"}, ""},
 		{"ciphers", []string{"-s", "-tls1_2", "ALL"}, []string{"-s", "ALL", "--method=tlsv1.2"}, ""},
 	} {
-		got, err := translateOpenSSL(tc.cmd, tc.args, flagSetOf(t, tc.cmd))
+		got, _, err := translateOpenSSL(tc.cmd, tc.args, flagSetOf(t, tc.cmd))
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s %q: err %v, want %q", tc.cmd, tc.args, err, tc.err)
@@ -241,6 +242,9 @@ func TestOpenSSLSpellingsAgainstSClient(t *testing.T) {
 		{"depth too small", []string{"-CAfile", "ca.pem", "-verify_depth", "0"}, 0, 0},
 		{"TLS 1.2", []string{"-CAfile", "ca.pem", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"}, 0, 0},
 		{"TLS 1.2 by -no_tls1_3", []string{"-CAfile", "ca.pem", "-no_tls1_3", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305"}, 0, 0},
+		// openssl keeps the last -CAfile: the first one is not trusted.
+		{"the last -CAfile, trusted", []string{"-CAfile", "client-ca.pem", "-CAfile", "ca.pem", "-verify_return_error"}, 0, 0},
+		{"the last -CAfile, untrusted", []string{"-CAfile", "ca.pem", "-CAfile", "client-ca.pem", "-verify_return_error"}, 1, exitVerifyFail},
 	} {
 		args := append(append([]string{}, base...), tc.args...)
 		want := opensslIn(t, p.dir, "", append(args, "-no-CApath", "-no-CAstore")...)
@@ -422,6 +426,97 @@ func TestVerifyOpenSSLSpellingsAgainstOpenSSL(t *testing.T) {
 		got := sslstreamIn(t, p.dir, nil, oargs...)
 		if want.stdout != got.stdout || want.stderr != got.stderr || want.code != got.code {
 			t.Errorf("%s: %q\nopenssl: %s\nsslstream: %s", vc.name, oargs, want, got)
+		}
+	}
+}
+
+// TestOpenSSLSpellingsKeepTheLast: openssl uses only the last -CAfile,
+// -CApath and -CAstore it is given (and s_client's last -CRL), where
+// sslstream's --ca-file and kin add up. The OpenSSL spellings keep
+// OpenSSL's meaning, with a note naming what is not used; openssl verify
+// decides the same for each order.
+func TestOpenSSLSpellingsKeepTheLast(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		cmd        string
+		args, want []string
+		notes      int
+	}{
+		{"verify", []string{"-CAfile", "a.pem", "-CAfile", "b.pem", "x.pem"}, []string{"--ca-file=b.pem", "x.pem"}, 1},
+		{"verify", []string{"-CAfile", "a.pem", "-CApath", "d", "-CAfile", "b.pem", "-CAfile", "c.pem"}, []string{"--ca-directory=d", "--ca-file=c.pem"}, 2},
+		{"verify", []string{"--ca-file", "a.pem", "-CAfile", "b.pem", "--ca-file", "c.pem", "-CAfile", "d.pem"}, []string{"--ca-file", "a.pem", "--ca-file", "c.pem", "--ca-file=d.pem"}, 1},
+		{"verify", []string{"-CAstore", "s1", "-CAstore", "s2", "-CApath", "d1", "-CApath", "d2"}, []string{"--ca-store=s2", "--ca-directory=d2"}, 2},
+		// openssl verify loads every -CRLfile.
+		{"verify", []string{"-CRLfile", "a.crl", "-CRLfile", "b.crl"}, []string{"--crl-file=a.crl", "--crl-file=b.crl"}, 0},
+		{"client", []string{"-CRL", "a.crl", "-CRL", "b.crl", "-CAfile", "a.pem", "-CAfile", "b.pem"}, []string{"--crl-file=b.crl", "--ca-file=b.pem"}, 2},
+		{"server", []string{"-CAfile", "a.pem", "-CAfile", "b.pem"}, []string{"--ca-file=b.pem"}, 1},
+	} {
+		got, notes, err := translateOpenSSL(tc.cmd, tc.args, flagSetOf(t, tc.cmd))
+		if err != nil {
+			t.Errorf("%s %q: %v", tc.cmd, tc.args, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s %q (-want +got):\n%s", tc.cmd, tc.args, diff)
+		}
+		if len(notes) != tc.notes {
+			t.Errorf("%s %q: notes %q, want %d", tc.cmd, tc.args, notes, tc.notes)
+		}
+	}
+	_, notes, _ := translateOpenSSL("verify", []string{"-CAfile", "a.pem", "-CAfile", "b.pem"}, flagSetOf(t, "verify"))
+	if want := "-CAfile a.pem is not used: as openssl, the last -CAfile counts (b.pem); --ca-file adds them up"; len(notes) != 1 || notes[0] != want {
+		t.Errorf("note %q, want %q", notes, want)
+	}
+
+	needOpenSSL(t)
+	p := getVerifyPKI(t)
+	dir := t.TempDir()
+	for _, name := range []string{"root.pem", "other-root.pem", "direct.pem"} {
+		b, err := os.ReadFile(filepath.Join(p.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if name != "direct.pem" {
+			// A hashed directory holding the one CA.
+			d := filepath.Join(dir, strings.TrimSuffix(name, ".pem")+"-dir")
+			if err := os.MkdirAll(d, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(d, opensslHash(t, "x509", filepath.Join(dir, name))+".0"), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, flag := range []string{"-CAfile", "-CApath", "-CAstore"} {
+		for _, order := range [][2]string{{"other-root", "root"}, {"root", "other-root"}} {
+			first, last := order[0]+".pem", order[1]+".pem"
+			if flag != "-CAfile" {
+				first, last = order[0]+"-dir", order[1]+"-dir"
+			}
+			args := []string{"verify", flag, first, flag, last, "direct.pem"}
+			want := openssl(t, dir, args...)
+			got := sslstreamIn(t, dir, nil, args...)
+			wantCode := 0
+			if order[1] != "root" {
+				wantCode = exitVerifyFail
+			}
+			if want.code != wantCode || got.code != wantCode {
+				t.Errorf("%q: openssl exit %d, sslstream %d, want %d\nopenssl: %s\nours: %s", args, want.code, got.code, wantCode, want, got)
+			}
+			if got.stdout != want.stdout {
+				t.Errorf("%q: stdout %q, openssl %q", args, got.stdout, want.stdout)
+			}
+			note := "sslstream verify: note: " + flag + " " + first + " is not used"
+			if !strings.HasPrefix(got.stderr, note) {
+				t.Errorf("%q: stderr does not start with %q:\n%s", args, note, got.stderr)
+			}
+			_, rest, _ := strings.Cut(got.stderr, "\n")
+			if diff := cmp.Diff(dropErrorQueue(want.stderr), rest); diff != "" {
+				t.Errorf("%q: stderr after the note differs (-openssl +ours):\n%s", args, diff)
+			}
 		}
 	}
 }
