@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -90,10 +91,12 @@ func revPingPong(t *tls.Conn) error {
 // cpu measures the CPU time of one server, or of several side by side,
 // over N handshakes each. With several (--addr A,B,... and --pid P1,P2,...,
 // one per server, and --probe one per server or one for all), every
-// worker takes the servers in turn, one handshake each: the servers are
-// measured over the same seconds of the same machine, so that a ratio of
-// two of them is not moved by what else the machine does meanwhile.
-// Each server gets exactly N measured handshakes.
+// worker takes the servers in rounds, one handshake each, every round in
+// an order of its own (cpuOrder): the servers are measured over the same
+// seconds of the same machine, so that a ratio of two of them is not
+// moved by what else the machine does meanwhile, nor by which server's
+// handshakes happen to run beside another's. Each server gets exactly N
+// measured handshakes.
 func cpu(args []string) error {
 	fs := flag.NewFlagSet("cpu", flag.ContinueOnError)
 	dir := fs.String("dir", "", "PKI directory")
@@ -106,6 +109,7 @@ func cpu(args []string) error {
 	resume := fs.Bool("resume", false, "resume every measured handshake (a session cache per worker and server, primed with one full handshake)")
 	clientCert := fs.Bool("client-cert", false, "send client.pem (for servers that require a client certificate)")
 	probes := fs.String("probe", "echo", "after the handshake: echo (4 bytes echoed) or rev (a line answered reversed, openssl s_server -rev); one per --addr or one for all")
+	seed := fs.Uint64("seed", 0, "the seed of the servers' order in each round (0: a new one, printed on stderr)")
 	key := fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa: picks the TLS 1.2 suite ECDHE-ECDSA- or ECDHE-RSA-AES128-GCM-SHA256")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -179,13 +183,23 @@ func cpu(args []string) error {
 			}
 		}
 	}
-	// run makes count handshakes with every server: handshake k goes to
-	// server (k + k/len(servers)) mod len(servers), whichever worker takes
-	// it. The order turns by one each round, so that the servers whose
-	// handshakes run at the same time (the workers take consecutive k)
-	// are not always the same two.
+	// run makes count handshakes with every server, count rounds that
+	// each take every server once, in an order of their own
+	// (cpuOrder), whichever worker takes a handshake. The workers take
+	// consecutive handshakes, so the order decides which two servers'
+	// handshakes run at the same time: a fixed order (every round the
+	// same, or turned by one) paired each server with the same
+	// neighbours in every round, and what a neighbour does to the core
+	// beside moved one server's CPU per handshake against another's by
+	// up to 8 % (docs/PERFORMANCE.md, "Neighbours").
+	if *seed == 0 {
+		*seed = rand.Uint64() | 1
+	}
+	fmt.Fprintf(os.Stderr, "cpu: order seed %d\n", *seed)
+	rng := rand.New(rand.NewPCG(*seed, 0))
 	run := func(count int, check bool) error {
-		total := int64(count * len(servers))
+		order := cpuOrder(count, len(servers), rng)
+		total := int64(len(order))
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		errc := make(chan error, *par)
@@ -198,7 +212,7 @@ func cpu(args []string) error {
 					if k >= total {
 						return
 					}
-					i := int(cpuTurn(k, int64(len(servers))))
+					i := order[k]
 					if err := one(servers[i], cfgs[w][i], *resume, check); err != nil {
 						errc <- err
 						return
@@ -242,9 +256,22 @@ func cpu(args []string) error {
 	return nil
 }
 
-// cpuTurn is the server of handshake k among ns: round k/ns takes them
-// all, in an order turned by one from the round before.
-func cpuTurn(k, ns int64) int64 { return (k + k/ns) % ns }
+// cpuOrder is the servers of rounds rounds among ns, one handshake each:
+// every round takes all ns servers, in an order drawn from rng, so that
+// the two servers whose handshakes run at the same time (consecutive
+// ones) are any two, equally often.
+func cpuOrder(rounds, ns int, rng *rand.Rand) []int {
+	order := make([]int, 0, rounds*ns)
+	for range rounds {
+		start := len(order)
+		for i := range ns {
+			order = append(order, i)
+		}
+		round := order[start:]
+		rng.Shuffle(ns, func(i, j int) { round[i], round[j] = round[j], round[i] })
+	}
+	return order
+}
 
 // cpuServer is one server that cpu measures.
 type cpuServer struct {

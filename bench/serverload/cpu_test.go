@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -39,30 +40,44 @@ func TestCPUServers(t *testing.T) {
 	}
 }
 
-// TestCPUTurnOrder: run's order gives every server exactly n handshakes
-// and makes every pair of servers neighbours (run at the same time by two
-// workers) in some round.
-func TestCPUTurnOrder(t *testing.T) {
-	for _, ns := range []int64{2, 3, 4} {
-		const rounds = 12
-		count := make([]int, ns)
-		neighbours := map[[2]int64]bool{}
-		prev := int64(-1)
-		for k := int64(0); k < rounds*ns; k++ {
-			i := cpuTurn(k, ns)
-			count[i]++
-			if prev >= 0 && prev != i {
-				neighbours[[2]int64{min(prev, i), max(prev, i)}] = true
-			}
-			prev = i
+// TestCPUOrder: every server gets exactly one handshake per round, and
+// every pair of servers runs side by side (consecutive handshakes) about
+// equally often, whatever their places in the list: a fixed order made the
+// same two servers neighbours in every round.
+func TestCPUOrder(t *testing.T) {
+	for _, ns := range []int{1, 2, 3, 8} {
+		const rounds = 1000
+		order := cpuOrder(rounds, ns, rand.New(rand.NewPCG(7, 0)))
+		if len(order) != rounds*ns {
+			t.Fatalf("%d servers: %d handshakes, want %d", ns, len(order), rounds*ns)
 		}
-		for i, c := range count {
-			if c != rounds {
-				t.Errorf("%d servers: server %d got %d handshakes, want %d", ns, i, c, rounds)
+		for r := range rounds {
+			seen := make([]bool, ns)
+			for _, i := range order[r*ns : (r+1)*ns] {
+				if seen[i] {
+					t.Fatalf("%d servers: round %d takes server %d twice: %v", ns, r, i, order[r*ns:(r+1)*ns])
+				}
+				seen[i] = true
 			}
 		}
-		if want := int(ns * (ns - 1) / 2); len(neighbours) != want {
-			t.Errorf("%d servers: %d pairs were neighbours, want all %d", ns, len(neighbours), want)
+		if ns < 3 {
+			continue
+		}
+		pairs := map[[2]int]int{}
+		for k := 1; k < len(order); k++ {
+			a, b := order[k-1], order[k]
+			if a != b {
+				pairs[[2]int{min(a, b), max(a, b)}]++
+			}
+		}
+		if want := ns * (ns - 1) / 2; len(pairs) != want {
+			t.Errorf("%d servers: %d pairs were neighbours, want all %d", ns, len(pairs), want)
+		}
+		mean := float64(len(order)-1) / float64(ns*(ns-1)/2)
+		for p, c := range pairs {
+			if d := float64(c)/mean - 1; d > 0.2 || d < -0.2 {
+				t.Errorf("%d servers: pair %v neighbours %d times, %.0f %% off the mean %.0f", ns, p, c, 100*d, mean)
+			}
 		}
 	}
 }

@@ -77,7 +77,8 @@ open connections with close_notify, and exits 0.
 For measurement, SSLSTREAM_BLOCK_PROFILE=FILE and SSLSTREAM_MUTEX_PROFILE=FILE
 in the environment record the Go runtime's block and mutex profiles and
 write them (text format) to FILE at exit; SSLSTREAM_CPU_PROFILE=FILE writes
-a CPU profile of the whole run, for go tool pprof (docs/PERFORMANCE.md).`,
+a CPU profile of the whole run, and SSLSTREAM_ALLOCS_PROFILE=FILE every
+allocation, for go tool pprof (docs/PERFORMANCE.md).`,
 		examples: []string{
 			"sslstream server --listen 127.0.0.1:4433 --certificate server.pem --key server.key --echo",
 			"sslstream server --listen :4433 --certificate server.p12 --certificate-password-file pw.txt --echo",

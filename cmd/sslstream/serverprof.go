@@ -17,6 +17,9 @@ const (
 	envBlockProfile = "SSLSTREAM_BLOCK_PROFILE" // FILE: the block profile, text (debug=1) format
 	envMutexProfile = "SSLSTREAM_MUTEX_PROFILE" // FILE: the mutex profile, text (debug=1) format
 	envCPUProfile   = "SSLSTREAM_CPU_PROFILE"   // FILE: a CPU profile from start to exit, for go tool pprof
+	// FILE: every allocation from start to exit (runtime.MemProfileRate
+	// 1), for go tool pprof -sample_index=alloc_objects
+	envAllocsProfile = "SSLSTREAM_ALLOCS_PROFILE"
 )
 
 // startProfiles turns on the profiles the environment asks for and
@@ -31,6 +34,12 @@ func startProfiles(stderr io.Writer) (stop func(), err error) {
 	if f := os.Getenv(envMutexProfile); f != "" {
 		want = append(want, prof{"mutex", f})
 		runtime.SetMutexProfileFraction(1)
+	}
+	if f := os.Getenv(envAllocsProfile); f != "" {
+		// Every allocation from here on; those before are sampled at the
+		// default rate, and few.
+		want = append(want, prof{"allocs", f})
+		runtime.MemProfileRate = 1
 	}
 	var cpuFile *os.File
 	if f := os.Getenv(envCPUProfile); f != "" {
@@ -69,7 +78,11 @@ func writeProfile(name, file string) error {
 	if err != nil {
 		return err
 	}
-	if err := pprof.Lookup(name).WriteTo(f, 1); err != nil {
+	debug := 1 // text, for serverload profile
+	if name == "allocs" {
+		debug = 0 // the compressed protocol buffer go tool pprof reads
+	}
+	if err := pprof.Lookup(name).WriteTo(f, debug); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", file, err)
 	}
