@@ -325,8 +325,9 @@ func (s *Stream) CloseWrite() error {
 }
 
 // ioError converts an error from a tls.Conn Read or Write after the
-// handshake: io.EOF and transport (net.Error) errors pass unchanged;
-// TLS-level failures become *Error.
+// handshake: io.EOF and transport errors (a net.Error, net.ErrClosed, and
+// io.ErrClosedPipe of a net.Pipe or io.Pipe) pass unchanged; TLS-level
+// failures become *Error.
 func (s *Stream) ioError(op string, err error) error {
 	if err == nil || errors.Is(err, io.EOF) {
 		return err
@@ -350,7 +351,7 @@ func (s *Stream) ioError(op string, err error) error {
 		return classify(op, err, nil)
 	}
 	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, net.ErrClosed) {
+	if errors.As(err, &ne) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) {
 		return err
 	}
 	return classify(op, err, nil)

@@ -602,6 +602,39 @@ func TestFullDuplex(t *testing.T) {
 	}
 }
 
+// TestClosedPipeStaysTransportError: over a net.Pipe whose other end has
+// gone, Write and Close fail with io.ErrClosedPipe as it is, the pipe's
+// counterpart of a closed TCP connection's net.Error, not an *Error with
+// no OpenSSL code (and without the allocations of classifying it).
+func TestClosedPipeStaysTransportError(t *testing.T) {
+	t.Parallel()
+	p := pki(t)
+	cc, sc := connPair(t, "pipe")
+	c, err := Client(cc, Settings{CAFile: p.caFile, Verify: VerifyRequired, ServerName: "localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Server(sc, p.serverSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cerr, serr := both(t, c.Handshake, s.Handshake); cerr != nil || serr != nil {
+		t.Fatalf("handshake: client %v, server %v", cerr, serr)
+	}
+	sc.Close() // the server's end goes away without close_notify
+	_, werr := c.Write([]byte("x"))
+	if werr == nil {
+		werr = c.Flush() // the stream buffers small writes
+	}
+	cerr := c.Close()
+	for what, err := range map[string]error{"Write and Flush": werr, "Close": cerr} {
+		var e *Error
+		if !errors.Is(err, io.ErrClosedPipe) || errors.As(err, &e) {
+			t.Errorf("%s after the peer's end closed: %T %v, want io.ErrClosedPipe unclassified", what, err, err)
+		}
+	}
+}
+
 // TestIOErrorKeepsTimeoutsAndClassifiesAlerts checks the classification a
 // Read or Write error gets: a passed deadline comes back as it is (still
 // a net.Error with Timeout, still os.ErrDeadlineExceeded) and without an
