@@ -103,9 +103,9 @@
 // VerifyResultString, and the underlying Go error (Unwrap). Alerts received
 // map to OpenSSL's "sslv3 alert ..."/"tlsv1 alert ..." reasons. Transport
 // errors after the handshake are returned unchanged (net.Error, io.EOF,
-// io.ErrClosedPipe);
-// during the handshake they are wrapped in an *Error that is itself a
-// net.Error, and errors.Is(err, os.ErrDeadlineExceeded) works through it.
+// io.ErrClosedPipe); during the handshake they are wrapped in an *Error
+// that is itself a net.Error, and errors.Is(err, os.ErrDeadlineExceeded)
+// works through it.
 //
 // # Limitations of crypto/tls
 //
