@@ -137,7 +137,18 @@ func newConfig(s Settings, server bool) (*config, error) {
 		if err != nil {
 			return nil, settingsError("load certificate", err)
 		}
+		if s.CertificateChain != "" {
+			chain, err := keyfile.LoadCertificates(s.CertificateChain)
+			if err != nil {
+				return nil, settingsError("load certificate chain", err)
+			}
+			for _, c := range chain {
+				cert.Certificate = append(cert.Certificate, c.Raw)
+			}
+		}
 		certs = append(certs, cert)
+	case s.CertificateChain != "":
+		return nil, settingsError("load certificate chain", fmt.Errorf("certificate chain %q given without a certificate", s.CertificateChain))
 	case s.Key != "":
 		return nil, settingsError("load certificate", fmt.Errorf("key %q given without a certificate", s.Key))
 	case server:

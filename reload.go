@@ -171,7 +171,7 @@ type fileStamp struct {
 
 func (l *live) watchedFiles() (files, dirs []string) {
 	s := l.currentSettings()
-	for _, f := range []string{s.Certificate, s.Key, s.CAFile, s.CRLFile, s.StatusFile, s.SessionTicketKeys, s.ECHKeys, echConfigFile(s.ECHConfig)} {
+	for _, f := range []string{s.Certificate, s.Key, s.CertificateChain, s.CAFile, s.CRLFile, s.StatusFile, s.SessionTicketKeys, s.ECHKeys, echConfigFile(s.ECHConfig)} {
 		if f != "" {
 			files = append(files, f)
 		}

@@ -106,6 +106,11 @@ type Settings struct {
 	Key string
 	// CertificatePassword decrypts an encrypted key or PKCS#12 file.
 	CertificatePassword string
+	// CertificateChain is the path of a file of certificates (PEM or DER)
+	// sent after those of Certificate, leaf side first: the intermediate
+	// CAs, for a Certificate file that holds the leaf alone (openssl
+	// -cert_chain).
+	CertificateChain string
 	// Verify is the verify mode; the zero value is VerifyNone.
 	Verify VerifyMode
 	// MaxDepth is the most intermediate CA certificates allowed between the

@@ -78,6 +78,7 @@ func opensslAliases() []opensslAlias {
 		// Identity and trust.
 		{name: "cert", commands: "client server", arg: "FILE", flag: "certificate"},
 		{name: "pass", commands: "client server", arg: "SOURCE", flag: "certificate-password-source"},
+		{name: "cert_chain", commands: "client server", arg: "FILE", flag: "certificate-chain"},
 		{name: "CAfile", commands: "client server verify", arg: "FILE", flag: "ca-file", last: true},
 		{name: "CApath", commands: "client server verify", arg: "DIR", flag: "ca-directory", last: true},
 		{name: "CAstore", commands: "client server verify", arg: "URI", flag: "ca-store", last: true},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sslstream/sslstream/internal/minipki"
 	"github.com/sslstream/sslstream/internal/testproc"
 )
 
@@ -519,4 +521,90 @@ func TestOpenSSLSpellingsKeepTheLast(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCertChainAgainstOpenSSL: -cert_chain (sslstream's
+// --certificate-chain) sends the intermediate after a leaf-only -cert, as
+// openssl s_server and s_client do: an s_client that trusts only the root
+// verifies our server as it verifies s_server with the same flags, and
+// fails both without the chain; our s_client's chain passes s_server's
+// -Verify against the root.
+func TestCertChainAgainstOpenSSL(t *testing.T) {
+	t.Parallel()
+	needOpenSSL(t)
+	p := getNetPKI(t)
+	dir := t.TempDir()
+	chainPEM, err := os.ReadFile(p.path("server.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leafBlock, _ := pem.Decode(chainPEM)
+	leaf := filepath.Join(dir, "leaf.pem")
+	if err := os.WriteFile(leaf, pem.EncodeToMemory(leafBlock), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	client := []string{"s_client", "-CAfile", p.path("ca.pem"), "-no-CApath", "-no-CAstore", "-servername", "server.example", "-verify_return_error", "-brief"}
+	for _, chain := range []bool{true, false} {
+		args := []string{"-cert", leaf, "-key", p.path("server.key"), "-naccept", "1"}
+		if chain {
+			args = append(args, "-cert_chain", p.path("inter.pem"))
+		}
+		_, oport := startOpenSSLServer(t, dir, append(args, "-www")...)
+		want := opensslIn(t, dir, "", append(client, "-connect", "127.0.0.1:"+oport)...)
+		srv, port := start(t, ourListening, binPath, append(append([]string{"s_server", "-accept", "127.0.0.1:0"}, args...), "--echo")...)
+		got := opensslIn(t, dir, "", append(client, "-connect", "127.0.0.1:"+port)...)
+		exitCode(t, srv)
+		if (want.code == 0) != chain || (got.code == 0) != chain {
+			t.Errorf("-cert_chain %v: s_client exit %d against s_server, %d against ours\ns_server: %s\nours: %s", chain, want.code, got.code, want, got)
+		}
+		wantLine := "verify error:num=20:unable to get local issuer certificate"
+		if chain {
+			wantLine = "Verification: OK"
+		}
+		if !strings.Contains(want.stderr, wantLine) || !strings.Contains(got.stderr, wantLine) {
+			t.Errorf("-cert_chain %v: want %q from s_client against both\ns_server: %s\nours: %s", chain, wantLine, want, got)
+		}
+	}
+
+	// Our client's certificate with its chain, against s_server -Verify:
+	// the status page comes only to a client whose chain s_server
+	// verified.
+	cc := getClientChain(t, dir)
+	for _, chain := range []bool{true, false} {
+		_, oport := startOpenSSLServer(t, dir, "-cert", p.path("server.pem"), "-key", p.path("server.key"), "-Verify", "2", "-CAfile", cc.root, "-verify_return_error", "-naccept", "1", "-www")
+		args := []string{"s_client", "-connect", "127.0.0.1:" + oport, "-CAfile", p.path("ca.pem"), "-servername", "server.example", "-cert", cc.leaf, "-key", cc.key, "-ign_eof"}
+		if chain {
+			args = append(args, "-cert_chain", cc.inter)
+		}
+		r := sslstreamIn(t, dir, strings.NewReader("GET / HTTP/1.0\r\n\r\n"), args...)
+		if served := strings.Contains(r.stdout, "HTTP/1.0 200 ok"); served != chain {
+			t.Errorf("our s_client, -cert_chain %v, against s_server -Verify 2: served %v\n%s", chain, served, r)
+		}
+	}
+}
+
+// clientChain is a client leaf under an intermediate under a root, in
+// files of their own.
+type clientChain struct{ root, inter, leaf, key string }
+
+func getClientChain(t *testing.T, dir string) clientChain {
+	t.Helper()
+	f := minipki.New()
+	st := &minipki.Steps{Dir: dir}
+	root := st.Cert(f.Root("Chain Client Root"))
+	inter := st.Cert(root.Intermediate("Chain Client Intermediate"))
+	leaf := st.Cert(inter.Leaf("chain-client.example"))
+	if st.Err != nil {
+		t.Fatal(st.Err)
+	}
+	cc := clientChain{
+		root:  st.File("chain-client-root.pem", root.CertPEM()),
+		inter: st.File("chain-client-inter.pem", inter.CertPEM()),
+		leaf:  st.File("chain-client-leaf.pem", leaf.CertPEM()),
+		key:   st.File("chain-client.key", leaf.KeyPEM()),
+	}
+	if st.Err != nil {
+		t.Fatal(st.Err)
+	}
+	return cc
 }
