@@ -109,7 +109,7 @@ func cpu(args []string) error {
 	resume := fs.Bool("resume", false, "resume every measured handshake (a session cache per worker and server, primed with one full handshake)")
 	clientCert := fs.Bool("client-cert", false, "send client.pem (for servers that require a client certificate)")
 	probes := fs.String("probe", "echo", "after the handshake: echo (4 bytes echoed) or rev (a line answered reversed, openssl s_server -rev); one per --addr or one for all")
-	seed := fs.Uint64("seed", 0, "the seed of the servers' order in each round (0: a new one, printed on stderr)")
+	orderKey := fs.Uint64("order", 0, "the random generator's starting value for the servers' order in each round, to repeat a run (0: one of its own, printed on stderr)")
 	key := fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa: picks the TLS 1.2 suite ECDHE-ECDSA- or ECDHE-RSA-AES128-GCM-SHA256")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -192,11 +192,11 @@ func cpu(args []string) error {
 	// neighbours in every round, and what a neighbour does to the core
 	// beside moved one server's CPU per handshake against another's by
 	// up to 8 % (docs/PERFORMANCE.md, "Neighbours").
-	if *seed == 0 {
-		*seed = rand.Uint64() | 1
+	if *orderKey == 0 {
+		*orderKey = rand.Uint64() | 1
 	}
-	fmt.Fprintf(os.Stderr, "cpu: order seed %d\n", *seed)
-	rng := rand.New(rand.NewPCG(*seed, 0))
+	fmt.Fprintf(os.Stderr, "cpu: --order %d\n", *orderKey)
+	rng := rand.New(rand.NewPCG(*orderKey, 0))
 	run := func(count int, check bool) error {
 		order := cpuOrder(count, len(servers), rng)
 		total := int64(len(order))

@@ -49,7 +49,7 @@ func libServer(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	var wg sync.WaitGroup
-	pool := sync.Pool{New: func() any { return new([16 << 10]byte) }}
+	pool := plainserver.EchoPool()
 	go func() { <-ctx.Done(); ln.Close() }()
 	for {
 		c, err := ln.Accept()
@@ -70,7 +70,7 @@ func libServer(args []string) error {
 				return
 			}
 			st.SetDeadline(time.Time{})
-			plainserver.Echo(st, &pool)
+			plainserver.Echo(st, pool)
 		}()
 	}
 	wg.Wait()

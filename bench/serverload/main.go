@@ -33,7 +33,7 @@
 //	    for openssl s_server -rev) and closed, after a warm-up; prints
 //	    "cpu-ms-per-1000 X handshakes N cpu-ms C sched-ms-per-1000 S ...".
 //	    With several servers they are measured side by side, N handshakes
-//	    each, taken in rounds (each round in a random order, --seed), and
+//	    each, taken in rounds (each round in a random order, --order N), and
 //	    each line starts "server I ".
 //	serverload profile FILE [--per N] [--focus REGEXP]
 //	    sums a block or mutex profile written in the text format: total wait

@@ -271,18 +271,11 @@ type aliasState struct {
 	// policies are the OIDs of the -policy flags.
 	policies []string
 	// lastAt is where in out the last alias of each name that keeps only
-	// its last value (opensslAlias.last) was emitted, and its value;
-	// dropped are the places of the earlier ones, notes say what was
-	// dropped.
-	lastAt  map[string]lastValue
+	// its last value (opensslAlias.last) was emitted; dropped are the
+	// places of the earlier ones, notes say what was dropped.
+	lastAt  map[string]int
 	dropped map[int]bool
 	notes   []string
-}
-
-// lastValue is where an alias that keeps only its last value was emitted.
-type lastValue struct {
-	at    int
-	value string
 }
 
 func (st *aliasState) emit(flag, value string) {
@@ -472,13 +465,14 @@ func (st *aliasState) apply(al opensslAlias, v string) error {
 			if st.dropped == nil {
 				st.dropped = map[int]bool{}
 			}
-			st.dropped[prev.at] = true
-			st.notes = append(st.notes, fmt.Sprintf("-%s %s is not used: as openssl, the last -%s counts (%s); --%s adds them up", al.name, prev.value, al.name, v, al.flag))
+			st.dropped[prev] = true
+			old := strings.TrimPrefix(st.out[prev], "--"+al.flag+"=")
+			st.notes = append(st.notes, fmt.Sprintf("-%s %s is not used: as openssl, the last -%s counts (%s); --%s adds them up", al.name, old, al.name, v, al.flag))
 		}
 		if st.lastAt == nil {
-			st.lastAt = map[string]lastValue{}
+			st.lastAt = map[string]int{}
 		}
-		st.lastAt[al.name] = lastValue{at: len(st.out), value: v}
+		st.lastAt[al.name] = len(st.out)
 	}
 	st.emit(al.flag, v)
 	return nil

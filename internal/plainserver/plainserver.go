@@ -119,7 +119,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) {
 	if s.HandshakeTimeout <= 0 {
 		s.HandshakeTimeout = 30 * time.Second
 	}
-	s.pool.New = func() any { return new([16 << 10]byte) }
+	s.pool.New = newEchoBuffer
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -165,6 +165,11 @@ func (s *Server) handle(c net.Conn) {
 	Echo(t, &s.pool)
 }
 
+// EchoPool returns a pool of the buffers Echo borrows.
+func EchoPool() *sync.Pool { return &sync.Pool{New: newEchoBuffer} }
+
+func newEchoBuffer() any { return new([16 << 10]byte) }
+
 // Conn is what Echo needs of a connection: a *tls.Conn or an
 // *sslstream.Stream.
 type Conn interface {
@@ -173,10 +178,9 @@ type Conn interface {
 }
 
 // Echo is the echo loop of `sslstream server --echo`: block on a one-byte
-// Read, then take what else is there into a buffer from pool (which hands
-// out *[16 << 10]byte) without waiting, send it back (and flush it, for a
-// connection that has Flush). It returns when the connection fails or
-// ends.
+// Read, then take what else is there into a buffer from pool (EchoPool)
+// without waiting, send it back (and flush it, for a connection that has
+// Flush). It returns when the connection fails or ends.
 func Echo(t Conn, pool *sync.Pool) {
 	flush := func() error { return nil }
 	if f, ok := t.(interface{ Flush() error }); ok {
