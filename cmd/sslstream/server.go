@@ -19,6 +19,7 @@ import (
 
 	"github.com/sslstream/sslstream"
 	"github.com/sslstream/sslstream/dn"
+	"github.com/sslstream/sslstream/internal/workpool"
 )
 
 func serverCommand() *command {
@@ -238,6 +239,23 @@ type server struct {
 	epoch     atomic.Int64
 	ndirect   atomic.Int64
 	sweepWake chan struct{}
+	// workers run handle, on goroutines that served a handshake before
+	// and whose stacks have grown already (internal/workpool).
+	workers *workpool.Pool[handshakeJob]
+}
+
+// handshakeJob is one accepted connection for handle.
+type handshakeJob struct {
+	st *sslstream.Stream
+	hc *helloConn
+	cs *connState
+}
+
+// idleWorkers is how many goroutines wait for the next connection's
+// handshake: enough for the connections one core accepts while the others
+// are busy, few enough that their grown stacks (32–64 KiB) do not count.
+func idleWorkers() int {
+	return max(4, 2*runtime.GOMAXPROCS(0))
 }
 
 // connState is what the server keeps of one open connection beside its
@@ -260,6 +278,7 @@ const (
 func newServer(e *env, sctx *sslstream.ServerContext, ln net.Listener) *server {
 	s := &server{e: e, ctx: sctx, ln: ln, piped: make(chan error, 1), sweepWake: make(chan struct{}, 1)}
 	s.idleAfter.Store(int64(echoIdleAfter))
+	s.workers = workpool.New(idleWorkers(), func(j handshakeJob) { s.handle(j.st, j.hc, j.cs) })
 	return s
 }
 
@@ -332,6 +351,7 @@ func (s *server) serve() error {
 		s.closeAll()
 	}
 	s.wg.Wait()
+	s.workers.Close() // the accept loop has returned: no more jobs
 	if result == nil {
 		select {
 		case result = <-s.piped:
@@ -414,7 +434,7 @@ func (s *server) acceptLoop() error {
 		cs := new(connState)
 		s.track(st, cs)
 		s.wg.Add(1)
-		go s.handle(st, hc, cs)
+		s.workers.Go(handshakeJob{st, hc, cs})
 		n++
 		if s.limit > 0 && n >= s.limit {
 			s.ln.Close()

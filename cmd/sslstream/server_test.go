@@ -282,6 +282,75 @@ func TestServerEchoHandsOffWhenIdle(t *testing.T) {
 	echo(c, "again")
 }
 
+// TestServerReusesHandshakeGoroutines: connections one after another are
+// served by one goroutine, whose stack grew in the first handshake
+// (internal/workpool), and a connection handed off when idle gives its
+// handshake's goroutine back for the next connection while it stays open.
+func TestServerReusesHandshakeGoroutines(t *testing.T) {
+	t.Parallel()
+	srv, stderr, stop := inProcessServer(t, 10*time.Second)
+	defer stop()
+	srv.idleAfter.Store(int64(50 * time.Millisecond))
+	cfg := &tls.Config{RootCAs: netRoots(t), ServerName: "server.example"}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting until %s\n%s", what, stderr)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	echo := func(c *tls.Conn) {
+		t.Helper()
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		if _, err := c.Write([]byte("ping")); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, 4)
+		if _, err := io.ReadFull(c, got); err != nil || string(got) != "ping" {
+			t.Fatalf("echo %q, %v; want %q", got, err, "ping")
+		}
+	}
+	const conns = 20
+	for range conns {
+		c, err := tls.Dial("tcp", srv.ln.Addr().String(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		echo(c)
+		c.Close()
+		waitFor("the connection's goroutine waits for the next", func() bool {
+			return srv.nopen.Load() == 0 && srv.workers.Waiting() == 1
+		})
+	}
+	if got := srv.workers.Started(); got != 1 {
+		t.Errorf("%d connections one after another started %d handshake goroutines, want 1", conns, got)
+	}
+	// Quiet after its echo: handed off, and its handshake's goroutine
+	// serves the next connection.
+	quiet, err := tls.Dial("tcp", srv.ln.Addr().String(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer quiet.Close()
+	echo(quiet)
+	waitFor("the quiet connection is handed off and its goroutine waits", func() bool {
+		return srv.idle.Load() == 1 && srv.workers.Waiting() == 1
+	})
+	c, err := tls.Dial("tcp", srv.ln.Addr().String(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	echo(c)
+	c.Close()
+	echo(quiet)
+	if got := srv.workers.Started(); got != 1 {
+		t.Errorf("a connection after a hand-off started a handshake goroutine of its own (%d in all), want none", got)
+	}
+}
+
 // TestServerEchoHoldsNoBufferWhenIdle: --echo sends back what it gets, in
 // writes of every size up to several records, and a connection waiting for
 // more holds none of the echo buffers (they are lent only while data flows).
