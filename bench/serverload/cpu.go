@@ -121,109 +121,15 @@ func cpu(args []string) error {
 	if *n <= 0 || *par <= 0 || *warm < 0 {
 		return errors.New("cpu: --n and --parallel must be positive")
 	}
-	base, err := clientConfig(*dir)
-	if err != nil {
-		return err
-	}
-	if !*clientCert {
-		base.Certificates = nil
-	}
-	// The same key exchange for every server: OpenSSL 3.0 has no ML-KEM,
-	// and crypto/tls would pick X25519MLKEM768 where it can. P-256 is offered
-	// too (never chosen: X25519 comes first) because OpenSSL serves an
-	// ECDSA P-256 certificate in TLS 1.2 only to a client that lists the
-	// curve.
-	base.CurvePreferences = []tls.CurveID{tls.X25519, tls.CurveP256}
-	switch *version {
-	case "1.3":
-		base.MinVersion, base.MaxVersion = tls.VersionTLS13, tls.VersionTLS13
-	case "1.2":
-		base.MinVersion, base.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
-		switch *key {
-		case "ecdsa":
-			base.CipherSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
-		case "rsa":
-			base.CipherSuites = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}
-		default:
-			return fmt.Errorf("--key %q: ecdsa or rsa", *key)
-		}
-	default:
-		return fmt.Errorf("--version %q: 1.2 or 1.3", *version)
-	}
-	var d dialer
-	var suite atomic.Uint32
-	// one handshake with server sv and cfg; resumed must match want.
-	one := func(sv *cpuServer, cfg *tls.Config, want bool, check bool) error {
-		t, err := d.dial(sv.addr, cfg)
-		if err != nil {
-			return fmt.Errorf("%s: %w", sv.addr, err)
-		}
-		defer t.Close()
-		cs := t.ConnectionState()
-		suite.Store(uint32(cs.CipherSuite))
-		if err := sv.exchange(t); err != nil {
-			return fmt.Errorf("%s: %w", sv.addr, err)
-		}
-		if check && cs.DidResume != want {
-			return fmt.Errorf("%s: handshake resumed: %v, want %v", sv.addr, cs.DidResume, want)
-		}
-		return nil
-	}
-	// cfgs[w][i]: worker w's config for server i (its own session cache).
-	cfgs := make([][]*tls.Config, *par)
-	for w := range cfgs {
-		cfgs[w] = make([]*tls.Config, len(servers))
-		for i := range servers {
-			cfgs[w][i] = base.Clone()
-			if *resume {
-				cfgs[w][i].ClientSessionCache = tls.NewLRUClientSessionCache(4)
-				if err := one(servers[i], cfgs[w][i], false, true); err != nil {
-					return fmt.Errorf("priming handshake: %w", err)
-				}
-			}
-		}
-	}
-	// run makes count handshakes with every server, count rounds that
-	// each take every server once, in an order of their own
-	// (cpuOrder), whichever worker takes a handshake. The workers take
-	// consecutive handshakes, so the order decides which two servers'
-	// handshakes run at the same time: a fixed order (every round the
-	// same, or turned by one) paired each server with the same
-	// neighbours in every round, and what a neighbour does to the core
-	// beside moved one server's CPU per handshake against another's by
-	// up to 8 % (docs/PERFORMANCE.md, "Neighbours").
 	if *orderKey == 0 {
 		*orderKey = rand.Uint64() | 1
 	}
 	fmt.Fprintf(os.Stderr, "cpu: --order %d\n", *orderKey)
-	rng := rand.New(rand.NewPCG(*orderKey, 0))
-	run := func(count int, check bool) error {
-		order := cpuOrder(count, len(servers), rng)
-		total := int64(len(order))
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		errc := make(chan error, *par)
-		for w := range *par {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					k := next.Add(1) - 1
-					if k >= total {
-						return
-					}
-					i := order[k]
-					if err := one(servers[i], cfgs[w][i], *resume, check); err != nil {
-						errc <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errc)
-		return <-errc
+	load, err := newHandshakeLoad(loadOptions{dir: *dir, version: *version, key: *key, par: *par, resume: *resume, clientCert: *clientCert, order: *orderKey}, servers)
+	if err != nil {
+		return err
 	}
+	run := load.run
 	if err := run(*warm, false); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
 	}
@@ -251,7 +157,7 @@ func cpu(args []string) error {
 			prefix = fmt.Sprintf("server %d ", i+1)
 		}
 		fmt.Printf("%scpu-ms-per-1000 %.1f handshakes %d cpu-ms %.0f sched-ms-per-1000 %.1f version %s resumed %v suite %s\n",
-			prefix, per(c1-sv.c0), *n, (c1-sv.c0).Seconds()*1e3, per(s1-sv.s0), *version, *resume, tls.CipherSuiteName(uint16(suite.Load())))
+			prefix, per(c1-sv.c0), *n, (c1-sv.c0).Seconds()*1e3, per(s1-sv.s0), *version, *resume, load.suiteName())
 	}
 	return nil
 }
@@ -313,4 +219,135 @@ func cpuServers(addrs, pids, probes string) ([]*cpuServer, error) {
 		out[i] = sv
 	}
 	return out, nil
+}
+
+// loadOptions are the client's side of a handshake load (cpu's and
+// instructions' flags).
+type loadOptions struct {
+	dir, version, key  string
+	par                int
+	resume, clientCert bool
+	order              uint64 // the random order's starting value
+}
+
+// handshakeLoad makes handshakes with one or more servers: par workers,
+// each with a session cache of its own per server when resuming, taking
+// the servers in rounds (cpuOrder).
+type handshakeLoad struct {
+	opt     loadOptions
+	servers []*cpuServer
+	cfgs    [][]*tls.Config // cfgs[w][i]: worker w's config for server i
+	rng     *rand.Rand
+	d       dialer
+	suite   atomic.Uint32
+}
+
+// newHandshakeLoad returns the load of opt on servers, with every
+// worker's session primed when resuming.
+func newHandshakeLoad(opt loadOptions, servers []*cpuServer) (*handshakeLoad, error) {
+	base, err := clientConfig(opt.dir)
+	if err != nil {
+		return nil, err
+	}
+	if !opt.clientCert {
+		base.Certificates = nil
+	}
+	// The same key exchange for every server: OpenSSL 3.0 has no ML-KEM,
+	// and crypto/tls would pick X25519MLKEM768 where it can. P-256 is offered
+	// too (never chosen: X25519 comes first) because OpenSSL serves an
+	// ECDSA P-256 certificate in TLS 1.2 only to a client that lists the
+	// curve.
+	base.CurvePreferences = []tls.CurveID{tls.X25519, tls.CurveP256}
+	switch opt.version {
+	case "1.3":
+		base.MinVersion, base.MaxVersion = tls.VersionTLS13, tls.VersionTLS13
+	case "1.2":
+		base.MinVersion, base.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
+		switch opt.key {
+		case "ecdsa":
+			base.CipherSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}
+		case "rsa":
+			base.CipherSuites = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}
+		default:
+			return nil, fmt.Errorf("--key %q: ecdsa or rsa", opt.key)
+		}
+	default:
+		return nil, fmt.Errorf("--version %q: 1.2 or 1.3", opt.version)
+	}
+	l := &handshakeLoad{opt: opt, servers: servers, rng: rand.New(rand.NewPCG(opt.order, 0))}
+	l.cfgs = make([][]*tls.Config, opt.par)
+	for w := range l.cfgs {
+		l.cfgs[w] = make([]*tls.Config, len(servers))
+		for i := range servers {
+			l.cfgs[w][i] = base.Clone()
+			if opt.resume {
+				l.cfgs[w][i].ClientSessionCache = tls.NewLRUClientSessionCache(4)
+				if err := l.one(servers[i], l.cfgs[w][i], false, true); err != nil {
+					return nil, fmt.Errorf("priming handshake: %w", err)
+				}
+			}
+		}
+	}
+	return l, nil
+}
+
+// one makes one handshake with server sv and cfg, and its exchange;
+// with check, whether it resumed must be want.
+func (l *handshakeLoad) one(sv *cpuServer, cfg *tls.Config, want bool, check bool) error {
+	t, err := l.d.dial(sv.addr, cfg)
+	if err != nil {
+		return fmt.Errorf("%s: %w", sv.addr, err)
+	}
+	defer t.Close()
+	cs := t.ConnectionState()
+	l.suite.Store(uint32(cs.CipherSuite))
+	if err := sv.exchange(t); err != nil {
+		return fmt.Errorf("%s: %w", sv.addr, err)
+	}
+	if check && cs.DidResume != want {
+		return fmt.Errorf("%s: handshake resumed: %v, want %v", sv.addr, cs.DidResume, want)
+	}
+	return nil
+}
+
+// run makes count handshakes with every server, count rounds that each
+// take every server once, in an order of their own (cpuOrder), whichever
+// worker takes a handshake. The workers take consecutive handshakes, so
+// the order decides which two servers' handshakes run at the same time: a
+// fixed order (every round the same, or turned by one) paired each server
+// with the same neighbours in every round, and what a neighbour does to
+// the core beside moved one server's CPU per handshake against another's
+// by up to 8 % (docs/PERFORMANCE.md, "Neighbours"). With check, every
+// handshake must resume when resuming, and none otherwise.
+func (l *handshakeLoad) run(count int, check bool) error {
+	order := cpuOrder(count, len(l.servers), l.rng)
+	total := int64(len(order))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errc := make(chan error, l.opt.par)
+	for w := range l.opt.par {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := next.Add(1) - 1
+				if k >= total {
+					return
+				}
+				i := order[k]
+				if err := l.one(l.servers[i], l.cfgs[w][i], l.opt.resume, check); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	return <-errc
+}
+
+// suiteName is the cipher suite of the last handshake.
+func (l *handshakeLoad) suiteName() string {
+	return tls.CipherSuiteName(uint16(l.suite.Load()))
 }

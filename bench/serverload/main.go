@@ -35,6 +35,11 @@
 //	    With several servers they are measured side by side, N handshakes
 //	    each, taken in rounds (each round in a random order, --order N), and
 //	    each line starts "server I ".
+//	serverload instructions --dir DIR [--n N] --version 1.2|1.3 [--resume] [--client-cert] [--probe echo|rev] [--key ecdsa|rsa] -- SERVER ARGS...
+//	    runs the server's command under valgrind's callgrind and counts the
+//	    instructions it runs per handshake, the same handshakes as cpu's
+//	    after a warm-up: prints "instructions-per-handshake X handshakes N
+//	    ...". Needs valgrind (Debian package valgrind).
 //	serverload profile FILE [--per N] [--focus REGEXP]
 //	    sums a block or mutex profile written in the text format: total wait
 //	    and events, per N handshakes when given, over the samples whose stack
@@ -78,7 +83,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: serverload pki|plain-server|lib-server|handshakes|idle|cpu|profile|layout ...")
+		fmt.Fprintln(os.Stderr, "usage: serverload pki|plain-server|lib-server|handshakes|idle|cpu|instructions|profile|layout ...")
 		os.Exit(2)
 	}
 	var err error
@@ -96,6 +101,8 @@ func main() {
 		err = idle(args)
 	case "cpu":
 		err = cpu(args)
+	case "instructions":
+		err = instructions(args, os.Stdout)
 	case "profile":
 		err = profile(args)
 	case "layout":
