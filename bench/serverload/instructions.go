@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +37,7 @@ func instructions(args []string, w io.Writer) error {
 	clientCert := fs.Bool("client-cert", false, "send client.pem")
 	probe := fs.String("probe", "echo", "after the handshake: echo or rev")
 	key := fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa")
+	parts := fs.Int("parts", 3, "count in this many parts and report the median part's instructions per handshake")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,8 +45,8 @@ func instructions(args []string, w io.Writer) error {
 	if len(server) == 0 {
 		return errors.New("instructions: the server's command after the flags (-- COMMAND ARGS...), printing \"Listening on ADDR\" on stderr")
 	}
-	if *n <= 0 || *par <= 0 || *warm < 0 {
-		return errors.New("instructions: --n and --parallel must be positive")
+	if *n <= 0 || *par <= 0 || *warm < 0 || *parts <= 0 || *parts > *n {
+		return errors.New("instructions: --n, --parallel and --parts must be positive, --parts at most --n")
 	}
 	valgrind, err := exec.LookPath("valgrind")
 	if err != nil {
@@ -61,9 +63,11 @@ func instructions(args []string, w io.Writer) error {
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "callgrind.out")
 	cmd := exec.Command(valgrind, append([]string{"--tool=callgrind", "--callgrind-out-file=" + out}, server...)...)
-	// Fewer signals for valgrind to pass on: Go preempts a long-running
-	// goroutine with a signal.
-	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1")
+	// Fewer signals for valgrind to pass on (Go preempts a long-running
+	// goroutine with a signal), and one P: valgrind runs one thread at a
+	// time anyway, and a second P's thread would spin looking for work
+	// while it waits for its turn.
+	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return err
@@ -120,20 +124,45 @@ func instructions(args []string, w io.Writer) error {
 	if err := callgrind("-z"); err != nil {
 		return err
 	}
-	if err := load.run(*n, true); err != nil {
-		return err
+	// In parts, each dumped on its own (a dump zeroes the counters): the
+	// median part stands for the whole, so that a burst of a runtime
+	// thread spinning while valgrind runs another (it runs one at a time)
+	// does not.
+	per := make([]float64, *parts)
+	var total int64
+	for i := range *parts {
+		count := *n / *parts
+		if i < *n%*parts {
+			count++
+		}
+		if err := load.run(count, true); err != nil {
+			return err
+		}
+		settle()
+		if err := callgrind("-d"); err != nil {
+			return err
+		}
+		t, err := callgrindTotal(fmt.Sprintf("%s.%d", out, i+1))
+		if err != nil {
+			return fmt.Errorf("instructions: %w\n%s", err, tail)
+		}
+		total += t
+		per[i] = float64(t) / float64(count)
 	}
-	settle()
-	if err := callgrind("-d"); err != nil {
-		return err
-	}
-	total, err := callgrindTotal(out + ".1")
-	if err != nil {
-		return fmt.Errorf("instructions: %w\n%s", err, tail)
-	}
-	fmt.Fprintf(w, "instructions-per-handshake %.0f handshakes %d instructions %d version %s resumed %v suite %s\n",
-		float64(total)/float64(*n), *n, total, *version, *resume, load.suiteName())
+	sorted := slices.Clone(per)
+	slices.Sort(sorted)
+	fmt.Fprintf(w, "instructions-per-handshake %.0f handshakes %d instructions %d parts %s version %s resumed %v suite %s\n",
+		sorted[len(sorted)/2], *n, total, formatParts(per), *version, *resume, load.suiteName())
 	return nil
+}
+
+// formatParts is the per-handshake counts of the parts, comma-separated.
+func formatParts(per []float64) string {
+	s := make([]string, len(per))
+	for i, v := range per {
+		s[i] = strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strings.Join(s, ",")
 }
 
 // callgrindTotal reads the count of instructions of a callgrind dump (its

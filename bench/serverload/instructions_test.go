@@ -74,7 +74,8 @@ func TestInstructionsNeedsACommand(t *testing.T) {
 		want string
 	}{
 		{[]string{"--dir", "x"}, "the server's command"},
-		{[]string{"--n", "0", "--", "true"}, "--n and --parallel must be positive"},
+		{[]string{"--n", "0", "--", "true"}, "--n, --parallel and --parts must be positive"},
+		{[]string{"--n", "2", "--parts", "3", "--", "true"}, "--parts at most --n"},
 	} {
 		err := instructions(c.args, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {

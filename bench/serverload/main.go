@@ -35,11 +35,12 @@
 //	    With several servers they are measured side by side, N handshakes
 //	    each, taken in rounds (each round in a random order, --order N), and
 //	    each line starts "server I ".
-//	serverload instructions --dir DIR [--n N] --version 1.2|1.3 [--resume] [--client-cert] [--probe echo|rev] [--key ecdsa|rsa] -- SERVER ARGS...
+//	serverload instructions --dir DIR [--n N] [--parts K] --version 1.2|1.3 [--resume] [--client-cert] [--probe echo|rev] [--key ecdsa|rsa] -- SERVER ARGS...
 //	    runs the server's command under valgrind's callgrind and counts the
 //	    instructions it runs per handshake, the same handshakes as cpu's
-//	    after a warm-up: prints "instructions-per-handshake X handshakes N
-//	    ...". Needs valgrind (Debian package valgrind).
+//	    after a warm-up, in K parts (3): prints "instructions-per-handshake
+//	    X handshakes N ... parts A,B,C ...", X the median part's. Needs
+//	    valgrind (Debian package valgrind).
 //	serverload profile FILE [--per N] [--focus REGEXP]
 //	    sums a block or mutex profile written in the text format: total wait
 //	    and events, per N handshakes when given, over the samples whose stack

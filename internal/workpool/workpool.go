@@ -63,18 +63,28 @@ func (p *Pool[T]) work(job T, ch chan T) {
 		p.run(job)
 		var zero T
 		job = zero // nothing of the last job is kept while waiting
-		p.mu.Lock()
-		if p.closed || len(p.ready) >= p.idle {
-			p.mu.Unlock()
+		if !p.park(ch) {
 			return
 		}
-		p.ready = append(p.ready, ch)
-		p.mu.Unlock()
 		var ok bool
 		if job, ok = <-ch; !ok {
 			return
 		}
 	}
+}
+
+// park adds a goroutine's channel to the waiting ones, unless the pool has
+// enough of them or is closed (false: the goroutine exits). Apart from Go,
+// it is the one place a job's goroutine waits for another's (p.mu): a
+// profile of waiting shows the pool's share under these two names.
+func (p *Pool[T]) park(ch chan T) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || len(p.ready) >= p.idle {
+		return false
+	}
+	p.ready = append(p.ready, ch)
+	return true
 }
 
 // Started returns how many goroutines the pool has started.
