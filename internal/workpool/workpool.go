@@ -13,7 +13,10 @@
 // goroutine that uses little of it, at most once per cycle).
 package workpool
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Pool runs each job given to Go with the function given to New, on a
 // waiting goroutine when there is one (the one that waited least, whose
@@ -25,10 +28,14 @@ type Pool[T any] struct {
 	idle int
 	wg   sync.WaitGroup
 
-	mu      sync.Mutex
-	ready   []chan T // the waiting goroutines' channels, the latest last
-	closed  bool
-	started int64
+	mu     sync.Mutex
+	ready  []chan T // the waiting goroutines' channels, the latest last
+	closed bool
+	// nready is len(ready), stored under mu and read without it: when
+	// many connections start or end at once, the pool is empty for Go or
+	// full for park, and neither takes the lock to find that out.
+	nready  atomic.Int32
+	started atomic.Int64
 }
 
 // New returns a pool that runs its jobs with run and keeps up to idle
@@ -40,17 +47,20 @@ func New[T any](idle int, run func(T)) *Pool[T] {
 // Go runs run(job) on a goroutine of the pool, at once: a waiting one, or
 // a new one. It must not be called after (or during) Close.
 func (p *Pool[T]) Go(job T) {
-	p.mu.Lock()
-	if n := len(p.ready); n > 0 {
-		ch := p.ready[n-1]
-		p.ready[n-1] = nil
-		p.ready = p.ready[:n-1]
+	if p.nready.Load() > 0 {
+		p.mu.Lock()
+		if n := len(p.ready); n > 0 {
+			ch := p.ready[n-1]
+			p.ready[n-1] = nil
+			p.ready = p.ready[:n-1]
+			p.nready.Store(int32(n - 1))
+			p.mu.Unlock()
+			ch <- job // buffered: its goroutine is waiting for this one job
+			return
+		}
 		p.mu.Unlock()
-		ch <- job // buffered: its goroutine is waiting for this one job
-		return
 	}
-	p.started++
-	p.mu.Unlock()
+	p.started.Add(1)
 	p.wg.Add(1)
 	go p.work(job, make(chan T, 1))
 }
@@ -78,21 +88,21 @@ func (p *Pool[T]) work(job T, ch chan T) {
 // it is the one place a job's goroutine waits for another's (p.mu): a
 // profile of waiting shows the pool's share under these two names.
 func (p *Pool[T]) park(ch chan T) bool {
+	if int(p.nready.Load()) >= p.idle {
+		return false
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed || len(p.ready) >= p.idle {
 		return false
 	}
 	p.ready = append(p.ready, ch)
+	p.nready.Store(int32(len(p.ready)))
 	return true
 }
 
 // Started returns how many goroutines the pool has started.
-func (p *Pool[T]) Started() int64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.started
-}
+func (p *Pool[T]) Started() int64 { return p.started.Load() }
 
 // Waiting returns how many goroutines wait for a job.
 func (p *Pool[T]) Waiting() int {
@@ -110,6 +120,7 @@ func (p *Pool[T]) Close() {
 		close(ch)
 	}
 	p.ready = nil
+	p.nready.Store(0)
 	p.mu.Unlock()
 	p.wg.Wait()
 }
