@@ -186,6 +186,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 	if c.trust, err = loadTrust(s, server); err != nil {
 		return nil, err
 	}
+	autoChain(certs, c.trust) // autochain.go
 
 	t := &tls.Config{
 		Certificates:  certs,

@@ -109,7 +109,10 @@ type Settings struct {
 	// CertificateChain is the path of a file of certificates (PEM or DER)
 	// sent after those of Certificate, leaf side first: the intermediate
 	// CAs, for a Certificate file that holds the leaf alone (openssl
-	// -cert_chain).
+	// -cert_chain). Without it, a Certificate file of the leaf alone is
+	// sent, as OpenSSL sends it, with the chain built for the leaf from
+	// the trust settings (CAFile, CADirectory, CAStore, the default store
+	// where used), trust anchor included, or alone if none can be built.
 	CertificateChain string
 	// Verify is the verify mode; the zero value is VerifyNone.
 	Verify VerifyMode
