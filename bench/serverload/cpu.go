@@ -99,33 +99,26 @@ func revPingPong(t *tls.Conn) error {
 // measured handshakes.
 func cpu(args []string) error {
 	fs := flag.NewFlagSet("cpu", flag.ContinueOnError)
-	dir := fs.String("dir", "", "PKI directory")
 	addrs := fs.String("addr", "", "server address, or a comma-separated list (servers measured side by side)")
 	pids := fs.String("pid", "", "the server's process id, or one per --addr, comma-separated")
-	n := fs.Int("n", 1000, "handshakes measured (per server)")
-	warm := fs.Int("warmup", 50, "handshakes before the measurement (per server, not counted)")
-	par := fs.Int("parallel", 2, "connections at a time")
-	version := fs.String("version", "1.3", "protocol: 1.2 or 1.3")
-	resume := fs.Bool("resume", false, "resume every measured handshake (a session cache per worker and server, primed with one full handshake)")
-	clientCert := fs.Bool("client-cert", false, "send client.pem (for servers that require a client certificate)")
-	probes := fs.String("probe", "echo", "after the handshake: echo (4 bytes echoed) or rev (a line answered reversed, openssl s_server -rev); one per --addr or one for all")
+	lf := addLoadFlags(fs, 1000, 50, "; one per --addr or one for all")
 	orderKey := fs.Uint64("order", 0, "the random generator's starting value for the servers' order in each round, to repeat a run (0: one of its own, printed on stderr)")
-	key := fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa: picks the TLS 1.2 suite ECDHE-ECDSA- or ECDHE-RSA-AES128-GCM-SHA256")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	servers, err := cpuServers(*addrs, *pids, *probes)
+	servers, err := cpuServers(*addrs, *pids, *lf.probe)
 	if err != nil {
 		return err
 	}
-	if *n <= 0 || *par <= 0 || *warm < 0 {
+	n, warm := lf.n, lf.warm
+	if *n <= 0 || *lf.par <= 0 || *warm < 0 {
 		return errors.New("cpu: --n and --parallel must be positive")
 	}
 	if *orderKey == 0 {
 		*orderKey = rand.Uint64() | 1
 	}
 	fmt.Fprintf(os.Stderr, "cpu: --order %d\n", *orderKey)
-	load, err := newHandshakeLoad(loadOptions{dir: *dir, version: *version, key: *key, par: *par, resume: *resume, clientCert: *clientCert, order: *orderKey}, servers)
+	load, err := newHandshakeLoad(lf.options(*orderKey), servers)
 	if err != nil {
 		return err
 	}
@@ -157,7 +150,7 @@ func cpu(args []string) error {
 			prefix = fmt.Sprintf("server %d ", i+1)
 		}
 		fmt.Printf("%scpu-ms-per-1000 %.1f handshakes %d cpu-ms %.0f sched-ms-per-1000 %.1f version %s resumed %v suite %s\n",
-			prefix, per(c1-sv.c0), *n, (c1-sv.c0).Seconds()*1e3, per(s1-sv.s0), *version, *resume, load.suiteName())
+			prefix, per(c1-sv.c0), *n, (c1-sv.c0).Seconds()*1e3, per(s1-sv.s0), *lf.version, *lf.resume, load.suiteName())
 	}
 	return nil
 }
@@ -219,6 +212,35 @@ func cpuServers(addrs, pids, probes string) ([]*cpuServer, error) {
 		out[i] = sv
 	}
 	return out, nil
+}
+
+// loadFlags are the flags of a handshake load that cpu and instructions
+// share.
+type loadFlags struct {
+	dir, version, key, probe *string
+	n, warm, par             *int
+	resume, clientCert       *bool
+}
+
+// addLoadFlags defines the load's flags on fs, with n handshakes and warm
+// of warm-up by default; probeMore ends the --probe flag's text.
+func addLoadFlags(fs *flag.FlagSet, n, warm int, probeMore string) *loadFlags {
+	return &loadFlags{
+		dir:        fs.String("dir", "", "PKI directory"),
+		n:          fs.Int("n", n, "handshakes measured (per server)"),
+		warm:       fs.Int("warmup", warm, "handshakes before the measurement (per server, not counted)"),
+		par:        fs.Int("parallel", 2, "connections at a time"),
+		version:    fs.String("version", "1.3", "protocol: 1.2 or 1.3"),
+		resume:     fs.Bool("resume", false, "resume every measured handshake (a session cache per worker and server, primed with one full handshake)"),
+		clientCert: fs.Bool("client-cert", false, "send client.pem (for servers that require a client certificate)"),
+		probe:      fs.String("probe", "echo", "after the handshake: echo (4 bytes echoed) or rev (a line answered reversed, openssl s_server -rev)"+probeMore),
+		key:        fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa: picks the TLS 1.2 suite ECDHE-ECDSA- or ECDHE-RSA-AES128-GCM-SHA256"),
+	}
+}
+
+// options are the load's options from the parsed flags.
+func (f *loadFlags) options(order uint64) loadOptions {
+	return loadOptions{dir: *f.dir, version: *f.version, key: *f.key, par: *f.par, resume: *f.resume, clientCert: *f.clientCert, order: order}
 }
 
 // loadOptions are the client's side of a handshake load (cpu's and

@@ -28,15 +28,8 @@ import (
 // not in it.
 func instructions(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("instructions", flag.ContinueOnError)
-	dir := fs.String("dir", "", "PKI directory")
-	n := fs.Int("n", 200, "handshakes counted")
-	warm := fs.Int("warmup", 20, "handshakes before the count (not counted)")
-	par := fs.Int("parallel", 2, "connections at a time")
-	version := fs.String("version", "1.3", "protocol: 1.2 or 1.3")
-	resume := fs.Bool("resume", false, "resume every counted handshake")
-	clientCert := fs.Bool("client-cert", false, "send client.pem")
-	probe := fs.String("probe", "echo", "after the handshake: echo or rev")
-	key := fs.String("key", "ecdsa", "the server's key type, ecdsa or rsa")
+	lf := addLoadFlags(fs, 200, 20, "")
+	n, warm, par := lf.n, lf.warm, lf.par
 	parts := fs.Int("parts", 3, "count in this many parts and report the median part's instructions per handshake")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -98,7 +91,7 @@ func instructions(args []string, w io.Writer) error {
 	var sv *cpuServer
 	select {
 	case a := <-addr:
-		servers, err := cpuServers(a, strconv.Itoa(cmd.Process.Pid), *probe)
+		servers, err := cpuServers(a, strconv.Itoa(cmd.Process.Pid), *lf.probe)
 		if err != nil {
 			return err
 		}
@@ -106,7 +99,7 @@ func instructions(args []string, w io.Writer) error {
 	case <-time.After(2 * time.Minute):
 		return fmt.Errorf("instructions: %q printed no \"Listening on\" within 2 minutes:\n%s", strings.Join(server, " "), tail)
 	}
-	load, err := newHandshakeLoad(loadOptions{dir: *dir, version: *version, key: *key, par: *par, resume: *resume, clientCert: *clientCert, order: rand.Uint64() | 1}, []*cpuServer{sv})
+	load, err := newHandshakeLoad(lf.options(rand.Uint64()|1), []*cpuServer{sv})
 	if err != nil {
 		return err
 	}
@@ -152,7 +145,7 @@ func instructions(args []string, w io.Writer) error {
 	sorted := slices.Clone(per)
 	slices.Sort(sorted)
 	fmt.Fprintf(w, "instructions-per-handshake %.0f handshakes %d instructions %d parts %s version %s resumed %v suite %s\n",
-		sorted[len(sorted)/2], *n, total, formatParts(per), *version, *resume, load.suiteName())
+		sorted[len(sorted)/2], *n, total, formatParts(per), *lf.version, *lf.resume, load.suiteName())
 	return nil
 }
 
