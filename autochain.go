@@ -31,6 +31,9 @@ func autoChain(certs []tls.Certificate, t *trust) {
 		// OpenSSL builds it with the store's defaults: no purpose, the
 		// default depth.
 		r := verify.Verify(c.Leaf, &verify.Options{Trust: srcs, MaxDepth: -1, Purpose: verify.PurposeAny})
+		if len(r.Chain) < 2 || r.Chain[0] != c.Leaf {
+			continue // nothing past the leaf (or no chain at all)
+		}
 		for _, ca := range r.Chain[1:] {
 			c.Certificate = append(c.Certificate, ca.Raw)
 		}
