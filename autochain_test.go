@@ -6,53 +6,35 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/sslstream/sslstream/internal/minipki"
 )
 
-// chainPKI is a root, an intermediate and a leaf of each role, with
-// files of the leaves alone and of every trust file the tests name.
+// chainPKI is the fixture's PKI (root, intermediate, leaves issued by the
+// intermediate) with files of the leaves alone and of every trust file
+// the tests name.
 type chainPKI struct {
-	dir                  string
-	root, inter          *minipki.Cert
-	server, client       *minipki.Cert
-	serverLeaf, clientLf string // the leaves alone
-	serverKey, clientKey string
-	files                map[string]string // trust file name -> path
+	serverLeaf, serverKey string // the leaf alone
+	clientLeaf, clientKey string
+	files                 map[string]string // trust file name -> path
 }
 
 func newChainPKI(t *testing.T) *chainPKI {
 	t.Helper()
-	f := minipki.New()
-	dir := t.TempDir()
-	st := &minipki.Steps{Dir: dir}
-	p := &chainPKI{dir: dir}
-	p.root = st.Cert(f.Root("Chain Root"))
-	p.inter = st.Cert(p.root.Intermediate("Chain Intermediate"))
-	p.server = st.Cert(p.inter.Leaf("localhost", minipki.IP("127.0.0.1")))
-	p.client = st.Cert(p.inter.Leaf("client.example"))
-	if st.Err != nil {
-		t.Fatal(st.Err)
+	p := pki(t)
+	return &chainPKI{
+		serverLeaf: writeTemp(t, "server-leaf.pem", p.server.CertPEM()),
+		serverKey:  p.serverKey,
+		clientLeaf: writeTemp(t, "client-leaf.pem", p.client.CertPEM()),
+		clientKey:  p.clientKey,
+		files: map[string]string{
+			"root and intermediate": writeTemp(t, "bundle.pem", append(p.inter.CertPEM(), p.root.CertPEM()...)),
+			"root":                  p.caFile,
+			"intermediate":          p.interAsCAFile,
+		},
 	}
-	p.serverLeaf = st.File("server-leaf.pem", p.server.CertPEM())
-	p.serverKey = st.File("server.key", p.server.KeyPEM())
-	p.clientLf = st.File("client-leaf.pem", p.client.CertPEM())
-	p.clientKey = st.File("client.key", p.client.KeyPEM())
-	p.files = map[string]string{
-		"root and intermediate": st.File("bundle.pem", p.inter.CertPEM(), p.root.CertPEM()),
-		"root":                  st.File("root.pem", p.root.CertPEM()),
-		"intermediate":          st.File("inter.pem", p.inter.CertPEM()),
-	}
-	if st.Err != nil {
-		t.Fatal(st.Err)
-	}
-	return p
 }
 
 // subjectsOf returns the common names of raw certificates, for messages.
@@ -171,7 +153,7 @@ func clientSends(t *testing.T, connect func(addr string) error) [][]byte {
 	}
 	defer ln.Close()
 	got := make(chan [][]byte, 1)
-	cert, err := tls.X509KeyPair(mustRead(t, filepath.Join(fixtureDir, "server.pem")), mustRead(t, filepath.Join(fixtureDir, "server.key")))
+	cert, err := tls.LoadX509KeyPair(pki(t).serverCert, pki(t).serverKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,25 +178,15 @@ func clientSends(t *testing.T, connect func(addr string) error) [][]byte {
 	return <-got
 }
 
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestAutoChainAgainstSClient: the same for a client certificate, against
 // openssl s_client.
 func TestAutoChainAgainstSClient(t *testing.T) {
 	requireOpenSSL(t)
 	t.Parallel()
-	pki(t) // the fixture's server certificate answers both clients
 	p := newChainPKI(t)
 	for _, c := range chainCases {
 		want := clientSends(t, func(addr string) error {
-			args := append([]string{"s_client", "-connect", addr, "-cert", p.clientLf, "-key", p.clientKey}, p.openSSLTrustArgs(c)...)
+			args := append([]string{"s_client", "-connect", addr, "-cert", p.clientLeaf, "-key", p.clientKey}, p.openSSLTrustArgs(c)...)
 			cmd := exec.Command("openssl", args...)
 			cmd.Stdin = bytes.NewReader(nil)
 			if out, err := cmd.CombinedOutput(); err != nil && !bytes.Contains(out, []byte("CONNECTED")) {
@@ -227,7 +199,7 @@ func TestAutoChainAgainstSClient(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			s, err := Client(conn, p.settings(c, p.clientLf, p.clientKey))
+			s, err := Client(conn, p.settings(c, p.clientLeaf, p.clientKey))
 			if err != nil {
 				conn.Close()
 				return fmt.Errorf("%s: %w", c, err)
