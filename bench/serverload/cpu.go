@@ -122,8 +122,7 @@ func cpu(args []string) error {
 	if err != nil {
 		return err
 	}
-	run := load.run
-	if err := run(*warm, false); err != nil {
+	if err := load.run(*warm, false); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
 	}
 	settle := func() { time.Sleep(100 * time.Millisecond) } // the last closes
@@ -134,7 +133,7 @@ func cpu(args []string) error {
 		}
 		sv.s0, _ = schedCPU(sv.pid)
 	}
-	if err := run(*n, true); err != nil {
+	if err := load.run(*n, true); err != nil {
 		return err
 	}
 	settle()
