@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -57,13 +56,8 @@ func TestBaselineServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := c.Write([]byte("ping")); err != nil {
-		t.Fatal(err)
-	}
-	got := make([]byte, 4)
-	if _, err := io.ReadFull(c, got); err != nil || string(got) != "ping" {
-		t.Errorf("echo %q, %v", got, err)
+	if err := pingEcho(c, 10*time.Second); err != nil {
+		t.Error(err)
 	}
 	if cs := c.ConnectionState(); len(cs.PeerCertificates) == 0 || cs.PeerCertificates[0].PublicKeyAlgorithm.String() != "RSA" {
 		t.Errorf("--cert server-rsa: the server presented %v", cs.PeerCertificates)

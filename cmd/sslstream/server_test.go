@@ -282,6 +282,19 @@ func TestServerEchoHandsOffWhenIdle(t *testing.T) {
 	echo(c, "again")
 }
 
+// pingEcho sends "ping" on c and reads its echo, within timeout.
+func pingEcho(c *tls.Conn, timeout time.Duration) error {
+	c.SetDeadline(time.Now().Add(timeout))
+	if _, err := c.Write([]byte("ping")); err != nil {
+		return err
+	}
+	got := make([]byte, 4)
+	if _, err := io.ReadFull(c, got); err != nil || string(got) != "ping" {
+		return fmt.Errorf("echo %q, %v; want %q", got, err, "ping")
+	}
+	return nil
+}
+
 // TestServerReusesHandshakeGoroutines: connections one after another are
 // served by one goroutine, whose stack grew in the first handshake
 // (internal/workpool), and a connection handed off when idle gives its
@@ -304,13 +317,8 @@ func TestServerReusesHandshakeGoroutines(t *testing.T) {
 	}
 	echo := func(c *tls.Conn) {
 		t.Helper()
-		c.SetDeadline(time.Now().Add(20 * time.Second))
-		if _, err := c.Write([]byte("ping")); err != nil {
+		if err := pingEcho(c, 20*time.Second); err != nil {
 			t.Fatal(err)
-		}
-		got := make([]byte, 4)
-		if _, err := io.ReadFull(c, got); err != nil || string(got) != "ping" {
-			t.Fatalf("echo %q, %v; want %q", got, err, "ping")
 		}
 	}
 	const conns = 20
