@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -64,7 +65,10 @@ func WritePKI(dir string) error {
 // NewConfig is the baseline's configuration from a directory that
 // "serverload pki" wrote: the certificate NAME.pem with its key NAME.key
 // and, with verify, client certificates required and verified against
-// ca.pem.
+// ca.pem. With verify the server also sends ca.pem's root after its leaf,
+// as `sslstream server` and `openssl s_server` do when their CA file
+// holds the leaf's issuer (the automatic chain), so that every server of
+// a comparison sends the same certificates.
 func NewConfig(dir, name string, verify bool) (*tls.Config, error) {
 	pair, err := tls.LoadX509KeyPair(filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key"))
 	if err != nil {
@@ -72,27 +76,51 @@ func NewConfig(dir, name string, verify bool) (*tls.Config, error) {
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{pair}}
 	if verify {
-		roots, err := LoadRoots(dir)
+		roots, ders, err := loadRoots(dir)
 		if err != nil {
 			return nil, err
 		}
 		cfg.ClientCAs, cfg.ClientAuth = roots, tls.RequireAndVerifyClientCert
+		cfg.Certificates[0].Certificate = append(pair.Certificate, ders...)
 	}
 	return cfg, nil
 }
 
 // LoadRoots reads the CA certificates of ca.pem in dir.
 func LoadRoots(dir string) (*x509.CertPool, error) {
+	p, _, err := loadRoots(dir)
+	return p, err
+}
+
+// loadRoots reads the CA certificates of ca.pem in dir, as a pool and as
+// DER in the file's order.
+func loadRoots(dir string) (*x509.CertPool, [][]byte, error) {
 	file := filepath.Join(dir, "ca.pem")
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := x509.NewCertPool()
-	if !p.AppendCertsFromPEM(b) {
-		return nil, fmt.Errorf("%s: no PEM certificate", file)
+	var ders [][]byte
+	for rest := b; ; {
+		var blk *pem.Block
+		if blk, rest = pem.Decode(rest); blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", file, err)
+		}
+		p.AddCert(c)
+		ders = append(ders, blk.Bytes)
 	}
-	return p, nil
+	if len(ders) == 0 {
+		return nil, nil, fmt.Errorf("%s: no PEM certificate", file)
+	}
+	return p, ders, nil
 }
 
 // Server is one plain crypto/tls echo server. Set its fields, then call

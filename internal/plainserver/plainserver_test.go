@@ -105,6 +105,9 @@ func TestServerEchoesWithEitherLoop(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s small=%v: %v", name, small, err)
 			}
+			if n := len(c.ConnectionState().PeerCertificates); n != 1 {
+				t.Errorf("%s: the server sent %d certificates without verify, want its leaf alone", name, n)
+			}
 			msg := bytes.Repeat([]byte("0123456789abcdef"), 3000) // 48 000 bytes: several records
 			go c.Write(msg)
 			got := make([]byte, len(msg))
@@ -145,6 +148,11 @@ func TestServerRequiresClientCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	// The leaf and ca.pem's root, as the automatic chain of sslstream and
+	// openssl sends them.
+	if peer := c.ConnectionState().PeerCertificates; len(peer) != 2 || peer[1].Subject.CommonName != "Load Root CA" {
+		t.Errorf("the server sent %d certificates, want the leaf and the root", len(peer))
+	}
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := c.Write([]byte("ping")); err != nil {
 		t.Fatal(err)
