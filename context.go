@@ -131,6 +131,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 	}
 
 	var certs []tls.Certificate
+	var certFiles []string // the file of each of certs, for messages
 	switch {
 	case s.Certificate != "":
 		cert, err := keyfile.LoadKeyPair(s.Certificate, s.Key, s.CertificatePassword)
@@ -147,6 +148,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 			}
 		}
 		certs = append(certs, cert)
+		certFiles = append(certFiles, s.Certificate)
 	case s.CertificateChain != "":
 		return nil, settingsError("load certificate chain", fmt.Errorf("certificate chain %q given without a certificate", s.CertificateChain))
 	case s.Key != "":
@@ -167,6 +169,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 			return nil, settingsError("load certificate", err)
 		}
 		certs = append(certs, cert)
+		certFiles = append(certFiles, f.Certificate)
 	}
 
 	if s.StatusFile != "" {
@@ -186,7 +189,9 @@ func newConfig(s Settings, server bool) (*config, error) {
 	if c.trust, err = loadTrust(s, server); err != nil {
 		return nil, err
 	}
-	autoChain(certs, c.trust) // autochain.go
+	if err := ownChains(certs, certFiles, c.trust, s.BuildChain); err != nil { // autochain.go
+		return nil, err
+	}
 
 	t := &tls.Config{
 		Certificates:  certs,

@@ -146,7 +146,8 @@ type WatchOptions struct {
 }
 
 // Watch polls the files named by the context's settings (certificate, key,
-// extra certificates, ca-file, crl-file, ca-directory and its entries) for
+// extra certificates, ca-file, crl-file, ca-directory and its entries, the
+// chain-ca-* and verify-ca-* files and directories, ca-store) for
 // changes of size or modification time, and reloads the context when one
 // changed. It blocks until ctx ends and returns ctx.Err(); run it in a
 // goroutine. A reload that fails keeps the last good configuration, is
@@ -171,7 +172,7 @@ type fileStamp struct {
 
 func (l *live) watchedFiles() (files, dirs []string) {
 	s := l.currentSettings()
-	for _, f := range []string{s.Certificate, s.Key, s.CertificateChain, s.CAFile, s.CRLFile, s.StatusFile, s.SessionTicketKeys, s.ECHKeys, echConfigFile(s.ECHConfig)} {
+	for _, f := range []string{s.Certificate, s.Key, s.CertificateChain, s.CAFile, s.ChainCAFile, s.VerifyCAFile, s.CRLFile, s.StatusFile, s.SessionTicketKeys, s.ECHKeys, echConfigFile(s.ECHConfig)} {
 		if f != "" {
 			files = append(files, f)
 		}
@@ -183,11 +184,16 @@ func (l *live) watchedFiles() (files, dirs []string) {
 			}
 		}
 	}
-	if s.CADirectory != "" {
-		dirs = append(dirs, s.CADirectory)
+	for _, d := range []string{s.CADirectory, s.ChainCADirectory, s.VerifyCADirectory} {
+		if d != "" {
+			dirs = append(dirs, d)
+		}
 	}
-	if s.CAStore != "" {
-		if p, err := cadir.StorePath(s.CAStore); err == nil {
+	for _, uri := range []string{s.CAStore, s.ChainCAStore, s.VerifyCAStore} {
+		if uri == "" {
+			continue
+		}
+		if p, err := cadir.StorePath(uri); err == nil {
 			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 				dirs = append(dirs, p)
 			} else {

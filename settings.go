@@ -138,6 +138,49 @@ type Settings struct {
 	// does, since that would accept any publicly issued client certificate.
 	// true = use it beside CAFile and CADirectory; false = never.
 	CADefault *bool
+	// ChainCAFile, ChainCADirectory and ChainCAStore are the chain store
+	// (settings "chain-ca-file", "chain-ca-directory", "chain-ca-store";
+	// openssl -chainCAfile, -chainCApath, -chainCAstore, libssl's
+	// SSL_CTX_set1_chain_cert_store): a PEM bundle, a hashed directory
+	// and a store URI, as for CAFile, CADirectory and CAStore. When any is
+	// set, the chain sent with the own certificate (the automatic chain
+	// of a certificate file that holds its leaf alone, and BuildChain) is
+	// built from them alone instead of from CAFile, CADirectory, CAStore
+	// and the default store. They never verify the peer.
+	ChainCAFile string
+	// ChainCADirectory is the chain store's hashed directory; see
+	// ChainCAFile.
+	ChainCADirectory string
+	// ChainCAStore is the chain store's store URI; see ChainCAFile.
+	ChainCAStore string
+	// VerifyCAFile, VerifyCADirectory and VerifyCAStore are the verify
+	// store (settings "verify-ca-file", "verify-ca-directory",
+	// "verify-ca-store"; openssl -verifyCAfile, -verifyCApath,
+	// -verifyCAstore, libssl's SSL_CTX_set1_verify_cert_store). When any
+	// is set, the peer's certificate is verified against them alone, with
+	// the CRLs of CRLFile and of the verify store itself, instead of
+	// CAFile, CADirectory, CAStore and the default store. Those keep
+	// their other uses, as in OpenSSL: the automatic chain of the own
+	// certificate (unless a chain store is set) and, from CAFile, the CA
+	// names a server sends when it asks for a client certificate.
+	VerifyCAFile string
+	// VerifyCADirectory is the verify store's hashed directory; see
+	// VerifyCAFile.
+	VerifyCADirectory string
+	// VerifyCAStore is the verify store's store URI; see VerifyCAFile.
+	VerifyCAStore string
+	// BuildChain builds the chain of each own certificate once, when the
+	// context is created (setting "build-chain"; openssl -build_chain,
+	// SSL_CTX_build_cert_chain), and fails the creation when it does not
+	// verify. A certificate with a chain of its own (certificate-chain, or
+	// certificates after the leaf in its file) has that chain checked
+	// alone, put in order and stripped of certificates it does not need,
+	// and it must end in a self-signed root; a certificate file of the
+	// leaf alone gets the chain the chain store builds (or, without one,
+	// CAFile, CADirectory, CAStore and the default store). The chain is
+	// verified as OpenSSL builds it: at the current time, for no
+	// particular purpose, without CRLs, and sent whole, root included.
+	BuildChain bool
 	// Ciphers is an OpenSSL cipher-list string for TLS ≤ 1.2; "" = "DEFAULT".
 	Ciphers string
 	// Ciphersuites is a colon list of TLS 1.3 suites; "" = all three.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,8 +27,20 @@ type trust struct {
 	allowProxy bool
 	policy     policyOptions
 
-	// store is the default trust store in use, nil when none is.
+	// store is the default trust store in use, nil when none is. With a
+	// verify store (verify-ca-*) it serves the own chain alone.
 	store *TrustStore
+	// verifyStore reports that the verify-ca-* settings replace the
+	// context's CA settings in anchors and crls, as libssl's verify store.
+	verifyStore bool
+	// own are the trust anchors the chain of the own certificate is built
+	// from (autochain.go): the chain-ca-* settings' when any is given
+	// (libssl's chain store), else those of ca-file, ca-directory,
+	// ca-store and the default store (libssl's certificate store), also
+	// when a verify store verifies the peer. ownFrom names them for
+	// errors ("chain-ca-file /etc/chain.pem").
+	own     []verify.IssuerSource
+	ownFrom string
 	// caFileCerts are the ca-file's certificates, whose subjects a server
 	// sends as client CA names (clientca.go).
 	caFileCerts []*x509.Certificate
@@ -173,57 +186,161 @@ func loadTrust(s Settings, server bool) (*trust, error) {
 		}
 		t.policy.oids = append(t.policy.oids, oid)
 	}
-	if s.CAFile != "" {
-		// TRUSTED CERTIFICATE blocks keep their trust settings
-		// (openssl x509 -trustout -addtrust/-addreject), honoured as
-		// OpenSSL does.
-		certs, err := keyfile.LoadTrustedCertificates(s.CAFile)
-		if err != nil {
-			return nil, settingsError("load ca-file", err)
-		}
-		t.anchors = append(t.anchors, verify.NewTrustedPool("ca-file "+s.CAFile, certs))
-		for _, tc := range certs {
-			t.caFileCerts = append(t.caFileCerts, tc.Cert)
-		}
-	}
+	var crlFile verify.CRLSource
 	if s.CRLFile != "" {
 		crls, err := crl.Load(s.CRLFile)
 		if err != nil {
 			return nil, settingsError("load crl-file", err)
 		}
-		t.crls = append(t.crls, crl.NewStore(crls...))
+		crlFile = crl.NewStore(crls...)
 	}
-	if s.CAFile != "" {
-		// OpenSSL's CA file lookup loads the file's CRLs too.
-		if crls, err := crl.Load(s.CAFile); err == nil {
-			t.crls = append(t.crls, crl.NewStore(crls...))
-		}
-	}
-	if s.CADirectory != "" {
-		d, err := cadir.Open(s.CADirectory)
-		if err != nil {
-			return nil, settingsError("load ca-directory", err) // names the directory
-		}
-		t.anchors = append(t.anchors, d)
-		t.crls = append(t.crls, d)
-	}
-	if s.CAStore != "" {
-		// After the file and the directory, as OpenSSL adds the store
-		// lookup after theirs.
-		st, err := cadir.OpenStore(s.CAStore)
-		if err != nil {
-			return nil, settingsError("load ca-store", err) // names the URI
-		}
-		t.anchors = append(t.anchors, st)
-		t.crls = append(t.crls, st)
+	ca := caSet{prefix: "ca", file: s.CAFile, dir: s.CADirectory, store: s.CAStore}
+	var err error
+	if t.anchors, t.crls, t.caFileCerts, err = ca.load(crlFile); err != nil {
+		return nil, err
 	}
 	if usesDefaultTrust(s, server) {
 		if err := t.loadDefault(s.CADefault != nil); err != nil {
 			return nil, err
 		}
 	}
+	t.own, t.ownFrom = t.anchors, ca.describe(t.store)
+
+	// libssl's verify store replaces the certificate store for verifying
+	// the peer; the CRLs of crl-file go to it too (s_server, s_client).
+	if vs := (caSet{prefix: "verify-ca", file: s.VerifyCAFile, dir: s.VerifyCADirectory, store: s.VerifyCAStore}); vs.given() {
+		if t.anchors, t.crls, _, err = vs.load(crlFile); err != nil {
+			return nil, err
+		}
+		t.verifyStore = true
+	}
+	// libssl's chain store replaces it for building the own chain.
+	if cs := (caSet{prefix: "chain-ca", file: s.ChainCAFile, dir: s.ChainCADirectory, store: s.ChainCAStore}); cs.given() {
+		if t.own, _, _, err = cs.load(nil); err != nil {
+			return nil, err
+		}
+		t.ownFrom = cs.describe(nil)
+	}
 	return t, nil
 }
+
+// caSet is one set of CA settings: a PEM bundle, a hashed directory and a
+// store URI, named by prefix: the context's own (ca-file, ca-directory,
+// ca-store), the verify store's (verify-ca-*) or the chain store's
+// (chain-ca-*).
+type caSet struct {
+	prefix, file, dir, store string
+}
+
+// given reports whether any of the set's settings is given.
+func (c caSet) given() bool { return c.file != "" || c.dir != "" || c.store != "" }
+
+// load returns the set's trust anchors, the CRLs that come with them
+// (crlFile, the crl-file's, after the file's anchors and before the
+// file's own CRLs) and the certificates of its file, in OpenSSL's order:
+// the file, the directory, then the store (X509_STORE_load_file,
+// X509_STORE_load_path, X509_STORE_load_store). Errors name the setting
+// and its file.
+func (c caSet) load(crlFile verify.CRLSource) (anchors []verify.IssuerSource, crls []verify.CRLSource, fileCerts []*x509.Certificate, err error) {
+	if c.file != "" {
+		// TRUSTED CERTIFICATE blocks keep their trust settings
+		// (openssl x509 -trustout -addtrust/-addreject), honoured as
+		// OpenSSL does.
+		certs, err := keyfile.LoadTrustedCertificates(c.file)
+		if err != nil {
+			return nil, nil, nil, settingsError("load "+c.prefix+"-file", err)
+		}
+		anchors = append(anchors, verify.NewTrustedPool(c.prefix+"-file "+c.file, certs))
+		for _, tc := range certs {
+			fileCerts = append(fileCerts, tc.Cert)
+		}
+	}
+	if crlFile != nil {
+		crls = append(crls, crlFile)
+	}
+	if c.file != "" {
+		// OpenSSL's CA file lookup loads the file's CRLs too.
+		if fc, err := crl.Load(c.file); err == nil {
+			crls = append(crls, crl.NewStore(fc...))
+		}
+	}
+	if c.dir != "" {
+		d, err := cadir.Open(c.dir)
+		if err != nil {
+			return nil, nil, nil, settingsError("load "+c.prefix+"-directory", err) // names the directory
+		}
+		var src interface {
+			verify.IssuerSource
+			verify.CRLSource
+		} = d
+		if c.prefix != "ca" {
+			src = settingDir{Dir: d, name: c.prefix + "-directory " + c.dir}
+		}
+		anchors = append(anchors, src)
+		crls = append(crls, src)
+	}
+	if c.store != "" {
+		// After the file and the directory, as OpenSSL adds the store
+		// lookup after theirs.
+		st, err := cadir.OpenStore(c.store)
+		if err != nil {
+			return nil, nil, nil, settingsError("load "+c.prefix+"-store", err) // names the URI
+		}
+		var src interface {
+			verify.IssuerSource
+			verify.CRLSource
+		} = st
+		if c.prefix != "ca" {
+			src = settingStore{Store: st, name: c.prefix + "-store " + c.store}
+		}
+		anchors = append(anchors, src)
+		crls = append(crls, src)
+	}
+	return anchors, crls, fileCerts, nil
+}
+
+// describe names the set's settings for messages ("chain-ca-file F,
+// chain-ca-directory D"), with the default trust store ts when it is in
+// use beside them.
+func (c caSet) describe(ts *TrustStore) string {
+	var parts []string
+	if c.file != "" {
+		parts = append(parts, c.prefix+"-file "+c.file)
+	}
+	if c.dir != "" {
+		parts = append(parts, c.prefix+"-directory "+c.dir)
+	}
+	if c.store != "" {
+		parts = append(parts, c.prefix+"-store "+c.store)
+	}
+	if ts != nil {
+		parts = append(parts, "ca-default ("+ts.String()+")")
+	}
+	if len(parts) == 0 {
+		return "no trust settings (ca-file, ca-directory, ca-store, ca-default or chain-ca-*)"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// settingDir is a hashed directory of the verify or chain store, named by
+// its setting in verify reports.
+type settingDir struct {
+	*cadir.Dir
+	name string
+}
+
+// Name is the trust source reported for anchors found in the directory.
+func (d settingDir) Name() string { return d.name }
+
+// settingStore is a store URI of the verify or chain store, named by its
+// setting in verify reports.
+type settingStore struct {
+	*cadir.Store
+	name string
+}
+
+// Name is the trust source reported for anchors found in the store.
+func (s settingStore) Name() string { return s.name }
 
 // loadDefault adds the default trust store. Asked for explicitly
 // (ca-default true), its file and directories must load; the automatic
@@ -273,7 +390,7 @@ func (t *trust) loadDefault(explicit bool) error {
 func (t *trust) rootCAs() *x509.CertPool {
 	t.rootsOnce.Do(func() {
 		p := x509.NewCertPool()
-		if t.store != nil {
+		if t.store != nil && !t.verifyStore {
 			if sys, err := x509.SystemCertPool(); err == nil {
 				p = sys
 			}
@@ -290,6 +407,11 @@ func (t *trust) rootCAs() *x509.CertPool {
 				}
 			case *cadir.Dir:
 				certs, _ := e.Certificates() // what could be read; verification reports the rest
+				for _, cert := range certs {
+					p.AddCert(cert)
+				}
+			case settingDir:
+				certs, _ := e.Certificates()
 				for _, cert := range certs {
 					p.AddCert(cert)
 				}
@@ -359,14 +481,27 @@ func (l *lazyPool) Issuers(rawSubject []byte) ([]*x509.Certificate, error) {
 func (l *lazyPool) Name() string { return "ca-default file " + l.path }
 
 // sources returns the trust anchors for verifying certs (leaf first): the
-// context's, with the system verifier's resolved to the root it finds for
-// this chain.
+// context's (or its verify store's), with the system verifier's resolved
+// to the root it finds for this chain.
 func (t *trust) sources(certs []*x509.Certificate) []verify.IssuerSource {
-	if t.store == nil || !t.store.System {
-		return t.anchors
+	return resolveSystem(t.anchors, certs)
+}
+
+// chainSources returns the trust anchors the chain of the own certificate
+// certs[0] is built from (autochain.go), resolved as sources does.
+func (t *trust) chainSources(certs []*x509.Certificate) []verify.IssuerSource {
+	return resolveSystem(t.own, certs)
+}
+
+// resolveSystem returns srcs with the system verifier's anchors, if among
+// them, resolved to the root it finds for certs.
+func resolveSystem(srcs []verify.IssuerSource, certs []*x509.Certificate) []verify.IssuerSource {
+	i := slices.IndexFunc(srcs, func(a verify.IssuerSource) bool { _, ok := a.(systemAnchors); return ok })
+	if i < 0 {
+		return srcs
 	}
-	out := make([]verify.IssuerSource, 0, len(t.anchors))
-	for _, a := range t.anchors {
+	out := make([]verify.IssuerSource, 0, len(srcs))
+	for _, a := range srcs {
 		if sa, ok := a.(systemAnchors); ok {
 			if p := sa.anchorsFor(certs); p != nil {
 				out = append(out, p)

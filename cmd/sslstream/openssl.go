@@ -82,6 +82,15 @@ func opensslAliases() []opensslAlias {
 		{name: "CAfile", commands: "client server verify", arg: "FILE", flag: "ca-file", last: true},
 		{name: "CApath", commands: "client server verify", arg: "DIR", flag: "ca-directory", last: true},
 		{name: "CAstore", commands: "client server verify", arg: "URI", flag: "ca-store", last: true},
+		// libssl's chain and verify stores (s_client, s_server); the
+		// settings keep the last value given, as openssl does.
+		{name: "chainCAfile", commands: "client server", arg: "FILE", flag: "chain-ca-file"},
+		{name: "chainCApath", commands: "client server", arg: "DIR", flag: "chain-ca-directory"},
+		{name: "chainCAstore", commands: "client server", arg: "URI", flag: "chain-ca-store"},
+		{name: "verifyCAfile", commands: "client server", arg: "FILE", flag: "verify-ca-file"},
+		{name: "verifyCApath", commands: "client server", arg: "DIR", flag: "verify-ca-directory"},
+		{name: "verifyCAstore", commands: "client server", arg: "URI", flag: "verify-ca-store"},
+		{name: "build_chain", commands: "client server", flag: "build-chain", value: "true"},
 		{name: "CRL", commands: "client server", arg: "FILE", flag: "crl-file", last: true},
 		{name: "CRLfile", commands: "verify", arg: "FILE", flag: "crl-file"},
 		{name: "crl_check", commands: "client server verify", apply: func(st *aliasState, _ string) error {
