@@ -12,7 +12,10 @@ import (
 // as server streams of one context. It is a net.Listener, so it drops into
 // http.Server.Serve and other accept loops. The handshake of each stream is
 // lazy, as always: it runs on the stream's first use, in the goroutine that
-// handles the connection, so a slow client never holds up Accept.
+// handles the connection, so a slow client never holds up Accept. A
+// server of many short connections spends less CPU per handshake when
+// that goroutine has served a connection before (see the workers
+// example).
 type Listener struct {
 	inner net.Listener
 	ctx   *ServerContext
