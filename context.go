@@ -203,6 +203,9 @@ func newConfig(s Settings, server bool) (*config, error) {
 	if err := ownChains(certs, certFiles, c.trust, s.BuildChain); err != nil { // autochain.go
 		return nil, err
 	}
+	if err := checkBuiltChains(certs, certFiles, s.BuildChain, c.secLevel); err != nil { // seclevel.go
+		return nil, err
+	}
 
 	t := &tls.Config{
 		Certificates:  certs,

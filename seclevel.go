@@ -26,7 +26,8 @@ import (
 //     certificate file or in the certificate-chain file too ("ca key too
 //     small"), and the signature of each of them ("ca md too weak"),
 //     except a self-signed certificate's. A failure is an error at
-//     creation, as s_server and s_client fail at startup.
+//     creation, as s_server and s_client fail at startup. The chain
+//     build-chain makes is checked so too (SSL_CTX_build_cert_chain).
 //   - When the certificate is sent (ssl_add_cert_chain), at the
 //     connection's level: the whole chain as sent, leaf first, with the
 //     same rules. This is where the chain built from the trust settings
@@ -176,6 +177,33 @@ func checkLoadedChain(chain []*x509.Certificate, file string, level int) error {
 		where := fmt.Sprintf("certificate chain %s: CA certificate %d (%s)", file, i+1, dn.String(c.RawSubject))
 		if err := checkLoaded("load certificate chain", where, newOwnLink(c), false, level); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkBuiltChains is the check of the chains build-chain made
+// (SSL_CTX_build_cert_chain checks the CA certificates of the chain it
+// builds, trust anchor included, and fails): certs' certificates after
+// the leaf, at the context's level. Each error names the certificate's
+// file (certFiles alike). Nothing is checked without build.
+func checkBuiltChains(certs []tls.Certificate, certFiles []string, build bool, level int) error {
+	if !build || level <= 0 {
+		return nil
+	}
+	for i := range certs {
+		if i >= len(certFiles) {
+			break
+		}
+		for j, der := range certs[i].Certificate[1:] {
+			c, err := x509.ParseCertificate(der)
+			if err != nil {
+				continue
+			}
+			where := fmt.Sprintf("certificate %s: CA certificate %d of the chain build-chain made for it (%s)", certFiles[i], j+1, dn.String(c.RawSubject))
+			if err := checkLoaded("build certificate chain", where, newOwnLink(c), false, level); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -104,6 +104,7 @@ type secCase struct {
 	leaf          string // secFiles name without .pem
 	fileChain     bool
 	chain, caFile string
+	build         bool // build-chain (-build_chain)
 }
 
 var secCases = []secCase{
@@ -119,6 +120,9 @@ var secCases = []secCase{
 	{name: "SHA-1 self-signed root in the automatic chain", leaf: "under-sha1root", caFile: "sha1-root.pem"},
 	{name: "RSA-1024 self-signed root in certificate-chain", leaf: "under-weakroot", chain: "weak-root.pem"},
 	{name: "RSA-1024 self-signed root in the automatic chain", leaf: "under-weakroot", caFile: "weak-root.pem"},
+	{name: "SHA-1 intermediate in the chain build-chain makes", leaf: "under-sha1", caFile: "sha1-inter+root.pem", build: true},
+	{name: "RSA-1024 self-signed root in the chain build-chain makes", leaf: "under-weakroot", caFile: "weak-root.pem", build: true},
+	{name: "SHA-1 self-signed root in the chain build-chain makes", leaf: "under-sha1root", caFile: "sha1-root.pem", build: true},
 }
 
 func secCiphers(level int) string { return fmt.Sprintf("DEFAULT:@SECLEVEL=%d", level) }
@@ -132,6 +136,7 @@ func (p *secFiles) settings(c secCase, level int) Settings {
 	if c.caFile != "" {
 		s.CAFile = p.path[c.caFile]
 	}
+	s.BuildChain = c.build
 	return s
 }
 
@@ -156,6 +161,9 @@ func (p *secFiles) opensslArgs(t *testing.T, c secCase, level int, role string) 
 	}
 	if c.chain != "" {
 		args = append(args, "-cert_chain", p.path[c.chain])
+	}
+	if c.build {
+		args = append(args, "-build_chain")
 	}
 	if !c.fileChain {
 		return append(args, "-cert", p.certFile(c), "-key", p.path[c.leaf+".key"]), nil
@@ -417,6 +425,8 @@ func TestOwnCertificateSecLevelErrors(t *testing.T) {
 			"load certificate chain", CodeCAMDTooWeak, []string{"certificate chain " + p.path["sha1-inter.pem"] + ": CA certificate 1 (CN = SHA-1 Intermediate)"}},
 		{"RSA-1024 intermediate in certificate-chain at level 2", Settings{Certificate: p.path["under-weak.pem"], Key: p.path["under-weak.key"], CertificateChain: p.path["weak-inter.pem"], Ciphers: secCiphers(2)}, true,
 			"load certificate chain", CodeCAKeyTooSmall, []string{"RSA 1024-bit key is too small for security level 2", "ca key too small"}},
+		{"SHA-1 intermediate in the chain build-chain makes", Settings{Certificate: p.path["under-sha1.pem"], Key: p.path["under-sha1.key"], CAFile: p.path["sha1-inter+root.pem"], BuildChain: true}, true,
+			"build certificate chain", CodeCAMDTooWeak, []string{"certificate " + p.path["under-sha1.pem"] + ": CA certificate 1 of the chain build-chain made for it (CN = SHA-1 Intermediate)"}},
 		{"RSA-1024 extra certificate at level 2", Settings{Certificate: p.path["good.pem"], Key: p.path["good.key"], Ciphers: secCiphers(2),
 			ExtraCertificates: []CertificateFiles{{Certificate: p.path["weak-leaf.pem"], Key: p.path["weak-leaf.key"]}}}, true,
 			"load certificate", CodeEEKeyTooSmall, []string{"certificate " + p.path["weak-leaf.pem"] + ": RSA 1024-bit key"}},
