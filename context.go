@@ -33,6 +33,7 @@ type config struct {
 	cipherIDs    []uint16          // TLS <= 1.2 suites in the configured order
 	held         []SuiteNotOffered // selected but not offered (wiresuites.go)
 	secLevel     int
+	own          []*ownChain // the own certificates, rated for security levels (seclevel.go)
 	ciphersuites string
 	suites13     []uint16
 	groups       []tls.CurveID // nil = crypto/tls's default (groups.go)
@@ -138,10 +139,16 @@ func newConfig(s Settings, server bool) (*config, error) {
 		if err != nil {
 			return nil, settingsError("load certificate", err)
 		}
+		if err := checkLoadedCertificate(&cert, s.Certificate, c.secLevel); err != nil { // seclevel.go
+			return nil, err
+		}
 		if s.CertificateChain != "" {
 			chain, err := keyfile.LoadCertificates(s.CertificateChain)
 			if err != nil {
 				return nil, settingsError("load certificate chain", err)
+			}
+			if err := checkLoadedChain(chain, s.CertificateChain, c.secLevel); err != nil {
+				return nil, err
 			}
 			for _, c := range chain {
 				cert.Certificate = append(cert.Certificate, c.Raw)
@@ -168,6 +175,9 @@ func newConfig(s Settings, server bool) (*config, error) {
 		if err != nil {
 			return nil, settingsError("load certificate", err)
 		}
+		if err := checkLoadedCertificate(&cert, f.Certificate, c.secLevel); err != nil {
+			return nil, err
+		}
 		certs = append(certs, cert)
 		certFiles = append(certFiles, f.Certificate)
 	}
@@ -186,10 +196,14 @@ func newConfig(s Settings, server bool) (*config, error) {
 		return nil, settingsError("settings", fmt.Errorf("status %d: allowed values are StatusNone, StatusCheck, StatusRequire", int(s.Status)))
 	}
 	c.status = s.Status
+	loaded := chainLengths(certs) // before the automatic chain (seclevel.go)
 	if c.trust, err = loadTrust(s, server); err != nil {
 		return nil, err
 	}
 	if err := ownChains(certs, certFiles, c.trust, s.BuildChain); err != nil { // autochain.go
+		return nil, err
+	}
+	if err := checkBuiltChains(certs, certFiles, s.BuildChain, c.secLevel); err != nil { // seclevel.go
 		return nil, err
 	}
 
@@ -199,9 +213,7 @@ func newConfig(s Settings, server bool) (*config, error) {
 		MaxVersion:    tls.VersionTLS13,
 		Renegotiation: tls.RenegotiateNever,
 	}
-	if !server && len(certs) > 0 {
-		t.GetClientCertificate = openSSLClientCertificate(&certs[0])
-	}
+	c.own = rateOwnChains(certs, certFiles, loaded) // seclevel.go
 	if server {
 		// Tickets are sealed by the context's keys (tickets.go), shared
 		// by every connection and, without a key file, kept by Reload.
@@ -284,6 +296,10 @@ func (c *config) apply() error {
 	c.tls.CipherSuites = ids
 	c.tls.CurvePreferences = c.groups
 	c.tls.Renegotiation, _ = c.reneg.tlsRenegotiation(c.server) // checked by setRenegotiation
+	if !c.server && len(c.tls.Certificates) > 0 {
+		// Bound to this config: its security level (seclevel.go).
+		c.tls.GetClientCertificate = c.clientCertificate(&c.tls.Certificates[0])
+	}
 	if c.server {
 		switch c.verify {
 		case VerifyNone:

@@ -12,7 +12,7 @@ import "crypto/tls"
 // context's with our verification bound to stream s.
 func (c *config) clientTLSConfig(s *Stream) *tls.Config {
 	t := c.tls.Clone()
-	t.GetClientCertificate = s.recordCANames(t.GetClientCertificate) // clientca.go
+	t.GetClientCertificate = s.recordCANames(s.noteRefusal(t.GetClientCertificate)) // clientca.go, seclevel.go
 	t.VerifyConnection = func(cs tls.ConnectionState) error {
 		s.ph.phase.Store(phaseFinished)
 		_, err := c.check(cs, s)

@@ -184,6 +184,12 @@ func (c *config) serverConfigFor(hello *tls.ClientHelloInfo, s *Stream) *tls.Con
 	if cert == nil {
 		return t
 	}
+	if err := c.ownChainError(cert); err != nil {
+		// Its chain falls short of this connection's security level
+		// (seclevel.go).
+		refuseCertificate(t, err)
+		return t
+	}
 	if len(t.Certificates) > 1 {
 		t.Certificates = []tls.Certificate{*cert}
 	}

@@ -51,6 +51,12 @@ const (
 	CodeBadSignature = 0x0A00007B
 	// CodeDigestCheckFailed is "digest check failed" (reason 149).
 	CodeDigestCheckFailed = 0x0A000095
+	// CodeEEKeyTooSmall is "ee key too small" (reason 399).
+	CodeEEKeyTooSmall = 0x0A00018F
+	// CodeCAKeyTooSmall is "ca key too small" (reason 397).
+	CodeCAKeyTooSmall = 0x0A00018D
+	// CodeCAMDTooWeak is "ca md too weak" (reason 398).
+	CodeCAMDTooWeak = 0x0A00018E
 	// CodeSSLv3AlertUnexpectedMessage is "sslv3 alert unexpected message" (reason 1010).
 	CodeSSLv3AlertUnexpectedMessage = 0x0A0003F2
 	// CodeSSLv3AlertBadRecordMAC is "sslv3 alert bad record mac" (reason 1020).

@@ -122,7 +122,7 @@ var registry = []setting{
 		Doc: "build the own certificate's chain once at creation from chain-ca-* (else the trust settings), or check the chain given with it, and fail if it does not verify; sent root included (openssl -build_chain)"},
 		func(s *Settings, v string) error { return parseInto(&s.BuildChain, boolParser("build-chain"), v) }, nil},
 	{SettingInfo{Name: "ciphers", Arg: "STRING", Overridable: true, Values: "OpenSSL cipher string", Default: "DEFAULT",
-		Doc: "OpenSSL cipher string for TLS <= 1.2"},
+		Doc: "OpenSSL cipher string for TLS <= 1.2; @SECLEVEL=n sets the security level (0-5, default 1) that the peer's and the own certificates must reach"},
 		func(s *Settings, v string) error { return setCiphers(&s.Ciphers, v) },
 		func(o *Overrides, v string) error { return setCiphers(&o.Ciphers, v) }},
 	{SettingInfo{Name: "ciphersuites", Arg: "LIST", Overridable: true, Values: "TLS 1.3 suite names, colon list", Default: "all three",

@@ -182,6 +182,13 @@ type Settings struct {
 	// particular purpose, without CRLs, and sent whole, root included.
 	BuildChain bool
 	// Ciphers is an OpenSSL cipher-list string for TLS ≤ 1.2; "" = "DEFAULT".
+	// Its @SECLEVEL=n (0 to 5; 1 without it, as upstream OpenSSL 3.0) is
+	// the security level: the peer's chain must reach it (verify codes 66
+	// to 68), and so must the own certificates, as libssl holds them: a
+	// Certificate, CertificateChain or ExtraCertificates whose key or
+	// signature falls short is an error at creation (CodeEEKeyTooSmall,
+	// CodeCAKeyTooSmall, CodeCAMDTooWeak), a chain built from the trust
+	// settings or a level raised by an override fails the handshake.
 	Ciphers string
 	// Ciphersuites is a colon list of TLS 1.3 suites; "" = all three.
 	Ciphersuites string

@@ -15,16 +15,7 @@ import (
 // minBits are the security bits each authentication level requires.
 var minBits = [...]int{80, 112, 128, 192, 256}
 
-func (e *engine) levelBits() int {
-	l := e.opts.AuthLevel
-	if l <= 0 {
-		return 0
-	}
-	if l > len(minBits) {
-		l = len(minBits)
-	}
-	return minBits[l-1]
-}
+func (e *engine) levelBits() int { return LevelBits(e.opts.AuthLevel) }
 
 // keyLevelOK is OpenSSL's check_key_level.
 func (e *engine) keyLevelOK(ci *certInfo) bool {
