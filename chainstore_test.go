@@ -451,6 +451,10 @@ func TestChainAndVerifyStoreSettings(t *testing.T) {
 		if (cerr == nil) != c.ok {
 			t.Errorf("stream, %s: %v, want ok %v", c.name, cerr, c.ok)
 		}
+		if h := cs.VerifyHint(); !c.ok && !strings.Contains(h, "verify-ca-file/verify-ca-directory") {
+			// The advice names the settings the anchors came from.
+			t.Errorf("stream, %s: hint %q, want it to name verify-ca-file", c.name, h)
+		}
 		c.s.ServerName = ""
 		cc, err := NewClientContext(c.s)
 		if err != nil {

@@ -480,6 +480,16 @@ func (l *lazyPool) Issuers(rawSubject []byte) ([]*x509.Certificate, error) {
 // Name is the trust source reported for anchors found in the bundle.
 func (l *lazyPool) Name() string { return "ca-default file " + l.path }
 
+// settingsNames names the settings that hold the anchors the peer is
+// verified against, for verification hints: the verify store's when one
+// is given.
+func (t *trust) settingsNames() string {
+	if t.verifyStore {
+		return "verify-ca-file/verify-ca-directory"
+	}
+	return "" // the verifier's default: ca-file/ca-directory
+}
+
 // sources returns the trust anchors for verifying certs (leaf first): the
 // context's (or its verify store's), with the system verifier's resolved
 // to the root it finds for this chain.

@@ -28,6 +28,7 @@ func (c *config) verifyPeer(certs []*x509.Certificate) *verifyOutcome {
 	}
 	opts := &verify.Options{
 		Trust:         c.trust.sources(certs),
+		TrustSettings: c.trust.settingsNames(),
 		Intermediates: certs[1:],
 		CRLs:          c.trust.crls,
 		CRLCheck:      c.trust.crlCheck,

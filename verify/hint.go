@@ -38,15 +38,16 @@ func hint(r *Result, opts *Options, now time.Time) string {
 		return ""
 	}
 	stamp := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+	where := opts.trustSettings()
 	switch r.Code {
 	case UnableToGetIssuerCertLocally, UnableToVerifyLeafSignature:
 		return missingIssuerHint(r, opts)
 	case UnableToGetIssuerCert:
-		return fmt.Sprintf("the trust store holds %q but not the root %q above it: add the root to ca-file/ca-directory (or accept partial chains)", certAt(r.Depth), issuerAt(r.Depth))
+		return fmt.Sprintf("the trust store holds %q but not the root %q above it: add the root to %s (or accept partial chains)", certAt(r.Depth), issuerAt(r.Depth), where)
 	case SelfSignedCertInChain:
-		return fmt.Sprintf("the root %q sent by the peer is not trusted: add it to ca-file/ca-directory if you trust it", certAt(r.Depth))
+		return fmt.Sprintf("the root %q sent by the peer is not trusted: add it to %s if you trust it", certAt(r.Depth), where)
 	case DepthZeroSelfSignedCert:
-		return fmt.Sprintf("the certificate %q is self-signed: trust it explicitly by putting it in ca-file/ca-directory, or use a CA-issued certificate", certAt(0))
+		return fmt.Sprintf("the certificate %q is self-signed: trust it explicitly by putting it in %s, or use a CA-issued certificate", certAt(0), where)
 	case CertHasExpired, CertNotYetValid:
 		if r.Depth < len(r.Chain) {
 			c := r.Chain[r.Depth]
@@ -136,19 +137,20 @@ func hint(r *Result, opts *Options, now time.Time) string {
 // not issue it (another key, key identifier or key usage: a re-keyed CA or
 // another CA of the same name).
 func missingIssuerHint(r *Result, opts *Options) string {
+	where := opts.trustSettings()
 	if r.Depth < 0 || r.Depth >= len(r.Chain) {
 		return fmt.Sprintf("verification failed at depth %d: %s", r.Depth, Text(r.Code))
 	}
 	c := r.Chain[r.Depth]
 	subj, iss := dn.String(c.RawSubject), dn.String(c.RawIssuer)
 	if trustHoldsName(opts, c.RawIssuer) {
-		return fmt.Sprintf("ca-file/ca-directory holds a certificate named %q, but it did not issue %q (a different key, key identifier or key usage): the CA was re-keyed or %q comes from another CA of the same name; add the CA certificate that issued it", iss, subj, subj)
+		return fmt.Sprintf("%s holds a certificate named %q, but it did not issue %q (a different key, key identifier or key usage): the CA was re-keyed or %q comes from another CA of the same name; add the CA certificate that issued it", where, iss, subj, subj)
 	}
-	advice := fmt.Sprintf("if %q is a root you trust, add it to ca-file/ca-directory; if it is an intermediate CA, the peer must send it along (and its root must be trusted)", iss)
+	advice := fmt.Sprintf("if %q is a root you trust, add it to %s; if it is an intermediate CA, the peer must send it along (and its root must be trusted)", iss, where)
 	if r.Depth == 0 && len(opts.Intermediates) == 0 {
-		return fmt.Sprintf("the peer sent only its own certificate %q, issued by %q, which is not in ca-file/ca-directory either: %s", subj, iss, advice)
+		return fmt.Sprintf("the peer sent only its own certificate %q, issued by %q, which is not in %s either: %s", subj, iss, where, advice)
 	}
-	return fmt.Sprintf("%q was issued by %q, which is neither sent by the peer nor in ca-file/ca-directory: %s", subj, iss, advice)
+	return fmt.Sprintf("%q was issued by %q, which is neither sent by the peer nor in %s: %s", subj, iss, where, advice)
 }
 
 // trustHoldsName reports whether a trust source has a certificate whose
@@ -163,4 +165,12 @@ func trustHoldsName(opts *Options, rawName []byte) bool {
 		}
 	}
 	return false
+}
+
+// trustSettings names the settings that hold the trust anchors, for hints.
+func (o *Options) trustSettings() string {
+	if o.TrustSettings != "" {
+		return o.TrustSettings
+	}
+	return "ca-file/ca-directory"
 }

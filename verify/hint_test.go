@@ -94,3 +94,26 @@ func TestMissingIssuerHints(t *testing.T) {
 		})
 	}
 }
+
+// TestHintNamesTheTrustSettings: the advice names the settings the
+// anchors come from when Options.TrustSettings says which, and
+// ca-file/ca-directory otherwise.
+func TestHintNamesTheTrustSettings(t *testing.T) {
+	t.Parallel()
+	f := newFactory()
+	ours := must[*minipki.Cert](t)(f.Root("Our Root CA"))
+	other := must[*minipki.Cert](t)(f.Root("Some Other Root CA"))
+	leaf := must[*minipki.Cert](t)(other.Leaf("leaf.example"))
+	for _, tc := range []struct{ settings, want string }{
+		{"", "add it to ca-file/ca-directory"},
+		{"verify-ca-file/verify-ca-directory", "add it to verify-ca-file/verify-ca-directory"},
+	} {
+		r := Verify(leaf.Cert, &Options{Trust: []IssuerSource{NewPool([]*x509.Certificate{ours.Cert})}, TrustSettings: tc.settings})
+		if r.Code != UnableToGetIssuerCertLocally {
+			t.Fatalf("code %d, want %d", r.Code, UnableToGetIssuerCertLocally)
+		}
+		if h := r.Hint; !strings.Contains(h, tc.want) || (tc.settings != "" && strings.Contains(h, " ca-file/")) {
+			t.Errorf("TrustSettings %q: hint %q, want it to say %q", tc.settings, h, tc.want)
+		}
+	}
+}

@@ -88,6 +88,12 @@ type Options struct {
 	// Trust are the trust anchor sources: the Pool of ca-file, then the
 	// cadir.Dir of ca-directory, queried by issuer name in that order.
 	Trust []IssuerSource
+	// TrustSettings names the settings that hold Trust in the advice of
+	// Result.Hint ("add the root to ca-file/ca-directory"); empty means
+	// "ca-file/ca-directory". A verifier whose anchors come from other
+	// settings (sslstream's verify-ca-file, verify-ca-directory) names
+	// those.
+	TrustSettings string
 	// Intermediates are untrusted certificates that may complete the chain:
 	// the peer's chain after its leaf, or the --untrusted file.
 	Intermediates []*x509.Certificate
