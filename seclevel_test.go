@@ -239,6 +239,12 @@ func goClientHandshake(addr string) error {
 // built from the CA file when it is sent (internal_error alert); a
 // self-signed certificate's signature is not rated.
 func TestOwnCertificateSecLevelAgainstSServer(t *testing.T) {
+	compareSecLevels(t, "s_server", "our server", sServerOutcome, ourServerOutcome)
+}
+
+// compareSecLevels runs every case at levels 0 to 3 with openssl's side
+// (theirs, named theirName) and ours, and compares their outcomes.
+func compareSecLevels(t *testing.T, theirName, ourName string, theirs, ours func(*testing.T, *secFiles, secCase, int) outcome) {
 	requireOpenSSL(t)
 	t.Parallel()
 	p := secLevelFiles(t)
@@ -247,12 +253,12 @@ func TestOwnCertificateSecLevelAgainstSServer(t *testing.T) {
 			t.Run(fmt.Sprintf("level %d %s", level, c.name), func(t *testing.T) {
 				t.Parallel()
 				var want, got outcome
-				withOpenSSLSlot(func() { want = sServerOutcome(t, p, c, level) })
-				withOpenSSLSlot(func() { got = ourServerOutcome(t, p, c, level) })
+				withOpenSSLSlot(func() { want = theirs(t, p, c, level) })
+				withOpenSSLSlot(func() { got = ours(t, p, c, level) })
 				if got != want {
-					t.Errorf("our server: %v; s_server: %v", got, want)
+					t.Errorf("%s: %v; %s: %v", ourName, got, theirName, want)
 				}
-				t.Logf("s_server: %v", want)
+				t.Logf("%s: %v", theirName, want)
 			})
 		}
 	}
@@ -328,23 +334,7 @@ func certRequester(t *testing.T) (string, <-chan error) {
 // TestOwnCertificateSecLevelAgainstSClient: the same for a client
 // certificate, against openssl s_client, with a server that asks for it.
 func TestOwnCertificateSecLevelAgainstSClient(t *testing.T) {
-	requireOpenSSL(t)
-	t.Parallel()
-	p := secLevelFiles(t)
-	for level := 0; level <= 3; level++ {
-		for _, c := range secCases {
-			t.Run(fmt.Sprintf("level %d %s", level, c.name), func(t *testing.T) {
-				t.Parallel()
-				var want, got outcome
-				withOpenSSLSlot(func() { want = sClientOutcome(t, p, c, level) })
-				withOpenSSLSlot(func() { got = ourClientOutcome(t, p, c, level) })
-				if got != want {
-					t.Errorf("our client: %v; s_client: %v", got, want)
-				}
-				t.Logf("s_client: %v", want)
-			})
-		}
-	}
+	compareSecLevels(t, "s_client", "our client", sClientOutcome, ourClientOutcome)
 }
 
 func sClientOutcome(t *testing.T, p *secFiles, c secCase, level int) outcome {

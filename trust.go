@@ -269,10 +269,7 @@ func (c caSet) load(crlFile verify.CRLSource) (anchors []verify.IssuerSource, cr
 		if err != nil {
 			return nil, nil, nil, settingsError("load "+c.prefix+"-directory", err) // names the directory
 		}
-		var src interface {
-			verify.IssuerSource
-			verify.CRLSource
-		} = d
+		var src trustSource = d
 		if c.prefix != "ca" {
 			src = settingDir{Dir: d, name: c.prefix + "-directory " + c.dir}
 		}
@@ -286,10 +283,7 @@ func (c caSet) load(crlFile verify.CRLSource) (anchors []verify.IssuerSource, cr
 		if err != nil {
 			return nil, nil, nil, settingsError("load "+c.prefix+"-store", err) // names the URI
 		}
-		var src interface {
-			verify.IssuerSource
-			verify.CRLSource
-		} = st
+		var src trustSource = st
 		if c.prefix != "ca" {
 			src = settingStore{Store: st, name: c.prefix + "-store " + c.store}
 		}
@@ -320,6 +314,12 @@ func (c caSet) describe(ts *TrustStore) string {
 		return "no trust settings (ca-file, ca-directory, ca-store, ca-default or chain-ca-*)"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// trustSource is a CA directory or store: trust anchors and CRLs.
+type trustSource interface {
+	verify.IssuerSource
+	verify.CRLSource
 }
 
 // settingDir is a hashed directory of the verify or chain store, named by
