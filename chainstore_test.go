@@ -290,25 +290,7 @@ func TestVerifyStoreAgainstSServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan int, 1)
-		go func() {
-			conn, err := ln.Accept()
-			if err != nil {
-				done <- -1
-				return
-			}
-			st, err := Server(conn, s)
-			if err != nil {
-				conn.Close()
-				done <- -2
-				return
-			}
-			st.SetDeadline(time.Now().Add(10 * time.Second))
-			st.Handshake()
-			code, _ := st.VerifyResult()
-			st.Close()
-			done <- code
-		}()
+		done := acceptVerifyResult(ln, s)
 		ourNames := sServerCANamesRE.FindString(runSClient(t, ln.Addr().String(), "x\n", clientArgs...))
 		got := <-done
 		ln.Close()

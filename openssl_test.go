@@ -490,31 +490,39 @@ func TestClientCertificateVerdictAgreesWithSServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ln.Close()
-			done := make(chan int, 1)
-			go func() {
-				conn, err := ln.Accept()
-				if err != nil {
-					done <- -1
-					return
-				}
-				s, err := Server(conn, Settings{Certificate: p.serverCert, Key: p.serverKey, CAFile: p.caFile, Verify: VerifyRequired})
-				if err != nil {
-					conn.Close()
-					done <- -1
-					return
-				}
-				s.SetDeadline(time.Now().Add(10 * time.Second))
-				s.Handshake()
-				code, _ := s.VerifyResult()
-				s.Close()
-				done <- code
-			}()
+			done := acceptVerifyResult(ln, Settings{Certificate: p.serverCert, Key: p.serverKey, CAFile: p.caFile, Verify: VerifyRequired})
 			runSClient(t, ln.Addr().String(), "x\n", clientArgs...)
 			if got := <-done; got != want {
 				t.Errorf("our server: verify result %d, openssl s_server: %d\n%s", got, want, out)
 			}
 		})
 	}
+}
+
+// acceptVerifyResult accepts one connection on ln, runs the handshake of
+// a server stream with settings s and sends the verify result it reports
+// (-1 when no stream could be made).
+func acceptVerifyResult(ln net.Listener, s Settings) <-chan int {
+	done := make(chan int, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			done <- -1
+			return
+		}
+		st, err := Server(conn, s)
+		if err != nil {
+			conn.Close()
+			done <- -1
+			return
+		}
+		st.SetDeadline(time.Now().Add(10 * time.Second))
+		st.Handshake()
+		code, _ := st.VerifyResult()
+		st.Close()
+		done <- code
+	}()
+	return done
 }
 
 // serveOneHandshake accepts one connection on 127.0.0.1 (OS-chosen port),

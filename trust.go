@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 
@@ -494,20 +493,21 @@ func (t *trust) settingsNames() string {
 // context's (or its verify store's), with the system verifier's resolved
 // to the root it finds for this chain.
 func (t *trust) sources(certs []*x509.Certificate) []verify.IssuerSource {
-	return resolveSystem(t.anchors, certs)
+	return t.resolveSystem(t.anchors, certs)
 }
 
 // chainSources returns the trust anchors the chain of the own certificate
 // certs[0] is built from (autochain.go), resolved as sources does.
 func (t *trust) chainSources(certs []*x509.Certificate) []verify.IssuerSource {
-	return resolveSystem(t.own, certs)
+	return t.resolveSystem(t.own, certs)
 }
 
 // resolveSystem returns srcs with the system verifier's anchors, if among
-// them, resolved to the root it finds for certs.
-func resolveSystem(srcs []verify.IssuerSource, certs []*x509.Certificate) []verify.IssuerSource {
-	i := slices.IndexFunc(srcs, func(a verify.IssuerSource) bool { _, ok := a.(systemAnchors); return ok })
-	if i < 0 {
+// them, resolved to the root it finds for certs. Only a default trust
+// store of the system's verifier adds them, so without one srcs is
+// returned as it is, with nothing to look at.
+func (t *trust) resolveSystem(srcs []verify.IssuerSource, certs []*x509.Certificate) []verify.IssuerSource {
+	if t.store == nil || !t.store.System {
 		return srcs
 	}
 	out := make([]verify.IssuerSource, 0, len(srcs))

@@ -119,21 +119,6 @@ func TestVerifyStoreAgainstSClient(t *testing.T) {
 		{"verifyCAfile does not trust, CAfile does", []string{"-CAfile", "ca.pem", "-verifyCAfile", "client-ca.pem"}, 1, exitVerifyFail},
 		{"chainCAfile does not verify", []string{"-CAfile", "client-ca.pem", "-chainCAfile", "ca.pem"}, 1, exitVerifyFail},
 	} {
-		args := append(append([]string{}, base...), tc.args...)
-		want := opensslIn(t, p.dir, "", append(args, "-no-CApath", "-no-CAstore")...)
-		got := sslstreamIn(t, p.dir, strings.NewReader(""), args...)
-		if want.code != tc.code {
-			t.Errorf("%s: openssl exit %d, want %d\n%s", tc.name, want.code, tc.code, want)
-		}
-		if got.code != tc.ourCode {
-			t.Errorf("%s: sslstream exit %d, want %d\n%s", tc.name, got.code, tc.ourCode, got)
-		}
-		if tc.code != 0 {
-			wantContains(t, tc.name, got.stderr, "certificate verify failed")
-			continue
-		}
-		if diff := cmp.Diff(briefLines(want.stderr), briefLines(got.stderr)); diff != "" {
-			t.Errorf("%s: -brief lines differ (-openssl +sslstream):\n%s", tc.name, diff)
-		}
+		compareSClientRuns(t, p.dir, tc.name, append(append([]string{}, base...), tc.args...), tc.code, tc.ourCode)
 	}
 }

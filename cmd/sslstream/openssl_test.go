@@ -248,22 +248,30 @@ func TestOpenSSLSpellingsAgainstSClient(t *testing.T) {
 		{"the last -CAfile, trusted", []string{"-CAfile", "client-ca.pem", "-CAfile", "ca.pem", "-verify_return_error"}, 0, 0},
 		{"the last -CAfile, untrusted", []string{"-CAfile", "ca.pem", "-CAfile", "client-ca.pem", "-verify_return_error"}, 1, exitVerifyFail},
 	} {
-		args := append(append([]string{}, base...), tc.args...)
-		want := opensslIn(t, p.dir, "", append(args, "-no-CApath", "-no-CAstore")...)
-		got := sslstreamIn(t, p.dir, strings.NewReader(""), args...)
-		if want.code != tc.code {
-			t.Errorf("%s: openssl exit %d, want %d\n%s", tc.name, want.code, tc.code, want)
-		}
-		if got.code != tc.ourCode {
-			t.Errorf("%s: sslstream exit %d, want %d\n%s", tc.name, got.code, tc.ourCode, got)
-		}
-		if tc.code != 0 {
-			wantContains(t, tc.name, got.stderr, "certificate verify failed")
-			continue
-		}
-		if diff := cmp.Diff(briefLines(want.stderr), briefLines(got.stderr)); diff != "" {
-			t.Errorf("%s: -brief lines differ (-openssl +sslstream):\n%s", tc.name, diff)
-		}
+		compareSClientRuns(t, p.dir, tc.name, append(append([]string{}, base...), tc.args...), tc.code, tc.ourCode)
+	}
+}
+
+// compareSClientRuns runs the s_client command line args through openssl
+// and through sslstream in dir: openssl must exit code and sslstream
+// ourCode; a refused verification must say so, and a run that succeeds
+// must print openssl's -brief lines.
+func compareSClientRuns(t *testing.T, dir, name string, args []string, code, ourCode int) {
+	t.Helper()
+	want := opensslIn(t, dir, "", append(args, "-no-CApath", "-no-CAstore")...)
+	got := sslstreamIn(t, dir, strings.NewReader(""), args...)
+	if want.code != code {
+		t.Errorf("%s: openssl exit %d, want %d\n%s", name, want.code, code, want)
+	}
+	if got.code != ourCode {
+		t.Errorf("%s: sslstream exit %d, want %d\n%s", name, got.code, ourCode, got)
+	}
+	if code != 0 {
+		wantContains(t, name, got.stderr, "certificate verify failed")
+		return
+	}
+	if diff := cmp.Diff(briefLines(want.stderr), briefLines(got.stderr)); diff != "" {
+		t.Errorf("%s: -brief lines differ (-openssl +sslstream):\n%s", name, diff)
 	}
 }
 
